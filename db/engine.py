@@ -1,0 +1,147 @@
+"""Opening the school's database: SQLite on one PC or PostgreSQL for the school.
+
+SQLite runs with WAL, ``synchronous=FULL`` and foreign keys on, so a saved
+check-in survives a crash or a power cut. Writes start with ``BEGIN
+IMMEDIATE`` so two kiosks on one file queue for the write lock instead of
+failing half-way with "database is locked".
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, time, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlmodel import Session
+
+Clock = Callable[[], datetime]
+HEAD_REVISION = "0001"  # the newest migration in db/migrations/versions
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class NotReady(RuntimeError):
+    """The database is missing, unreachable or needs ``kiosk init``; the message says which."""
+
+
+@dataclass
+class Database:
+    """One school's record, and how this kiosk writes to it."""
+
+    url: str
+    engine: Engine
+    clock: Clock = utc_now
+    kiosk_name: str = field(default_factory=socket.gethostname)
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
+    home_time: time = time(15, 15)
+
+    def now(self) -> datetime:
+        """The injected clock's time, in UTC."""
+        return self.clock().astimezone(timezone.utc)
+
+    def local(self, moment: datetime) -> datetime:
+        """A time in the school's zone."""
+        return moment.astimezone(self.zone)
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A session whose transaction holds the write lock from its first statement."""
+        with Session(self.engine.execution_options(kiosk_begin="IMMEDIATE"), expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+
+def sqlite_url(path: Path | str) -> str:
+    return f"sqlite:///{Path(path)}"
+
+
+def open_database(url: str, *, clock: Clock = utc_now, kiosk_name: str | None = None,
+                  zone: str = "Europe/London", home_time: time = time(15, 15)) -> Database:
+    """Connect (nothing is created here: ``kiosk init`` does that)."""
+    if url.startswith("sqlite:///"):
+        folder = Path(url.removeprefix("sqlite:///")).parent
+        if not folder.is_dir():
+            raise NotReady(f"The folder {folder} does not exist: check the database path.")
+    engine = create_engine(url, future=True, **_engine_options(url))
+    if engine.dialect.name == "sqlite":
+        _sqlite_production_settings(engine)
+    return Database(url=url, engine=engine, clock=clock, kiosk_name=kiosk_name or socket.gethostname(),
+                    zone=ZoneInfo(zone), home_time=home_time)
+
+
+def _engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        # Busy kiosks wait up to 15 s for another writer rather than fail.
+        return {"connect_args": {"timeout": 15, "check_same_thread": False}}
+    return {"pool_pre_ping": True}
+
+
+def _sqlite_production_settings(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let us issue BEGIN ourselves (pysqlite's own BEGIN is always DEFERRED).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        mode = conn.get_execution_options().get("kiosk_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def schema_revision(database: Database) -> str | None:
+    """The migration the database is at, or None when it has no tables yet."""
+    try:
+        with database.engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except (OperationalError, ProgrammingError) as exc:
+        message = str(exc).lower()
+        if "no such table" in message or "does not exist" in message or "undefinedtable" in message:
+            return None
+        raise NotReady("The school database cannot be reached: check the network or the database address.") from exc
+
+
+def require_ready(database: Database) -> None:
+    """Refuse to work on a database that ``kiosk init`` has not set up or upgraded."""
+    revision = schema_revision(database)
+    if revision is None:
+        raise NotReady("This database is not set up yet: run `kiosk init` first.")
+    if revision != HEAD_REVISION:
+        raise NotReady("This database was made by another version of Custody Kiosk: run `kiosk init` to upgrade it.")
+
+
+def upgrade(database: Database) -> str | None:
+    """Create or upgrade the schema (idempotent). Returns the revision it was at before."""
+    from alembic import command  # imported here: only `kiosk init` pays for Alembic
+    from alembic.config import Config
+
+    before = schema_revision(database)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with database.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    return before

@@ -1,0 +1,13 @@
+"""The one exception the ledger raises for a person: a refusal with a plain sentence."""
+
+
+class Refused(Exception):
+    """A rule, an unknown code, unknown staff or bad rows: nothing was changed.
+
+    ``str(exc)`` is one sentence saying why and what to do, fit for a teacher.
+    ``details`` holds extra lines (e.g. every bad row of an import).
+    """
+
+    def __init__(self, sentence: str, details: tuple[str, ...] = ()):
+        super().__init__(sentence)
+        self.details = details

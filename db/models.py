@@ -1,0 +1,146 @@
+"""The tables. Every time is an aware datetime stored in UTC.
+
+Only what the policies need is kept about a pupil (R7): names, year, class,
+UPN / admission number and the walk-home permission. No dates of birth, no
+photos, no parents' numbers.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Optional
+
+
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+ROLES = ("teacher", "office", "slt", "admin")
+
+
+class UtcTime(TypeDecorator):
+    """Takes aware datetimes, stores UTC, gives back aware UTC (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.utcoffset() is None:
+            raise ValueError("a stored time must carry its time zone")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.utcoffset() is None else value.astimezone(timezone.utc)
+
+
+def Time(**kwargs):  # noqa: N802 - reads like a type in the field list
+    return Field(sa_type=UtcTime, **kwargs)
+
+
+class Staff(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    first_name: str = Field(max_length=100)
+    surname: str = Field(max_length=100)
+    role: str = Field(max_length=16)
+    class_name: Optional[str] = Field(default=None, max_length=32)
+    pin_hash: Optional[str] = Field(default=None, max_length=255)
+    left_at: Optional[datetime] = Time(default=None)
+
+
+class Pupil(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    upn: Optional[str] = Field(default=None, max_length=13, unique=True)
+    adno: Optional[str] = Field(default=None, max_length=32, unique=True)
+    legal_first: str = Field(max_length=100)
+    preferred_first: Optional[str] = Field(default=None, max_length=100)
+    surname: str = Field(max_length=100)
+    year: int  # 0 = Reception, -1 = Nursery
+    class_name: str = Field(max_length=32, index=True)
+    # Projection of the latest walk-home permission event, written with it.
+    walk_home: bool = False
+    walk_home_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    walk_home_at: Optional[datetime] = Time(default=None)
+    left_at: Optional[datetime] = Time(default=None)  # archived as a leaver by a full re-import
+
+
+class Location(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    kind: str = Field(max_length=16)  # "cupboard" or "office"
+    class_name: Optional[str] = Field(default=None, max_length=32)
+
+
+class Tag(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=16)
+    kind: str = Field(max_length=16, index=True)
+    pupil_id: Optional[int] = Field(default=None, foreign_key="pupil.id", index=True)
+    staff_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    location_id: Optional[int] = Field(default=None, foreign_key="location.id")
+    asset: Optional[str] = Field(default=None, max_length=64)
+    description: Optional[str] = Field(default=None, max_length=200)
+    issued_at: datetime = Time()
+    retired_at: Optional[datetime] = Time(default=None)
+
+
+class HeldPhone(SQLModel, table=True):
+    """Where each phone is now: one row per phone held, written with its ledger row.
+
+    The primary key on the tag code is what stops two kiosks checking the same
+    phone in at once: the second insert fails inside the database.
+    """
+
+    __tablename__ = "held_phone"
+    tag_code: str = Field(primary_key=True, foreign_key="tag.code", max_length=16)
+    pupil_id: int = Field(foreign_key="pupil.id")
+    location_id: int = Field(foreign_key="location.id", index=True)
+    since: datetime = Time()
+    by_staff_id: int = Field(foreign_key="staff.id")
+    ledger_id: int = Field(foreign_key="ledger_entry.id")
+
+
+class ParentTask(SQLModel, table=True):
+    """A phone came in that the parents must be told about (R2)."""
+
+    __tablename__ = "parent_task"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    pupil_id: int = Field(foreign_key="pupil.id", index=True)
+    tag_code: str = Field(foreign_key="tag.code", max_length=16)
+    reason: str = Field(max_length=200)
+    opened_at: datetime = Time()
+    opened_ledger_id: int = Field(foreign_key="ledger_entry.id")
+    told_at: Optional[datetime] = Time(default=None, index=True)
+    told_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    how: Optional[str] = Field(default=None, max_length=200)
+
+
+class LedgerEntry(SQLModel, table=True):
+    """One thing that happened. Rows are only ever added (the purge aside).
+
+    ``hash`` covers this row's content and ``prev_hash``, so an edited or
+    deleted row breaks the chain.
+    """
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (
+        Index("ix_ledger_tag_id", "tag_code", "id"),
+        Index("ix_ledger_action_at", "action", "at"),
+        UniqueConstraint("hash", name="uq_ledger_hash"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = Time(index=True)
+    kiosk: str = Field(max_length=64)
+    staff_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    action: str = Field(max_length=32)
+    tag_code: Optional[str] = Field(default=None, max_length=16)
+    pupil_id: Optional[int] = Field(default=None, foreign_key="pupil.id", index=True)
+    from_location_id: Optional[int] = Field(default=None, foreign_key="location.id")
+    to_location_id: Optional[int] = Field(default=None, foreign_key="location.id")
+    detail: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    voids_id: Optional[int] = Field(default=None, foreign_key="ledger_entry.id")
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)

@@ -1,0 +1,155 @@
+"""Staff and pupils: finding them from what was typed or scanned, PINs, walk-home permission."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from db.chain import append
+from db.engine import Database
+from db.errors import Refused
+from db.models import Pupil, Staff, Tag
+from db.views import PupilSummary, StaffMember
+
+PIN_LENGTHS = range(4, 13)
+# Codes are parsed here rather than via labels/ (db/ and labels/ stay apart):
+# a tag code is a kind letter, six symbols and a check symbol, dashes optional.
+_TAG_SHAPE = 8
+
+
+def compact_code(text: str) -> str | None:
+    """The printed form of a tag code if the text has its shape, else None (checked against the tag table)."""
+    compact = text.strip().upper().replace("-", "").replace(" ", "").translate(str.maketrans("OIL", "011"))
+    if len(compact) != _TAG_SHAPE or not compact.isalnum():
+        return None
+    return f"{compact[0]}-{compact[1:5]}-{compact[5:]}"
+
+
+def staff_view(staff: Staff) -> StaffMember:
+    return StaffMember(id=staff.id, code=staff.code, name=f"{staff.first_name} {staff.surname}",
+                       role=staff.role, class_name=staff.class_name)
+
+
+def find_staff(session: Session, who: str, roles: tuple[str, ...] | None = None, doing: str = "") -> Staff:
+    """The member of staff for a staff code or a badge tag; refused if unknown or without the role."""
+    who = (who or "").strip()
+    staff = None
+    code = compact_code(who)
+    if code and code.startswith("S"):
+        tag = session.get(Tag, code)
+        if tag and tag.staff_id and tag.retired_at is None:
+            staff = session.get(Staff, tag.staff_id)
+    if staff is None and 0 < len(who) <= 32:
+        staff = session.exec(select(Staff).where(Staff.code == who.upper())).first()
+    if staff is None or staff.left_at is not None:
+        raise Refused(f"No member of staff has the code “{who[:32]}”: check the code on your badge.")
+    if roles and staff.role not in roles:
+        allowed = [_GROUPS[r] for r in roles]
+        allowed = ", ".join(allowed[:-1]) + " or " + allowed[-1] if len(allowed) > 1 else allowed[0]
+        raise Refused(f"{staff.first_name} {staff.surname} is {_ONE[staff.role]}: {doing or 'this'} is for {allowed}.")
+    return staff
+
+
+_ONE = {"teacher": "a teacher", "office": "office staff", "slt": "on the leadership team", "admin": "an administrator"}
+_GROUPS = {"teacher": "teachers", "office": "office staff", "slt": "the leadership team", "admin": "administrators"}
+
+
+def set_pin(database: Database, staff_code: str, pin: str) -> StaffMember:
+    """Store an argon2 hash of a new PIN (4 to 12 digits)."""
+    from argon2 import PasswordHasher  # only PIN work pays for argon2
+
+    pin = pin.strip()
+    if not pin.isdigit() or len(pin) not in PIN_LENGTHS:
+        raise Refused("A PIN is 4 to 12 digits: choose another one.")
+    with database.writing() as session:
+        staff = find_staff(session, staff_code)
+        staff.pin_hash = PasswordHasher().hash(pin)
+        session.add(staff)
+        append(session, database, "set_pin", staff_id=staff.id)
+        session.commit()
+        return staff_view(staff)
+
+
+def sign_in(database: Database, who: str, pin: str) -> StaffMember:
+    """Check a staff code (or badge) and PIN; refused with one sentence otherwise."""
+    from argon2 import PasswordHasher
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    with database.reading() as session:
+        staff = find_staff(session, who)
+    if not staff.pin_hash:
+        raise Refused(f"{staff.first_name} {staff.surname} has no PIN yet: ask the office to run `kiosk staff set-pin {staff.code}`.")
+    try:
+        PasswordHasher().verify(staff.pin_hash, (pin or "").strip())
+    except (VerificationError, InvalidHashError):
+        raise Refused("That PIN is not right: try again.") from None
+    return staff_view(staff)
+
+
+# --- pupils -----------------------------------------------------------------
+
+def first_name(pupil: Pupil) -> str:
+    return pupil.preferred_first or pupil.legal_first
+
+
+def summary(session: Session, pupil: Pupil) -> PupilSummary:
+    tag = session.exec(select(Tag.code).where(Tag.pupil_id == pupil.id, Tag.kind == "phone",
+                                              Tag.retired_at.is_(None))).first()
+    return PupilSummary(id=pupil.id, name=f"{first_name(pupil)} {pupil.surname}",
+                        short_name=f"{first_name(pupil)} {pupil.surname[:1]}.", class_name=pupil.class_name,
+                        year=pupil.year, upn=pupil.upn, adno=pupil.adno, walk_home=pupil.walk_home, phone_tag=tag)
+
+
+def find_pupil(session: Session, ref: str) -> Pupil:
+    """A pupil by UPN, admission number or phone tag code."""
+    ref = (ref or "").strip()
+    pupil = None
+    code = compact_code(ref)
+    if code:
+        tag = session.get(Tag, code)
+        if tag and tag.pupil_id:
+            pupil = session.get(Pupil, tag.pupil_id)
+    if pupil is None and 0 < len(ref) <= 32:
+        pupil = session.exec(select(Pupil).where(Pupil.upn == ref.upper())).first() or \
+            session.exec(select(Pupil).where(Pupil.adno == ref)).first()
+    if pupil is None:
+        raise Refused(f"No pupil has the UPN, admission number or phone tag “{ref[:32]}”: check it, or import the pupils first.")
+    if pupil.left_at is not None:
+        raise Refused(f"{first_name(pupil)} {pupil.surname} has left the school (archived at the last import).")
+    return pupil
+
+
+def find_pupils(database: Database, text: str, limit: int = 12) -> list[PupilSummary]:
+    """Pupils on roll whose name contains every word typed (for tagging a pupil by name)."""
+    words = [w for w in (text or "").lower().split() if w][:4]
+    if not words:
+        return []
+    with database.reading() as session:
+        query = select(Pupil).where(Pupil.left_at.is_(None))
+        for word in words:
+            pattern = f"%{word[:40]}%"
+            query = query.where(or_(func.lower(Pupil.legal_first).like(pattern),
+                                    func.lower(Pupil.preferred_first).like(pattern),
+                                    func.lower(Pupil.surname).like(pattern)))
+        pupils = session.exec(query.order_by(Pupil.class_name, Pupil.surname).limit(limit)).all()
+        return [summary(session, p) for p in pupils]
+
+
+def pupil_summary(database: Database, ref: str) -> PupilSummary:
+    with database.reading() as session:
+        return summary(session, find_pupil(session, ref))
+
+
+def permit_walk_home(database: Database, ref: str, by: str, *, revoke: bool = False) -> PupilSummary:
+    """Record (or revoke) the parents' written permission to walk home alone."""
+    with database.writing() as session:
+        staff = find_staff(session, by, ("office", "slt", "admin"), "recording a walk-home permission")
+        pupil = find_pupil(session, ref)
+        pupil.walk_home = not revoke
+        pupil.walk_home_by_id = staff.id
+        pupil.walk_home_at = database.now()
+        session.add(pupil)
+        append(session, database, "walk_home_revoked" if revoke else "walk_home_permitted",
+               staff_id=staff.id, pupil_id=pupil.id)
+        session.commit()
+        return summary(session, pupil)

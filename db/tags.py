@@ -1,0 +1,106 @@
+"""Issuing and listing tags. Codes are minted by the caller (labels/ knows their format)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlmodel import Session, select
+
+from db.chain import append
+from db.engine import Database
+from db.errors import Refused
+from db.models import HeldPhone, Location, Pupil, Staff, Tag
+from db.people import find_pupil, find_staff, first_name
+from db.views import TagInfo
+
+KINDS = ("phone", "device", "location", "staff")
+MakeCode = Callable[[], str]
+
+
+def label(session: Session, tag: Tag) -> str:
+    """What is printed beside the QR (R5: a pupil's first name, surname initial and class)."""
+    if tag.kind == "phone" and tag.pupil_id:
+        pupil = session.get(Pupil, tag.pupil_id)
+        return f"{first_name(pupil)} {pupil.surname[:1]}. {pupil.class_name}"
+    if tag.kind == "staff" and tag.staff_id:
+        staff = session.get(Staff, tag.staff_id)
+        return f"{staff.code} {staff.first_name} {staff.surname}"
+    if tag.kind == "location" and tag.location_id:
+        return session.get(Location, tag.location_id).name
+    return tag.asset or tag.code
+
+
+def _info(session: Session, tag: Tag) -> TagInfo:
+    return TagInfo(code=tag.code, kind=tag.kind, label=label(session, tag), description=tag.description)
+
+
+def _fresh_code(session: Session, make_code: MakeCode) -> str:
+    for _ in range(10):
+        code = make_code()
+        if session.get(Tag, code) is None:
+            return code
+    raise RuntimeError("could not find an unused tag code")  # 31**6 codes: never in practice
+
+
+def issue_phone_tag(database: Database, pupil_ref: str, make_code: MakeCode, description: str | None = None) -> TagInfo:
+    """A new tag for a pupil's phone; it replaces the pupil's old tag (a lost pouch)."""
+    description = (description or "").strip()[:200] or None
+    with database.writing() as session:
+        pupil = find_pupil(session, pupil_ref)
+        old = session.exec(select(Tag).where(Tag.pupil_id == pupil.id, Tag.kind == "phone",
+                                             Tag.retired_at.is_(None))).all()
+        for tag in old:
+            if session.get(HeldPhone, tag.code):
+                raise Refused(f"{first_name(pupil)}'s phone is being held under tag {tag.code}: hand it back before issuing a new tag.")
+            tag.retired_at = database.now()
+            session.add(tag)
+        tag = Tag(code=_fresh_code(session, make_code), kind="phone", pupil_id=pupil.id,
+                  description=description, issued_at=database.now())
+        session.add(tag)
+        session.flush()
+        append(session, database, "tag_issued", tag_code=tag.code, pupil_id=pupil.id,
+               detail={"kind": "phone", "replaces": [t.code for t in old]})
+        session.commit()
+        return _info(session, tag)
+
+
+def issue_location_tag(database: Database, name: str, make_code: MakeCode) -> TagInfo:
+    """A tag for a cupboard or the office (the location is created if new)."""
+    name = " ".join((name or "").split())[:100]
+    if not name:
+        raise Refused("Give the location a name, e.g. “6A cupboard” or “Office”.")
+    with database.writing() as session:
+        location = session.exec(select(Location).where(Location.name == name)).first()
+        if location is None:
+            location = Location(name=name, kind="office" if "office" in name.lower() else "cupboard")
+            session.add(location)
+            session.flush()
+        tag = Tag(code=_fresh_code(session, make_code), kind="location", location_id=location.id,
+                  issued_at=database.now())
+        session.add(tag)
+        append(session, database, "tag_issued", tag_code=tag.code, to_location_id=location.id,
+               detail={"kind": "location"})
+        session.commit()
+        return _info(session, tag)
+
+
+def issue_staff_tag(database: Database, staff_code: str, make_code: MakeCode) -> TagInfo:
+    """A badge tag for a member of staff, to sign in by scanning."""
+    with database.writing() as session:
+        staff = find_staff(session, staff_code)
+        tag = Tag(code=_fresh_code(session, make_code), kind="staff", staff_id=staff.id, issued_at=database.now())
+        session.add(tag)
+        append(session, database, "tag_issued", tag_code=tag.code, staff_id=staff.id, detail={"kind": "staff"})
+        session.commit()
+        return _info(session, tag)
+
+
+def list_tags(database: Database, kind: str | None = None) -> list[TagInfo]:
+    """Every tag in use, optionally of one kind."""
+    if kind is not None and kind not in KINDS:
+        raise Refused(f"“{kind}” is not a kind of tag: use phone, device, location or staff.")
+    with database.reading() as session:
+        query = select(Tag).where(Tag.retired_at.is_(None))
+        if kind:
+            query = query.where(Tag.kind == kind)
+        return [_info(session, tag) for tag in session.exec(query.order_by(Tag.kind, Tag.issued_at))]

@@ -1,0 +1,106 @@
+"""What the ledger hands back: plain frozen data, never a live ORM object."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    id: int
+    code: str
+    name: str
+    role: str
+    class_name: str | None
+
+
+@dataclass(frozen=True)
+class PupilSummary:
+    id: int
+    name: str  # preferred (else legal) first name and surname: on screen for staff only
+    short_name: str  # first name and surname initial: anything printed (R5)
+    class_name: str
+    year: int
+    upn: str | None
+    adno: str | None
+    walk_home: bool
+    phone_tag: str | None
+
+
+@dataclass(frozen=True)
+class TagInfo:
+    code: str
+    kind: str
+    label: str  # what is printed beside the QR
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class CustodyResult:
+    """The outcome of a scan, for the big panel."""
+
+    code: str
+    pupil: str
+    first_name: str
+    class_name: str
+    description: str | None
+    location: str
+    outcome: str  # "cupboard", "office" or "handed back"
+    note: str | None  # a reason to look twice: amber on the kiosk
+    at: datetime
+    parents_to_tell: bool = False
+
+
+@dataclass(frozen=True)
+class HeldPhoneRow:
+    code: str
+    pupil: str
+    class_name: str
+    description: str | None
+    location: str
+    since: datetime
+    by: str
+    status: str  # "held", "still held" (after home-time) or "left overnight"
+
+
+@dataclass(frozen=True)
+class ParentsToTell:
+    task_id: int
+    pupil: str
+    class_name: str
+    reason: str
+    since: datetime
+
+
+@dataclass(frozen=True)
+class CupboardCheck:
+    location: str
+    class_name: str | None
+    phones: int
+    locked_at: datetime | None  # the latest confirmation today, if any
+
+
+@dataclass(frozen=True)
+class ClassPhone:
+    """One of today's phones for a class: the live list under the scan panel."""
+
+    code: str
+    pupil: str
+    description: str | None
+    location: str
+    checked_in: datetime
+    handed_back: datetime | None
+
+
+@dataclass(frozen=True)
+class CustodyEvent:
+    at: datetime
+    action: str
+    code: str | None
+    pupil: str | None
+    class_name: str | None
+    location: str | None
+    by: str | None
+    kiosk: str
+    note: str | None

@@ -1,0 +1,44 @@
+"""Settings: built once at start-up and passed down (no module globals).
+
+Read, in order of priority, from the command line, ``KIOSK_*`` environment
+variables, and ``settings.toml`` in the user config directory.
+"""
+
+from __future__ import annotations
+
+import socket
+from datetime import time
+from pathlib import Path
+
+from platformdirs import user_config_dir, user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+APP_NAME = "custody-kiosk"
+
+
+def data_dir() -> Path:
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_file() -> Path:
+    return Path(user_config_dir(APP_NAME, appauthor=False)) / "settings.toml"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KIOSK_", extra="ignore")
+
+    db: str | None = Field(default=None, description="SQLAlchemy URL; default: kiosk.db in the user data folder")
+    kiosk_name: str = Field(default_factory=socket.gethostname, description="recorded on every ledger row")
+    timezone: str = "Europe/London"
+    home_time: time = time(15, 15)
+    idle_lock_seconds: int = Field(default=120, ge=1, description="lock the kiosk after this long untouched")
+    printer: str | None = None
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings, env_settings,
+                                   dotenv_settings, file_secret_settings) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=config_file()))
+
+    def database_url(self) -> str:
+        return self.db or f"sqlite:///{data_dir() / 'kiosk.db'}"

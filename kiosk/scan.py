@@ -1,0 +1,31 @@
+"""The scan path: whatever the scanner (or a person) typed, resolved or refused in one sentence."""
+
+from __future__ import annotations
+
+from db import ledger
+from db.engine import Database
+from db.errors import Refused
+from db.views import CustodyResult
+from labels.codes import BadCode, TagKind, parse_code
+
+MORNING = "morning"
+HOME_TIME = "home-time"
+
+
+def read_phone_code(text: str) -> str:
+    """The printed form of a phone tag code, or Refused with the reason."""
+    try:
+        kind, code = parse_code(text)
+    except BadCode as exc:
+        raise Refused(str(exc)) from None
+    if kind is not TagKind.PHONE:
+        raise Refused(f"{code} is a {kind.value} tag, not a phone tag: scan the tag on the phone pouch.")
+    return code
+
+
+def scan_phone(database: Database, text: str, staff_code: str, mode: str, reason: str | None = None) -> CustodyResult:
+    """Check a phone in (morning) or hand it back (home-time)."""
+    code = read_phone_code(text)
+    if mode == MORNING:
+        return ledger.phone_in(database, code, staff_code)
+    return ledger.phone_out(database, code, staff_code, reason=reason)

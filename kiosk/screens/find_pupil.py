@@ -1,0 +1,155 @@
+"""Find a pupil by name and give their phone a tag on the spot (a new pupil, or a lost pouch)."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from db.errors import Refused
+from db.people import find_pupils
+from db.tags import issue_phone_tag
+from db.views import PupilSummary, TagInfo
+from kiosk.screens.sign_in import UNREACHABLE
+from kiosk.widgets.big_text import BigText
+from kiosk.widgets.scan_field import ScanField
+from labels.codes import TagKind, new_code
+
+
+def _describe(pupil: PupilSummary) -> str:
+    where = "class cupboard" if pupil.year == 6 and pupil.walk_home else "office"
+    return f"{pupil.name} · {pupil.class_name} · phone goes to the {where}"
+
+
+class FindPupilScreen(ModalScreen[TagInfo | None]):
+    """Returns the tag issued, or None when closed without one."""
+
+    CSS_PATH = "find_pupil.tcss"
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("down", "to_results", show=False)]
+
+    class Found(Message):
+        def __init__(self, pupils: list[PupilSummary] | None) -> None:
+            super().__init__()
+            self.pupils = pupils
+
+    class Issued(Message):
+        def __init__(self, tag: TagInfo | None, refusal: str | None) -> None:
+            super().__init__()
+            self.tag, self.refusal = tag, refusal
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pupils: list[PupilSummary] = []
+        self.chosen: PupilSummary | None = None
+        self.tag: TagInfo | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static("Find a pupil and give their phone a tag", id="heading")
+            yield ScanField(id="name", placeholder="Type part of the pupil's name, e.g. amira ah")
+            yield OptionList(id="pupils")
+            yield Static(id="chosen", markup=False)
+            yield ScanField(id="description", placeholder="Phone description (optional), e.g. black iPhone, blue case")
+            yield Static(id="message", markup=False)
+            yield BigText(id="code")
+            yield Button("Done", id="done", variant="success")
+            yield Static("↓ to the list · Enter: choose · Escape: close", id="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#name", ScanField).focus()
+
+    def _say(self, sentence: str, refused: bool = False) -> None:
+        message = self.query_one("#message", Static)
+        message.update(sentence)
+        message.set_class(refused, "-refused")
+
+    # --- finding ----------------------------------------------------------
+
+    @on(Input.Changed, "#name")
+    def name_changed(self, event: Input.Changed) -> None:
+        self.find(event.value)
+
+    @work(thread=True, exclusive=True, group="find", exit_on_error=False)
+    def find(self, text: str) -> None:
+        try:
+            pupils = find_pupils(self.app.database, text)
+        except Exception:
+            self.log.error("finding pupils failed")
+            pupils = None
+        self.post_message(self.Found(pupils))
+
+    def on_find_pupil_screen_found(self, message: Found) -> None:
+        if message.pupils is None:
+            self._say(UNREACHABLE, refused=True)
+            return
+        self.pupils = message.pupils
+        options = self.query_one("#pupils", OptionList)
+        options.clear_options()
+        options.add_options(Option(_describe(p)) for p in self.pupils)
+        typed = self.query_one("#name", ScanField).value.strip()
+        self._say("" if self.pupils or not typed else "No pupil on roll has that in their name.")
+
+    @on(Input.Submitted, "#name")
+    def action_to_results(self) -> None:
+        options = self.query_one("#pupils", OptionList)
+        if self.query_one("#name").has_focus and options.option_count:
+            options.focus()
+            options.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#pupils")
+    def pupil_chosen(self, event: OptionList.OptionSelected) -> None:
+        self.chosen = self.pupils[event.option_index]
+        note = ""
+        if self.chosen.phone_tag:
+            note = f"\nAlready has tag {self.chosen.phone_tag}: a new tag replaces it (the old one stops working)."
+        self.query_one("#chosen", Static).update(f"{self.chosen.name}, {self.chosen.class_name}{note}")
+        self.query_one("#dialog").add_class("-describing")
+        self._say("Type the phone's description if you like, then press Enter to issue the tag.")
+        self.query_one("#description", ScanField).focus()
+
+    # --- issuing ----------------------------------------------------------
+
+    @on(Input.Submitted, "#description")
+    def issue(self, event: Input.Submitted) -> None:
+        if self.chosen is None:
+            return
+        ref = self.chosen.upn or self.chosen.adno or self.chosen.phone_tag
+        if ref is None:
+            self._say(f"{self.chosen.name} has no UPN or admission number: import the pupils again from the MIS.", True)
+            return
+        event.input.disabled = True
+        self.issue_tag(ref, event.value)
+
+    @work(thread=True, exclusive=True, group="issue", exit_on_error=False)
+    def issue_tag(self, ref: str, description: str) -> None:
+        try:
+            tag = issue_phone_tag(self.app.database, ref, lambda: new_code(TagKind.PHONE), description)
+        except Refused as exc:
+            self.post_message(self.Issued(None, str(exc)))
+        except Exception:
+            self.log.error("issuing a tag failed")
+            self.post_message(self.Issued(None, UNREACHABLE))
+        else:
+            self.post_message(self.Issued(tag, None))
+
+    def on_find_pupil_screen_issued(self, message: Issued) -> None:
+        if message.refusal:
+            self.app.bell()
+            self.query_one("#description", ScanField).disabled = False
+            self._say(message.refusal, refused=True)
+            return
+        self.tag = message.tag
+        self.query_one("#dialog").add_class("-issued")
+        self.query_one("#code", BigText).update(self.tag.code)
+        self._say(f"New tag {self.tag.code} for {self.tag.label}: write the code on the pouch "
+                  "(printing it comes later).")
+        self.query_one("#done", Button).focus()
+
+    @on(Button.Pressed, "#done")
+    def action_close(self) -> None:
+        self.dismiss(self.tag)

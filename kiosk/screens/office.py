@@ -1,0 +1,175 @@
+"""The office screen: every phone held and where, parents still to tell, cupboards not confirmed locked."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from db.errors import Refused
+from db.ledger import parents_told
+from db.people import find_pupils
+from db.reports import cupboards_to_check, parents_pending, phones_held
+from db.views import CupboardCheck, HeldPhoneRow, ParentsToTell
+from kiosk.screens.ask import AskScreen
+from kiosk.screens.sign_in import UNREACHABLE
+from kiosk.widgets.status_bar import StatusBar
+
+OFFICE_ROLES = ("office", "slt", "admin")
+REFRESH_SECONDS = 5  # other kiosks write to the same database: keep the lists live
+HOW_TOLD = ("Phoned", "Spoke at the gate", "Message sent")
+# After home-time a phone still held needs a look; one left overnight needs action.
+STATUS_STYLE = {"held": "", "still held": "bold #000000 on #f2a900", "left overnight": "bold #ffffff on #a4161a"}
+
+
+class OfficeScreen(Screen):
+    CSS_PATH = "office.tcss"
+    AUTO_FOCUS = "#pending"
+    BINDINGS = [
+        Binding("escape,f1", "back", "Back to scanning"),
+        Binding("t", "told", "Parents told"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, held: list[HeldPhoneRow], pending: list[ParentsToTell], cupboards: list[CupboardCheck]) -> None:
+            super().__init__()
+            self.held, self.pending, self.cupboards = held, pending, cupboards
+
+    class Told(Message):
+        def __init__(self, pupil: str, refusal: str | None) -> None:
+            super().__init__()
+            self.pupil, self.refusal = pupil, refusal
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pending: list[ParentsToTell] = []
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar("office")
+        yield Static(id="cupboards", markup=False)
+        yield Static("Phones held now", id="held-title", classes="heading")
+        yield DataTable(id="held", cursor_type="row", zebra_stripes=True)
+        yield Static("Parents still to tell  (select one, then press T)", id="pending-title", classes="heading")
+        yield DataTable(id="pending", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#held", DataTable).add_columns("Where", "Status", "Pupil", "Class", "Phone", "Since",
+                                                       "Checked in by")
+        self.query_one("#pending", DataTable).add_columns("Pupil", "Class", "Reason", "Since")
+        self.set_interval(REFRESH_SECONDS, self.reload)
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self.load(self.app.database)
+
+    @work(thread=True, exclusive=True, group="office", exit_on_error=False)
+    def load(self, database) -> None:
+        try:
+            loaded = self.Loaded(phones_held(database), parents_pending(database), cupboards_to_check(database))
+        except Exception:
+            self.log.error("loading the office lists failed")
+            self.post_message(self.Told("", UNREACHABLE))  # shown as a red line; the old lists stay
+            return
+        self.post_message(loaded)
+
+    def on_office_screen_loaded(self, message: Loaded) -> None:
+        self._show_cupboards(message.cupboards)
+        held = self.query_one("#held", DataTable)
+        row = held.cursor_row
+        held.clear()
+        for phone in message.held:
+            held.add_row(phone.location, Text(phone.status, style=STATUS_STYLE.get(phone.status, "")), phone.pupil,
+                         phone.class_name, phone.description or "", self._when(phone.since), phone.by, key=phone.code)
+        held.move_cursor(row=min(row, max(held.row_count - 1, 0)))
+        self.query_one("#held-title", Static).update(f"Phones held now: {len(message.held)}")
+
+        self.pending = message.pending
+        pending = self.query_one("#pending", DataTable)
+        row = pending.cursor_row
+        pending.clear()
+        for task in message.pending:
+            pending.add_row(task.pupil, task.class_name, task.reason, self._when(task.since), key=str(task.task_id))
+        pending.move_cursor(row=min(row, max(pending.row_count - 1, 0)))
+        self.query_one("#pending-title", Static).update(
+            f"Parents still to tell: {len(message.pending)}" + ("  (select one, then press T)" if message.pending else ""))
+
+    def _when(self, moment) -> str:
+        """Today's times as 09:05; older ones with the day, because they were left overnight."""
+        database = self.app.database
+        if moment.date() == database.local(database.now()).date():
+            return f"{moment:%H:%M}"
+        return f"{moment:%a %d %b %H:%M}"
+
+    def _show_cupboards(self, cupboards: list[CupboardCheck]) -> None:
+        # The school's evidence of reasonable care: every cupboard holding phones confirmed locked today.
+        area = self.query_one("#cupboards", Static)
+        area.set_class(bool(cupboards), "-warning")
+        if not cupboards:
+            area.update("Every cupboard holding phones has been confirmed locked today.")
+            return
+        lines = []
+        for check in cupboards:
+            phones = "1 phone" if check.phones == 1 else f"{check.phones} phones"
+            last = f"last confirmed {check.locked_at:%H:%M}, before more phones went in" if check.locked_at \
+                else "not confirmed locked today"
+            lines.append(f"⚠ {check.location}: {phones}, {last}.")
+        area.update("\n".join(lines))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_told(self) -> None:
+        table = self.query_one("#pending", DataTable)
+        if not self.pending or table.cursor_row >= len(self.pending):
+            self.app.bell()
+            self.notify("There are no parents left to tell.", severity="warning")
+            return
+        task = self.pending[table.cursor_row]
+        self.app.push_screen(AskScreen(f"How were {task.pupil}'s parents told?", HOW_TOLD,
+                                       "Or type it, e.g. phoned mum at 10:05"),
+                             callback=lambda how: self._record_told(task, how))
+
+    def _record_told(self, task: ParentsToTell, how: str | None) -> None:
+        if how:
+            self.record_told(task, how, self.app.staff.code)
+
+    @work(thread=True, group="told", exit_on_error=False)
+    def record_told(self, task: ParentsToTell, how: str, staff_code: str) -> None:
+        database = self.app.database
+        try:
+            parents_told(database, self._pupil_ref(task), staff_code, how)
+        except Refused as exc:
+            self.post_message(self.Told(task.pupil, str(exc)))
+        except Exception:
+            self.log.error("recording parents told failed")
+            self.post_message(self.Told(task.pupil, UNREACHABLE))
+        else:
+            self.post_message(self.Told(task.pupil, None))
+
+    def _pupil_ref(self, task: ParentsToTell) -> str:
+        """A UPN or admission number for the task's pupil.
+
+        ParentsToTell carries only the pupil's name, so the pupil is found by name and class;
+        two pupils in one class with the same name are refused rather than guessed.
+        """
+        matches = [p for p in find_pupils(self.app.database, task.pupil, limit=50)
+                   if p.name == task.pupil and p.class_name == task.class_name]
+        if len(matches) != 1 or not (matches[0].upn or matches[0].adno):
+            raise Refused(f"More than one pupil in {task.class_name} is called {task.pupil}: "
+                          f"record it with `kiosk parents told UPN --by CODE --how TEXT`.")
+        return matches[0].upn or matches[0].adno
+
+    def on_office_screen_told(self, message: Told) -> None:
+        if message.refusal:
+            self.app.bell()
+            self.notify(message.refusal, severity="error", timeout=10)
+        else:
+            self.notify(f"Recorded: {message.pupil}'s parents have been told.")
+        self.reload()

@@ -1,0 +1,296 @@
+"""The scan screen: one always-focused field, one big result, today's phones underneath."""
+
+from __future__ import annotations
+
+from datetime import time
+from functools import partial
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from db.errors import Refused
+from db.ledger import cupboard_locked
+from db.people import pupil_summary
+from db.reports import class_phones_today, phones_held
+from db.views import ClassPhone, CupboardCheck, CustodyResult, HeldPhoneRow, StaffMember, TagInfo
+from kiosk.scan import HOME_TIME, MORNING, read_phone_code, scan_phone
+from kiosk.screens.ask import AskScreen
+from kiosk.screens.find_pupil import FindPupilScreen
+from kiosk.screens.office import OFFICE_ROLES, OfficeScreen
+from kiosk.screens.sign_in import UNREACHABLE
+from kiosk.widgets.mode_switch import ModeSwitch
+from kiosk.widgets.result_panel import ResultPanel
+from kiosk.widgets.scan_field import ScanField
+from kiosk.widgets.status_bar import StatusBar
+
+NOON = time(12, 0)  # before noon the kiosk starts in morning check-in, after it in home-time hand-back
+HAND_BACK_REASONS = ("Early leaver", "Appointment", "Collected by parent")
+READY = {
+    MORNING: ("Scan a phone", "Morning check-in: scan the tag on each phone pouch as it is handed in."),
+    HOME_TIME: ("Scan to hand back", "Home-time: scan the pouch, then give the phone to the pupil named here."),
+}
+
+
+class ScanScreen(Screen):
+    CSS_PATH = "scan.tcss"
+    AUTO_FOCUS = "#scan"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # 80×24 gets a tighter layout
+    BINDINGS = [
+        Binding("f2", "office", "Office"),
+        Binding("f3", "find_pupil", "Find pupil"),
+        Binding("f4", "cupboard_locked", "Cupboard locked"),
+        Binding("f5", "mode('morning')", "Morning", show=False),
+        Binding("f6", "mode('home-time')", "Home-time", show=False),
+    ]
+
+    mode: reactive[str] = reactive(MORNING, init=False)
+
+    class Scanned(Message):
+        """A scan's outcome; ``seq`` orders scans, because thread workers may finish out of order."""
+
+        def __init__(self, seq: int, text: str, *, result: CustodyResult | None = None, refusal: str | None = None,
+                     reason_needed_for: str | None = None) -> None:
+            super().__init__()
+            self.seq, self.text, self.result, self.refusal = seq, text, result, refusal
+            self.reason_needed_for = reason_needed_for  # the pupil's name: ask why the phone goes home early
+
+    class CupboardChecked(Message):
+        def __init__(self, seq: int, check: CupboardCheck | None, refusal: str | None) -> None:
+            super().__init__()
+            self.seq, self.check, self.refusal = seq, check, refusal
+
+    class PhonesListed(Message):
+        def __init__(self, rows: list[ClassPhone] | list[HeldPhoneRow] | None) -> None:
+            super().__init__()
+            self.rows = rows
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seq = 0  # the newest scan started
+        self._shown = 0  # the newest scan whose outcome is on the panel
+        self._listing = False
+        self._list_again = False
+
+    @property
+    def staff(self) -> StaffMember:
+        return self.app.staff
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar()
+        yield ModeSwitch()
+        yield ScanField(id="scan", placeholder="Scan the tag on the phone pouch, or type the code under the QR")
+        yield ResultPanel(id="result")
+        yield Static(id="phones-title", markup=False)
+        table = DataTable(id="phones", cursor_type="none", zebra_stripes=True)
+        table.can_focus = False  # a click on the list must not take focus from the scan field
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#phones", DataTable)
+        if self.staff.class_name:
+            table.add_columns("Pupil", "Phone", "Where", "In at", "Handed back")
+        else:
+            table.add_columns("Pupil", "Class", "Phone", "Where", "Since", "Status")
+        database = self.app.database
+        self.mode = MORNING if database.local(database.now()).time() < NOON else HOME_TIME
+        self.watch_mode(self.mode)
+        self.refresh_phones()
+
+    def watch_mode(self, mode: str) -> None:
+        self.query_one(ModeSwitch).show(mode)
+        self.query_one(ResultPanel).show_ready(*READY[mode])
+        self._shown = self._seq  # a result still on its way belongs to the other mode: don't show it
+        self.focus_scan()
+
+    def focus_scan(self) -> None:
+        self.query_one("#scan", ScanField).focus()
+
+    def on_screen_resume(self) -> None:
+        self.focus_scan()
+        self.refresh_phones()
+
+    def action_mode(self, mode: str) -> None:
+        self.mode = mode
+
+    def on_mode_switch_chosen(self, message: ModeSwitch.Chosen) -> None:
+        self.mode = message.mode
+        self.focus_scan()
+
+    # --- scanning ---------------------------------------------------------
+
+    @on(Input.Submitted, "#scan")
+    def scanned(self, event: Input.Submitted) -> None:
+        text = event.value
+        event.input.value = ""  # cleared at once: the scanner may already be typing the next code
+        if text.strip():
+            self.start_scan(text, self.mode)
+
+    def start_scan(self, text: str, mode: str, reason: str | None = None) -> None:
+        self._seq += 1
+        self.scan(self._seq, text, mode, self.staff.code, reason)
+
+    @work(thread=True, group="scan", exit_on_error=False)
+    def scan(self, seq: int, text: str, mode: str, staff_code: str, reason: str | None) -> None:
+        # Not exclusive: an exclusive worker would cancel the previous scan at scanner speed.
+        database = self.app.database
+        try:
+            result = scan_phone(database, text, staff_code, mode, reason)
+        except Refused as exc:
+            self.post_message(self.Scanned(seq, text, refusal=str(exc),
+                                           reason_needed_for=self._early_hand_back(text, mode, reason)))
+        except Exception:  # the kiosk must stay up whatever the database does
+            self.log.error("scan failed")
+            self.post_message(self.Scanned(seq, text, refusal=UNREACHABLE))
+        else:
+            self.post_message(self.Scanned(seq, text, result=result))
+
+    def _early_hand_back(self, text: str, mode: str, reason: str | None) -> str | None:
+        """The pupil's name when the refusal was the ledger asking why a held phone goes back before home-time."""
+        database = self.app.database
+        if mode != HOME_TIME or reason or database.local(database.now()).time() >= database.home_time:
+            return None
+        try:
+            code = read_phone_code(text)
+            if any(row.code == code for row in phones_held(database)):
+                return pupil_summary(database, code).name
+        except Refused:
+            pass
+        return None
+
+    def on_scan_screen_scanned(self, message: Scanned) -> None:
+        if message.reason_needed_for:
+            home = self.app.database.home_time
+            self.app.push_screen(
+                AskScreen(f"It is before home-time ({home:%H:%M}). Why is {message.reason_needed_for}'s phone "
+                          "being handed back early?", HAND_BACK_REASONS, "Or type the reason, e.g. dentist at 14:00"),
+                callback=partial(self._reason_given, message.text))
+            return
+        stale = message.seq <= self._shown
+        panel = self.query_one(ResultPanel)
+        if message.refusal:
+            self.app.bell()
+            if stale:  # an earlier scan failed after a later one succeeded: still say so
+                self.notify(message.refusal, title="An earlier scan was not recorded", severity="error", timeout=10)
+            else:
+                panel.show_refused(message.refusal)
+        elif not stale:
+            if message.result.outcome == "handed back":
+                panel.show_handed_back(message.result)
+            else:
+                panel.show_checked_in(message.result)
+        self._shown = max(self._shown, message.seq)
+        if message.result:
+            self.refresh_phones()
+
+    def _reason_given(self, text: str, reason: str | None) -> None:
+        if reason:
+            self.start_scan(text, HOME_TIME, reason)
+        else:
+            self.query_one(ResultPanel).show_ready("Not handed back", "Cancelled: the phone is still held.")
+        self.focus_scan()
+
+    # --- today's phones ---------------------------------------------------
+
+    def refresh_phones(self) -> None:
+        """Reload the list; scans arriving while it loads ask for one more load, not one each."""
+        if self._listing:
+            self._list_again = True
+            return
+        self._listing = True
+        self.list_phones(self.staff)
+
+    @work(thread=True, group="phones", exit_on_error=False)
+    def list_phones(self, staff: StaffMember) -> None:
+        database = self.app.database
+        try:
+            rows = class_phones_today(database, staff.class_name) if staff.class_name else phones_held(database)
+        except Exception:
+            self.log.error("listing phones failed")
+            rows = None
+        self.post_message(self.PhonesListed(rows))
+
+    def on_scan_screen_phones_listed(self, message: PhonesListed) -> None:
+        self._listing = False
+        if message.rows is not None:
+            self._fill_table(message.rows)
+        if self._list_again:
+            self._list_again = False
+            self.refresh_phones()
+
+    def _fill_table(self, rows: list[ClassPhone] | list[HeldPhoneRow]) -> None:
+        table = self.query_one("#phones", DataTable)
+        table.clear()
+        title = self.query_one("#phones-title", Static)
+        if self.staff.class_name:
+            back = sum(1 for row in rows if row.handed_back)
+            title.update(f"{self.staff.class_name}'s phones today: {len(rows)} in, {back} handed back")
+            for row in rows:
+                table.add_row(row.pupil, row.description or "", row.location, f"{row.checked_in:%H:%M}",
+                              f"{row.handed_back:%H:%M}" if row.handed_back else "")
+        else:
+            title.update(f"Every phone held now: {len(rows)}")
+            for row in rows:
+                status = Text(row.status, style="bold" if row.status != "held" else "")
+                table.add_row(row.pupil, row.class_name, row.description or "", row.location,
+                              f"{row.since:%H:%M}", status, key=row.code)
+
+    # --- keys -------------------------------------------------------------
+
+    def action_office(self) -> None:
+        if self.staff.role in OFFICE_ROLES:
+            self.app.push_screen(OfficeScreen())
+            return
+        self.app.bell()
+        self.query_one(ResultPanel).show_refused(
+            "The office screen is for office staff and the leadership team: ask the office.", "Office only")
+        self._shown = self._seq
+
+    def action_find_pupil(self) -> None:
+        self.app.push_screen(FindPupilScreen(), callback=self._tag_issued)
+
+    def _tag_issued(self, tag: TagInfo | None) -> None:
+        if tag is not None:
+            self.query_one(ResultPanel).show_ready(f"New tag {tag.code}", f"For {tag.label}: write {tag.code} on the pouch.")
+            self._shown = self._seq
+        self.focus_scan()
+
+    def action_cupboard_locked(self) -> None:
+        if self.staff.class_name:
+            self._lock(self.staff.class_name)
+            return
+        self.app.push_screen(AskScreen("Which class's cupboard have you locked?", placeholder="The class, e.g. 6A"),
+                             callback=self._lock)
+
+    def _lock(self, class_name: str | None) -> None:
+        if class_name:
+            self._seq += 1
+            self.lock_cupboard(self._seq, class_name, self.staff.code)
+        self.focus_scan()
+
+    @work(thread=True, group="cupboard", exit_on_error=False)
+    def lock_cupboard(self, seq: int, class_name: str, staff_code: str) -> None:
+        try:
+            check = cupboard_locked(self.app.database, class_name, staff_code)
+        except Refused as exc:
+            self.post_message(self.CupboardChecked(seq, None, str(exc)))
+        except Exception:
+            self.log.error("cupboard confirmation failed")
+            self.post_message(self.CupboardChecked(seq, None, UNREACHABLE))
+        else:
+            self.post_message(self.CupboardChecked(seq, check, None))
+
+    def on_scan_screen_cupboard_checked(self, message: CupboardChecked) -> None:
+        panel = self.query_one(ResultPanel)
+        if message.refusal:
+            self.app.bell()
+            panel.show_refused(message.refusal)
+        else:
+            panel.show_cupboard_locked(message.check, self.staff.name)
+        self._shown = max(self._shown, message.seq)

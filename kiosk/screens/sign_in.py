@@ -1,0 +1,105 @@
+"""Signing in: a badge scan (or staff code), then a PIN. The kiosk starts and locks back to here."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static
+
+from db.errors import Refused
+from db.people import sign_in
+from db.views import StaffMember
+from kiosk.widgets.big_text import BigText
+from kiosk.widgets.scan_field import ScanField
+from kiosk.widgets.status_bar import StatusBar
+
+UNREACHABLE = "The school database cannot be reached: check the network cable, then try again."
+
+
+class SignInScreen(Screen):
+    CSS_PATH = "sign_in.tcss"
+    AUTO_FOCUS = "#code"
+
+    class SignedIn(Message):
+        def __init__(self, staff: StaffMember) -> None:
+            super().__init__()
+            self.staff = staff
+
+    class NotSignedIn(Message):
+        def __init__(self, sentence: str) -> None:
+            super().__init__()
+            self.sentence = sentence
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(f"kiosk {self.app.settings.kiosk_name}")
+        with Center():
+            with Vertical(id="card"):
+                yield BigText("Custody Kiosk", id="title")
+                yield Static("Pupils' phones: handed in in the morning, handed back at home-time.", id="about")
+                yield Label("Scan your badge or type your staff code", id="code-label")
+                yield ScanField(id="code", placeholder="Staff code or badge")
+                yield Label("Your PIN", id="pin-label")
+                yield ScanField(id="pin", password=True, placeholder="PIN")
+                yield Static(id="message", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.start_again()
+
+    @property
+    def message(self) -> str:
+        return str(self.query_one("#message", Static).content)
+
+    def start_again(self, message: str = "", *, refused: bool = False) -> None:
+        """Empty both fields and wait for a badge; ``message`` says why (locked, signed out, refused)."""
+        code, pin = self.query_one("#code", ScanField), self.query_one("#pin", ScanField)
+        code.value = pin.value = ""
+        code.disabled = pin.disabled = False
+        self.query_one("#card").remove_class("-pin")
+        note = self.query_one("#message", Static)
+        note.update(message)
+        note.set_class(refused, "-refused")
+        code.focus()
+
+    @on(Input.Submitted, "#code")
+    def code_entered(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            return
+        self.query_one("#card").add_class("-pin")
+        self.query_one("#message", Static).update("")
+        self.query_one("#pin", ScanField).focus()
+
+    @on(Input.Submitted, "#pin")
+    def pin_entered(self, event: Input.Submitted) -> None:
+        code = self.query_one("#code", ScanField).value
+        if not code.strip():
+            self.start_again()
+            return
+        for field in self.query(ScanField):
+            field.disabled = True  # one attempt at a time; re-enabled by the answer
+        self.query_one("#message", Static).update("Checking…")
+        self.check(code, event.value)
+
+    @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
+    def check(self, code: str, pin: str) -> None:
+        # argon2 is deliberately slow: keep it off the event loop.
+        try:
+            staff = sign_in(self.app.database, code, pin)
+        except Refused as exc:
+            self.post_message(self.NotSignedIn(str(exc)))
+        except Exception:  # the kiosk must stay up whatever the database does
+            self.log.error("sign-in failed")
+            self.post_message(self.NotSignedIn(UNREACHABLE))
+        else:
+            self.post_message(self.SignedIn(staff))
+
+    def on_sign_in_screen_not_signed_in(self, message: NotSignedIn) -> None:
+        self.app.bell()
+        self.start_again(message.sentence, refused=True)
+
+    def on_sign_in_screen_signed_in(self, message: SignedIn) -> None:
+        self.start_again()
+        self.app.signed_in(message.staff)

@@ -1,0 +1,77 @@
+"""The big panel a teacher reads from across the room: green done, amber done-with-a-note, red refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from db.views import CupboardCheck, CustodyResult
+from kiosk.widgets.big_text import BigText
+
+MOODS = ("-ready", "-done", "-note", "-refused")
+
+
+class ResultPanel(Vertical):
+    """Shows one outcome at a time; ``text`` is what it says, in plain words."""
+
+    DEFAULT_CSS = (Path(__file__).with_suffix(".tcss")).read_text()
+
+    def compose(self) -> ComposeResult:
+        yield BigText(id="headline")
+        yield Static(id="detail", markup=False)
+        yield BigText(id="where")
+        yield Static(id="note", markup=False)
+
+    def on_mount(self) -> None:
+        self.show_ready("Scan a phone tag")
+
+    @property
+    def mood(self) -> str:
+        return next((m for m in MOODS if self.has_class(m)), "-ready")
+
+    @property
+    def text(self) -> str:
+        """Everything the panel says, one part per line (what a test or a screen reader reads)."""
+        parts = [self.query_one("#headline", BigText).text, self._detail, self.query_one("#where", BigText).text,
+                 self._note]
+        return "\n".join(part for part in parts if part)
+
+    def _show(self, mood: str, headline: str, detail: str = "", where: str = "", note: str = "") -> None:
+        self.set_class(True, mood)
+        for other in MOODS:
+            if other != mood:
+                self.remove_class(other)
+        self._detail, self._note = detail, note
+        self.query_one("#headline", BigText).update(headline)
+        self.query_one("#detail", Static).update(detail)
+        self.query_one("#where", BigText).update(where)
+        self.query_one("#note", Static).update(note)
+        self.query_one("#detail").display = bool(detail)
+        self.query_one("#where").display = bool(where)
+        self.query_one("#note").display = bool(note)
+
+    def show_ready(self, instruction: str, detail: str = "") -> None:
+        self._show("-ready", instruction, detail)
+
+    def show_checked_in(self, result: CustodyResult) -> None:
+        """Morning: whose phone it is and where it goes; amber when the parents must be told."""
+        detail = " · ".join(part for part in (result.pupil, result.class_name, result.description) if part)
+        self._show("-note" if result.note else "-done", result.pupil, detail, f"→ {result.location}", result.note or "")
+
+    def show_handed_back(self, result: CustodyResult) -> None:
+        """Home-time: the name in large type, so the right phone goes to the right child."""
+        detail = " · ".join(part for part in (result.pupil, result.class_name, result.description) if part)
+        detail += f" · from the {result.location}"
+        self._show("-note" if result.note else "-done", f"Hand back to {result.pupil}", detail, "",
+                   result.note or "")
+
+    def show_cupboard_locked(self, check: CupboardCheck, by: str) -> None:
+        phones = "1 phone" if check.phones == 1 else f"{check.phones} phones"
+        when = check.locked_at.strftime("%H:%M") if check.locked_at else ""
+        self._show("-done", f"{check.location} locked", f"Confirmed at {when} by {by}, with {phones} inside.")
+
+    def show_refused(self, sentence: str, headline: str = "Not recorded") -> None:
+        self._show("-refused", headline, sentence)
