@@ -17,7 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
@@ -53,11 +53,20 @@ class Database:
         """A time in the school's zone."""
         return moment.astimezone(self.zone)
 
+    def __post_init__(self) -> None:
+        self._writer = self.engine.execution_options(kiosk_begin="IMMEDIATE")
+
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """A session whose transaction holds the write lock from its first statement."""
-        with Session(self.engine.execution_options(kiosk_begin="IMMEDIATE"), expire_on_commit=False) as session:
+        with Session(self._writer, expire_on_commit=False) as session:
             yield session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A Core connection in a write transaction (committed at the end, rolled back on error): the scan path."""
+        with self._writer.begin() as conn:
+            yield conn
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -3,38 +3,64 @@
 Each function is one thing a person does. It opens its own transaction, applies
 the rule, writes the ledger row and the current-state projection together, and
 returns plain data. A refusal raises ``Refused`` and writes nothing.
+
+Check-in and hand-back run on every scan, so they use SQLAlchemy Core with
+statements built once: one read, then the writes (bench/scan_latency.py).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func
+import sqlalchemy as sa
+from sqlalchemy import Connection, Row, bindparam, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from db.chain import append
 from db.engine import Database
 from db.errors import Refused
-from db.models import HeldPhone, Location, ParentTask, Pupil, Staff, Tag
+from db.models import HeldPhone, Location, ParentTask, Pupil, Tag
 from db.people import find_pupil, find_staff, first_name
 from db.views import CupboardCheck, CustodyResult
 
 WALK_HOME_YEAR = 6
 
 
-def _phone_tag(session: Session, code: str) -> Tag:
-    tag = session.get(Tag, code)
-    if tag is None or tag.retired_at is not None:
+TAG, PUPIL, HELD, LOCATION = Tag.__table__, Pupil.__table__, HeldPhone.__table__, Location.__table__
+_CUPBOARD = LOCATION.alias("cupboard")
+_WHERE = LOCATION.alias("held_in")
+# One read gives everything a scan needs: the tag, its pupil, where the phone is, the class cupboard.
+_SCAN = (sa.select(TAG.c.code, TAG.c.kind, TAG.c.retired_at, TAG.c.description,
+                PUPIL.c.id.label("pupil_id"), PUPIL.c.legal_first, PUPIL.c.preferred_first, PUPIL.c.surname,
+                PUPIL.c.year, PUPIL.c.class_name, PUPIL.c.walk_home, PUPIL.c.left_at,
+                HELD.c.location_id.label("held_in"), HELD.c.since.label("held_since"),
+                _WHERE.c.name.label("held_in_name"),
+                _CUPBOARD.c.id.label("cupboard_id"), _CUPBOARD.c.name.label("cupboard_name"))
+         .select_from(TAG.outerjoin(PUPIL, PUPIL.c.id == TAG.c.pupil_id)
+                      .outerjoin(HELD, HELD.c.tag_code == TAG.c.code)
+                      .outerjoin(_WHERE, _WHERE.c.id == HELD.c.location_id)
+                      .outerjoin(_CUPBOARD, (_CUPBOARD.c.kind == "cupboard")
+                                 & (_CUPBOARD.c.class_name == PUPIL.c.class_name)))
+         .where(TAG.c.code == bindparam("code")))
+_OFFICE = sa.select(LOCATION.c.id, LOCATION.c.name).where(LOCATION.c.kind == "office").order_by(LOCATION.c.id).limit(1)
+_HOLD = HELD.insert()
+_TASK = ParentTask.__table__.insert()
+_RELEASE = HELD.delete().where(HELD.c.tag_code == bindparam("code"))
+
+
+def _scan_row(conn: Connection, code: str) -> Row:
+    """The phone tag and its pupil; refused if the code is not a phone tag in use."""
+    row = conn.execute(_SCAN, {"code": code}).first()
+    if row is None or row.retired_at is not None:
         raise Refused(f"The tag {code} is not in use: it may be an old tag; issue a new one from the pupil's record.")
-    if tag.kind != "phone":
-        raise Refused(f"{code} is a {tag.kind} tag, not a phone tag: scan the tag on the phone pouch.")
-    return tag
+    if row.kind != "phone":
+        raise Refused(f"{code} is a {row.kind} tag, not a phone tag: scan the tag on the phone pouch.")
+    if row.left_at is not None:
+        raise Refused(f"{_first(row)} {row.surname} has left the school: this tag is no longer in use.")
+    return row
 
 
-def _pupil_of(session: Session, tag: Tag) -> Pupil:
-    pupil = session.get(Pupil, tag.pupil_id)
-    if pupil.left_at is not None:
-        raise Refused(f"{first_name(pupil)} {pupil.surname} has left the school: this tag is no longer in use.")
-    return pupil
+def _first(row) -> str:
+    return row.preferred_first or row.legal_first
 
 
 def cupboard_for(session: Session, class_name: str) -> Location:
@@ -57,74 +83,70 @@ def office(session: Session) -> Location:
     return location
 
 
-def _held_refusal(session: Session, held: HeldPhone, pupil: Pupil, database: Database) -> Refused:
-    where = session.get(Location, held.location_id).name
-    since = database.local(held.since).strftime("%H:%M on %a %d %b")
-    return Refused(f"{first_name(pupil)}'s phone is already held in the {where} (since {since}): hand it back before checking it in again.")
+def _insert_location(conn: Connection, name: str, kind: str, class_name: str | None = None) -> tuple[int, str]:
+    new_id = conn.execute(LOCATION.insert().values(name=name, kind=kind, class_name=class_name)).inserted_primary_key[0]
+    return new_id, name
+
+
+def _result(row, database: Database, now, location: str, outcome: str, note: str | None = None,
+            parents: bool = False) -> CustodyResult:
+    return CustodyResult(code=row.code, pupil=f"{_first(row)} {row.surname}", first_name=_first(row),
+                         class_name=row.class_name, description=row.description, location=location,
+                         outcome=outcome, note=note, at=database.local(now), parents_to_tell=parents)
 
 
 def phone_in(database: Database, code: str, by: str) -> CustodyResult:
     """Morning check-in: Year 6 with walk-home permission → class cupboard (R1); anyone else → office, parents to tell (R2)."""
-    with database.writing() as session:
-        staff = find_staff(session, by)
-        tag = _phone_tag(session, code)
-        pupil = _pupil_of(session, tag)
-        held = session.get(HeldPhone, tag.code)
-        if held is not None:
-            raise _held_refusal(session, held, pupil, database)
-        if pupil.year == WALK_HOME_YEAR and pupil.walk_home:
-            location, note = cupboard_for(session, pupil.class_name), None
-        else:
-            location = office(session)
-            note = ("no walk-home permission is recorded" if pupil.year == WALK_HOME_YEAR
-                    else "only Year 6 pupils who walk home alone may bring a phone")
-        now = database.now()
-        entry = append(session, database, "phone_in", staff_id=staff.id, tag_code=tag.code, pupil_id=pupil.id,
-                       to_location_id=location.id, at=now)
-        session.add(HeldPhone(tag_code=tag.code, pupil_id=pupil.id, location_id=location.id, since=now,
-                              by_staff_id=staff.id, ledger_id=entry.id))
-        if note:
-            session.add(ParentTask(pupil_id=pupil.id, tag_code=tag.code, reason=note, opened_at=now,
-                                   opened_ledger_id=entry.id))
-        try:
-            session.commit()
-        except IntegrityError:
-            # Another kiosk checked the same phone in between our read and our write.
-            session.rollback()
-            raise Refused(f"{first_name(pupil)}'s phone has just been checked in at another kiosk.") from None
-        return CustodyResult(code=tag.code, pupil=f"{first_name(pupil)} {pupil.surname}", first_name=first_name(pupil),
-                             class_name=pupil.class_name, description=tag.description, location=location.name,
-                             outcome=location.kind, note=f"Parents to be told: {note}." if note else None,
-                             at=database.local(now), parents_to_tell=bool(note))
+    try:
+        with database.transaction() as conn:
+            staff = find_staff(conn, by)
+            row = _scan_row(conn, code)
+            if row.held_in is not None:
+                since = database.local(row.held_since).strftime("%H:%M on %a %d %b")
+                raise Refused(f"{_first(row)}'s phone is already held in the {row.held_in_name} (since {since}): "
+                              "hand it back before checking it in again.")
+            if row.year == WALK_HOME_YEAR and row.walk_home:
+                kind, note = "cupboard", None
+                location_id, location = (row.cupboard_id, row.cupboard_name) if row.cupboard_id else \
+                    _insert_location(conn, f"{row.class_name} cupboard", "cupboard", row.class_name)
+            else:
+                kind = "office"
+                note = ("no walk-home permission is recorded" if row.year == WALK_HOME_YEAR
+                        else "only Year 6 pupils who walk home alone may bring a phone")
+                location_id, location = conn.execute(_OFFICE).first() or _insert_location(conn, "Office", "office")
+            now = database.now()
+            entry = append(conn, database, "phone_in", staff_id=staff.id, tag_code=code, pupil_id=row.pupil_id,
+                           to_location_id=location_id, at=now)
+            # The primary key on held_phone.tag_code is the real guard against two kiosks at once.
+            conn.execute(_HOLD, {"tag_code": code, "pupil_id": row.pupil_id, "location_id": location_id,
+                                 "since": now, "by_staff_id": staff.id, "ledger_id": entry})
+            if note:
+                conn.execute(_TASK, {"pupil_id": row.pupil_id, "tag_code": code, "reason": note, "opened_at": now,
+                                     "opened_ledger_id": entry})
+    except IntegrityError:
+        raise Refused(f"{_first(row)}'s phone has just been checked in at another kiosk.") from None
+    return _result(row, database, now, location, kind, f"Parents to be told: {note}." if note else None, bool(note))
 
 
 def phone_out(database: Database, code: str, by: str, *, to: str | None = None, reason: str | None = None) -> CustodyResult:
     """Hand a phone back. Before home-time a reason is required (an early leaver, an appointment)."""
     to = " ".join((to or "").split())[:100] or None
     reason = " ".join((reason or "").split())[:200] or None
-    with database.writing() as session:
-        staff = find_staff(session, by)
-        tag = _phone_tag(session, code)
-        pupil = session.get(Pupil, tag.pupil_id)
-        held = session.get(HeldPhone, tag.code)
-        if held is None:
-            raise Refused(f"{first_name(pupil)}'s phone is not being held, so it cannot be handed back: check the tag.")
+    with database.transaction() as conn:
+        staff = find_staff(conn, by)
+        row = _scan_row(conn, code)
+        if row.held_in is None:
+            raise Refused(f"{_first(row)}'s phone is not being held, so it cannot be handed back: check the tag.")
         now = database.now()
         early = database.local(now).time() < database.home_time
         if early and not reason:
-            raise Refused(f"It is before home-time ({database.home_time:%H:%M}): give a reason for handing the phone back early, e.g. a dentist appointment.")
-        location = session.get(Location, held.location_id)
-        gone = session.exec(delete(HeldPhone).where(HeldPhone.tag_code == tag.code))
-        if gone.rowcount != 1:
-            session.rollback()
-            raise Refused(f"{first_name(pupil)}'s phone has just been handed back at another kiosk.")
-        append(session, database, "phone_out", staff_id=staff.id, tag_code=tag.code, pupil_id=pupil.id,
-               from_location_id=location.id, at=now, detail={"to": to, "reason": reason})
-        session.commit()
-        return CustodyResult(code=tag.code, pupil=f"{first_name(pupil)} {pupil.surname}", first_name=first_name(pupil),
-                             class_name=pupil.class_name, description=tag.description, location=location.name,
-                             outcome="handed back", note=f"Before home-time: {reason}" if early else None,
-                             at=database.local(now))
+            raise Refused(f"It is before home-time ({database.home_time:%H:%M}): give a reason for handing the "
+                          "phone back early, e.g. a dentist appointment.")
+        if conn.execute(_RELEASE, {"code": code}).rowcount != 1:
+            raise Refused(f"{_first(row)}'s phone has just been handed back at another kiosk.")
+        append(conn, database, "phone_out", staff_id=staff.id, tag_code=code, pupil_id=row.pupil_id,
+               from_location_id=row.held_in, at=now, detail={"to": to, "reason": reason})
+    return _result(row, database, now, row.held_in_name, "handed back", f"Before home-time: {reason}" if early else None)
 
 
 def parents_told(database: Database, pupil_ref: str, by: str, how: str) -> int:
@@ -165,8 +187,3 @@ def cupboard_locked(database: Database, class_name: str, by: str) -> CupboardChe
         session.commit()
         return CupboardCheck(location=location.name, class_name=location.class_name, phones=phones,
                              locked_at=database.local(now))
-
-
-def staff_name(session: Session, staff_id: int | None) -> str | None:
-    staff = session.get(Staff, staff_id) if staff_id else None
-    return f"{staff.first_name} {staff.surname}" if staff else None

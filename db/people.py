@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_
+import sqlalchemy as sa
+from sqlalchemy import Connection, Row, bindparam, func, or_, update
 from sqlmodel import Session, select
 
 from db.chain import append
@@ -25,22 +26,30 @@ def compact_code(text: str) -> str | None:
     return f"{compact[0]}-{compact[1:5]}-{compact[5:]}"
 
 
-def staff_view(staff: Staff) -> StaffMember:
+def staff_view(staff) -> StaffMember:
     return StaffMember(id=staff.id, code=staff.code, name=f"{staff.first_name} {staff.surname}",
                        role=staff.role, class_name=staff.class_name)
 
 
-def find_staff(session: Session, who: str, roles: tuple[str, ...] | None = None, doing: str = "") -> Staff:
-    """The member of staff for a staff code or a badge tag; refused if unknown or without the role."""
+STAFF = Staff.__table__
+_BY_CODE = sa.select(STAFF).where(STAFF.c.code == bindparam("code"))
+_BY_BADGE = sa.select(STAFF).join(Tag.__table__, Tag.staff_id == STAFF.c.id).where(
+    Tag.code == bindparam("code"), Tag.retired_at.is_(None))
+
+
+def find_staff(target: Session | Connection, who: str, roles: tuple[str, ...] | None = None, doing: str = "") -> Row:
+    """The staff row (id, code, names, role, class, pin_hash) for a staff code or a badge tag.
+
+    Refused if unknown, left, or without one of ``roles`` (``doing`` names the task in the sentence).
+    """
+    conn = target.connection() if isinstance(target, Session) else target
     who = (who or "").strip()
     staff = None
     code = compact_code(who)
     if code and code.startswith("S"):
-        tag = session.get(Tag, code)
-        if tag and tag.staff_id and tag.retired_at is None:
-            staff = session.get(Staff, tag.staff_id)
+        staff = conn.execute(_BY_BADGE, {"code": code}).first()
     if staff is None and 0 < len(who) <= 32:
-        staff = session.exec(select(Staff).where(Staff.code == who.upper())).first()
+        staff = conn.execute(_BY_CODE, {"code": who.upper()}).first()
     if staff is None or staff.left_at is not None:
         raise Refused(f"No member of staff has the code “{who[:32]}”: check the code on your badge.")
     if roles and staff.role not in roles:
@@ -61,12 +70,10 @@ def set_pin(database: Database, staff_code: str, pin: str) -> StaffMember:
     pin = pin.strip()
     if not pin.isdigit() or len(pin) not in PIN_LENGTHS:
         raise Refused("A PIN is 4 to 12 digits: choose another one.")
-    with database.writing() as session:
-        staff = find_staff(session, staff_code)
-        staff.pin_hash = PasswordHasher().hash(pin)
-        session.add(staff)
-        append(session, database, "set_pin", staff_id=staff.id)
-        session.commit()
+    with database.transaction() as conn:
+        staff = find_staff(conn, staff_code)
+        conn.execute(update(STAFF).where(STAFF.c.id == staff.id).values(pin_hash=PasswordHasher().hash(pin)))
+        append(conn, database, "set_pin", staff_id=staff.id)
         return staff_view(staff)
 
 
@@ -75,8 +82,8 @@ def sign_in(database: Database, who: str, pin: str) -> StaffMember:
     from argon2 import PasswordHasher
     from argon2.exceptions import InvalidHashError, VerificationError
 
-    with database.reading() as session:
-        staff = find_staff(session, who)
+    with database.engine.connect() as conn:
+        staff = find_staff(conn, who)
     if not staff.pin_hash:
         raise Refused(f"{staff.first_name} {staff.surname} has no PIN yet: ask the office to run `kiosk staff set-pin {staff.code}`.")
     try:
