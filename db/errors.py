@@ -11,3 +11,11 @@ class Refused(Exception):
     def __init__(self, sentence: str, details: tuple[str, ...] = ()):
         super().__init__(sentence)
         self.details = details
+
+
+class ReasonNeeded(Refused):
+    """A phone handed back before home-time without a reason: the kiosk asks for one and tries again."""
+
+    def __init__(self, sentence: str, pupil: str):
+        super().__init__(sentence)
+        self.pupil = pupil

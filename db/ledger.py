@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from db.chain import append
 from db.engine import Database
-from db.errors import Refused
+from db.errors import ReasonNeeded, Refused
 from db.models import HeldPhone, Location, ParentTask, Pupil, Tag
 from db.people import find_pupil, find_staff, first_name
 from db.views import CupboardCheck, CustodyResult
@@ -140,8 +140,8 @@ def phone_out(database: Database, code: str, by: str, *, to: str | None = None, 
         now = database.now()
         early = database.local(now).time() < database.home_time
         if early and not reason:
-            raise Refused(f"It is before home-time ({database.home_time:%H:%M}): give a reason for handing the "
-                          "phone back early, e.g. a dentist appointment.")
+            raise ReasonNeeded(f"It is before home-time ({database.home_time:%H:%M}): give a reason for handing "
+                               "the phone back early, e.g. a dentist appointment.", f"{_first(row)} {row.surname}")
         if conn.execute(_RELEASE, {"code": code}).rowcount != 1:
             raise Refused(f"{_first(row)}'s phone has just been handed back at another kiosk.")
         append(conn, database, "phone_out", staff_id=staff.id, tag_code=code, pupil_id=row.pupil_id,

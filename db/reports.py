@@ -59,11 +59,13 @@ def parents_pending(database: Database) -> list[ParentsToTell]:
     """Parents still to be told that their child brought a phone (R2), oldest first."""
     with database.reading() as session:
         rows = session.exec(
-            select(ParentTask, Pupil.preferred_first, Pupil.legal_first, Pupil.surname, Pupil.class_name)
+            select(ParentTask, Pupil.upn, Pupil.adno, Pupil.preferred_first, Pupil.legal_first, Pupil.surname,
+                   Pupil.class_name)
             .join(Pupil, Pupil.id == ParentTask.pupil_id).where(ParentTask.told_at.is_(None))
             .order_by(ParentTask.opened_at)).all()
-    return [ParentsToTell(task_id=task.id, pupil=_name(p, legal, s), class_name=c, reason=task.reason,
-                          since=database.local(task.opened_at)) for task, p, legal, s, c in rows]
+    return [ParentsToTell(task_id=task.id, pupil_ref=upn or adno or task.tag_code, pupil=_name(p, legal, s),
+                          class_name=c, reason=task.reason, since=database.local(task.opened_at))
+            for task, upn, adno, p, legal, s, c in rows]
 
 
 def cupboards_to_check(database: Database) -> list[CupboardCheck]:

@@ -67,6 +67,7 @@ class HeldPhoneRow:
 @dataclass(frozen=True)
 class ParentsToTell:
     task_id: int
+    pupil_ref: str  # the UPN, else the admission number, else the phone tag: what `parents told` takes
     pupil: str
     class_name: str
     reason: str

@@ -79,6 +79,7 @@ def run_demo(args, settings: Settings, clock: Clock = utc_now) -> int:
         for leftover in (path, path.with_name("demo.db-wal"), path.with_name("demo.db-shm")):
             leftover.unlink(missing_ok=True)
         settings = settings.model_copy(update={"db": f"sqlite:///{path}"})
+    settings = settings.model_copy(update={"school_name": "Meadowbank Primary (demo)"})
     database = _open(settings, clock)
     upgrade(database)
     logins = demo.fill(database)

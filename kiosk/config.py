@@ -28,6 +28,7 @@ def config_file() -> Path:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KIOSK_", extra="ignore")
 
+    school_name: str = Field(default="", description="shown on the sign-in screen")
     db: str | None = Field(default=None, description="SQLAlchemy URL; default: kiosk.db in the user data folder")
     kiosk_name: str = Field(default_factory=socket.gethostname, description="recorded on every ledger row")
     timezone: str = "Europe/London"

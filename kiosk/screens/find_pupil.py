@@ -23,7 +23,8 @@ from labels.codes import TagKind, new_code
 
 def _describe(pupil: PupilSummary) -> str:
     where = "class cupboard" if pupil.year == 6 and pupil.walk_home else "office"
-    return f"{pupil.name} · {pupil.class_name} · phone goes to the {where}"
+    tag = f"has tag {pupil.phone_tag}" if pupil.phone_tag else "no tag yet"
+    return f"{pupil.name} · {pupil.class_name} · {tag} · phone goes to the {where}"
 
 
 class FindPupilScreen(ModalScreen[TagInfo | None]):
@@ -47,6 +48,7 @@ class FindPupilScreen(ModalScreen[TagInfo | None]):
         self.pupils: list[PupilSummary] = []
         self.chosen: PupilSummary | None = None
         self.tag: TagInfo | None = None
+        self._issuing = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -95,6 +97,9 @@ class FindPupilScreen(ModalScreen[TagInfo | None]):
         self._say("" if self.pupils or not typed else "No pupil on roll has that in their name.")
 
     @on(Input.Submitted, "#name")
+    def name_submitted(self) -> None:
+        self.action_to_results()
+
     def action_to_results(self) -> None:
         options = self.query_one("#pupils", OptionList)
         if self.query_one("#name").has_focus and options.option_count:
@@ -122,8 +127,9 @@ class FindPupilScreen(ModalScreen[TagInfo | None]):
         if ref is None:
             self._say(f"{self.chosen.name} has no UPN or admission number: import the pupils again from the MIS.", True)
             return
-        event.input.disabled = True
-        self.issue_tag(ref, event.value)
+        if not self._issuing:  # a second Enter while the first is saving must not issue two tags
+            self._issuing = True
+            self.issue_tag(ref, event.value)
 
     @work(thread=True, exclusive=True, group="issue", exit_on_error=False)
     def issue_tag(self, ref: str, description: str) -> None:
@@ -138,9 +144,9 @@ class FindPupilScreen(ModalScreen[TagInfo | None]):
             self.post_message(self.Issued(tag, None))
 
     def on_find_pupil_screen_issued(self, message: Issued) -> None:
+        self._issuing = False
         if message.refusal:
             self.app.bell()
-            self.query_one("#description", ScanField).disabled = False
             self._say(message.refusal, refused=True)
             return
         self.tag = message.tag
@@ -151,5 +157,8 @@ class FindPupilScreen(ModalScreen[TagInfo | None]):
         self.query_one("#done", Button).focus()
 
     @on(Button.Pressed, "#done")
+    def done(self) -> None:
+        self.action_close()
+
     def action_close(self) -> None:
         self.dismiss(self.tag)

@@ -12,7 +12,6 @@ from textual.widgets import DataTable, Footer, Static
 
 from db.errors import Refused
 from db.ledger import parents_told
-from db.people import find_pupils
 from db.reports import cupboards_to_check, parents_pending, phones_held
 from db.views import CupboardCheck, HeldPhoneRow, ParentsToTell
 from kiosk.screens.ask import AskScreen
@@ -20,7 +19,6 @@ from kiosk.screens.sign_in import UNREACHABLE
 from kiosk.widgets.status_bar import StatusBar
 
 OFFICE_ROLES = ("office", "slt", "admin")
-REFRESH_SECONDS = 5  # other kiosks write to the same database: keep the lists live
 HOW_TOLD = ("Phoned", "Spoke at the gate", "Message sent")
 # After home-time a phone still held needs a look; one left overnight needs action.
 STATUS_STYLE = {"held": "", "still held": "bold #000000 on #f2a900", "left overnight": "bold #ffffff on #a4161a"}
@@ -29,15 +27,17 @@ STATUS_STYLE = {"held": "", "still held": "bold #000000 on #f2a900", "left overn
 class OfficeScreen(Screen):
     CSS_PATH = "office.tcss"
     AUTO_FOCUS = "#pending"
+    refresh_seconds = 5.0  # other kiosks write to the same database: keep the lists live
     BINDINGS = [
-        Binding("escape,f1", "back", "Back to scanning"),
-        Binding("t", "told", "Parents told"),
+        Binding("escape,f1", "back", "Back to scanning", key_display="Esc"),
+        Binding("t", "told", "Parents told", key_display="T"),
     ]
 
     class Loaded(Message):
-        def __init__(self, held: list[HeldPhoneRow], pending: list[ParentsToTell], cupboards: list[CupboardCheck]) -> None:
+        def __init__(self, held: list[HeldPhoneRow], pending: list[ParentsToTell], cupboards: list[CupboardCheck],
+                     error: str | None = None) -> None:
             super().__init__()
-            self.held, self.pending, self.cupboards = held, pending, cupboards
+            self.held, self.pending, self.cupboards, self.error = held, pending, cupboards, error
 
     class Told(Message):
         def __init__(self, pupil: str, refusal: str | None) -> None:
@@ -49,7 +49,7 @@ class OfficeScreen(Screen):
         self.pending: list[ParentsToTell] = []
 
     def compose(self) -> ComposeResult:
-        yield StatusBar("office")
+        yield StatusBar("Office screen")
         yield Static(id="cupboards", markup=False)
         yield Static("Phones held now", id="held-title", classes="heading")
         yield DataTable(id="held", cursor_type="row", zebra_stripes=True)
@@ -58,10 +58,11 @@ class OfficeScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#held", DataTable).add_columns("Where", "Status", "Pupil", "Class", "Phone", "Since",
+        # Long free text goes last: on a narrow screen it is what gets cut.
+        self.query_one("#held", DataTable).add_columns("Where", "Status", "Pupil", "Class", "Since", "Phone",
                                                        "Checked in by")
-        self.query_one("#pending", DataTable).add_columns("Pupil", "Class", "Reason", "Since")
-        self.set_interval(REFRESH_SECONDS, self.reload)
+        self.query_one("#pending", DataTable).add_columns("Pupil", "Class", "Since", "Reason")
+        self.set_interval(self.refresh_seconds, self.reload)
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -75,18 +76,23 @@ class OfficeScreen(Screen):
             loaded = self.Loaded(phones_held(database), parents_pending(database), cupboards_to_check(database))
         except Exception:
             self.log.error("loading the office lists failed")
-            self.post_message(self.Told("", UNREACHABLE))  # shown as a red line; the old lists stay
-            return
+            loaded = self.Loaded([], [], [], error=UNREACHABLE)
         self.post_message(loaded)
 
     def on_office_screen_loaded(self, message: Loaded) -> None:
+        if message.error:  # keep the last lists on screen; say they may be out of date
+            area = self.query_one("#cupboards", Static)
+            area.update(f"{message.error} These lists may be out of date.")
+            area.set_class(True, "-refused")
+            return
+        self.query_one("#cupboards").remove_class("-refused")
         self._show_cupboards(message.cupboards)
         held = self.query_one("#held", DataTable)
         row = held.cursor_row
         held.clear()
         for phone in message.held:
             held.add_row(phone.location, Text(phone.status, style=STATUS_STYLE.get(phone.status, "")), phone.pupil,
-                         phone.class_name, phone.description or "", self._when(phone.since), phone.by, key=phone.code)
+                         phone.class_name, self._when(phone.since), phone.description or "", phone.by, key=phone.code)
         held.move_cursor(row=min(row, max(held.row_count - 1, 0)))
         self.query_one("#held-title", Static).update(f"Phones held now: {len(message.held)}")
 
@@ -95,7 +101,7 @@ class OfficeScreen(Screen):
         row = pending.cursor_row
         pending.clear()
         for task in message.pending:
-            pending.add_row(task.pupil, task.class_name, task.reason, self._when(task.since), key=str(task.task_id))
+            pending.add_row(task.pupil, task.class_name, self._when(task.since), task.reason, key=str(task.task_id))
         pending.move_cursor(row=min(row, max(pending.row_count - 1, 0)))
         self.query_one("#pending-title", Static).update(
             f"Parents still to tell: {len(message.pending)}" + ("  (select one, then press T)" if message.pending else ""))
@@ -144,7 +150,7 @@ class OfficeScreen(Screen):
     def record_told(self, task: ParentsToTell, how: str, staff_code: str) -> None:
         database = self.app.database
         try:
-            parents_told(database, self._pupil_ref(task), staff_code, how)
+            parents_told(database, task.pupil_ref, staff_code, how)
         except Refused as exc:
             self.post_message(self.Told(task.pupil, str(exc)))
         except Exception:
@@ -152,19 +158,6 @@ class OfficeScreen(Screen):
             self.post_message(self.Told(task.pupil, UNREACHABLE))
         else:
             self.post_message(self.Told(task.pupil, None))
-
-    def _pupil_ref(self, task: ParentsToTell) -> str:
-        """A UPN or admission number for the task's pupil.
-
-        ParentsToTell carries only the pupil's name, so the pupil is found by name and class;
-        two pupils in one class with the same name are refused rather than guessed.
-        """
-        matches = [p for p in find_pupils(self.app.database, task.pupil, limit=50)
-                   if p.name == task.pupil and p.class_name == task.class_name]
-        if len(matches) != 1 or not (matches[0].upn or matches[0].adno):
-            raise Refused(f"More than one pupil in {task.class_name} is called {task.pupil}: "
-                          f"record it with `kiosk parents told UPN --by CODE --how TEXT`.")
-        return matches[0].upn or matches[0].adno
 
     def on_office_screen_told(self, message: Told) -> None:
         if message.refusal:

@@ -12,17 +12,17 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 
-from db.errors import Refused
+from db.errors import ReasonNeeded, Refused
 from db.ledger import cupboard_locked
-from db.people import pupil_summary
 from db.reports import class_phones_today, phones_held
 from db.views import ClassPhone, CupboardCheck, CustodyResult, HeldPhoneRow, StaffMember, TagInfo
-from kiosk.scan import HOME_TIME, MORNING, read_phone_code, scan_phone
+from kiosk.scan import HOME_TIME, MORNING, scan_phone
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.find_pupil import FindPupilScreen
-from kiosk.screens.office import OFFICE_ROLES, OfficeScreen
+from kiosk.screens.office import OFFICE_ROLES, STATUS_STYLE, OfficeScreen
 from kiosk.screens.sign_in import UNREACHABLE
 from kiosk.widgets.mode_switch import ModeSwitch
 from kiosk.widgets.result_panel import ResultPanel
@@ -30,6 +30,7 @@ from kiosk.widgets.scan_field import ScanField
 from kiosk.widgets.status_bar import StatusBar
 
 NOON = time(12, 0)  # before noon the kiosk starts in morning check-in, after it in home-time hand-back
+LIST_AFTER_SECONDS = 0.25  # the list under the panel catches up this soon after the last scan
 HAND_BACK_REASONS = ("Early leaver", "Appointment", "Collected by parent")
 READY = {
     MORNING: ("Scan a phone", "Morning check-in: scan the tag on each phone pouch as it is handed in."),
@@ -42,9 +43,9 @@ class ScanScreen(Screen):
     AUTO_FOCUS = "#scan"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # 80×24 gets a tighter layout
     BINDINGS = [
-        Binding("f2", "office", "Office"),
-        Binding("f3", "find_pupil", "Find pupil"),
-        Binding("f4", "cupboard_locked", "Cupboard locked"),
+        Binding("f2", "office", "Office", key_display="F2"),
+        Binding("f3", "find_pupil", "Find pupil", key_display="F3"),
+        Binding("f4", "cupboard_locked", "Cupboard locked", key_display="F4"),
         Binding("f5", "mode('morning')", "Morning", show=False),
         Binding("f6", "mode('home-time')", "Home-time", show=False),
     ]
@@ -70,16 +71,14 @@ class ScanScreen(Screen):
             super().__init__()
             self.rows = rows
 
-    def __init__(self) -> None:
+    def __init__(self, staff: StaffMember) -> None:
         super().__init__()
+        self.staff = staff  # fixed for this screen's life: signing out closes it
         self._seq = 0  # the newest scan started
         self._shown = 0  # the newest scan whose outcome is on the panel
         self._listing = False
         self._list_again = False
-
-    @property
-    def staff(self) -> StaffMember:
-        return self.app.staff
+        self._reload_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -95,11 +94,12 @@ class ScanScreen(Screen):
     def on_mount(self) -> None:
         table = self.query_one("#phones", DataTable)
         if self.staff.class_name:
-            table.add_columns("Pupil", "Phone", "Where", "In at", "Handed back")
+            # The free-text description goes last: on a narrow screen it is the column that gets cut.
+            table.add_columns("Pupil", "Where", "In", "Back", "Phone")
         else:
-            table.add_columns("Pupil", "Class", "Phone", "Where", "Since", "Status")
+            table.add_columns("Pupil", "Class", "Where", "Since", "Status", "Phone")
         database = self.app.database
-        self.mode = MORNING if database.local(database.now()).time() < NOON else HOME_TIME
+        self.set_reactive(ScanScreen.mode, MORNING if database.local(database.now()).time() < NOON else HOME_TIME)
         self.watch_mode(self.mode)
         self.refresh_phones()
 
@@ -142,27 +142,15 @@ class ScanScreen(Screen):
         database = self.app.database
         try:
             result = scan_phone(database, text, staff_code, mode, reason)
+        except ReasonNeeded as exc:
+            self.post_message(self.Scanned(seq, text, refusal=str(exc), reason_needed_for=exc.pupil))
         except Refused as exc:
-            self.post_message(self.Scanned(seq, text, refusal=str(exc),
-                                           reason_needed_for=self._early_hand_back(text, mode, reason)))
+            self.post_message(self.Scanned(seq, text, refusal=str(exc)))
         except Exception:  # the kiosk must stay up whatever the database does
             self.log.error("scan failed")
             self.post_message(self.Scanned(seq, text, refusal=UNREACHABLE))
         else:
             self.post_message(self.Scanned(seq, text, result=result))
-
-    def _early_hand_back(self, text: str, mode: str, reason: str | None) -> str | None:
-        """The pupil's name when the refusal was the ledger asking why a held phone goes back before home-time."""
-        database = self.app.database
-        if mode != HOME_TIME or reason or database.local(database.now()).time() >= database.home_time:
-            return None
-        try:
-            code = read_phone_code(text)
-            if any(row.code == code for row in phones_held(database)):
-                return pupil_summary(database, code).name
-        except Refused:
-            pass
-        return None
 
     def on_scan_screen_scanned(self, message: Scanned) -> None:
         if message.reason_needed_for:
@@ -187,7 +175,7 @@ class ScanScreen(Screen):
                 panel.show_checked_in(message.result)
         self._shown = max(self._shown, message.seq)
         if message.result:
-            self.refresh_phones()
+            self.refresh_phones_soon()
 
     def _reason_given(self, text: str, reason: str | None) -> None:
         if reason:
@@ -198,8 +186,15 @@ class ScanScreen(Screen):
 
     # --- today's phones ---------------------------------------------------
 
+    def refresh_phones_soon(self) -> None:
+        """Reload the list once the scanner pauses: at scanner speed, one reload for a burst of scans."""
+        if self._reload_timer is not None:
+            self._reload_timer.stop()
+        self._reload_timer = self.set_timer(LIST_AFTER_SECONDS, self.refresh_phones)
+
     def refresh_phones(self) -> None:
         """Reload the list; scans arriving while it loads ask for one more load, not one each."""
+        self._reload_timer = None
         if self._listing:
             self._list_again = True
             return
@@ -232,14 +227,14 @@ class ScanScreen(Screen):
             back = sum(1 for row in rows if row.handed_back)
             title.update(f"{self.staff.class_name}'s phones today: {len(rows)} in, {back} handed back")
             for row in rows:
-                table.add_row(row.pupil, row.description or "", row.location, f"{row.checked_in:%H:%M}",
-                              f"{row.handed_back:%H:%M}" if row.handed_back else "")
+                table.add_row(row.pupil, row.location, f"{row.checked_in:%H:%M}",
+                              f"{row.handed_back:%H:%M}" if row.handed_back else "", row.description or "")
         else:
             title.update(f"Every phone held now: {len(rows)}")
             for row in rows:
-                status = Text(row.status, style="bold" if row.status != "held" else "")
-                table.add_row(row.pupil, row.class_name, row.description or "", row.location,
-                              f"{row.since:%H:%M}", status, key=row.code)
+                status = Text(row.status, style=STATUS_STYLE.get(row.status, ""))
+                table.add_row(row.pupil, row.class_name, row.location, f"{row.since:%H:%M}", status,
+                              row.description or "", key=row.code)
 
     # --- keys -------------------------------------------------------------
 

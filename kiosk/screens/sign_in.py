@@ -34,11 +34,12 @@ class SignInScreen(Screen):
             self.sentence = sentence
 
     def compose(self) -> ComposeResult:
-        yield StatusBar(f"kiosk {self.app.settings.kiosk_name}")
+        settings = self.app.settings
+        yield StatusBar(" · ".join(filter(None, (settings.school_name, f"kiosk {settings.kiosk_name}"))))
         with Center():
             with Vertical(id="card"):
                 yield BigText("Custody Kiosk", id="title")
-                yield Static("Pupils' phones: handed in in the morning, handed back at home-time.", id="about")
+                yield Static("Pupils' phones: in each morning, back at home-time.", id="about")
                 yield Label("Scan your badge or type your staff code", id="code-label")
                 yield ScanField(id="code", placeholder="Staff code or badge")
                 yield Label("Your PIN", id="pin-label")

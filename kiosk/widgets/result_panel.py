@@ -18,6 +18,7 @@ class ResultPanel(Vertical):
     """Shows one outcome at a time; ``text`` is what it says, in plain words."""
 
     DEFAULT_CSS = (Path(__file__).with_suffix(".tcss")).read_text()
+    _detail = _note = ""
 
     def compose(self) -> ComposeResult:
         yield BigText(id="headline")

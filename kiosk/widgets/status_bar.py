@@ -31,7 +31,7 @@ class StatusBar(Horizontal):
         if staff is not None:
             who = f"Signed in: {staff.name}" + (f" · class {staff.class_name}" if staff.class_name else f" · {staff.role}")
         else:
-            who = "Custody Kiosk"
+            who = "Nobody signed in"
         self.query_one("#who", Static).update(f"{who}{' · ' + self._place if self._place else ''}")
         database = app.database
         self.query_one("#clock", Static).update(database.local(database.now()).strftime("%a %d %b  %H:%M"))

@@ -1,0 +1,137 @@
+"""Shared by the Pilot and snapshot tests: build the kiosk on a real database and drive it like a teacher."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from db.engine import Database, open_database, sqlite_url
+from db import people
+from db.people import pupil_summary
+from db.reports import phones_held
+from db.tags import list_tags
+from db.views import PupilSummary, StaffMember
+from kiosk import demo
+from kiosk.app import KioskApp, make_app
+from kiosk.config import Settings
+from kiosk.widgets.result_panel import ResultPanel
+
+
+def fill_demo_school(template: Path, folder: Path) -> Path:
+    """A migrated database file filled with the demo school at 08:55 on Tuesday 10 November 2026."""
+    from tests.conftest import HandClock, LONDON  # the shared test clock
+
+    from datetime import datetime, timezone
+
+    path = folder / "school.db"
+    shutil.copy(template, path)
+    clock = HandClock(datetime(2026, 11, 10, 8, 55, tzinfo=LONDON).astimezone(timezone.utc))
+    database = open_database(sqlite_url(path), clock=clock, kiosk_name="test-kiosk")
+    demo.fill(database)
+    database.engine.dispose()  # checkpoints the WAL into the file, so a plain copy is complete
+    return path
+
+
+def copy_school(filled: Path, folder: Path, clock) -> Database:
+    """A test's own copy of the demo school, on the test's clock set to 08:55."""
+    path = folder / "school.db"
+    shutil.copy(filled, path)
+    clock.set_local(8, 55)
+    return open_database(sqlite_url(path), clock=clock, kiosk_name="test-kiosk")
+
+
+def build_app(database: Database, *, idle_lock_seconds: int = 120, blink: bool = False) -> KioskApp:
+    settings = Settings(db=database.url, kiosk_name="test-kiosk", idle_lock_seconds=idle_lock_seconds)
+    app = make_app(settings, database=database)
+    app.cursor_blink = blink
+    app.bells = 0
+
+    def bell() -> None:  # headless apps have no terminal to ring: count the rings instead
+        app.bells += 1
+
+    app.bell = bell
+    return app
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let thread workers finish and their messages land."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def sign_in(pilot: Pilot, code: str, pin: str) -> None:
+    """Type a staff code and PIN into the sign-in screen, as a teacher does."""
+    await pilot.press(*code, "enter", *pin, "enter")
+    await settle(pilot)
+
+
+async def wait_until(pilot: Pilot, condition, timeout: float = 5.0) -> bool:
+    """Poll a condition while the app runs (for timers: the idle lock, the office refresh)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await pilot.pause(0.1)
+    return True
+
+
+async def list_caught_up(pilot: Pilot) -> None:
+    """Wait for the scan screen's list, which reloads a moment after the last scan."""
+    from kiosk.screens.scan import LIST_AFTER_SECONDS
+
+    await pilot.pause(LIST_AFTER_SECONDS + 0.05)
+    await settle(pilot)
+
+
+_STAFF: dict[tuple[str, str], StaffMember] = {}
+
+
+async def signed_in(pilot: Pilot, code: str, pin: str) -> None:
+    """Start a test already signed in (the sign-in screen has its own tests; argon2 is slow on purpose)."""
+    if (code, pin) not in _STAFF:
+        _STAFF[code, pin] = people.sign_in(pilot.app.database, code, pin)
+    pilot.app.signed_in(_STAFF[code, pin])
+    await settle(pilot)
+
+
+async def scan(pilot: Pilot, code: str, end: str = "enter") -> None:
+    """A scanner reads a tag: the code's keys back to back, then CR (or LF), and the kiosk answers."""
+    scanner_types(pilot, code, end)
+    await settle(pilot)
+
+
+def panel(pilot: Pilot) -> ResultPanel:
+    return pilot.app.screen.query_one(ResultPanel)
+
+
+def phone_of(database: Database, *, walker: bool, held: bool, class_name: str | None = None) -> PupilSummary:
+    """A tagged pupil: a Year 6 walker (phone to the cupboard) or not (office), whose phone is or is not held."""
+    held_codes = {row.code for row in phones_held(database)}
+    for tag in list_tags(database, "phone"):
+        if (tag.code in held_codes) != held:
+            continue
+        pupil = pupil_summary(database, tag.code)
+        if (pupil.year == 6 and pupil.walk_home) == walker and class_name in (None, pupil.class_name):
+            return pupil
+    raise LookupError("the demo school has no such pupil")
+
+
+def scanner_types(pilot: Pilot, text: str, end: str = "enter") -> None:
+    """Send a code's keys the way a USB scanner does: back to back, without waiting for the kiosk.
+
+    ``pilot.press`` waits for the app to go idle after every key (about 60 ms a key), which is
+    far slower than a scanner; this feeds the same key events through the same driver queue.
+    """
+    from textual import events
+    from textual.keys import _character_to_key
+
+    driver = pilot.app._driver
+    for ch in text:
+        key = ch if ch.isalnum() else _character_to_key(ch)
+        driver.send_message(events.Key(key, ch))
+    driver.send_message(events.Key(end, "\r" if end == "enter" else "\n"))
