@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from textual import events
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 
-from db.engine import Clock, Database, open_database, utc_now
+from db.errors import Refused
 from db.views import StaffMember
 from kiosk.config import Settings
 from kiosk.screens.confirm import ConfirmScreen
-from kiosk.screens.scan import ScanScreen
 from kiosk.screens.sign_in import SignInScreen
+
+if TYPE_CHECKING:
+    from db.engine import Database
 
 # What counts as someone using the kiosk. Mouse movement does not: a nudged mouse must not keep it unlocked.
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
@@ -34,18 +40,56 @@ class KioskApp(App[None]):
 
     cursor_blink = True  # snapshot tests set False on the instance so screenshots are stable
 
-    def __init__(self, settings: Settings, database: Database, printer: Any = None) -> None:
+    def __init__(self, settings: Settings, database: Database | None = None, *,
+                 clock: Callable[[], datetime] | None = None, printer: Any = None) -> None:
         super().__init__()
         self.settings = settings
-        self.database = database
+        self.database = database  # opened after the first frame when not given (see open_database)
+        self.database_ready = threading.Event()
+        self.database_problem: str | None = None
+        self.clock = clock or (database.clock if database else (lambda: datetime.now(timezone.utc)))
+        self.zone = ZoneInfo(settings.timezone)
         self.printer = printer  # kept for printing tags and slips (a later issue)
         self.staff: StaffMember | None = None
         self._last_input = time.monotonic()
+        if database is not None:
+            self.database_ready.set()
 
     def on_mount(self) -> None:
         # Pushed rather than returned from get_default_screen: Textual loads a screen's CSS_PATH only when pushed.
         self.push_screen(SignInScreen())
         self.set_interval(1, lambda: self.lock_if_idle(time.monotonic()))
+        if self.database is None:
+            self.call_after_refresh(self.open_database)  # after the first frame: the import holds the GIL
+
+    def local_now(self) -> datetime:
+        """Now in the school's time zone, from the injected clock (fixed in tests and snapshots)."""
+        return self.clock().astimezone(self.zone)
+
+    @work(thread=True, group="database", exit_on_error=False)
+    def open_database(self) -> None:
+        """Load the database layer and connect after the sign-in screen is up: SQLAlchemy costs half a second."""
+        from db.engine import NotReady, open_database, require_ready
+
+        settings = self.settings
+        try:
+            database = open_database(settings.database_url(), clock=self.clock, kiosk_name=settings.kiosk_name,
+                                     zone=settings.timezone, home_time=settings.home_time)
+            require_ready(database)
+            self.database = database
+        except (NotReady, Refused) as exc:
+            self.database_problem = str(exc)
+        except Exception:  # noqa: BLE001 - whatever went wrong, the sign-in screen says so in one sentence
+            self.database_problem = "The school database cannot be reached: check the network cable, then try again."
+        finally:
+            self.database_ready.set()
+        if self.database_problem:
+            self.call_from_thread(self._show_database_problem)
+
+    def _show_database_problem(self) -> None:
+        if isinstance(self.screen, SignInScreen):
+            self.bell()
+            self.screen.start_again(self.database_problem, refused=True)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, ACTIVITY):
@@ -55,6 +99,8 @@ class KioskApp(App[None]):
     # --- who is signed in ---------------------------------------------------
 
     def signed_in(self, staff: StaffMember) -> None:
+        from kiosk.screens.scan import ScanScreen  # the database layer is loaded by now
+
         self.staff = staff
         self._last_input = time.monotonic()
         self.push_screen(ScanScreen(staff))
@@ -97,10 +143,10 @@ class KioskApp(App[None]):
                          callback=lambda close: self.exit() if close else None)
 
 
-def make_app(settings: Settings, *, database: Database | None = None, clock: Clock | None = None,
+def make_app(settings: Settings, *, database: Database | None = None, clock: Callable[[], datetime] | None = None,
              printer: Any = None) -> KioskApp:
-    """Build the kiosk; tests pass their own database (with a fixed clock) and printer."""
-    if database is None:
-        database = open_database(settings.database_url(), clock=clock or utc_now, kiosk_name=settings.kiosk_name,
-                                 zone=settings.timezone, home_time=settings.home_time)
-    return KioskApp(settings, database, printer=printer)
+    """Build the kiosk; tests pass their own database (with a fixed clock) and printer.
+
+    Without a database the app opens ``settings.database_url()`` itself, after its first frame.
+    """
+    return KioskApp(settings, database, clock=clock, printer=printer)

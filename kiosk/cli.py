@@ -11,12 +11,21 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from db.engine import Clock, Database, NotReady, open_database, require_ready, upgrade, utc_now
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
 from db.errors import Refused
 from kiosk.config import Settings, data_dir
 from kiosk.output import FORMATS, emit
 
-Handler = Callable[[argparse.Namespace, Database], int | None]
+if TYPE_CHECKING:
+    from db.engine import Database
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 def main(argv: list[str] | None = None, *, clock: Clock = utc_now) -> int:
@@ -24,14 +33,21 @@ def main(argv: list[str] | None = None, *, clock: Clock = utc_now) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     settings = Settings(**({"db": args.db} if getattr(args, "db", None) else {}))
+    if args.command is None:
+        url = settings.database_url()
+        if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
+            print("This kiosk has no database yet: run `kiosk init` first (or `kiosk demo` to try it).", file=sys.stderr)
+            return 1
+        # The kiosk paints its sign-in screen first and loads the database layer behind it.
+        return start_kiosk(settings)
+    from db.engine import NotReady, require_ready
+
     try:
         if args.command == "demo":
             return run_demo(args, settings, clock)
         database = _open(settings, clock, create=args.command == "init")
         if args.command != "init":
             require_ready(database)
-        if args.command is None:
-            return start_kiosk(settings, database)
         return args.handler(args, database) or 0
     except (Refused, NotReady) as exc:
         print(str(exc), file=sys.stderr)
@@ -43,6 +59,8 @@ def main(argv: list[str] | None = None, *, clock: Clock = utc_now) -> int:
 
 
 def _open(settings: Settings, clock: Clock = utc_now, *, create: bool = False) -> Database:
+    from db.engine import NotReady, open_database
+
     url = settings.database_url()
     if settings.db is None:
         folder = data_dir()
@@ -54,7 +72,7 @@ def _open(settings: Settings, clock: Clock = utc_now, *, create: bool = False) -
                          home_time=settings.home_time)
 
 
-def start_kiosk(settings: Settings, database: Database) -> int:
+def start_kiosk(settings: Settings, database: Database | None = None) -> int:
     from kiosk.app import make_app  # Textual only when the kiosk itself runs
 
     make_app(settings, database=database).run()
@@ -64,6 +82,8 @@ def start_kiosk(settings: Settings, database: Database) -> int:
 # --- setting up -------------------------------------------------------------
 
 def cmd_init(args, database: Database) -> None:
+    from db.engine import upgrade
+
     before = upgrade(database)
     where = database.url.replace("sqlite:///", "") if database.is_sqlite else "the school database"
     print(f"The database at {where} is ready." if before else f"Created the database at {where}.")
@@ -80,6 +100,8 @@ def run_demo(args, settings: Settings, clock: Clock = utc_now) -> int:
             leftover.unlink(missing_ok=True)
         settings = settings.model_copy(update={"db": f"sqlite:///{path}"})
     settings = settings.model_copy(update={"school_name": "Meadowbank Primary (demo)"})
+    from db.engine import upgrade
+
     database = _open(settings, clock)
     upgrade(database)
     logins = demo.fill(database)

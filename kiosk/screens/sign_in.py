@@ -10,7 +10,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from db.errors import Refused
-from db.people import sign_in
 from db.views import StaffMember
 from kiosk.widgets.big_text import BigText
 from kiosk.widgets.scan_field import ScanField
@@ -87,8 +86,15 @@ class SignInScreen(Screen):
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
     def check(self, code: str, pin: str) -> None:
         # argon2 is deliberately slow: keep it off the event loop.
+        app = self.app
+        app.database_ready.wait()  # the database may still be opening just after start-up
+        if app.database_problem:
+            self.post_message(self.NotSignedIn(app.database_problem))
+            return
+        from db.people import sign_in  # loaded with the database, after the first frame
+
         try:
-            staff = sign_in(self.app.database, code, pin)
+            staff = sign_in(app.database, code, pin)
         except Refused as exc:
             self.post_message(self.NotSignedIn(str(exc)))
         except Exception:  # the kiosk must stay up whatever the database does

@@ -25,7 +25,7 @@ class StatusBar(Horizontal):
         self.set_interval(1, self.refresh_line)
 
     def refresh_line(self) -> None:
-        """Read the time from the database's clock (a test's clock is fixed, so screenshots are stable)."""
+        """Read the time from the app's clock (a test's clock is fixed, so screenshots are stable)."""
         app = self.app
         staff = getattr(app, "staff", None)
         if staff is not None:
@@ -33,5 +33,4 @@ class StatusBar(Horizontal):
         else:
             who = "Nobody signed in"
         self.query_one("#who", Static).update(f"{who}{' · ' + self._place if self._place else ''}")
-        database = app.database
-        self.query_one("#clock", Static).update(database.local(database.now()).strftime("%a %d %b  %H:%M"))
+        self.query_one("#clock", Static).update(app.local_now().strftime("%a %d %b  %H:%M"))
