@@ -91,6 +91,7 @@ def _insert_location(conn: Connection, name: str, kind: str, class_name: str | N
 def _result(row, database: Database, now, location: str, outcome: str, note: str | None = None,
             parents: bool = False) -> CustodyResult:
     return CustodyResult(code=row.code, pupil=f"{_first(row)} {row.surname}", first_name=_first(row),
+                         short_name=f"{_first(row)} {row.surname[:1]}.",
                          class_name=row.class_name, description=row.description, location=location,
                          outcome=outcome, note=note, at=database.local(now), parents_to_tell=parents)
 

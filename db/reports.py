@@ -49,7 +49,8 @@ def phones_held(database: Database) -> list[HeldPhoneRow]:
             status = "still held"
         else:
             status = "held"
-        result.append(HeldPhoneRow(code=held.tag_code, pupil=_name(preferred, legal, surname), class_name=class_name,
+        result.append(HeldPhoneRow(code=held.tag_code, pupil=_name(preferred, legal, surname),
+                                   short_name=f"{preferred or legal} {surname[:1]}.", class_name=class_name,
                                    description=description, location=where, since=since,
                                    by=f"{staff_first} {staff_last}", status=status))
     return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from db.chain import append
 from db.engine import Database
@@ -95,12 +95,24 @@ def issue_staff_tag(database: Database, staff_code: str, make_code: MakeCode) ->
         return _info(session, tag)
 
 
-def list_tags(database: Database, kind: str | None = None) -> list[TagInfo]:
-    """Every tag in use, optionally of one kind."""
+def list_tags(database: Database, kind: str | None = None, *, code: str | None = None,
+              class_name: str | None = None) -> list[TagInfo]:
+    """Every tag in use; or one tag by its code, the phone tags of one class, or the tags of one kind."""
     if kind is not None and kind not in KINDS:
         raise Refused(f"“{kind}” is not a kind of tag: use phone, device, location or staff.")
     with database.reading() as session:
         query = select(Tag).where(Tag.retired_at.is_(None))
         if kind:
             query = query.where(Tag.kind == kind)
-        return [_info(session, tag) for tag in session.exec(query.order_by(Tag.kind, Tag.issued_at))]
+        if code:
+            query = query.where(Tag.code == code)
+        if class_name:
+            query = query.join(Pupil, Pupil.id == Tag.pupil_id).where(
+                func.upper(Pupil.class_name) == class_name.strip().upper(), Pupil.left_at.is_(None))
+            query = query.order_by(Pupil.surname, Pupil.legal_first)
+        tags = session.exec(query.order_by(Tag.kind, Tag.issued_at)).all()
+        if code and not tags:
+            raise Refused(f"No tag in use has the code {code}: check it, or issue a new tag.")
+        if class_name and not tags:
+            raise Refused(f"No pupil in class “{class_name.strip()[:32]}” has a phone tag: check the class, e.g. 6A.")
+        return [_info(session, tag) for tag in tags]

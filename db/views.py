@@ -43,6 +43,7 @@ class CustodyResult:
     code: str
     pupil: str
     first_name: str
+    short_name: str  # first name and surname initial, for a printed receipt (R5)
     class_name: str
     description: str | None
     location: str
@@ -56,6 +57,7 @@ class CustodyResult:
 class HeldPhoneRow:
     code: str
     pupil: str
+    short_name: str  # first name and surname initial, for the printed end-of-day list (R5)
     class_name: str
     description: str | None
     location: str

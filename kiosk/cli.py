@@ -48,6 +48,7 @@ def main(argv: list[str] | None = None, *, clock: Clock = utc_now) -> int:
         database = _open(settings, clock, create=args.command == "init")
         if args.command != "init":
             require_ready(database)
+        args.settings = settings
         return args.handler(args, database) or 0
     except (Refused, NotReady) as exc:
         print(str(exc), file=sys.stderr)
@@ -194,6 +195,19 @@ def cmd_tags_list(args, database: Database) -> None:
     emit(_tag_rows(database, args.kind), args.format, empty="No tags have been issued yet.")
 
 
+def cmd_tags_print(args, database: Database) -> None:
+    from kiosk import printing
+    from kiosk.scan import read_code
+
+    settings = args.settings
+    code = read_code(args.code) if args.code else None
+    job = printing.tags_job(database, args.paper or settings.paper, code=code, class_name=args.class_name,
+                            kind=args.kind)
+    printer = args.printer or settings.printer
+    printing.send(job, printer)
+    print(f"Printed: {job.title} on {printer}.")
+
+
 # --- phones -----------------------------------------------------------------
 
 def cmd_phone_in(args, database: Database) -> None:
@@ -217,6 +231,13 @@ def cmd_phone_out(args, database: Database) -> None:
 def cmd_phone_where(args, database: Database) -> None:
     from db import reports
 
+    if args.printer:
+        from kiosk import printing
+
+        job = printing.still_held_job(database, args.paper or args.settings.paper)
+        printing.send(job, args.printer)
+        print(f"Printed: {job.title} on {args.printer}.")
+        return
     rows = [{"code": r.code, "pupil": r.pupil, "class": r.class_name, "location": r.location, "since": r.since,
              "by": r.by, "status": r.status, "description": r.description or ""} for r in reports.phones_held(database)]
     emit(rows, args.format, empty="No phones are held.")
@@ -284,6 +305,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--format", choices=FORMATS, default="table")
         return p
 
+    def printer_options(p, helptext="the printer (default: the printer setting)"):
+        p.add_argument("--printer", metavar="URI",
+                       help=f"{helptext}: file:PATH, tcp://HOST[:PORT], usb://VID:PID, serial:DEVICE or preview:PATH.png")
+        p.add_argument("--paper", choices=("80mm", "58mm"), help="paper width (default: the paper setting, 80mm)")
+        return p
+
     command("init", cmd_init, "create or upgrade the database (safe to run again)")
     demo = sub.add_parser("demo", parents=[common], help="try the kiosk on a fictional school")
     demo.add_argument("--fill-only", action="store_true", help="fill the demo database and exit")
@@ -316,6 +343,12 @@ def build_parser() -> argparse.ArgumentParser:
     command("staff", cmd_tags_issue, "a staff badge", issue).add_argument("--staff", required=True, metavar="CODE")
     listing(command("list", cmd_tags_list, "list tags", tags)).add_argument(
         "--kind", choices=("phone", "device", "location", "staff"))
+    p = command("print", cmd_tags_print, "print tags on a receipt printer", tags)
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--code", metavar="CODE", help="one tag")
+    which.add_argument("--class", dest="class_name", metavar="CLASS", help="the phone tags of a class")
+    which.add_argument("--kind", choices=("phone", "device", "location", "staff"), help="every tag of a kind")
+    printer_options(p)
 
     phone = sub.add_parser("phone", help="pupils' phones").add_subparsers(dest="action", required=True, metavar="ACTION")
     p = command("in", cmd_phone_in, "morning check-in", phone)
@@ -326,7 +359,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", required=True, metavar="STAFF")
     p.add_argument("--to", metavar="NAME", help="who collected it")
     p.add_argument("--reason", metavar="TEXT", help="required before home-time")
-    listing(command("where", cmd_phone_where, "every phone held now", phone))
+    printer_options(listing(command("where", cmd_phone_where, "every phone held now", phone)),
+                    "print the end-of-day list of phones still held instead of listing them")
 
     parents = sub.add_parser("parents", help="parents to tell").add_subparsers(dest="action", required=True, metavar="ACTION")
     listing(command("pending", cmd_parents_pending, "parents still to be told", parents))

@@ -34,7 +34,9 @@ class Settings(BaseSettings):
     timezone: str = "Europe/London"
     home_time: time = time(15, 15)
     idle_lock_seconds: int = Field(default=120, ge=1, description="lock the kiosk after this long untouched")
-    printer: str | None = None
+    printer: str | None = Field(default=None, description="e.g. tcp://192.168.1.50, usb://04b8:0202, preview:tags.png")
+    paper: str = Field(default="80mm", description="80mm (e.g. Epson TM-T88V) or 58mm (e.g. POS-5890)")
+    receipt_on_check_in: bool = Field(default=False, description="print a slip for every phone checked in")
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings, env_settings,

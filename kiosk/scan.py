@@ -12,6 +12,14 @@ MORNING = "morning"
 HOME_TIME = "home-time"
 
 
+def read_code(text: str) -> str:
+    """The printed form of any tag code, or Refused with the reason."""
+    try:
+        return parse_code(text)[1]
+    except BadCode as exc:
+        raise Refused(str(exc)) from None
+
+
 def read_phone_code(text: str) -> str:
     """The printed form of a phone tag code, or Refused with the reason."""
     try:

@@ -1,0 +1,92 @@
+"""Printing: the school's data turned into receipt-printer jobs, and sent.
+
+This wires db/ (what is true) to labels/ (what paper looks like); neither knows
+the other. No Textual here: the command line and the kiosk both print through it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from db.engine import Database
+from db.errors import Refused
+from db.reports import phones_held, today
+from db.tags import list_tags
+from db.views import CustodyResult
+
+SEND_TIMEOUT = 5.0  # seconds without progress before a printer counts as not answering
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """One job's bytes, ready for any printer of its paper width."""
+
+    title: str  # what the print queue shows, e.g. "Tags for 6A (27)"
+    data: bytes
+    paper: str  # "80mm" or "58mm"
+
+
+def _paper(name: str):
+    from labels.layouts import paper_named
+
+    try:
+        return paper_named(name)
+    except ValueError as exc:
+        raise Refused(str(exc)) from None
+
+
+def tags_job(database: Database, paper: str, *, code: str | None = None, class_name: str | None = None,
+             kind: str | None = None) -> PrintJob:
+    """Tags for one code, a class's phones, or every tag of a kind (R5: labels carry first name + initial)."""
+    from labels.layouts import TagLabel, tags_job as layout
+
+    tags = list_tags(database, kind, code=code, class_name=class_name)
+    if not tags:
+        raise Refused("There are no tags of that kind to print yet: issue some first.")
+    labels = [TagLabel(t.code, t.label, t.description) for t in tags]
+    title = f"Tag {code}" if code else f"Tags for {class_name or kind} ({len(labels)})"
+    return PrintJob(title, layout(labels, _paper(paper)), paper)
+
+
+def still_held_job(database: Database, paper: str) -> PrintJob:
+    """The end-of-day list: every phone still held, by location."""
+    from labels.layouts import HeldLine, still_held_job as layout
+
+    rows = phones_held(database)
+    # The title already says "still held": only a phone left overnight needs a word more.
+    lines = [HeldLine(r.location, r.short_name, r.class_name, f"{r.since:%H:%M}",
+                      r.status if r.status == "left overnight" else "") for r in rows]
+    day = today(database)
+    return PrintJob(f"Phones still held ({len(lines)})",
+                    layout(f"Phones still held {day:%a %d %b %Y}", lines, _paper(paper)), paper)
+
+
+def check_in_receipt_job(result: CustodyResult, paper: str) -> PrintJob:
+    """A slip for one check-in: whose phone, where it went, when."""
+    from labels.layouts import CheckInReceipt, check_in_receipt_job as layout
+
+    receipt = CheckInReceipt(result.short_name, result.class_name, result.location, f"{result.at:%H:%M %d %b}",
+                             result.code)
+    return PrintJob(f"Receipt for {result.short_name}", layout(receipt, _paper(paper)), paper)
+
+
+def send(job: PrintJob, printer: str | None) -> None:
+    """Send a job; a printer that is off, unplugged or out of paper is refused in one sentence."""
+    from labels.printers import PrinterError, send as send_bytes
+
+    if not printer:
+        raise Refused("No printer is set: give one with --printer, e.g. tcp://192.168.1.50 or preview:tags.png.")
+    try:
+        send_bytes(printer, job.data, timeout=SEND_TIMEOUT, paper=_paper(job.paper))
+    except PrinterError as exc:
+        raise Refused(str(exc)) from None
+
+
+def check_printer(printer: str) -> None:
+    """Refuse a printer address that cannot work before anything is queued for it."""
+    from labels.printers import PrinterError, parse_uri
+
+    try:
+        parse_uri(printer)
+    except PrinterError as exc:
+        raise Refused(str(exc)) from None
