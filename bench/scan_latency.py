@@ -23,8 +23,7 @@ Targets
 
 Afterwards it splits the time between SQLite and Python (statement and COMMIT
 time through SQLAlchemy's events, and the steps of phone_in/phone_out);
---profile adds cProfile tables, --what-if times a SQLAlchemy Core sketch of the
-same work (not the product) to size the ORM's share.
+--profile adds cProfile tables.
 
 The database is built once per size under bench/out/ (or --dir) and reused;
 each run appends a few thousand rows to it. The build is one ``executemany``
@@ -33,7 +32,7 @@ the whole chain is rechecked after the build (and with --verify-full), and the
 real ``row_hash`` is compared on sampled rows and on every row a run adds.
 
     .venv/bin/python bench/scan_latency.py              # N=500, 1M rows
-    .venv/bin/python bench/scan_latency.py --n 2000 --what-if --profile
+    .venv/bin/python bench/scan_latency.py --n 2000 --profile
 """
 
 from __future__ import annotations
@@ -55,8 +54,7 @@ import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, event, func
-from sqlalchemy import select as core_select
+from sqlalchemy import event
 from sqlmodel import SQLModel, select
 
 from db.chain import GENESIS, row_hash
@@ -437,81 +435,6 @@ class SqlTimer:
         self.statements += 1
 
 
-class LeanLedger:
-    """What-if, not the product: phone_in/phone_out's rules and writes through SQLAlchemy Core.
-
-    Same engine, pragmas and BEGIN IMMEDIATE; prebuilt statements; the tag, pupil, held phone and
-    location read in one joined SELECT. Measured with --what-if to size the ORM's share.
-    """
-
-    def __init__(self, database):
-        t = SQLModel.metadata.tables
-        tag, pupil, held, loc, staff = t["tag"], t["pupil"], t["held_phone"], t["location"], t["staff"]
-        self.ledger, self.held, self.tasks = t["ledger_entry"], held, t["parent_task"]
-        self.database = database
-        self.engine = database.engine.execution_options(kiosk_begin="IMMEDIATE")
-        cup = loc.alias("cup")
-        office = core_select(func.min(loc.c.id)).where(loc.c.kind == "office").scalar_subquery()
-        self.find_staff = core_select(staff.c.id, staff.c.left_at).where(staff.c.code == bindparam("who"))
-        self.lookup = (core_select(tag.c.kind, tag.c.retired_at, pupil.c.id, pupil.c.year, pupil.c.walk_home,
-                              pupil.c.left_at, held.c.location_id, cup.c.id, office)
-                       .select_from(tag.join(pupil, pupil.c.id == tag.c.pupil_id)
-                                    .outerjoin(held, held.c.tag_code == tag.c.code)
-                                    .outerjoin(cup, (cup.c.kind == "cupboard") & (cup.c.class_name == pupil.c.class_name)))
-                       .where(tag.c.code == bindparam("code")))
-        self.head = core_select(self.ledger.c.id, self.ledger.c.hash).order_by(self.ledger.c.id.desc()).limit(1)
-        self.insert_entry = self.ledger.insert()
-        self.insert_held = held.insert()
-        self.insert_task = self.tasks.insert()
-        self.delete_held = held.delete().where(held.c.tag_code == bindparam("code"))
-
-    def _append(self, conn, now, staff_id, action, code, pupil_id, frm, to, detail):
-        last_id, prev = conn.execute(self.head).one()
-        raw = (last_id + 1, now, self.database.kiosk_name, staff_id, action, code, pupil_id, frm, to, detail, None, prev)
-        conn.execute(self.insert_entry, {"id": raw[0], "at": now, "kiosk": raw[2], "staff_id": staff_id,
-                                         "action": action, "tag_code": code, "pupil_id": pupil_id,
-                                         "from_location_id": frm, "to_location_id": to, "detail": detail,
-                                         "voids_id": None, "prev_hash": prev, "hash": chain_hash(raw)})
-        return raw[0]
-
-    def _common(self, conn, code, who):
-        staff = conn.execute(self.find_staff, {"who": who.strip().upper()}).first()
-        if staff is None or staff[1] is not None:
-            raise RuntimeError("unknown staff")
-        row = conn.execute(self.lookup, {"code": code}).first()
-        if row is None or row[0] != "phone" or row[1] is not None or row[5] is not None:
-            raise RuntimeError("not a phone tag in use")
-        return staff[0], row
-
-    def phone_in(self, code: str, who: str) -> int:
-        with self.engine.begin() as conn:
-            staff_id, (_, _, pupil_id, year, walk, _, held_at, cupboard, office_id) = self._common(conn, code, who)
-            if held_at is not None:
-                raise RuntimeError("already held")
-            to_cupboard = year == 6 and walk and cupboard is not None
-            location = cupboard if to_cupboard else office_id
-            now = self.database.now()
-            entry = self._append(conn, now, staff_id, "phone_in", code, pupil_id, None, location, "{}")
-            conn.execute(self.insert_held, {"tag_code": code, "pupil_id": pupil_id, "location_id": location,
-                                            "since": now, "by_staff_id": staff_id, "ledger_id": entry})
-            if not to_cupboard:
-                conn.execute(self.insert_task, {"pupil_id": pupil_id, "tag_code": code, "opened_at": now,
-                                                "reason": "only Year 6 pupils who walk home alone may bring a phone",
-                                                "opened_ledger_id": entry})
-            return entry
-
-    def phone_out(self, code: str, who: str) -> int:
-        with self.engine.begin() as conn:
-            staff_id, (_, _, pupil_id, _, _, _, held_at, _, _) = self._common(conn, code, who)
-            if held_at is None:
-                raise RuntimeError("not held")
-            now = self.database.now()
-            if conn.execute(self.delete_held, {"code": code}).rowcount != 1:
-                raise RuntimeError("handed back elsewhere")
-            return self._append(conn, now, staff_id, "phone_out", code, pupil_id, held_at, None,
-                                json.dumps({"to": None, "reason": None}, sort_keys=True, ensure_ascii=False))
-
-
 class StepTimer:
     """Times the steps phone_in/phone_out call (wrapped in this process only, restored afterwards)."""
 
@@ -545,8 +468,7 @@ class StepTimer:
             setattr(owner, attr, plain)
 
 
-def measure(path: Path, n: int, warmup: int, block: int, seed: int, *, profile: bool, breakdown: bool,
-            what_if: bool) -> dict:
+def measure(path: Path, n: int, warmup: int, block: int, seed: int, *, profile: bool, breakdown: bool) -> dict:
     """Our calls and the floor in alternating blocks: both see the same WAL growth and checkpoints,
     while each connection's page cache is not invalidated by the other on every single write."""
     url = sqlite_url(path)
@@ -554,7 +476,6 @@ def measure(path: Path, n: int, warmup: int, block: int, seed: int, *, profile: 
     picks, staff_code, staff_id = pick_codes(path, warmup + n, seed)
     database = open_database(url, clock=clock, kiosk_name="bench-kiosk")
     floor = FloorWriter(path, clock)
-    lean = LeanLedger(database) if what_if else None
     first_id = sqlite3.connect(path).execute("SELECT max(id) FROM ledger_entry").fetchone()[0] + 1
 
     t = time.perf_counter_ns()
@@ -567,11 +488,8 @@ def measure(path: Path, n: int, warmup: int, block: int, seed: int, *, profile: 
         phone_in(database, code, staff_code)
         phone_out(database, code, staff_code)
         floor.write(staff_id, code, pupil_id)
-        if lean:
-            lean.phone_in(code, staff_code)
-            lean.phone_out(code, staff_code)
 
-    result = {key: [] for key in ("in", "out", "pair", "floor", "lean_in", "lean_out", "lean_pair")}
+    result = {key: [] for key in ("in", "out", "pair", "floor")}
 
     def run_floor(chunk):
         for code, pupil_id in chunk:
@@ -596,9 +514,6 @@ def measure(path: Path, n: int, warmup: int, block: int, seed: int, *, profile: 
         steps = [lambda: run_floor(chunk),
                  lambda: run_pairs(chunk, lambda c: phone_in(database, c, staff_code),
                                    lambda c: phone_out(database, c, staff_code), "")]
-        if lean:
-            steps.append(lambda: run_pairs(chunk, lambda c: lean.phone_in(c, staff_code),
-                                           lambda c: lean.phone_out(c, staff_code), "lean_"))
         for step in (steps if number % 2 == 0 else steps[::-1]):
             step()
     result.update(first_in=first_in, first_out=first_out, first_id=first_id)
@@ -670,8 +585,6 @@ def main(argv: list[str] | None = None) -> int:
                         help="on a reused database, recompute the whole chain (always done after a build)")
     parser.add_argument("--block", type=int, default=25,
                         help="iterations per block; the floor and ours alternate block by block (default 25)")
-    parser.add_argument("--what-if", action="store_true",
-                        help="also time a SQLAlchemy Core sketch of phone_in/phone_out (not the product)")
     parser.add_argument("--seed", type=int, default=20261121)
     parser.add_argument("--profile", action="store_true", help="cProfile 200 extra pairs after the measurement")
     parser.add_argument("--no-breakdown", action="store_true", help="skip the SQLite-versus-Python split")
@@ -715,7 +628,7 @@ def main(argv: list[str] | None = None) -> int:
           f"sampled rows")
 
     r = measure(path, args.n, max(1, args.warmup), max(1, args.block), args.seed + total, profile=args.profile,
-                breakdown=not args.no_breakdown, what_if=args.what_if)
+                breakdown=not args.no_breakdown)
     after = check_chain_raw(path, from_id=r["first_id"])
     tail_ids = list(range(r["first_id"], r["first_id"] + after))
     orm_checked = check_chain_orm(sqlite_url(path), tail_ids)
@@ -735,13 +648,6 @@ def main(argv: list[str] | None = None) -> int:
         floor_name = "floor" if floor_mult == 1 else "2x floor"
         print(f"{label:24}{p50:9.3f}{p99:9.3f}{pmax:9.3f}   p99 {mark(ok_abs)} ({p99:.2f} vs {TARGET_P99_MS * floor_mult:g} ms); "
               f"ratio to {floor_name}: p99 {ratio99:.1f}x {mark(ok_ratio)}, p50 {ratio50:.1f}x")
-    if r["lean_in"]:
-        print("what-if (not the product): the same reads, rules and writes through SQLAlchemy Core, prebuilt statements")
-        for key, label, floor_mult in (("lean_in", "  core phone_in", 1), ("lean_out", "  core phone_out", 1),
-                                       ("lean_pair", "  core pair", 2)):
-            p50, p99, pmax = stats(r[key])
-            print(f"{label:24}{p50:9.3f}{p99:9.3f}{pmax:9.3f}   ratio to {'floor' if floor_mult == 1 else '2x floor'}: "
-                  f"p99 {p99 / (f99 * floor_mult):.1f}x, p50 {p50 / (f50 * floor_mult):.1f}x")
     if "breakdown" in r:
         print("\nwhere the time goes (mean over up to 200 extra pairs, instrumented):")
         for key, label in (("in", "phone_in"), ("out", "phone_out")):
