@@ -11,11 +11,12 @@ from datetime import datetime, timezone
 from typing import Optional
 
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 ROLES = ("teacher", "office", "slt", "admin")
+DEVICE_KINDS = ("camera", "ipad", "phone", "other")
 
 
 class UtcTime(TypeDecorator):
@@ -144,3 +145,72 @@ class LedgerEntry(SQLModel, table=True):
     voids_id: Optional[int] = Field(default=None, foreign_key="ledger_entry.id")
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+class Device(SQLModel, table=True):
+    """A school camera, iPad or phone, from the devices import (the school's asset register).
+
+    Make, model and serial are written as the device writes them into its
+    photos' EXIF: that is how an image in the Drive folder is traced to it.
+    """
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    asset_tag: str = Field(max_length=64, unique=True)  # upper case: "IPAD-03"
+    kind: str = Field(max_length=16)  # one of DEVICE_KINDS
+    name: str = Field(max_length=100)
+    make: str = Field(max_length=100)
+    model: str = Field(max_length=100)
+    serial: Optional[str] = Field(default=None, max_length=64)
+    added_at: datetime = Time()
+
+
+class DeviceLoan(SQLModel, table=True):
+    """One lending of a device: out, back, and the confirmation that its images reached the Drive (R4).
+
+    A projection of the device_out / device_returned / device_uploaded ledger
+    rows, written with them. The partial unique index is what stops two kiosks
+    lending the same device at once: the second open loan fails inside the database.
+    """
+
+    __tablename__ = "device_loan"
+    __table_args__ = (
+        Index("uq_device_loan_open", "device_id", unique=True,
+              sqlite_where=text("returned_at IS NULL"), postgresql_where=text("returned_at IS NULL")),
+        Index("ix_device_loan_device_out", "device_id", "out_at"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    device_id: int = Field(foreign_key="device.id")
+    staff_id: int = Field(foreign_key="staff.id")
+    class_name: str = Field(max_length=32)
+    purpose: str = Field(max_length=200)
+    out_at: datetime = Time(index=True)
+    out_ledger_id: int = Field(foreign_key="ledger_entry.id")
+    returned_at: Optional[datetime] = Time(default=None)
+    returned_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    images: Optional[int] = None  # claimed by the person returning it
+    returned_ledger_id: Optional[int] = Field(default=None, foreign_key="ledger_entry.id")
+    uploaded_at: Optional[datetime] = Time(default=None)
+    uploaded_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    verified: Optional[int] = None  # images found in the Drive folder; None = confirmed without a check
+    by_model_only: Optional[int] = None  # of those, matched by make and model alone (no serial in the EXIF)
+    wiped: Optional[bool] = None
+    folder: Optional[str] = Field(default=None, max_length=500)
+    uploaded_ledger_id: Optional[int] = Field(default=None, foreign_key="ledger_entry.id")
+
+
+class ConsentEvent(SQLModel, table=True):
+    """A parent's answer for one consent category, from the day it was recorded on (append-only).
+
+    A pupil's consent at a moment is their latest event at or before it; no
+    event means the form was not returned, which means no (R3).
+    """
+
+    __tablename__ = "consent_event"
+    __table_args__ = (Index("ix_consent_pupil_category_at", "pupil_id", "category", "at"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    pupil_id: int = Field(foreign_key="pupil.id")
+    category: str = Field(max_length=16)  # "photos", "website", "social" or "press"
+    given: bool
+    at: datetime = Time()
+    staff_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    ledger_id: int = Field(foreign_key="ledger_entry.id")

@@ -9,7 +9,7 @@ from sqlmodel import Session, func, select
 from db.chain import append
 from db.engine import Database
 from db.errors import Refused
-from db.models import HeldPhone, Location, Pupil, Staff, Tag
+from db.models import Device, HeldPhone, Location, Pupil, Staff, Tag
 from db.people import find_pupil, find_staff, first_name
 from db.views import TagInfo
 
@@ -27,6 +27,9 @@ def label(session: Session, tag: Tag) -> str:
         return f"{staff.code} {staff.first_name} {staff.surname}"
     if tag.kind == "location" and tag.location_id:
         return session.get(Location, tag.location_id).name
+    if tag.kind == "device" and tag.asset:
+        name = session.exec(select(Device.name).where(Device.asset_tag == tag.asset)).first()
+        return f"{tag.asset} {name}" if name else tag.asset
     return tag.asset or tag.code
 
 
@@ -60,6 +63,29 @@ def issue_phone_tag(database: Database, pupil_ref: str, make_code: MakeCode, des
         session.flush()
         append(session, database, "tag_issued", tag_code=tag.code, pupil_id=pupil.id,
                detail={"kind": "phone", "replaces": [t.code for t in old]})
+        session.commit()
+        return _info(session, tag)
+
+
+def issue_device_tag(database: Database, asset: str, make_code: MakeCode) -> TagInfo:
+    """A tag for a registered school device (by asset tag); it replaces the device's old tag (a lost sticker)."""
+    asset = " ".join((asset or "").split()).upper()[:64]
+    with database.writing() as session:
+        device = session.exec(select(Device).where(Device.asset_tag == asset)).first() if asset else None
+        if device is None:
+            raise Refused(f"No school device has the asset tag “{asset}”: check it, or import the devices first "
+                          "(kiosk import devices FILE).")
+        old = session.exec(select(Tag).where(Tag.kind == "device", Tag.asset == device.asset_tag,
+                                             Tag.retired_at.is_(None))).all()
+        for tag in old:
+            tag.retired_at = database.now()
+            session.add(tag)
+        tag = Tag(code=_fresh_code(session, make_code), kind="device", asset=device.asset_tag,
+                  description=f"{device.make} {device.model}"[:200], issued_at=database.now())
+        session.add(tag)
+        session.flush()
+        append(session, database, "tag_issued", tag_code=tag.code,
+               detail={"kind": "device", "asset": device.asset_tag, "replaces": [t.code for t in old]})
         session.commit()
         return _info(session, tag)
 

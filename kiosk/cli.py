@@ -132,8 +132,17 @@ def cmd_import(args, database: Database) -> None:
         report = importers.import_pupils(database, path, skip_bad=args.skip_bad)
     elif args.what == "staff":
         report = importers.import_staff(database, path)
+    elif args.what == "devices":
+        report = importers.import_devices(database, path)
     else:
-        raise Refused(f"Importing {args.what} comes with the cameras-and-iPads part of Custody Kiosk, which this version does not have yet.")
+        consent = importers.import_consent(database, path)
+        withdrawn = (f" ({consent.withdrawn} consent{'s' if consent.withdrawn != 1 else ''} withdrawn)"
+                     if consent.withdrawn else "")
+        print(f"Imported consent from {path.name}: {consent.pupils} pupil{'s' if consent.pupils != 1 else ''}, "
+              f"{consent.changed} with new answers{withdrawn}.")
+        for line in consent.skipped:
+            print(f"  {line}", file=sys.stderr)
+        return
     print(f"Imported {args.what} from {path.name}: {report.added} added, {report.updated} updated"
           + (f", {report.archived} archived as leavers" if args.what == "pupils" else "") + ".")
     for line in report.skipped:
@@ -180,7 +189,7 @@ def cmd_tags_issue(args, database: Database) -> None:
     elif kind is TagKind.STAFF:
         tag = tags.issue_staff_tag(database, args.staff, make_code)
     else:
-        raise Refused("Device tags come with the cameras-and-iPads part of Custody Kiosk, which this version does not have yet.")
+        tag = tags.issue_device_tag(database, args.asset, make_code)
     print(tag.code)
 
 
@@ -263,6 +272,135 @@ def cmd_cupboard_locked(args, database: Database) -> None:
 
     check = ledger.cupboard_locked(database, args.class_name, args.by)
     print(f"The {check.location} is confirmed locked with {check.phones} phone{'s' if check.phones != 1 else ''} inside.")
+
+
+# --- school cameras and iPads -------------------------------------------------
+
+def _progress(what: str):
+    """A one-line counter on a terminal while a folder is read; nothing when output goes to a file."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(update) -> None:
+        end = "\n" if update.done else ""
+        print(f"\r{what}: {update.files:,} files read", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def _print_no_photo(listing) -> None:
+    if listing.pupils:
+        count = len(listing.pupils)
+        print(f"Do not photograph ({listing.class_name}: {count} of {listing.on_roll} pupils):")
+        width = max(len(p.short_name) for p in listing.pupils)
+        for pupil in listing.pupils:
+            print(f"  {pupil.short_name.ljust(width)}  not for: {pupil.refused_text}")
+    else:
+        print(f"Nobody in {listing.class_name} is on the do-not-photograph list.")
+    if listing.not_published:
+        print("May be photographed, but the photos must not go on:")
+        width = max(len(p.short_name) for p in listing.not_published)
+        for pupil in listing.not_published:
+            print(f"  {pupil.short_name.ljust(width)}  {pupil.refused_text}")
+
+
+def cmd_device_out(args, database: Database) -> None:
+    from db import devices
+
+    if args.printer:
+        from kiosk import printing
+
+        printing.check_printer(args.printer)  # a wrong address is refused before anything is lent
+    result = devices.lend_device(database, args.code, args.by, args.class_name, args.purpose)
+    loan = result.loan
+    print(f"Lent {loan.device} to {loan.staff} for {loan.class_name} ({loan.purpose}) at {loan.out:%H:%M}.")
+    _print_no_photo(result.no_photo)
+    if args.printer:
+        job = printing.no_photo_slip_job(database, loan.class_name, args.paper or args.settings.paper,
+                                         device=loan.device, at=f"Lent {loan.out:%H:%M %a %d %b} to {loan.staff}",
+                                         listing=result.no_photo)
+        try:
+            printing.send(job, args.printer)
+        except Refused as exc:  # the loan stands: the list is on the screen above
+            print(f"The loan is recorded, but the slip did not print: {exc}", file=sys.stderr)
+        else:
+            print(f"Printed: {job.title} on {args.printer}.")
+
+
+def cmd_device_return(args, database: Database) -> None:
+    from db import devices
+
+    loan = devices.return_device(database, args.code, args.by, args.images)
+    if loan.images:
+        print(f"Returned: {loan.device}, {loan.images} image{'s' if loan.images != 1 else ''}. Upload them to the "
+              "school Drive, wipe the device, then confirm with `kiosk device uploaded`.")
+    else:
+        print(f"Returned: {loan.device}, no images: it can be lent again.")
+
+
+def cmd_device_uploaded(args, database: Database) -> None:
+    from db import devices
+
+    result = devices.confirm_upload(database, args.code, args.by, folder=args.folder, wiped=args.wiped,
+                                    progress=_progress("Reading the Drive folder") if args.folder else None)
+    loan = result.loan
+    if args.format == "table":
+        if result.verified is None:
+            print(f"Recorded: {loan.uploaded_by} confirmed {loan.device}'s {result.claimed} images are on the Drive "
+                  "(unverified: no folder was checked).")
+        else:
+            found = f"{result.verified} image{'s' if result.verified != 1 else ''}"
+            print(f"Recorded: {found} from {loan.device}'s loan found in {args.folder}, {result.claimed} claimed "
+                  f"({result.files:,} file{'s' if result.files != 1 else ''} read).")
+        if result.by_model_only:
+            print(f"{result.by_model_only} of them were matched by make and model alone: the device writes no "
+                  "serial number into its photos.")
+        if result.note:
+            print(result.note)
+    else:
+        emit([{"device": loan.device, "claimed": result.claimed, "verified": result.verified,
+               "by_model_only": result.by_model_only, "wiped": loan.wiped, "uploaded_by": loan.uploaded_by,
+               "uploaded_at": loan.uploaded_at, "files": result.files, "not_checked": len(result.notes)}],
+             args.format, empty="")
+    _print_notes(result.notes, "could not be checked")
+
+
+def _print_notes(notes, what: str, limit: int = 10) -> None:
+    if not notes:
+        return
+    count = len(notes)
+    print(f"{count} file{'s' if count != 1 else ''} {what}:", file=sys.stderr)
+    for note in notes[:limit]:
+        print(f"  {note.path}: {note.note}", file=sys.stderr)
+    if count > limit:
+        print(f"  … and {count - limit} more", file=sys.stderr)
+
+
+def cmd_report_provenance(args, database: Database) -> None:
+    from db import devices
+
+    report = devices.provenance(database, args.folder, progress=_progress("Reading the folder"))
+    rows = [{"file": r.file, "device": r.device, "captured": r.captured, "registered": r.registered,
+             "make": r.make, "model": r.model, "serial": r.serial, "loan": r.loan, "note": r.note}
+            for r in report.rows]
+    emit(rows, args.format, empty="No photos were found in that folder.")
+    if report.unregistered:
+        print(f"{report.unregistered} of {len(report.rows)} image{'s' if len(report.rows) != 1 else ''} "
+              "could not be traced to a registered school device.", file=sys.stderr)
+    _print_notes(report.skipped, "could not be checked")
+
+
+def cmd_report_devices(args, database: Database) -> None:
+    from db import devices, reports
+
+    start = reports.parse_day(args.from_day, "--from")
+    end = reports.parse_day(args.to_day, "--to")
+    rows = [{"device": loan.device, "staff": loan.staff, "class": loan.class_name, "purpose": loan.purpose,
+             "out": loan.out, "returned": loan.returned, "images": loan.images, "verified": loan.verified,
+             "uploaded_by": loan.uploaded_by, "uploaded_at": loan.uploaded_at, "wiped": loan.wiped,
+             "status": loan.status}
+            for loan in devices.loans_report(database, start, end, args.class_name)]
+    emit(rows, args.format, empty="No device was lent on those days.")
 
 
 def cmd_report_custody(args, database: Database) -> None:
@@ -374,10 +512,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("class_name", metavar="CLASS")
     p.add_argument("--by", required=True, metavar="STAFF")
 
+    device = sub.add_parser("device", help="school cameras and iPads").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    p = command("out", cmd_device_out, "lend a device; shows the class's do-not-photograph list", device)
+    p.add_argument("code", metavar="CODE", help="the device's tag code or its asset tag")
+    p.add_argument("--by", required=True, metavar="STAFF", help="who borrows it")
+    p.add_argument("--class", dest="class_name", required=True, metavar="CLASS")
+    p.add_argument("--purpose", required=True, metavar="TEXT", help="e.g. “4B trip to the museum”")
+    printer_options(p, "also print the do-not-photograph slip")
+    p = command("return", cmd_device_return, "a lent device is back", device)
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("--by", required=True, metavar="STAFF")
+    p.add_argument("--images", required=True, type=int, metavar="N", help="photos and videos taken (0 if none)")
+    p = listing(command("uploaded", cmd_device_uploaded, "confirm the device's images are on the school Drive", device))
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("--by", required=True, metavar="STAFF")
+    p.add_argument("--folder", metavar="PATH", help="the school Drive folder as this computer sees it: its photos are checked")
+    p.add_argument("--wiped", action="store_true", help="the images have been deleted from the device")
+
     report = sub.add_parser("report", help="reports").add_subparsers(dest="what", required=True, metavar="WHAT")
     p = listing(command("custody", cmd_report_custody, "phone events between two days", report))
     p.add_argument("--from", dest="from_day", metavar="DATE")
     p.add_argument("--to", dest="to_day", metavar="DATE")
+    p = listing(command("devices", cmd_report_devices, "device loans between two days (default today)", report))
+    p.add_argument("--from", dest="from_day", metavar="DATE", help="first day (with --from alone: up to today)")
+    p.add_argument("--to", dest="to_day", metavar="DATE")
+    p.add_argument("--class", dest="class_name", metavar="CLASS", help="only loans for this class")
+    p = listing(command("provenance", cmd_report_provenance, "which device took each image in a folder", report))
+    p.add_argument("--folder", required=True, metavar="PATH")
 
     audit = sub.add_parser("audit", help="the tamper-evident ledger").add_subparsers(dest="action", required=True, metavar="ACTION")
     command("verify", cmd_audit_verify, "check that no ledger record was edited or deleted", audit)

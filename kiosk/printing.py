@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from db.devices import NoPhotoList, do_not_photograph
 from db.engine import Database
 from db.errors import Refused
 from db.reports import phones_held, today
@@ -59,6 +60,21 @@ def still_held_job(database: Database, paper: str) -> PrintJob:
     day = today(database)
     return PrintJob(f"Phones still held ({len(lines)})",
                     layout(f"Phones still held {day:%a %d %b %Y}", lines, _paper(paper)), paper)
+
+
+def no_photo_slip_job(database: Database, class_name: str, paper: str, *, device: str | None = None,
+                      at: str | None = None, listing: NoPhotoList | None = None) -> PrintJob:
+    """The class's do-not-photograph slip, to go with a lent device (R3; R5: first names and initials only).
+
+    ``listing`` is the list the lending returned (so the slip matches what was
+    shown); without it the class's list as it stands now is printed.
+    """
+    from labels.layouts import NoPhotoLine, no_photo_slip_job as layout
+
+    listing = listing or do_not_photograph(database, class_name)
+    lines = [NoPhotoLine(p.short_name, p.refused_text) for p in listing.pupils]
+    return PrintJob(f"Do not photograph: {listing.class_name} ({len(lines)})",
+                    layout(listing.class_name, lines, _paper(paper), device=device, at=at), paper)
 
 
 def check_in_receipt_job(result: CustodyResult, paper: str) -> PrintJob:
