@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+import tempfile
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from pathlib import Path
 
 from sqlmodel import func, select
 
-from db import ledger, people, tags
+from db import importers, ledger, people, tags
 from db.chain import append
 from db.engine import Database
 from db.errors import Refused
@@ -80,6 +82,7 @@ def fill(database: Database, seed: int = 6) -> tuple[DemoLogin, ...]:
     for login in STAFF:
         people.set_pin(database, login.code, login.pin)
     _morning(database, rng, make_code)
+    _cameras(database, rng)
     return STAFF
 
 
@@ -106,3 +109,30 @@ def _morning(database: Database, rng: random.Random, make_code) -> None:
     morning.clock = lambda: start + timedelta(minutes=12)
     ledger.cupboard_locked(morning, "6A", "HBR")  # 6B's teacher has not confirmed: the office screen shows it
     ledger.parents_told(morning, younger[0].upn, "MJO", "phoned mum at 09:05")
+
+
+DEVICES = (
+    ("IPAD-01", "ipad", "iPad 1", "Apple", "iPad (9th generation)", ""),
+    ("IPAD-02", "ipad", "iPad 2", "Apple", "iPad (9th generation)", ""),
+    ("IPAD-03", "ipad", "iPad 3", "Apple", "iPad Air (5th generation)", ""),
+    ("CAM-01", "camera", "Class camera 1", "Canon", "Canon IXUS 185", "183052001234"),
+)
+
+
+def _cameras(database: Database, rng: random.Random) -> None:
+    """The school's iPads and camera, with tags, and the media consent forms (some not returned)."""
+    with tempfile.TemporaryDirectory() as folder:
+        devices = Path(folder) / "devices.csv"
+        devices.write_text("Asset Tag,Type,Name,Make,Model,Serial\n"
+                           + "".join(",".join(row) + "\n" for row in DEVICES), encoding="utf-8")
+        importers.import_devices(database, devices)
+        with database.reading() as session:
+            pupils = session.exec(select(Pupil).order_by(Pupil.id)).all()
+        consent = Path(folder) / "consent.csv"
+        answers = ("Yes", "Yes", "Yes", "Yes", "Yes", "No", "")  # blank: form not returned
+        consent.write_text("UPN,Photos in school,Website,Social Media,Press\n" + "".join(
+            f"{p.upn},{rng.choice(answers)},{rng.choice(answers)},{rng.choice(answers)},{rng.choice(answers)}\n"
+            for p in pupils), encoding="utf-8")
+        importers.import_consent(database, consent)
+    for asset, *_ in DEVICES:
+        tags.issue_device_tag(database, asset, lambda: new_code(TagKind.DEVICE, rng))
