@@ -5,25 +5,34 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
+from textual.signal import Signal
+from textual.worker import get_current_worker
 
 from db.errors import Refused
-from db.views import StaffMember
-from kiosk.config import Settings
+from db.views import CustodyResult, StaffMember
+from kiosk.config import Settings, config_file
+from kiosk.print_queue import FAILED, PrintQueue, QueuedJob
 from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.sign_in import SignInScreen
 
 if TYPE_CHECKING:
     from db.engine import Database
+    from kiosk.printing import PrintJob
 
 # What counts as someone using the kiosk. Mouse movement does not: a nudged mouse must not keep it unlocked.
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+# What a failed job is called in the sentence that says it waits in the queue.
+WAITS = {"tag": "The tag waits", "tags": "The tags wait", "receipt": "The receipt waits", "list": "The list waits"}
+SAME_FAILURE_SECONDS = 30  # a dead printer and a queue of receipts: say it once, not once per phone
 
 
 class KioskApp(App[None]):
@@ -38,10 +47,27 @@ class KioskApp(App[None]):
         Binding("ctrl+c", "close_kiosk", "Close the kiosk", show=False, priority=True, system=True),
     ]
 
+    # Screens get -narrow below 100 columns: the footer leaves out the keys they mark WIDE_ONLY.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
     cursor_blink = True  # snapshot tests set False on the instance so screenshots are stable
 
+    class PrintJobReady(Message):
+        """A job's bytes are made (or could not be): it goes into the queue on the event loop."""
+
+        def __init__(self, kind: str, printer: str, job: PrintJob | None, refusal: str | None = None) -> None:
+            super().__init__()
+            self.kind, self.printer, self.job, self.refusal = kind, printer, job, refusal
+
+    class PrintJobChanged(Message):
+        """The print worker started, printed or failed a job."""
+
+        def __init__(self, job: QueuedJob) -> None:
+            super().__init__()
+            self.job = job
+
     def __init__(self, settings: Settings, database: Database | None = None, *,
-                 clock: Callable[[], datetime] | None = None, printer: Any = None) -> None:
+                 clock: Callable[[], datetime] | None = None, printer: str | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.database = database  # opened after the first frame when not given (see open_database)
@@ -49,7 +75,11 @@ class KioskApp(App[None]):
         self.database_problem: str | None = None
         self.clock = clock or (database.clock if database else (lambda: datetime.now(timezone.utc)))
         self.zone = ZoneInfo(settings.timezone)
-        self.printer = printer  # kept for printing tags and slips (a later issue)
+        self.printer = printer or settings.printer  # a printer URI; None: printing says how to set one
+        self.print_queue = PrintQueue(self.clock)
+        self.print_queue_changed: Signal[PrintQueue] = Signal(self, "print-queue-changed")
+        self._last_failure: tuple[str, float] = ("", 0.0)
+        self._said_no_printer = False
         self.staff: StaffMember | None = None
         self._last_input = time.monotonic()
         if database is not None:
@@ -142,10 +172,128 @@ class KioskApp(App[None]):
                                        yes="Close the kiosk", no="Keep it open"),
                          callback=lambda close: self.exit() if close else None)
 
+    # --- printing -------------------------------------------------------------
+    # Printing never holds up a scan: the custody action is saved first, on its own; the job is made in one
+    # thread worker and sent in another, one job at a time, and a failed job waits in the queue (F9).
+
+    def printer_problem(self) -> str | None:
+        """Why nothing can be printed (no printer set, or an address that cannot work), or None."""
+        if not self.printer:
+            return (f'No printer is set up for this kiosk: add printer = "tcp://192.168.1.50" (your printer\'s '
+                    f"address) to {config_file()} or set KIOSK_PRINTER, then start the kiosk again.")
+        from kiosk.printing import check_printer  # no escpos: only the address is parsed
+
+        try:
+            check_printer(self.printer)
+        except Refused as exc:
+            return str(exc)
+        return None
+
+    def print_tag(self, code: str) -> bool:
+        """Queue one tag; False (and a sentence) if there is no printer to print it on."""
+        from kiosk import printing  # the database layer is loaded by the time anyone prints
+
+        return self._queue_job("tag", partial(printing.tags_job, paper=self.settings.paper, code=code))
+
+    def print_class_tags(self, class_name: str) -> bool:
+        from kiosk import printing
+
+        return self._queue_job("tags", partial(printing.tags_job, paper=self.settings.paper, class_name=class_name))
+
+    def print_still_held(self) -> bool:
+        from kiosk import printing
+
+        return self._queue_job("list", partial(printing.still_held_job, paper=self.settings.paper))
+
+    def print_receipt(self, result: CustodyResult) -> bool:
+        """A check-in slip; with no printer, said once rather than at every scan."""
+        from kiosk import printing
+
+        paper = self.settings.paper
+        return self._queue_job("receipt", lambda _database: printing.check_in_receipt_job(result, paper),
+                               say_once=True)
+
+    def _queue_job(self, kind: str, make: Callable[[Database], PrintJob], say_once: bool = False) -> bool:
+        problem = self.printer_problem()
+        if problem:
+            if not (say_once and self._said_no_printer):
+                self.notify(problem, title="Nothing printed", severity="warning", timeout=12)
+            self._said_no_printer = self._said_no_printer or say_once
+            return False
+        self.make_print_job(kind, self.printer, make)
+        return True
+
+    @work(thread=True, group="print-jobs", exit_on_error=False)
+    def make_print_job(self, kind: str, printer: str, make: Callable[[Database], PrintJob]) -> None:
+        """Read the data and lay out the job off the event loop (the first job imports python-escpos)."""
+        try:
+            job = make(self.database)
+        except Refused as exc:
+            self.post_message(self.PrintJobReady(kind, printer, None, str(exc)))
+        except Exception:
+            self.log.error("making a print job failed")
+            self.post_message(self.PrintJobReady(kind, printer, None,
+                                                 "The kiosk could not get that ready to print: try again in a moment."))
+        else:
+            self.post_message(self.PrintJobReady(kind, printer, job))
+
+    def on_kiosk_app_print_job_ready(self, message: PrintJobReady) -> None:
+        if message.refusal:
+            self.bell()
+            self.notify(message.refusal, title="Nothing printed", severity="error", timeout=10)
+            return
+        queued = self.print_queue.submit(message.job, message.printer, message.kind)
+        if message.kind != "receipt":  # a slip per phone at scanner speed would bury the screen in messages
+            self.notify(f"Printing: {queued.title}.", timeout=4)
+        self.print_queue_changed.publish(self.print_queue)
+        self.start_printing()
+
+    @work(thread=True, group="print", exit_on_error=False)
+    def start_printing(self) -> None:
+        """Print whatever waits, one job at a time; if a job is printing already, its worker takes the rest."""
+        from kiosk.printing import send
+
+        worker = get_current_worker()
+        while not worker.is_cancelled and (queued := self.print_queue.start_next()) is not None:
+            self.post_message(self.PrintJobChanged(queued))
+            try:
+                send(queued.job, queued.printer)
+                problem = None
+            except Refused as exc:
+                problem = str(exc)
+            except Exception:  # whatever the printer library did, the job waits and the kiosk says so
+                self.log.error("printing failed")
+                problem = f"The printer at {queued.printer} could not take the job: check it, then print again."
+            done = self.print_queue.finish(queued.id, problem)
+            if done is not None:
+                self.post_message(self.PrintJobChanged(done))
+
+    def on_kiosk_app_print_job_changed(self, message: PrintJobChanged) -> None:
+        self.print_queue_changed.publish(self.print_queue)
+        job = message.job
+        if job.state != FAILED:
+            return
+        saved = "Saved. " if job.kind == "receipt" else ""  # the check-in itself is in the record
+        sentence = f"{saved}{job.problem} {WAITS.get(job.kind, 'It waits')} in the print queue (F9)."
+        if job.kind == "receipt":
+            last, when = self._last_failure
+            if job.problem == last and time.monotonic() - when < SAME_FAILURE_SECONDS:
+                return
+            self._last_failure = (job.problem, time.monotonic())
+        self.notify(sentence, title="Not printed", severity="warning", timeout=15)
+
+    def show_print_queue(self) -> None:
+        from kiosk.screens.print_queue import PrintQueueScreen
+
+        if not isinstance(self.screen, PrintQueueScreen):
+            self.push_screen(PrintQueueScreen())
+
 
 def make_app(settings: Settings, *, database: Database | None = None, clock: Callable[[], datetime] | None = None,
-             printer: Any = None) -> KioskApp:
-    """Build the kiosk; tests pass their own database (with a fixed clock) and printer.
+             printer: str | None = None) -> KioskApp:
+    """Build the kiosk; tests pass their own database (with a fixed clock) and printer address.
+
+    ``printer`` overrides ``settings.printer`` (a URI such as tcp://192.168.1.50 or file:/dev/usb/lp0).
 
     Without a database the app opens ``settings.database_url()`` itself, after its first frame.
     """

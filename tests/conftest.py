@@ -68,7 +68,8 @@ def own_user_folders(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
-    for name in ("KIOSK_DB", "KIOSK_KIOSK_NAME", "KIOSK_HOME_TIME", "KIOSK_TIMEZONE", "KIOSK_IDLE_LOCK_SECONDS"):
+    for name in ("KIOSK_DB", "KIOSK_KIOSK_NAME", "KIOSK_HOME_TIME", "KIOSK_TIMEZONE", "KIOSK_IDLE_LOCK_SECONDS",
+                 "KIOSK_PRINTER", "KIOSK_PAPER", "KIOSK_RECEIPT_ON_CHECK_IN", "KIOSK_SCHOOL_NAME"):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
@@ -16,6 +16,7 @@ from db.people import find_pupils
 from db.tags import issue_phone_tag
 from db.views import PupilSummary, TagInfo
 from kiosk.screens.sign_in import UNREACHABLE
+from kiosk.screens.tag_preview import TagPreviewScreen
 from kiosk.widgets.big_text import BigText
 from kiosk.widgets.scan_field import ScanField
 from labels.codes import TagKind, new_code
@@ -59,7 +60,9 @@ class FindPupilScreen(ModalScreen[TagInfo | None]):
             yield ScanField(id="description", placeholder="Phone description (optional), e.g. black iPhone, blue case")
             yield Static(id="message", markup=False)
             yield BigText(id="code")
-            yield Button("Done", id="done", variant="success")
+            with Horizontal(id="buttons"):
+                yield Button("Print tag…", id="print", variant="primary")
+                yield Button("Done", id="done", variant="success")
             yield Static("↓ to the list · Enter: choose · Escape: close", id="hint")
 
     def on_mount(self) -> None:
@@ -152,9 +155,26 @@ class FindPupilScreen(ModalScreen[TagInfo | None]):
         self.tag = message.tag
         self.query_one("#dialog").add_class("-issued")
         self.query_one("#code", BigText).update(self.tag.code)
-        self._say(f"New tag {self.tag.code} for {self.tag.label}: write the code on the pouch "
-                  "(printing it comes later).")
-        self.query_one("#done", Button).focus()
+        if self.app.printer:  # the offer to print: the tag is previewed first, then printed
+            self._say(f"New tag {self.tag.code} for {self.tag.label}: press Enter to see it and print it, "
+                      "or write the code on the pouch.")
+            self.query_one("#print", Button).focus()
+            self.query_one("#hint", Static).update("Enter: see the tag and print it · Escape: close")
+        else:
+            self.query_one("#print").display = False
+            self._say(f"New tag {self.tag.code} for {self.tag.label}: write the code on the pouch "
+                      "(this kiosk has no printer set up).")
+            self.query_one("#done", Button).focus()
+            self.query_one("#hint", Static).update("Enter or Escape: close")
+
+    @on(Button.Pressed, "#print")
+    def preview(self) -> None:
+        self.app.push_screen(TagPreviewScreen(self.tag, "The new tag as it will be printed"),
+                             callback=self._previewed)
+
+    def _previewed(self, print_it: bool) -> None:
+        if print_it and self.app.print_tag(self.tag.code):
+            self.action_close()
 
     @on(Button.Pressed, "#done")
     def done(self) -> None:

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from db.errors import Refused
 from db.ledger import parents_told
@@ -16,6 +16,7 @@ from db.reports import cupboards_to_check, parents_pending, phones_held
 from db.views import CupboardCheck, HeldPhoneRow, ParentsToTell
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.sign_in import UNREACHABLE
+from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.status_bar import StatusBar
 
 OFFICE_ROLES = ("office", "slt", "admin")
@@ -31,7 +32,10 @@ class OfficeScreen(Screen):
     BINDINGS = [
         Binding("escape,f1", "back", "Back to scanning", key_display="Esc"),
         Binding("t", "told", "Parents told", key_display="T"),
+        Binding("p", "print_still_held", "Print still-held list", key_display="P"),
+        Binding("f9", "print_queue", "Print queue", key_display="F9"),
     ]
+    WIDE_ONLY = ("print_queue",)  # at 80 columns: the status bar names F9 whenever the queue holds anything
 
     class Loaded(Message):
         def __init__(self, held: list[HeldPhoneRow], pending: list[ParentsToTell], cupboards: list[CupboardCheck],
@@ -55,7 +59,7 @@ class OfficeScreen(Screen):
         yield DataTable(id="held", cursor_type="row", zebra_stripes=True)
         yield Static("Parents still to tell  (select one, then press T)", id="pending-title", classes="heading")
         yield DataTable(id="pending", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KioskFooter()
 
     def on_mount(self) -> None:
         # Long free text goes last: on a narrow screen it is what gets cut.
@@ -130,6 +134,12 @@ class OfficeScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_print_still_held(self) -> None:
+        self.app.print_still_held()
+
+    def action_print_queue(self) -> None:
+        self.app.show_print_queue()
 
     def action_told(self) -> None:
         table = self.query_one("#pending", DataTable)

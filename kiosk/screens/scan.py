@@ -13,17 +13,20 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from db.errors import ReasonNeeded, Refused
 from db.ledger import cupboard_locked
 from db.reports import class_phones_today, phones_held
+from db.tags import list_tags
 from db.views import ClassPhone, CupboardCheck, CustodyResult, HeldPhoneRow, StaffMember, TagInfo
 from kiosk.scan import HOME_TIME, MORNING, scan_phone
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.find_pupil import FindPupilScreen
 from kiosk.screens.office import OFFICE_ROLES, STATUS_STYLE, OfficeScreen
 from kiosk.screens.sign_in import UNREACHABLE
+from kiosk.screens.tag_preview import TagPreviewScreen
+from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.mode_switch import ModeSwitch
 from kiosk.widgets.result_panel import ResultPanel
 from kiosk.widgets.scan_field import ScanField
@@ -48,7 +51,13 @@ class ScanScreen(Screen):
         Binding("f4", "cupboard_locked", "Cupboard locked", key_display="F4"),
         Binding("f5", "mode('morning')", "Morning", show=False),
         Binding("f6", "mode('home-time')", "Home-time", show=False),
+        Binding("f7", "print_class_tags", "Class tags", key_display="F7"),
+        Binding("f8", "reprint_tag", "Reprint tag", key_display="F8"),
+        Binding("f9", "print_queue", "Print queue", key_display="F9"),
     ]
+    # Below 100 columns the footer keeps the keys used every day; these still work (the print queue screen
+    # names F7 and F8, and the status bar names F9 whenever the queue holds anything).
+    WIDE_ONLY = ("print_class_tags", "print_queue")
 
     mode: reactive[str] = reactive(MORNING, init=False)
 
@@ -66,6 +75,11 @@ class ScanScreen(Screen):
             super().__init__()
             self.seq, self.check, self.refusal = seq, check, refusal
 
+    class TagFound(Message):
+        def __init__(self, tag: TagInfo | None, refusal: str | None) -> None:
+            super().__init__()
+            self.tag, self.refusal = tag, refusal
+
     class PhonesListed(Message):
         def __init__(self, rows: list[ClassPhone] | list[HeldPhoneRow] | None) -> None:
             super().__init__()
@@ -79,6 +93,7 @@ class ScanScreen(Screen):
         self._listing = False
         self._list_again = False
         self._reload_timer: Timer | None = None
+        self._last_code: tuple[int, str] | None = None  # (seq, code) of the newest scan that was recorded
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -89,7 +104,7 @@ class ScanScreen(Screen):
         table = DataTable(id="phones", cursor_type="none", zebra_stripes=True)
         table.can_focus = False  # a click on the list must not take focus from the scan field
         yield table
-        yield Footer()
+        yield KioskFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#phones", DataTable)
@@ -175,6 +190,10 @@ class ScanScreen(Screen):
                 panel.show_checked_in(message.result)
         self._shown = max(self._shown, message.seq)
         if message.result:
+            if self._last_code is None or message.seq > self._last_code[0]:
+                self._last_code = (message.seq, message.result.code)
+            if message.result.outcome != "handed back" and self.app.settings.receipt_on_check_in:
+                self.app.print_receipt(message.result)  # the check-in is saved already: printing cannot undo it
             self.refresh_phones_soon()
 
     def _reason_given(self, text: str, reason: str | None) -> None:
@@ -252,7 +271,9 @@ class ScanScreen(Screen):
 
     def _tag_issued(self, tag: TagInfo | None) -> None:
         if tag is not None:
-            self.query_one(ResultPanel).show_ready(f"New tag {tag.code}", f"For {tag.label}: write {tag.code} on the pouch.")
+            where = "put the printed tag on the pouch, or write" if self.app.printer else "write"
+            self.query_one(ResultPanel).show_ready(f"New tag {tag.code}",
+                                                   f"For {tag.label}: {where} {tag.code} on the pouch.")
             self._shown = self._seq
         self.focus_scan()
 
@@ -289,3 +310,58 @@ class ScanScreen(Screen):
         else:
             panel.show_cupboard_locked(message.check, self.staff.name)
         self._shown = max(self._shown, message.seq)
+
+    # --- printing ---------------------------------------------------------
+
+    def action_print_class_tags(self) -> None:
+        problem = self.app.printer_problem()
+        if problem:
+            self.notify(problem, title="Nothing printed", severity="warning", timeout=12)
+        elif self.staff.class_name:
+            self.app.print_class_tags(self.staff.class_name)
+        else:
+            self.app.push_screen(AskScreen("Which class's tags shall I print?", placeholder="The class, e.g. 6A"),
+                                 callback=self._print_class)
+
+    def _print_class(self, class_name: str | None) -> None:
+        if class_name:
+            self.app.print_class_tags(class_name)
+        self.focus_scan()
+
+    def action_reprint_tag(self) -> None:
+        problem = self.app.printer_problem()
+        if problem:
+            self.notify(problem, title="Nothing printed", severity="warning", timeout=12)
+        elif self._last_code is None:
+            self.notify("Scan a phone first: F8 reprints the tag of the phone just scanned.",
+                        title="Nothing printed", severity="warning")
+        else:
+            self.find_tag(self._last_code[1])
+
+    @work(thread=True, exclusive=True, group="find-tag", exit_on_error=False)
+    def find_tag(self, code: str) -> None:
+        try:
+            [tag] = list_tags(self.app.database, code=code)
+        except Refused as exc:
+            self.post_message(self.TagFound(None, str(exc)))
+        except Exception:
+            self.log.error("finding a tag failed")
+            self.post_message(self.TagFound(None, UNREACHABLE))
+        else:
+            self.post_message(self.TagFound(tag, None))
+
+    def on_scan_screen_tag_found(self, message: TagFound) -> None:
+        if message.refusal:
+            self.app.bell()
+            self.notify(message.refusal, title="Nothing printed", severity="error")
+            return
+        tag = message.tag
+        self.app.push_screen(TagPreviewScreen(tag), callback=lambda yes: self._previewed(tag, yes))
+
+    def _previewed(self, tag: TagInfo, print_it: bool) -> None:
+        if print_it:
+            self.app.print_tag(tag.code)
+        self.focus_scan()
+
+    def action_print_queue(self) -> None:
+        self.app.show_print_queue()

@@ -1,4 +1,4 @@
-"""The top line of every screen: who is signed in (or which kiosk this is) and the school's time."""
+"""The top line of every screen: who is signed in (or which kiosk this is), the print queue, the school's time."""
 
 from __future__ import annotations
 
@@ -18,11 +18,15 @@ class StatusBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(id="who", markup=False)
+        yield Static(id="printing", markup=False)
         yield Static(id="clock", markup=False)
 
     def on_mount(self) -> None:
         self.refresh_line()
         self.set_interval(1, self.refresh_line)
+        changed = getattr(self.app, "print_queue_changed", None)
+        if changed is not None:  # a job's state shows at once, not at the next tick
+            changed.subscribe(self, lambda _: self.refresh_printing())
 
     def refresh_line(self) -> None:
         """Read the time from the app's clock (a test's clock is fixed, so screenshots are stable)."""
@@ -34,3 +38,16 @@ class StatusBar(Horizontal):
             who = "Nobody signed in"
         self.query_one("#who", Static).update(f"{who}{' · ' + self._place if self._place else ''}")
         self.query_one("#clock", Static).update(app.local_now().strftime("%a %d %b  %H:%M"))
+        self.refresh_printing()
+
+    def refresh_printing(self) -> None:
+        """The print queue in a few words while it holds anything not yet printed; amber when a job failed.
+
+        Only for signed-in staff: F9 opens the queue from their screens, not from the sign-in screen.
+        """
+        queue = getattr(self.app, "print_queue", None)
+        summary = queue.summary() if queue is not None and getattr(self.app, "staff", None) else ""
+        printing = self.query_one("#printing", Static)
+        printing.update(f"Printer: {summary} · F9" if summary else "")
+        printing.display = bool(summary)
+        printing.set_class("failed" in summary, "-failed")

@@ -42,9 +42,11 @@ def copy_school(filled: Path, folder: Path, clock) -> Database:
     return open_database(sqlite_url(path), clock=clock, kiosk_name="test-kiosk")
 
 
-def build_app(database: Database, *, idle_lock_seconds: int = 120, blink: bool = False) -> KioskApp:
-    settings = Settings(db=database.url, kiosk_name="test-kiosk", idle_lock_seconds=idle_lock_seconds)
-    app = make_app(settings, database=database)
+def build_app(database: Database, *, idle_lock_seconds: int = 120, blink: bool = False, printer: str | None = None,
+              paper: str = "80mm", receipt_on_check_in: bool = False) -> KioskApp:
+    settings = Settings(db=database.url, kiosk_name="test-kiosk", idle_lock_seconds=idle_lock_seconds, paper=paper, printer=printer,
+                        receipt_on_check_in=receipt_on_check_in)
+    app = make_app(settings, database=database, printer=printer)
     app.cursor_blink = blink
     app.bells = 0
 
@@ -135,3 +137,8 @@ def scanner_types(pilot: Pilot, text: str, end: str = "enter") -> None:
         key = ch if ch.isalnum() else _character_to_key(ch)
         driver.send_message(events.Key(key, ch))
     driver.send_message(events.Key(end, "\r" if end == "enter" else "\n"))
+
+
+def notes(app: KioskApp) -> list[str]:
+    """The notifications on screen now, title and sentence together."""
+    return [f"{n.title}: {n.message}" if n.title else n.message for n in app._notifications]
