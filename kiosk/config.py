@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     idle_lock_seconds: int = Field(default=120, ge=1, description="lock the kiosk after this long untouched")
     printer: str | None = Field(default=None, description="e.g. tcp://192.168.1.50, usb://04b8:0202, preview:tags.png")
     paper: str = Field(default="80mm", description="80mm (e.g. Epson TM-T88V) or 58mm (e.g. POS-5890)")
+    drive_folder: str | None = Field(default=None, description="the school Google Drive folder as this PC sees it")
     receipt_on_check_in: bool = Field(default=False, description="print a slip for every phone checked in")
 
     @classmethod
