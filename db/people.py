@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from sqlalchemy import Connection, Row, bindparam, func, or_, update
 from sqlmodel import Session, select
@@ -9,7 +11,7 @@ from sqlmodel import Session, select
 from db.chain import append
 from db.engine import Database
 from db.errors import Refused
-from db.models import Pupil, Staff, Tag
+from db.models import LedgerEntry, Pupil, Staff, Tag
 from db.views import PupilSummary, StaffMember
 
 PIN_LENGTHS = range(4, 13)
@@ -78,19 +80,45 @@ def set_pin(database: Database, staff_code: str, pin: str) -> StaffMember:
 
 
 def sign_in(database: Database, who: str, pin: str) -> StaffMember:
-    """Check a staff code (or badge) and PIN; refused with one sentence otherwise."""
+    """Check a staff code (or badge) and PIN; refused with one sentence otherwise.
+
+    A wrong PIN is recorded in the ledger; after ``LOCK_AFTER`` wrong PINs within
+    ``LOCK_FOR`` the staff code is locked until the oldest of them is that old,
+    so guessing a 4-digit PIN takes weeks rather than minutes.
+    """
     from argon2 import PasswordHasher
     from argon2.exceptions import InvalidHashError, VerificationError
 
     with database.engine.connect() as conn:
         staff = find_staff(conn, who)
+        _refuse_if_locked(conn, database, staff)
     if not staff.pin_hash:
         raise Refused(f"{staff.first_name} {staff.surname} has no PIN yet: ask the office to run `kiosk staff set-pin {staff.code}`.")
     try:
         PasswordHasher().verify(staff.pin_hash, (pin or "").strip())
     except (VerificationError, InvalidHashError):
+        with database.transaction() as conn:
+            append(conn, database, "pin_wrong", staff_id=staff.id)
+        with database.engine.connect() as conn:  # after the commit: the refusal must not undo the record
+            _refuse_if_locked(conn, database, staff)
         raise Refused("That PIN is not right: try again.") from None
     return staff_view(staff)
+
+
+LOCK_AFTER = 5
+LOCK_FOR = timedelta(minutes=5)
+
+
+def _refuse_if_locked(conn: Connection, database: Database, staff) -> None:
+    ledger = LedgerEntry.__table__
+    since = database.now() - LOCK_FOR
+    wrong = conn.execute(sa.select(ledger.c.at).where(
+        ledger.c.action == "pin_wrong", ledger.c.staff_id == staff.id, ledger.c.at > since)
+        .order_by(ledger.c.at.desc()).limit(LOCK_AFTER)).scalars().all()
+    if len(wrong) >= LOCK_AFTER:
+        minutes = max(1, -(-int((wrong[-1] + LOCK_FOR - database.now()).total_seconds()) // 60))
+        raise Refused(f"{staff.code} is locked after {LOCK_AFTER} wrong PINs: try again in {minutes} "
+                      f"minute{'s' if minutes != 1 else ''}, or ask the office to set a new PIN.")
 
 
 # --- pupils -----------------------------------------------------------------
