@@ -135,8 +135,8 @@ def summary(session: Session, pupil: Pupil) -> PupilSummary:
                         year=pupil.year, upn=pupil.upn, adno=pupil.adno, walk_home=pupil.walk_home, phone_tag=tag)
 
 
-def find_pupil(session: Session, ref: str) -> Pupil:
-    """A pupil by UPN, admission number or phone tag code."""
+def find_pupil(session: Session, ref: str, *, include_leavers: bool = False) -> Pupil:
+    """A pupil by UPN, admission number or phone tag code (leavers only when asked for)."""
     ref = (ref or "").strip()
     pupil = None
     code = compact_code(ref)
@@ -149,7 +149,7 @@ def find_pupil(session: Session, ref: str) -> Pupil:
             session.exec(select(Pupil).where(Pupil.adno == ref)).first()
     if pupil is None:
         raise Refused(f"No pupil has the UPN, admission number or phone tag “{ref[:32]}”: check it, or import the pupils first.")
-    if pupil.left_at is not None:
+    if pupil.left_at is not None and not include_leavers:
         raise Refused(f"{first_name(pupil)} {pupil.surname} has left the school (archived at the last import).")
     return pupil
 

@@ -414,6 +414,15 @@ def cmd_report_custody(args, database: Database) -> None:
     emit(rows, args.format, empty="Nothing happened to any phone on those days.")
 
 
+def cmd_export_pupil(args, database: Database) -> None:
+    import json
+
+    from db.export import export_pupil
+
+    json.dump(export_pupil(database, args.pupil), sys.stdout, ensure_ascii=False, indent=2)
+    print()
+
+
 def cmd_audit_verify(args, database: Database) -> int:
     from db import audit
 
@@ -540,6 +549,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--class", dest="class_name", metavar="CLASS", help="only loans for this class")
     p = listing(command("provenance", cmd_report_provenance, "which device took each image in a folder", report))
     p.add_argument("--folder", required=True, metavar="PATH")
+
+    export = sub.add_parser("export", help="subject access").add_subparsers(dest="what", required=True, metavar="WHAT")
+    command("pupil", cmd_export_pupil, "everything held about one pupil, as JSON", export).add_argument(
+        "pupil", metavar="PUPIL", help="UPN, admission number or phone tag code")
 
     audit = sub.add_parser("audit", help="the tamper-evident ledger").add_subparsers(dest="action", required=True, metavar="ACTION")
     command("verify", cmd_audit_verify, "check that no ledger record was edited or deleted", audit)

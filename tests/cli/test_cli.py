@@ -222,3 +222,20 @@ def test_import_pupils_and_staff_from_the_command_line(kiosk, tmp_path):
     status, out, err = kiosk("import", "pupils", str(pupils), "--skip-bad")
     assert status == 0 and out == "Imported pupils from pupils.csv: 1 added, 0 updated, 0 archived as leavers.\n"
     assert "skipped line 5" in err
+
+
+def test_export_pupil_holds_everything_about_that_pupil_and_nobody_else(kiosk, filled):
+    kiosk("phone", "in", filled.year4, "--by", "HBR")
+    kiosk("parents", "told", "1003", "--by", "MJO", "--how", "phoned mum")
+    kiosk("phone", "in", filled.walker, "--by", "HBR")
+    status, out, _ = kiosk("export", "pupil", "1003")
+    data = json.loads(out)
+    assert status == 0
+    assert data["pupil"]["surname"] == "Wiśniewski" and data["pupil"]["admission_number"] == "1003"
+    assert [t["code"] for t in data["phone_tags"]] == [filled.year4]
+    assert data["phone_held_now"][0]["location"] == "Office"
+    assert data["parents_to_tell"][0]["how"] == "phoned mum" and data["parents_to_tell"][0]["told_by"] == "Maria Jones"
+    assert [e["action"] for e in data["record"]] == ["tag_issued", "phone_in", "parents_told"]
+    assert "Khan" not in out and filled.walker not in out  # another pupil's data never appears
+    status, _, err = kiosk("export", "pupil", "nobody")
+    assert status == 1 and "No pupil has" in err
