@@ -424,7 +424,7 @@ def confirm_upload(database: Database, code: str, by: str, *, folder: Path | str
         files, notes = scan.files, _notes(scan)
         if claimed and not verified:
             raise Refused(f"None of the {claimed} images from {_label(device)}'s loan were found in {folder}: "
-                          "wait for Google Drive to finish syncing and try again, or confirm without --folder "
+                          "wait for Google Drive to finish syncing and try again, or confirm without a folder "
                           "to record it unverified.")
     with database.writing() as session:
         staff = find_staff(session, by)
@@ -468,8 +468,8 @@ def _confirmable(session: Session, database: Database, device: Device, folder) -
             raise Refused(f"The upload of {_label(device)}'s images was already confirmed {done}: "
                           f"{loan.verified} found on the Drive.")
         if folder is None:
-            raise Refused(f"The upload of {_label(device)}'s images was already confirmed {done}: give --folder "
-                          "to check the Drive folder for them.")
+            raise Refused(f"The upload of {_label(device)}'s images was already confirmed {done}: give the Drive "
+                          "folder to check it for them.")
     return loan
 
 

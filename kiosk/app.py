@@ -25,13 +25,15 @@ from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.sign_in import SignInScreen
 
 if TYPE_CHECKING:
+    from db.devices import LendResult
     from db.engine import Database
     from kiosk.printing import PrintJob
 
 # What counts as someone using the kiosk. Mouse movement does not: a nudged mouse must not keep it unlocked.
 ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 # What a failed job is called in the sentence that says it waits in the queue.
-WAITS = {"tag": "The tag waits", "tags": "The tags wait", "receipt": "The receipt waits", "list": "The list waits"}
+WAITS = {"tag": "The tag waits", "tags": "The tags wait", "receipt": "The receipt waits", "list": "The list waits",
+         "slip": "The slip waits"}
 SAME_FAILURE_SECONDS = 30  # a dead printer and a queue of receipts: say it once, not once per phone
 
 
@@ -67,9 +69,11 @@ class KioskApp(App[None]):
             self.job = job
 
     def __init__(self, settings: Settings, database: Database | None = None, *,
-                 clock: Callable[[], datetime] | None = None, printer: str | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, printer: str | None = None,
+                 sign_in_hint: str | None = None) -> None:
         super().__init__()
         self.settings = settings
+        self.sign_in_hint = sign_in_hint  # the demo's codes and PINs: the terminal hides what was printed
         self.database = database  # opened after the first frame when not given (see open_database)
         self.database_ready = threading.Event()
         self.database_problem: str | None = None
@@ -213,6 +217,15 @@ class KioskApp(App[None]):
         return self._queue_job("receipt", lambda _database: printing.check_in_receipt_job(result, paper),
                                say_once=True)
 
+    def print_no_photo_slip(self, lent: LendResult) -> bool:
+        """The do-not-photograph slip that goes with a lent device: the list shown on screen at the lending (R3, R5)."""
+        from kiosk import printing
+
+        loan, paper = lent.loan, self.settings.paper
+        return self._queue_job("slip", lambda database: printing.no_photo_slip_job(
+            database, loan.class_name, paper, device=loan.device, at=f"Lent {loan.out:%H:%M %a %d %b} to {loan.staff}",
+            listing=lent.no_photo))
+
     def _queue_job(self, kind: str, make: Callable[[Database], PrintJob], say_once: bool = False) -> bool:
         problem = self.printer_problem()
         if problem:
@@ -290,11 +303,11 @@ class KioskApp(App[None]):
 
 
 def make_app(settings: Settings, *, database: Database | None = None, clock: Callable[[], datetime] | None = None,
-             printer: str | None = None) -> KioskApp:
+             printer: str | None = None, sign_in_hint: str | None = None) -> KioskApp:
     """Build the kiosk; tests pass their own database (with a fixed clock) and printer address.
 
     ``printer`` overrides ``settings.printer`` (a URI such as tcp://192.168.1.50 or file:/dev/usb/lp0).
 
     Without a database the app opens ``settings.database_url()`` itself, after its first frame.
     """
-    return KioskApp(settings, database, clock=clock, printer=printer)
+    return KioskApp(settings, database, clock=clock, printer=printer, sign_in_hint=sign_in_hint)

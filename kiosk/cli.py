@@ -73,10 +73,10 @@ def _open(settings: Settings, clock: Clock = utc_now, *, create: bool = False) -
                          home_time=settings.home_time)
 
 
-def start_kiosk(settings: Settings, database: Database | None = None) -> int:
+def start_kiosk(settings: Settings, database: Database | None = None, hint: str | None = None) -> int:
     from kiosk.app import make_app  # Textual only when the kiosk itself runs
 
-    make_app(settings, database=database).run()
+    make_app(settings, database=database, sign_in_hint=hint).run()
     return 0
 
 
@@ -121,7 +121,9 @@ def run_demo(args, settings: Settings, clock: Clock = utc_now) -> int:
     print("  already in, for Home-time:        " + ", ".join(already[:3]))
     if args.fill_only:
         return 0
-    return start_kiosk(settings, database)
+    hint = "Demo: " + " · ".join(f"{s.code} {s.pin} ({s.class_name or s.role})" for s in logins) + \
+        f"\nTry phone tags {', '.join(waiting[:2])}; an iPad: {_tag_rows(database, 'device')[0]['code']}."
+    return start_kiosk(settings, database, hint)
 
 
 def cmd_import(args, database: Database) -> None:

@@ -17,6 +17,7 @@ from db.views import CupboardCheck, HeldPhoneRow, ParentsToTell
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.sign_in import UNREACHABLE
 from kiosk.widgets.footer import KioskFooter
+from kiosk.widgets.table import KioskTable
 from kiosk.widgets.status_bar import StatusBar
 
 OFFICE_ROLES = ("office", "slt", "admin")
@@ -56,9 +57,9 @@ class OfficeScreen(Screen):
         yield StatusBar("Office screen")
         yield Static(id="cupboards", markup=False)
         yield Static("Phones held now", id="held-title", classes="heading")
-        yield DataTable(id="held", cursor_type="row", zebra_stripes=True)
+        yield KioskTable(id="held", cursor_type="row", zebra_stripes=True)
         yield Static("Parents still to tell  (select one, then press T)", id="pending-title", classes="heading")
-        yield DataTable(id="pending", cursor_type="row", zebra_stripes=True)
+        yield KioskTable(id="pending", cursor_type="row", zebra_stripes=True)
         yield KioskFooter()
 
     def on_mount(self) -> None:

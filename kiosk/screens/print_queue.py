@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Static
 from db.errors import Refused
 from kiosk.print_queue import FAILED, PRINTED, PRINTING, PrintQueue, QueuedJob
 from kiosk.widgets.footer import KioskFooter
+from kiosk.widgets.table import KioskTable
 from kiosk.widgets.status_bar import StatusBar
 
 # Failed is the one that needs a person: red, as a refusal is; printing is blue like the mode buttons.
@@ -30,7 +31,7 @@ class PrintQueueScreen(Screen):
     def compose(self) -> ComposeResult:
         yield StatusBar("Print queue")
         yield Static(id="printer", markup=False)
-        yield DataTable(id="jobs", cursor_type="row", zebra_stripes=True)
+        yield KioskTable(id="jobs", cursor_type="row", zebra_stripes=True)
         yield Static(id="problem", markup=False)
         yield Static(WHERE_KEYS, id="keys", markup=False)
         yield KioskFooter()

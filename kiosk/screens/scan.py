@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
+from db.devices import DeviceInfo, device_info
 from db.errors import ReasonNeeded, Refused
 from db.ledger import cupboard_locked
 from db.reports import class_phones_today, phones_held
@@ -22,16 +23,21 @@ from db.tags import list_tags
 from db.views import ClassPhone, CupboardCheck, CustodyResult, HeldPhoneRow, StaffMember, TagInfo
 from kiosk.scan import HOME_TIME, MORNING, scan_phone
 from kiosk.screens.ask import AskScreen
+from kiosk.screens.device import DeviceScreen
 from kiosk.screens.find_pupil import FindPupilScreen
 from kiosk.screens.office import OFFICE_ROLES, STATUS_STYLE, OfficeScreen
 from kiosk.screens.sign_in import UNREACHABLE
 from kiosk.screens.tag_preview import TagPreviewScreen
 from kiosk.widgets.footer import KioskFooter
+from kiosk.widgets.table import KioskTable
 from kiosk.widgets.mode_switch import ModeSwitch
 from kiosk.widgets.result_panel import ResultPanel
 from kiosk.widgets.scan_field import ScanField
 from kiosk.widgets.status_bar import StatusBar
+from labels.codes import BadCode, TagKind, looks_like_code, parse_code
 
+WIDE_ONLY = ("print_class_tags", "print_queue")
+REVIEW_ROLES = ("slt", "admin")  # the leadership's review of the school's cameras and iPads
 NOON = time(12, 0)  # before noon the kiosk starts in morning check-in, after it in home-time hand-back
 LIST_AFTER_SECONDS = 0.25  # the list under the panel catches up this soon after the last scan
 HAND_BACK_REASONS = ("Early leaver", "Appointment", "Collected by parent")
@@ -54,12 +60,22 @@ class ScanScreen(Screen):
         Binding("f7", "print_class_tags", "Class tags", key_display="F7"),
         Binding("f8", "reprint_tag", "Reprint tag", key_display="F8"),
         Binding("f9", "print_queue", "Print queue", key_display="F9"),
+        Binding("f11", "devices_review", "Devices", key_display="F11"),
     ]
     # Below 100 columns the footer keeps the keys used every day; these still work (the print queue screen
     # names F7 and F8, and the status bar names F9 whenever the queue holds anything).
-    WIDE_ONLY = ("print_class_tags", "print_queue")
 
     mode: reactive[str] = reactive(MORNING, init=False)
+
+    @property
+    def WIDE_ONLY(self) -> tuple[str, ...]:  # noqa: N802
+        # The leadership's 80-column footer makes room for F11 (and keeps Sign out); F8 still works.
+        return WIDE_ONLY + (("reprint_tag",) if self.staff.role in REVIEW_ROLES else ())
+
+    @property
+    def FOOTER_HIDES(self) -> tuple[str, ...]:  # noqa: N802 - read by KioskFooter like WIDE_ONLY
+        """The review key stays out of everyone else's footer (pressed anyway, it says who it is for)."""
+        return () if self.staff.role in REVIEW_ROLES else ("devices_review",)
 
     class Scanned(Message):
         """A scan's outcome; ``seq`` orders scans, because thread workers may finish out of order."""
@@ -69,6 +85,13 @@ class ScanScreen(Screen):
             super().__init__()
             self.seq, self.text, self.result, self.refusal = seq, text, result, refusal
             self.reason_needed_for = reason_needed_for  # the pupil's name: ask why the phone goes home early
+
+    class DeviceScanned(Message):
+        """A school camera or iPad was scanned: its state, for the device screen."""
+
+        def __init__(self, seq: int, info: DeviceInfo) -> None:
+            super().__init__()
+            self.seq, self.info = seq, info
 
     class CupboardChecked(Message):
         def __init__(self, seq: int, check: CupboardCheck | None, refusal: str | None) -> None:
@@ -98,10 +121,10 @@ class ScanScreen(Screen):
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield ModeSwitch()
-        yield ScanField(id="scan", placeholder="Scan the tag on the phone pouch, or type the code under the QR")
+        yield ScanField(id="scan", placeholder="Scan a tag (phone pouch, camera or iPad), or type the code under the QR")
         yield ResultPanel(id="result")
         yield Static(id="phones-title", markup=False)
-        table = DataTable(id="phones", cursor_type="none", zebra_stripes=True)
+        table = KioskTable(id="phones", cursor_type="none", zebra_stripes=True)
         table.can_focus = False  # a click on the list must not take focus from the scan field
         yield table
         yield KioskFooter()
@@ -156,6 +179,15 @@ class ScanScreen(Screen):
         # Not exclusive: an exclusive worker would cancel the previous scan at scanner speed.
         database = self.app.database
         try:
+            if is_device_scan(text):
+                self.post_message(self.DeviceScanned(seq, device_info(database, text)))
+                return
+            if not looks_like_code(text):  # an asset tag typed by hand ("ipad-03") opens the device too
+                try:
+                    self.post_message(self.DeviceScanned(seq, device_info(database, text)))
+                    return
+                except Refused:
+                    pass  # not a device either: the phone path says what is wrong with the code
             result = scan_phone(database, text, staff_code, mode, reason)
         except ReasonNeeded as exc:
             self.post_message(self.Scanned(seq, text, refusal=str(exc), reason_needed_for=exc.pupil))
@@ -195,6 +227,17 @@ class ScanScreen(Screen):
             if message.result.outcome != "handed back" and self.app.settings.receipt_on_check_in:
                 self.app.print_receipt(message.result)  # the check-in is saved already: printing cannot undo it
             self.refresh_phones_soon()
+
+    def on_scan_screen_device_scanned(self, message: DeviceScanned) -> None:
+        if message.seq <= self._shown:  # a phone scanned after it has already answered: stay on the scan
+            return
+        self._shown = message.seq
+        self.app.push_screen(DeviceScreen(self.staff, message.info), callback=self._device_done)
+
+    def _device_done(self, summary: str | None) -> None:
+        if summary:
+            self.query_one(ResultPanel).show_ready(READY[self.mode][0], summary)
+        self.focus_scan()
 
     def _reason_given(self, text: str, reason: str | None) -> None:
         if reason:
@@ -264,6 +307,18 @@ class ScanScreen(Screen):
         self.app.bell()
         self.query_one(ResultPanel).show_refused(
             "The office screen is for office staff and the leadership team: ask the office.", "Office only")
+        self._shown = self._seq
+
+    def action_devices_review(self) -> None:
+        if self.staff.role in REVIEW_ROLES:
+            from kiosk.screens.devices_review import DevicesReviewScreen  # plotext loads only for the review
+
+            self.app.push_screen(DevicesReviewScreen())
+            return
+        self.app.bell()
+        self.query_one(ResultPanel).show_refused(
+            "The review of the school's cameras and iPads is for the leadership team: ask a member of SLT.",
+            "SLT only")
         self._shown = self._seq
 
     def action_find_pupil(self) -> None:
@@ -365,3 +420,11 @@ class ScanScreen(Screen):
 
     def action_print_queue(self) -> None:
         self.app.show_print_queue()
+
+
+def is_device_scan(text: str) -> bool:
+    """A school camera's or iPad's tag (D-…): it opens the device screen in either mode."""
+    try:
+        return parse_code(text)[0] is TagKind.DEVICE
+    except BadCode:
+        return False

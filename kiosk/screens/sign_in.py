@@ -44,6 +44,8 @@ class SignInScreen(Screen):
                 yield Label("Your PIN", id="pin-label")
                 yield ScanField(id="pin", password=True, placeholder="PIN")
                 yield Static(id="message", markup=False)
+                if self.app.sign_in_hint:
+                    yield Static(self.app.sign_in_hint, id="hint", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -40,6 +40,10 @@ class ResultPanel(Vertical):
                  self._note]
         return "\n".join(part for part in parts if part)
 
+    def show(self, mood: str, headline: str, detail: str = "", note: str = "") -> None:
+        """Any outcome: ``mood`` is one of -ready, -done (green), -note (amber), -refused (red)."""
+        self._show(mood, headline, detail, "", note)
+
     def _show(self, mood: str, headline: str, detail: str = "", where: str = "", note: str = "") -> None:
         self.set_class(True, mood)
         for other in MOODS:

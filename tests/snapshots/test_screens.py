@@ -9,7 +9,8 @@ from __future__ import annotations
 from textual.widgets import DataTable
 
 from kiosk.screens.office import OfficeScreen
-from tests.tui.helpers import build_app, list_caught_up, phone_of, scan, settle, signed_in
+from tests.tui.helpers import build_app, device_tag, list_caught_up, phone_of, scan, settle, signed_in
+from tests.tui.test_devices import history
 
 
 async def steady(pilot) -> None:
@@ -102,3 +103,26 @@ def test_print_queue_screen_with_failed_jobs(snap_compare, school):
     # A folder that does not exist: the same sentence on every machine, with no port number in it.
     app = build_app(school, printer="file:/nonexistent/kiosk/tags.prn", receipt_on_check_in=True)
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
+
+
+def test_device_lent_with_the_do_not_photograph_list(snap_compare, school):
+    code = device_tag(school, "IPAD-03")
+
+    async def run_before(pilot):
+        await signed_in(pilot, "HBR", "1234")
+        await scan(pilot, code)
+        await pilot.click("#purpose-0")  # Trip: lent for 6A, no printer on this kiosk
+        await steady(pilot)
+
+    assert snap_compare(build_app(school), terminal_size=(120, 36), run_before=run_before)
+
+
+def test_devices_review_screen(snap_compare, school, clock, tmp_path):
+    history(school, clock, tmp_path)
+
+    async def run_before(pilot):
+        await signed_in(pilot, "HTE", "5678")
+        await pilot.press("f11")
+        await steady(pilot)
+
+    assert snap_compare(build_app(school), terminal_size=(120, 36), run_before=run_before)

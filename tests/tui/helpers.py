@@ -43,9 +43,9 @@ def copy_school(filled: Path, folder: Path, clock) -> Database:
 
 
 def build_app(database: Database, *, idle_lock_seconds: int = 120, blink: bool = False, printer: str | None = None,
-              paper: str = "80mm", receipt_on_check_in: bool = False) -> KioskApp:
-    settings = Settings(db=database.url, kiosk_name="test-kiosk", idle_lock_seconds=idle_lock_seconds, paper=paper, printer=printer,
-                        receipt_on_check_in=receipt_on_check_in)
+              paper: str = "80mm", receipt_on_check_in: bool = False, drive_folder: str | None = None) -> KioskApp:
+    settings = Settings(db=database.url, kiosk_name="test-kiosk", idle_lock_seconds=idle_lock_seconds, paper=paper,
+                        printer=printer, receipt_on_check_in=receipt_on_check_in, drive_folder=drive_folder)
     app = make_app(settings, database=database, printer=printer)
     app.cursor_blink = blink
     app.bells = 0
@@ -142,3 +142,14 @@ def scanner_types(pilot: Pilot, text: str, end: str = "enter") -> None:
 def notes(app: KioskApp) -> list[str]:
     """The notifications on screen now, title and sentence together."""
     return [f"{n.title}: {n.message}" if n.title else n.message for n in app._notifications]
+
+
+def on_screen(app: KioskApp) -> str:
+    """Every character on the terminal now, line by line: what a person in front of the kiosk reads."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def device_tag(database: Database, asset: str) -> str:
+    """The code on a demo device's tag (IPAD-01..03, CAM-01)."""
+    [code] = [tag.code for tag in list_tags(database, "device") if tag.label.split()[0] == asset]
+    return code

@@ -204,7 +204,7 @@ def test_a_bad_folder_or_no_photos_found_changes_nothing(database, cameras, cloc
     with pytest.raises(Refused) as refused:
         devices.confirm_upload(database, "CAM-01", "HBR", folder=tmp_path)
     assert str(refused.value) == (f"None of the 5 images from CAM-01 Canon 1's loan were found in {tmp_path}: wait for "
-                                  "Google Drive to finish syncing and try again, or confirm without --folder to "
+                                  "Google Drive to finish syncing and try again, or confirm without a folder to "
                                   "record it unverified.")
     assert ledger(database) == before
     assert devices.device_info(database, "CAM-01").status == "upload outstanding"
@@ -223,7 +223,7 @@ def test_an_unverified_confirmation_can_be_checked_later_but_a_verified_one_stan
     lend_and_return(database, clock, images=1)
     first = devices.confirm_upload(database, "CAM-01", "HBR")
     assert (first.verified, first.loan.status, first.loan.outstanding) == (None, "unverified", False)
-    with pytest.raises(Refused, match="already confirmed by Hannah Brooks at 12:00 today: give --folder"):
+    with pytest.raises(Refused, match="already confirmed by Hannah Brooks at 12:00 today: give the Drive folder"):
         devices.confirm_upload(database, "CAM-01", "HBR")
     canon(tmp_path / "a.jpg", datetime(2026, 11, 10, 10, 0))
     progress = []

@@ -1,0 +1,462 @@
+"""A school camera or iPad, scanned: lend it (showing and printing the class's do-not-photograph list), take it
+back with the number of images taken, and confirm its images are on the school Drive (R3, R4, R5).
+
+The scan screen opens this when a device tag is scanned. The top panel says what state the device is in, and
+then what happened (green done, amber look twice, red refused with the bell); below it is the one next step.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, ContentSwitcher, Input, Label, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from db import devices
+from db.devices import DeviceInfo, LendResult, Loan, NoPhotoPupil, UploadResult
+from db.drive import Progress
+from db.errors import Refused
+from db.views import StaffMember
+from kiosk.screens.sign_in import UNREACHABLE
+from kiosk.widgets.footer import KioskFooter
+from kiosk.widgets.result_panel import ResultPanel
+from kiosk.widgets.status_bar import StatusBar
+
+PURPOSES = ("Trip", "PE", "Class photos", "Assembly")
+NOTES_SHOWN = 8  # files the folder check could not read: the first few, then a count
+KIND_WORDS = {"ipad": "iPad", "camera": "camera", "phone": "phone"}
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def clean_folder(text: str) -> str:
+    """The folder as typed or pasted: Windows' "Copy as path" puts quotes round it."""
+    return text.strip().strip('"').strip("'").strip()
+
+
+class DeviceScreen(Screen[str | None]):
+    """Returns a one-line summary of what was done, for the scan screen's panel (None if nothing was)."""
+
+    CSS_PATH = "device.tcss"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    BINDINGS = [Binding("escape", "back", "Back to scanning", key_display="Esc")]
+
+    class Lent(Message):
+        def __init__(self, result: LendResult | None, refusal: str | None) -> None:
+            super().__init__()
+            self.result, self.refusal = result, refusal
+
+    class Returned(Message):
+        def __init__(self, loan: Loan | None, refusal: str | None) -> None:
+            super().__init__()
+            self.loan, self.refusal = loan, refusal
+
+    class Progressed(Message):
+        def __init__(self, progress: Progress) -> None:
+            super().__init__()
+            self.progress = progress
+
+    class Uploaded(Message):
+        def __init__(self, result: UploadResult | None, refusal: str | None, folder: str | None) -> None:
+            super().__init__()
+            self.result, self.refusal, self.folder = result, refusal, folder
+
+    def __init__(self, staff: StaffMember, info: DeviceInfo) -> None:
+        super().__init__()
+        self.staff = staff
+        self.info = info
+        self.summary: str | None = None  # what the scan screen says once this closes
+        self.listing_text = ""  # the do-not-photograph list in plain words (what a test or a screen reader reads)
+        self._stop = threading.Event()  # the Stop button: the folder check ends at its next file
+        self._busy = False  # a second Enter while the first is saving must not lend (or return) twice
+
+    # --- layout -------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar("School camera or iPad")
+        yield Static(id="device", markup=False)
+        yield ResultPanel(id="state")
+        with ContentSwitcher(id="steps"):
+            with Vertical(id="lend"):
+                with Horizontal(classes="row"):
+                    yield Label("Class", classes="label")
+                    yield Input(self.staff.class_name or "", id="class", placeholder="e.g. 4B", max_length=32)
+                with Horizontal(classes="row"):
+                    yield Label("What for", classes="label")
+                    yield Input(id="purpose", placeholder="Choose below, or type it, e.g. trip to the museum",
+                                max_length=devices.PURPOSE_MAX)
+                with Horizontal(classes="buttons"):
+                    for i, purpose in enumerate(PURPOSES):
+                        yield Button(purpose, id=f"purpose-{i}", classes="purpose")
+                    yield Button("Lend", id="lend-it", variant="success")
+                yield Static("A purpose button lends at once; or type what it is for and press Enter. "
+                             "Escape: back to scanning.", classes="hint")
+            with Vertical(id="return"):
+                with Horizontal(classes="row"):
+                    yield Label("Photos and videos taken on it", classes="label wide")
+                    yield Input(id="images", placeholder="e.g. 24 (0 if none)", restrict=r"[0-9]*", max_length=6)
+                with Horizontal(classes="buttons"):
+                    yield Button("Return it", id="return-it", variant="success")
+                yield Static("Count them on the device, type the number and press Enter. Escape: back to scanning.",
+                             classes="hint")
+            with Vertical(id="upload"):
+                yield Label("The school Drive folder the images were uploaded to, as this PC sees it:")
+                yield Input(self._drive_folder(), id="folder",
+                            placeholder="e.g. G:\\Shared drives\\Photos\\6A (empty: confirm without a check)")
+                yield Checkbox("The images have been deleted from the device", id="wiped")
+                with Horizontal(classes="buttons"):
+                    yield Button("Check the folder and confirm", id="confirm", variant="success")
+                yield Static("The kiosk counts this device's photos taken during the loan in that folder. With no "
+                             "folder the upload is recorded as unverified. Escape: back to scanning.", classes="hint")
+            with Vertical(id="checking"):
+                yield Static(id="progress-text", markup=False)
+                yield ProgressBar(id="progress", total=None, show_eta=False, show_percentage=False)
+                with Horizontal(classes="buttons"):
+                    yield Button("Stop", id="stop", variant="error")
+            with VerticalScroll(id="lent"):
+                yield Static(id="no-photo")
+                yield Static(id="slip", markup=False)
+                yield Static(id="not-published")
+            with VerticalScroll(id="finished"):
+                yield Static(id="after", markup=False)
+        with Horizontal(id="after-buttons"):
+            yield Button("Confirm the upload now", id="upload-now", variant="primary")
+            yield Button("Back to scanning", id="done", variant="success")
+        yield KioskFooter()
+
+    def _drive_folder(self) -> str:
+        return getattr(self.app.settings, "drive_folder", None) or ""
+
+    def on_mount(self) -> None:
+        self.show_device(self.info)
+
+    @property
+    def panel(self) -> ResultPanel:
+        return self.query_one("#state", ResultPanel)
+
+    @property
+    def text(self) -> str:
+        """What the screen says: the panel, then the do-not-photograph list or what came after, in plain words."""
+        step = self.query_one("#steps", ContentSwitcher).current
+        extra = {"lent": self.listing_text, "finished": str(self.query_one("#after", Static).content)}.get(step, "")
+        return "\n".join(part for part in (self.panel.text, extra) if part)
+
+    def step(self, name: str, buttons: tuple[str, ...] = ()) -> None:
+        """Show one next step (and the buttons under it), and put the cursor where the person types next."""
+        self.query_one("#steps", ContentSwitcher).current = name
+        bar = self.query_one("#after-buttons")
+        bar.display = bool(buttons)
+        for button in bar.query(Button):
+            button.display = button.id in buttons
+        first = {"lend": "#purpose" if self.query_one("#class", Input).value else "#class", "return": "#images",
+                 "upload": "#folder", "checking": "#stop"}.get(name)
+        if first is None and buttons:
+            first = f"#{buttons[-1]}"
+        if first is not None:
+            self.query_one(first).focus()
+
+    def when(self, moment: datetime) -> str:
+        """13:05 today, or 13:05 on Mon 9 Nov."""
+        if moment.date() == self.app.local_now().date():
+            return f"{moment:%H:%M} today"
+        return f"{moment:%H:%M} on {moment:%a} {moment.day} {moment:%b}"
+
+    def kind(self) -> str:
+        return KIND_WORDS.get(self.info.kind, "device")
+
+    # --- what state the device is in -----------------------------------------
+
+    def show_device(self, info: DeviceInfo) -> None:
+        self.info = info
+        model = info.model if info.model.lower().startswith(info.make.lower()) else f"{info.make} {info.model}"
+        tag = f" · tag {info.tag_code}" if info.tag_code else ""
+        self.query_one("#device", Static).update(f"{info.label} · {model}{tag}")
+        loan = info.loan
+        if info.status == "in":
+            self.panel.show("-ready", f"Lend {info.name}",
+                            f"{info.label} is in. It is lent to you, {self.staff.name}: which class is it for, "
+                            "and what for?")
+            self.step("lend")
+        elif info.status == "out":
+            late = " It should have been back by the end of that day." if loan.not_back else ""
+            self.panel.show("-note" if loan.not_back else "-ready", f"{info.name} is out",
+                            f"With {loan.staff} for {loan.class_name} ({loan.purpose}) since {self.when(loan.out)}. "
+                            f"Bringing it back? Say how many photos and videos were taken on it.{late}")
+            self.step("return")
+        else:  # upload outstanding
+            self.panel.show("-note", "Upload to confirm",
+                            f"Back since {self.when(loan.returned)} with {plural(loan.images or 0, 'image')} from "
+                            f"{loan.staff}'s loan for {loan.class_name}, not yet confirmed on the school Drive: "
+                            f"it cannot be lent again until they are.")
+            self.step("upload")
+            self.folder_changed()
+
+    def refused(self, sentence: str, headline: str = "Not recorded") -> None:
+        self.app.bell()
+        self.panel.show("-refused", headline, sentence)
+
+    # --- lending -------------------------------------------------------------
+
+    @on(Input.Submitted, "#class")
+    def class_given(self) -> None:
+        self.query_one("#purpose", Input).focus()
+
+    @on(Button.Pressed, ".purpose")
+    def purpose_chosen(self, event: Button.Pressed) -> None:
+        purpose = str(event.button.label)
+        self.query_one("#purpose", Input).value = purpose
+        self.start_lending(purpose)
+
+    @on(Input.Submitted, "#purpose")
+    @on(Button.Pressed, "#lend-it")
+    def lend_pressed(self) -> None:
+        self.start_lending(self.query_one("#purpose", Input).value)
+
+    def start_lending(self, purpose: str) -> None:
+        class_name = " ".join(self.query_one("#class", Input).value.split())
+        purpose = " ".join(purpose.split())
+        if not class_name:
+            self.panel.show("-ready", f"Lend {self.info.name}", "Type the class it is for first, e.g. 4B.")
+            self.query_one("#class", Input).focus()
+        elif not purpose:
+            self.panel.show("-ready", f"Lend {self.info.name}",
+                            "Say what it is for: choose a button, or type it (e.g. trip to the museum).")
+            self.query_one("#purpose", Input).focus()
+        elif not self._busy:
+            self._busy = True
+            self.lend(class_name, purpose)
+
+    @work(thread=True, exclusive=True, group="device", exit_on_error=False)
+    def lend(self, class_name: str, purpose: str) -> None:
+        code = self.info.tag_code or self.info.asset_tag
+        try:
+            result = devices.lend_device(self.app.database, code, self.staff.code, class_name, purpose)
+        except Refused as exc:
+            self.post_message(self.Lent(None, str(exc)))
+        except Exception:
+            self.log.error("lending a device failed")
+            self.post_message(self.Lent(None, UNREACHABLE))
+        else:
+            self.post_message(self.Lent(result, None))
+
+    def on_device_screen_lent(self, message: Lent) -> None:
+        self._busy = False
+        if message.refusal:
+            self.refused(message.refusal, "Not lent")
+            return
+        lent = message.result
+        loan = lent.loan
+        self.panel.show("-done", f"{self.info.name} lent to {loan.class_name}",
+                        f"To {loan.staff} for “{loan.purpose}” at {loan.out:%H:%M}. When it comes back, scan its "
+                        "tag again and say how many photos were taken.")
+        self.summary = f"{loan.device} lent to {loan.staff} for {loan.class_name} at {loan.out:%H:%M}."
+        self.show_no_photo(lent)
+        slip = self.query_one("#slip", Static)
+        if not self.app.printer:
+            slip.update("No slip printed: this kiosk has no printer set up. Note the names above before the "
+                        "first photo.")
+        elif self.app.print_no_photo_slip(lent):  # the loan is saved: a printer problem cannot undo it
+            slip.update(f"The list is printing on the slip printer ({self.app.printer}): keep it with the "
+                        f"{self.kind()}.")
+        else:  # an address that cannot work: the message in the corner says why
+            slip.update("No slip printed: the printer's address is not right. Note the names above before the "
+                        "first photo.")
+        self.step("lent", ("done",))
+
+    def show_no_photo(self, lent: LendResult) -> None:
+        listing = lent.no_photo
+        area = self.query_one("#no-photo", Static)
+        lines = []
+        if listing.pupils:
+            area.border_title = (f"Do not photograph in {listing.class_name}: "
+                                 f"{plural(len(listing.pupils), 'pupil')} of {listing.on_roll}")
+            area.update(self._names(listing.pupils))
+            lines = [area.border_title] + [f"{p.short_name}: {p.refused_text}" for p in listing.pupils]
+        else:
+            area.border_title = f"Do not photograph in {listing.class_name}"
+            area.update(Text(f"Everyone in {listing.class_name} may be photographed.", style="bold"))
+            lines = [f"Everyone in {listing.class_name} may be photographed."]
+        area.set_class(not listing.pupils, "-everyone")
+        others = self.query_one("#not-published", Static)
+        others.display = bool(listing.not_published)
+        if listing.not_published:
+            others.border_title = "May be photographed, but the photos must not go on"
+            others.update(self._names(listing.not_published))
+            lines += [others.border_title] + [f"{p.short_name}: {p.refused_text}" for p in listing.not_published]
+        self.listing_text = "\n".join(lines)
+
+    @staticmethod
+    def _names(pupils: tuple[NoPhotoPupil, ...]) -> Table:
+        grid = Table.grid(padding=(0, 3))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column()
+        for pupil in pupils:
+            grid.add_row(pupil.short_name, pupil.refused_text)
+        return grid
+
+    # --- return --------------------------------------------------------------
+
+    @on(Input.Submitted, "#images")
+    @on(Button.Pressed, "#return-it")
+    def return_pressed(self) -> None:
+        typed = self.query_one("#images", Input).value.strip()
+        if not typed.isdigit():
+            self.panel.show("-ready", f"{self.info.name} is out",
+                            "Type how many photos and videos were taken on it (0 if none), then press Enter.")
+            self.query_one("#images", Input).focus()
+        elif not self._busy:
+            self._busy = True
+            self.return_device(int(typed))
+
+    @work(thread=True, exclusive=True, group="device", exit_on_error=False)
+    def return_device(self, images: int) -> None:
+        code = self.info.tag_code or self.info.asset_tag
+        try:
+            loan = devices.return_device(self.app.database, code, self.staff.code, images)
+        except Refused as exc:
+            self.post_message(self.Returned(None, str(exc)))
+        except Exception:
+            self.log.error("returning a device failed")
+            self.post_message(self.Returned(None, UNREACHABLE))
+        else:
+            self.post_message(self.Returned(loan, None))
+
+    def on_device_screen_returned(self, message: Returned) -> None:
+        self._busy = False
+        if message.refusal:
+            self.refused(message.refusal)
+            return
+        loan = message.loan
+        after = self.query_one("#after", Static)
+        if loan.images:
+            images = plural(loan.images, "image")
+            self.panel.show("-done", f"{self.info.name} is back",
+                            f"{images} recorded. Upload them to the school Drive, delete them from the "
+                            f"{self.kind()}, then confirm the upload: now, or scan its tag again later.")
+            after.update(f"Until the upload is confirmed, {self.info.label} cannot be lent again.")
+            self.summary = f"{loan.device} is back with {images}: the upload is still to confirm."
+            self.step("finished", ("upload-now", "done"))
+        else:
+            self.panel.show("-done", f"{self.info.name} is back",
+                            "No images were taken, so there is nothing to upload: it can be lent again.")
+            after.update("")
+            self.summary = f"{loan.device} is back, no images."
+            self.step("finished", ("done",))
+
+    @on(Button.Pressed, "#upload-now")
+    def upload_now(self) -> None:
+        self.step("upload")
+        self.folder_changed()
+
+    # --- upload confirmation -------------------------------------------------
+
+    @on(Input.Changed, "#folder")
+    def folder_changed(self) -> None:
+        typed = clean_folder(self.query_one("#folder", Input).value)
+        self.query_one("#confirm", Button).label = "Check the folder and confirm" if typed \
+            else "Confirm without a check"
+
+    @on(Input.Submitted, "#folder")
+    @on(Button.Pressed, "#confirm")
+    def confirm_pressed(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        folder = clean_folder(self.query_one("#folder", Input).value) or None
+        wiped = self.query_one("#wiped", Checkbox).value
+        self._stop.clear()
+        if folder:
+            self.query_one("#progress-text", Static).update(f"Reading {folder} …")
+            self.step("checking")
+        self.confirm_upload(folder, wiped)
+
+    @work(thread=True, exclusive=True, group="device", exit_on_error=False)
+    def confirm_upload(self, folder: str | None, wiped: bool) -> None:
+        worker = get_current_worker()
+        code = self.info.tag_code or self.info.asset_tag
+        try:
+            result = devices.confirm_upload(
+                self.app.database, code, self.staff.code, folder=folder, wiped=wiped,
+                progress=lambda update: self.post_message(self.Progressed(update)),
+                cancelled=lambda: self._stop.is_set() or worker.is_cancelled)
+        except Refused as exc:
+            self.post_message(self.Uploaded(None, str(exc), folder))
+        except Exception:
+            self.log.error("confirming an upload failed")
+            self.post_message(self.Uploaded(None, UNREACHABLE, folder))
+        else:
+            self.post_message(self.Uploaded(result, None, folder))
+
+    def on_device_screen_progressed(self, message: Progressed) -> None:
+        done = message.progress
+        self.query_one("#progress-text", Static).update(
+            f"Reading the Drive folder: {done.files:,} file{'' if done.files == 1 else 's'} looked at, "
+            f"{done.photos:,} photo{'' if done.photos == 1 else 's'} so far.")
+
+    @on(Button.Pressed, "#stop")
+    def stop_pressed(self) -> None:
+        self._stop.set()
+        self.query_one("#progress-text", Static).update("Stopping…")
+
+    def on_device_screen_uploaded(self, message: Uploaded) -> None:
+        self._busy = False
+        if message.refusal:
+            if self._stop.is_set():  # the person stopped it: nothing wrong, nothing recorded
+                self.panel.show("-note", "Check stopped", message.refusal)
+            else:
+                self.refused(message.refusal)
+            self.step("upload")
+            return
+        result = message.result
+        loan = result.loan
+        claimed, verified = result.claimed, result.verified
+        done = f"Confirmed by {loan.uploaded_by} at {loan.uploaded_at:%H:%M}"
+        again = "" if loan.outstanding else " It can be lent again."
+        if verified is None:
+            headline = "Upload recorded"
+            detail = (f"{done}: {plural(claimed, 'image')} on the Drive, unverified (no folder was checked)."
+                      f"{again}")
+        else:
+            headline = f"{verified} of {claimed} on the Drive"
+            detail = (f"{plural(verified, 'photo')} from this loan found in {message.folder} "
+                      f"({plural(result.files, 'file')} read). {done}.{again}")
+        good = verified is not None and verified == claimed and not result.note
+        self.panel.show("-done" if good else "-note", headline, detail, result.note or "")
+        self.query_one("#after", Static).update(self._notes(result))
+        self.summary = (f"{loan.device}: {verified} of {claimed} images found on the Drive." if verified is not None
+                        else f"{loan.device}: upload recorded, unverified.")
+        self.step("finished", ("done",))
+
+    @staticmethod
+    def _notes(result: UploadResult) -> str:
+        lines = []
+        if result.notes:
+            lines.append(f"{plural(len(result.notes), 'file')} in the folder could not be checked:")
+            lines += [f"  {note.path}: {note.note}" for note in result.notes[:NOTES_SHOWN]]
+            if len(result.notes) > NOTES_SHOWN:
+                lines.append(f"  … and {len(result.notes) - NOTES_SHOWN} more")
+        return "\n".join(lines)
+
+    # --- leaving -------------------------------------------------------------
+
+    @on(Button.Pressed, "#done")
+    def done_pressed(self) -> None:
+        self.action_back()
+
+    def action_back(self) -> None:
+        """Back to scanning; a folder check still running stops first (it records nothing)."""
+        if self.query_one("#steps", ContentSwitcher).current == "checking":
+            self.stop_pressed()
+            return
+        self.dismiss(self.summary)

@@ -1,0 +1,365 @@
+"""The leadership's review of the school cameras and iPads (R4, R8): who lent which device, for which class,
+whether the images reached the Drive; what is outstanding now; images per week; export to CSV.
+
+For SLT (and admin) only: the scan screen refuses anyone else with a sentence.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+from textual_plotext import PlotextPlot
+
+from db import devices
+from db.devices import Loan, WeekImages
+from db.errors import Refused
+from db.reports import parse_day
+from kiosk.output import emit
+from kiosk.screens.ask import AskScreen
+from kiosk.screens.sign_in import UNREACHABLE
+from kiosk.widgets.footer import KioskFooter
+from kiosk.widgets.status_bar import StatusBar
+from kiosk.widgets.table import KioskTable
+
+CHART_WEEKS = 10
+MAX_CHART_WEEKS = 16  # a term; more bars than this are too thin to label at 80 columns
+# Outstanding needs someone to chase it: amber, as "done, but note this" is; a device not back is red.
+AMBER = "bold #000000 on #f2a900"
+RED = "bold #ffffff on #a4161a"
+STATUS_STYLE = {"not back": RED, "upload outstanding": AMBER, "fewer found": "bold #f2a900",
+                "unverified": "bold #f2a900", "verified": "#3fbf6a"}
+ROW_STYLE = {"not back": "bold #ff5a5f", "upload outstanding": "bold #f2a900"}  # the rest of the row stands out too
+LATE = "bold #ff5a5f"  # back, but after the end of the day it was lent
+TAKEN_COLOUR, FOUND_COLOUR = (242, 169, 0), (63, 191, 106)
+# The same keys as `kiosk report devices --format csv`, in the same order.
+CSV_KEYS = ("device", "staff", "class", "purpose", "out", "returned", "images", "verified", "uploaded_by",
+            "uploaded_at", "wiped", "status")
+RANGE_CHOICES = ("This week", "Last 4 weeks", "This school year")
+
+
+def monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def parse_days(text: str) -> tuple[date, date]:
+    """The first and last day as a person types them: one day, or two ("01/09/2026 18/12/2026", "… to …").
+
+    Either order; Refused, in one sentence, for anything else.
+    """
+    words = re.sub(r"\s+(?:to|until|till|and)\s+|\s*[–—]\s*|\s+-\s+", " ", f" {text.strip()} ", flags=re.I).split()
+    if not 1 <= len(words) <= 2:
+        raise Refused("Type the first and last day, e.g. 01/09/2026 18/12/2026.")
+    days = [parse_day(word, "the review") for word in words]
+    return min(days), max(days)
+
+
+def school_year_start(day: date) -> date:
+    return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+
+
+def short_name(full: str | None) -> str:
+    """"Hannah B.": staff names in the table are short so that every column fits 120 columns."""
+    if not full:
+        return ""
+    first, _, surname = full.partition(" ")
+    return f"{first} {surname[:1]}." if surname else first
+
+
+def export_folder() -> Path:
+    """The user's Documents folder where there is one, else the home folder."""
+    from platformdirs import user_documents_dir
+
+    documents = Path(user_documents_dir())
+    return documents if documents.is_dir() else Path.home()
+
+
+def report_rows(loans: list[Loan]) -> list[dict]:
+    return [{"device": loan.device, "staff": loan.staff, "class": loan.class_name, "purpose": loan.purpose,
+             "out": loan.out, "returned": loan.returned, "images": loan.images, "verified": loan.verified,
+             "uploaded_by": loan.uploaded_by, "uploaded_at": loan.uploaded_at, "wiped": loan.wiped,
+             "status": loan.status} for loan in loans]
+
+
+class DevicesReviewScreen(Screen):
+    CSS_PATH = "devices_review.tcss"
+    AUTO_FOCUS = "#loans"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    BINDINGS = [
+        Binding("escape,f11", "back", "Back", key_display="Esc"),
+        Binding("p", "week(-1)", "Prev week", key_display="P"),
+        Binding("n", "week(1)", "Next week", key_display="N"),
+        Binding("t", "this_week", "This week", key_display="T"),
+        Binding("d", "days", "Dates…", key_display="D"),
+        Binding("c", "class_filter", "Class…", key_display="C"),
+        Binding("e", "export", "Export", key_display="E"),
+    ]
+    WIDE_ONLY = ("this_week",)
+
+    class Loaded(Message):
+        def __init__(self, loans: list[Loan], out_now: int, outstanding: int, not_back: int,
+                     weeks: list[WeekImages], error: str | None = None) -> None:
+            super().__init__()
+            self.loans, self.out_now, self.outstanding, self.not_back = loans, out_now, outstanding, not_back
+            self.weeks, self.error = weeks, error
+
+    class Exported(Message):
+        def __init__(self, sentence: str, refused: bool) -> None:
+            super().__init__()
+            self.sentence, self.refused = sentence, refused
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.start: date | None = None  # the days shown, set from the school's clock when mounted
+        self.end: date | None = None
+        self.class_name: str | None = None
+        self.loans: list[Loan] = []
+        self.weeks: list[WeekImages] = []
+        self._asked = False
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar("Cameras and iPads review")
+        yield Static(id="range", markup=False)
+        yield Static(id="summary")
+        yield Static(id="message", markup=False)
+        yield KioskTable(id="loans", cursor_type="row", zebra_stripes=True)
+        yield Static(id="chart-title", markup=False)
+        yield PlotextPlot(id="chart")
+        yield KioskFooter()
+
+    def on_mount(self) -> None:
+        # The free-text purpose goes last: on a narrow screen it is the column that gets cut.
+        self.query_one("#loans", DataTable).add_columns(
+            "Device", "Staff", "Class", "Out", "Returned", "Images", "Verified", "Status", "Uploaded",
+            "Purpose")
+        self.query_one("#message").display = False
+        self.action_this_week(load=False)
+
+    def on_screen_resume(self) -> None:
+        if self._asked:  # back from a question: its answer reloads (or says what was wrong with it)
+            self._asked = False
+            return
+        self.reload()
+
+    def ask(self, question: AskScreen, then) -> None:
+        self._asked = True
+        self.app.push_screen(question, callback=then)
+
+    # --- the days shown --------------------------------------------------------
+
+    def today(self) -> date:
+        return self.app.local_now().date()
+
+    def action_this_week(self, load: bool = True) -> None:
+        self.start = monday(self.today())
+        self.end = self.start + timedelta(days=6)
+        if load:
+            self.reload()
+
+    def action_week(self, step: int) -> None:
+        start = monday(self.start) + timedelta(days=7 * step)
+        self.start, self.end = start, start + timedelta(days=6)
+        self.reload()
+
+    def action_days(self) -> None:
+        self.ask(AskScreen("Which days? Type the first and the last, e.g. 01/09/2026 18/12/2026.", RANGE_CHOICES,
+                           "The first and last day, e.g. 01/09/2026 18/12/2026"), self._days_given)
+
+    def _days_given(self, answer: str | None) -> None:
+        if not answer:
+            return
+        today = self.today()
+        if answer == "This week":
+            self.action_this_week()
+            return
+        if answer == "Last 4 weeks":
+            self.start, self.end = monday(today) - timedelta(days=21), today
+        elif answer == "This school year":
+            self.start, self.end = school_year_start(today), today
+        else:
+            try:
+                self.start, self.end = parse_days(answer)
+            except Refused as exc:
+                self.say(str(exc), refused=True)
+                return
+        self.reload()
+
+    def action_class_filter(self) -> None:
+        self.ask(AskScreen("Which class's loans? (All classes: every loan.)", ("All classes",), "The class, e.g. 4B"),
+                 self._class_given)
+
+    def _class_given(self, answer: str | None) -> None:
+        if answer:
+            self.class_name = None if answer == "All classes" else answer.upper()
+            self.reload()
+
+    def describe_days(self) -> str:
+        """"this week, 16–22 Nov 2026", "the week of 9–15 Nov 2026", "1 Sep 2026 to 22 Nov 2026"."""
+        start, end = self.start, self.end
+        if end == start + timedelta(days=6) and start.weekday() == 0:
+            which = "this week" if start == monday(self.today()) else "the week of"
+            first = f"{start.day}" if start.month == end.month else f"{start.day} {start:%b}"
+            return f"{which}{',' if which == 'this week' else ''} {first}–{end.day} {end:%b %Y}"
+        if start == end:
+            return f"on {start:%a} {start.day} {start:%b %Y}"
+        return f"from {start.day} {start:%b %Y} to {end.day} {end:%b %Y}"
+
+    # --- loading -----------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Load the days shown again (a sentence from the last key goes: it was about what was shown before)."""
+        self.query_one("#message").display = False
+        # The chart: the ten weeks to the last day shown, or every week of a longer range (up to a term's worth).
+        last = monday(self.end)
+        first = min(monday(self.start), last - timedelta(weeks=CHART_WEEKS - 1))
+        first = max(first, last - timedelta(weeks=MAX_CHART_WEEKS - 1))
+        self.load(self.start, self.end, first, self.end, self.class_name)
+
+    @work(thread=True, exclusive=True, group="review", exit_on_error=False)
+    def load(self, start: date, end: date, chart_start: date, chart_end: date, class_name: str | None) -> None:
+        database = self.app.database
+        try:
+            loaded = self.Loaded(devices.loans_report(database, start, end, class_name),
+                                 len(devices.devices_out(database)), len(devices.outstanding_uploads(database)),
+                                 len(devices.devices_not_back(database)),
+                                 devices.images_per_week(database, chart_start, chart_end, class_name))
+        except Refused as exc:
+            loaded = self.Loaded([], 0, 0, 0, [], error=str(exc))
+        except Exception:
+            self.log.error("loading the devices review failed")
+            loaded = self.Loaded([], 0, 0, 0, [], error=UNREACHABLE)
+        self.post_message(loaded)
+
+    def on_devices_review_screen_loaded(self, message: Loaded) -> None:
+        if message.error:  # keep what is on screen; say it may be out of date
+            self.say(f"{message.error} What is shown may be out of date.", refused=True)
+            return
+        self.loans, self.weeks = message.loans, message.weeks
+        self.show_range()
+        self.show_summary(message.out_now, message.outstanding, message.not_back)
+        self.show_loans()
+        self.show_chart()
+
+    def show_range(self) -> None:
+        loans = self.loans
+        taken = sum(loan.images or 0 for loan in loans)
+        found = sum(loan.verified or 0 for loan in loans)
+        who = f"{self.class_name}'s loans" if self.class_name else "Loans"
+        count = f"{len(loans)} loan{'s' if len(loans) != 1 else ''}"
+        self.query_one("#range", Static).update(
+            f"{who} {self.describe_days()}: {count}, {taken} images taken, {found} on the Drive")
+
+    def show_summary(self, out_now: int, outstanding: int, not_back: int) -> None:
+        line = Text("Now: ")
+        line.append(f"{out_now} device{'s' if out_now != 1 else ''} out", style="bold")
+        line.append("  ")
+        uploads = f" {outstanding} upload{'s' if outstanding != 1 else ''} outstanding "
+        line.append(uploads, style=AMBER if outstanding else "bold")
+        line.append("  ")
+        line.append(f" {not_back} not back by the end of the day ", style=RED if not_back else "bold")
+        self.query_one("#summary", Static).update(line)
+
+    def when(self, moment: datetime | None, since: datetime | None = None) -> str:
+        """Mon 13:05 within one week shown, else 9 Nov 13:05; only the time when it is the same day as ``since``."""
+        if moment is None:
+            return ""
+        if since is not None and moment.date() == since.date():
+            return f"{moment:%H:%M}"
+        if self.end - self.start < timedelta(days=7) and self.start <= moment.date() <= self.end:
+            return f"{moment:%a %H:%M}"
+        return f"{moment.day} {moment:%b %H:%M}"
+
+    def show_loans(self) -> None:
+        table = self.query_one("#loans", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for loan in self.loans:
+            style = ROW_STYLE.get(loan.status, "")
+            uploaded = f"{short_name(loan.uploaded_by)} {self.when(loan.uploaded_at, loan.returned)}".strip()
+            table.add_row(
+                Text(loan.asset_tag, style=style), Text(short_name(loan.staff), style=style),
+                Text(loan.class_name, style=style), Text(self.when(loan.out), style=style),
+                Text(self.when(loan.returned, loan.out), style=LATE if loan.not_back else style),
+                Text("" if loan.images is None else str(loan.images), style=style),
+                Text("" if loan.verified is None else str(loan.verified), style=style),
+                Text(f" {loan.status} " if loan.status in ROW_STYLE else loan.status,
+                     style=STATUS_STYLE.get(loan.status, "")),
+                Text(uploaded, style=style), Text(loan.purpose, style=style), key=str(loan.id))
+        table.move_cursor(row=min(row, max(table.row_count - 1, 0)))
+
+    def show_chart(self) -> None:
+        weeks = self.weeks
+        title = self.query_one("#chart-title", Static)
+        whose = f"{self.class_name}'s images" if self.class_name else "Images"
+        title.update(f"{whose} per week, {len(weeks)} weeks to {self.end.day} {self.end:%b}: taken, and found on "
+                     "the Drive")
+        chart = self.query_one("#chart", PlotextPlot)
+        plt = chart.plt
+        plt.clear_figure()
+        if weeks:
+            labels = [f"{week.monday.day} {week.monday:%b}" for week in weeks]
+            plt.multiple_bar(labels, [[week.images for week in weeks], [week.verified for week in weeks]],
+                             labels=["taken", "found on the Drive"], color=[TAKEN_COLOUR, FOUND_COLOUR])
+            top = max(max(week.images for week in weeks), max(week.verified for week in weeks))
+            top = max(4, math.ceil(top * 1.3))  # room for the legend; no negative axis when all are 0
+            step = max(1, math.ceil(top / 4))
+            plt.ylim(0, top)
+            plt.yticks(list(range(0, top + 1, step)))  # whole images, not 1.33
+        chart.refresh()
+
+    # --- export ----------------------------------------------------------------
+
+    def action_export(self) -> None:
+        self.export(self.start, self.end, self.class_name)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def export(self, start: date, end: date, class_name: str | None) -> None:
+        try:
+            loans = devices.loans_report(self.app.database, start, end, class_name)
+            if not loans:
+                raise Refused("No device was lent on those days, so there is nothing to export.")
+            folder = export_folder()
+            name = f"device-loans-{start}-to-{end}{'-' + class_name if class_name else ''}"
+            path = folder / f"{name}.csv"
+            number = 2
+            while path.exists():  # never overwrite last week's export
+                path = folder / f"{name}-{number}.csv"
+                number += 1
+            # utf-8-sig: Excel reads Zoë and Wiśniewski right only with the byte-order mark.
+            with path.open("x", encoding="utf-8-sig", newline="") as out:
+                emit(report_rows(loans), "csv", empty="", out=out)
+        except Refused as exc:
+            self.post_message(self.Exported(str(exc), True))
+        except OSError as exc:
+            self.post_message(self.Exported(f"The list could not be saved ({exc.strerror or exc}): check there "
+                                            "is space in your Documents folder, then press E again.", True))
+        except Exception:
+            self.log.error("exporting the devices review failed")
+            self.post_message(self.Exported(UNREACHABLE, True))
+        else:
+            count = f"{len(loans)} loan{'s' if len(loans) != 1 else ''}"
+            self.post_message(self.Exported(f"Saved {count} to {path} (open it with Excel or Google Sheets).",
+                                            False))
+
+    def on_devices_review_screen_exported(self, message: Exported) -> None:
+        self.say(message.sentence, refused=message.refused)
+
+    def say(self, sentence: str, refused: bool = False) -> None:
+        if refused:
+            self.app.bell()
+        area = self.query_one("#message", Static)
+        area.update(sentence)
+        area.set_class(refused, "-refused")
+        area.display = True
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

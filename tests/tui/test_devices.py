@@ -1,0 +1,282 @@
+"""School cameras and iPads at the kiosk: lend by scanning (with the do-not-photograph list), return, confirm the
+upload against a real Drive folder; and the leadership's review screen."""
+
+from __future__ import annotations
+
+import csv
+import re
+from datetime import date, datetime, timezone
+
+from hypothesis import given, strategies as st
+from sqlmodel import select
+from textual.widgets import DataTable, Input
+
+from db import devices
+from db.models import Pupil
+from kiosk.print_queue import PRINTED
+from kiosk.screens.device import DeviceScreen
+from kiosk.screens.devices_review import AMBER, RED, DevicesReviewScreen, parse_days
+from kiosk.screens.scan import ScanScreen
+from tests.conftest import LONDON
+from tests.photos import ipad, personal_phone, photo
+from tests.tui.helpers import build_app, device_tag, on_screen, panel, scan, settle, signed_in
+
+AIR = dict(make="Apple", model="iPad Air (5th generation)")  # the demo school's IPAD-03
+
+
+def at(clock, day: int, hour: int, minute: int = 0) -> None:
+    clock.moment = datetime(2026, 11, day, hour, minute, tzinfo=LONDON).astimezone(timezone.utc)
+
+
+def surnames(database, pupil_ids) -> set[str]:
+    with database.reading() as session:
+        return {session.get(Pupil, pupil_id).surname for pupil_id in pupil_ids}
+
+
+async def test_a_teacher_lends_returns_and_confirms_the_upload_by_scanning(school, clock, tmp_path):
+    drive = tmp_path / "Drive"
+    for n in range(3):  # taken on IPAD-03 during the loan (08:55 to 15:00, GMT in November)
+        photo(drive / "6A trip" / f"IMG_000{n}.JPG", taken=datetime(2026, 11, 10, 10, 15 + n), **AIR)
+    personal_phone(drive / "6A trip" / "from my phone.jpg", datetime(2026, 11, 10, 11, 0))
+    (drive / "6A trip" / "names.txt").write_text("not a photo", encoding="utf-8")
+    code = device_tag(school, "IPAD-03")
+    app = build_app(school, printer=f"file:{tmp_path / 'slip.prn'}", drive_folder=str(drive))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "HBR", "1234")
+
+        # 08:55: the tag on iPad 3 is scanned; the kiosk offers to lend it, for the teacher's own class.
+        await scan(pilot, code)
+        screen = app.screen
+        assert isinstance(screen, DeviceScreen)
+        assert "IPAD-03 iPad 3 · Apple iPad Air (5th generation) · tag " + code in on_screen(app)
+        assert panel(pilot).text.startswith("Lend iPad 3")
+        assert screen.query_one("#class", Input).value == "6A"
+        await pilot.click("#purpose-0")  # "Trip": lends at once
+        await settle(pilot)
+
+        [loan] = devices.loans_report(school)
+        assert (loan.device, loan.staff, loan.class_name, loan.purpose, loan.status) == (
+            "IPAD-03 iPad 3", "Hannah Brooks", "6A", "Trip", "out")
+        shown = on_screen(app)
+        assert panel(pilot).mood == "-done" and "To Hannah Brooks for “Trip” at 08:55" in panel(pilot).text
+        listing = devices.do_not_photograph(school, "6A")
+        assert listing.pupils, "the demo school's 6A has pupils without photo consent"
+        assert f"Do not photograph in 6A: {len(listing.pupils)} pupils of {listing.on_roll}" in shown
+        for pupil in listing.pupils:  # short names and what is refused, side by side
+            assert re.search(rf"█ {re.escape(pupil.short_name)} +{re.escape(pupil.refused_text)} ", shown)
+        for surname in surnames(school, [p.pupil_id for p in listing.pupils]):  # R5: no full surnames
+            assert surname not in shown
+        assert "The list is printing on the slip printer" in shown
+        [job] = app.print_queue.jobs()
+        assert (job.title, job.state) == (f"Do not photograph: 6A ({len(listing.pupils)})", PRINTED)
+        assert (tmp_path / "slip.prn").stat().st_size > 0
+
+        await pilot.press("escape")
+        assert isinstance(app.screen, ScanScreen)
+        assert "IPAD-03 iPad 3 lent to Hannah Brooks for 6A at 08:55." in panel(pilot).text
+
+        # 15:00, home-time mode: the same tag says it is out, and takes it back with the number of images.
+        at(clock, 10, 15)
+        await pilot.press("f6")
+        await scan(pilot, code)
+        assert isinstance(app.screen, DeviceScreen)
+        assert "With Hannah Brooks for 6A (Trip) since 08:55 today." in panel(pilot).text
+        await pilot.press("3", "enter")
+        await settle(pilot)
+        assert devices.device_info(school, code).status == "upload outstanding"
+        assert devices.loans_report(school)[0].images == 3
+        assert "3 images recorded. Upload them to the school Drive" in panel(pilot).text
+
+        # The photos are on the Drive already: confirm now, against the folder from the settings.
+        await pilot.click("#upload-now")
+        assert app.screen.query_one("#folder", Input).value == str(drive)
+        await pilot.click("#wiped")
+        await pilot.click("#confirm")
+        await settle(pilot)
+        assert panel(pilot).mood == "-done"
+        assert panel(pilot).text.startswith("3 of 3 on the Drive")
+        assert f"3 photos from this loan found in {drive} (5 files read)" in panel(pilot).text
+        # The folder was read in a worker whose progress reports drove the line above the bar.
+        assert str(app.screen.query_one("#progress-text").content) == (
+            "Reading the Drive folder: 5 files looked at, 4 photos so far.")
+        assert "1 file in the folder could not be checked:" in on_screen(app)
+        assert "6A trip/names.txt: not a photo" in on_screen(app)
+    [loan] = devices.loans_report(school)
+    assert (loan.images, loan.verified, loan.wiped, loan.uploaded_by, loan.status) == (
+        3, 3, True, "Hannah Brooks", "verified")
+
+
+async def test_a_lend_refused_at_the_last_moment_is_red_and_an_upload_can_be_confirmed_unverified(school, clock):
+    code = device_tag(school, "IPAD-02")
+    app = build_app(school)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "HBR", "1234")
+        await scan(pilot, code)
+        assert panel(pilot).text.startswith("Lend iPad 2")
+        # Meanwhile, at another kiosk, Lucy Patel borrows it and brings it back with 2 photos not yet uploaded.
+        devices.lend_device(school, code, "LPA", "4B", "Science")
+        clock.advance(minutes=30)
+        devices.return_device(school, code, "LPA", 2)
+        await pilot.click("#purpose-1")  # "PE"
+        await settle(pilot)
+        shown = panel(pilot)
+        assert shown.mood == "-refused" and shown.text.startswith("Not lent")
+        assert ("IPAD-02 iPad 2 still holds 2 images from Lucy Patel's loan for 4B (08:55 today) that are not "
+                "confirmed uploaded to the Drive: confirm the upload before lending it again.") in shown.text
+        assert app.bells == 1
+        assert [loan.staff for loan in devices.loans_report(school)] == ["Lucy Patel"]
+
+        # Scanned again it says what is outstanding (amber) and offers the confirmation; no folder: unverified.
+        await pilot.press("escape")
+        await scan(pilot, code)
+        assert panel(pilot).mood == "-note" and panel(pilot).text.startswith("Upload to confirm")
+        assert app.screen.query_one("#folder", Input).value == ""
+        assert "Confirm without a check" in on_screen(app)
+        await pilot.click("#confirm")
+        await settle(pilot)
+        assert panel(pilot).mood == "-note" and panel(pilot).text.startswith("Upload recorded")
+        assert "unverified (no folder was checked). It can be lent again." in panel(pilot).text
+    [loan] = devices.loans_report(school)
+    assert (loan.status, loan.uploaded_by, loan.verified) == ("unverified", "Hannah Brooks", None)
+
+
+async def test_a_missing_drive_folder_is_refused_in_red_and_a_stopped_check_records_nothing(school, clock, tmp_path):
+    code = device_tag(school, "CAM-01")
+    devices.lend_device(school, code, "HBR", "6A", "Trip")
+    clock.advance(hours=2)
+    devices.return_device(school, code, "HBR", 4)
+    app = build_app(school, drive_folder=str(tmp_path / "not synced yet"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await signed_in(pilot, "HBR", "1234")
+        await scan(pilot, code)
+        await pilot.press("enter")  # the folder from the settings, as it is
+        await settle(pilot)
+        assert panel(pilot).mood == "-refused"
+        assert f"There is no folder at {tmp_path / 'not synced yet'}" in panel(pilot).text
+        assert app.bells == 1
+        assert app.focused is app.screen.query_one("#folder")  # fix the path and press Enter again
+
+        # The right folder this time, but Stop is pressed as soon as the check starts.
+        for n in range(4):
+            photo(tmp_path / "Drive" / f"IMG_{n}.JPG", make="Canon", model="Canon IXUS 185", serial="183052001234",
+                  taken=datetime(2026, 11, 10, 9, 30 + n))
+        screen = app.screen
+        screen.query_one("#folder", Input).value = str(tmp_path / "Drive")
+        screen.confirm_pressed()
+        assert screen.query_one("#steps").current == "checking"
+        screen.stop_pressed()
+        await settle(pilot)
+        assert panel(pilot).mood == "-note" and panel(pilot).text == (
+            "Check stopped\nThe check of the Drive folder was stopped: nothing was recorded.")
+        assert screen.query_one("#steps").current == "upload"
+    assert devices.device_info(school, code).status == "upload outstanding"
+
+
+def history(school, clock, tmp_path) -> None:
+    """Last week a verified trip; this week a camera back with its upload outstanding and an iPad not back."""
+    at(clock, 2, 10)
+    devices.lend_device(school, "IPAD-01", "LPA", "4B", "Trip to the farm")
+    at(clock, 2, 12)
+    devices.return_device(school, "IPAD-01", "LPA", 5)
+    for n in range(5):
+        ipad(tmp_path / "Drive" / f"farm{n}.jpg", datetime(2026, 11, 2, 10, 30 + n))
+    devices.confirm_upload(school, "IPAD-01", "LPA", folder=tmp_path / "Drive", wiped=True)
+    at(clock, 9, 13)
+    devices.lend_device(school, "IPAD-02", "DOK", "6B", "PE")
+    at(clock, 10, 9)
+    devices.lend_device(school, "CAM-01", "HBR", "6A", "Class photos")
+    at(clock, 10, 11)
+    devices.return_device(school, "CAM-01", "HBR", 4)
+    at(clock, 10, 14)
+
+
+def table_rows(app) -> list[list[str]]:
+    table = app.screen.query_one("#loans", DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_the_review_is_for_slt_and_shows_loans_outstanding_work_a_chart_and_exports(
+        school, clock, tmp_path, monkeypatch):
+    history(school, clock, tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home" / "Documents").mkdir(parents=True)
+    app = build_app(school)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "HBR", "1234")
+        assert "F11" not in on_screen(app)  # not in a teacher's footer
+        await pilot.press("f11")
+        assert isinstance(app.screen, ScanScreen)
+        assert panel(pilot).mood == "-refused"
+        assert "for the leadership team" in panel(pilot).text and app.bells == 1
+
+        app.sign_out("Hannah Brooks signed out.")
+        await signed_in(pilot, "HTE", "5678")
+        assert "F11 Devices" in on_screen(app)
+        await pilot.press("f11")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DevicesReviewScreen)
+        shown = on_screen(app)
+        assert "Loans this week, 9–15 Nov 2026: 2 loans, 4 images taken, 0 on the Drive" in shown
+        assert "Now: 1 device out   1 upload outstanding    1 not back by the end of the day" in shown
+        rows = table_rows(app)
+        assert [(r[0], r[1], r[2], r[3], r[7].strip()) for r in rows] == [
+            ("IPAD-02", "David O.", "6B", "Mon 13:00", "not back"),
+            ("CAM-01", "Hannah B.", "6A", "Tue 09:00", "upload outstanding")]
+        table = screen.query_one("#loans", DataTable)
+        assert table.get_row_at(0)[7].style == RED and table.get_row_at(1)[7].style == AMBER
+        # The chart: ten weeks to this one, last week's five images taken and found.
+        assert [(w.monday, w.images, w.verified) for w in screen.weeks[-2:]] == [
+            (date(2026, 11, 2), 5, 5), (date(2026, 11, 9), 4, 0)]
+        assert len(screen.weeks) == 10
+        assert "found on the Drive" in shown and "2 Nov" in shown and "9 Nov" in shown
+
+        await pilot.press("p")  # the week before
+        await settle(pilot)
+        assert "Loans the week of 2–8 Nov 2026: 1 loan, 5 images taken, 5 on the Drive" in on_screen(app)
+        assert [(r[0], r[4], r[7], r[8]) for r in table_rows(app)] == [("IPAD-01", "12:00", "verified",
+                                                                        "Lucy P. 12:00")]
+
+        await pilot.press("n", "e")
+        await settle(pilot)
+        path = tmp_path / "home" / "Documents" / "device-loans-2026-11-09-to-2026-11-15.csv"
+        assert str(screen.query_one("#message").content) == (
+            f"Saved 2 loans to {path} (open it with Excel or Google Sheets).")
+    with path.open(encoding="utf-8-sig", newline="") as saved:
+        rows = list(csv.reader(saved))
+    assert rows[0] == ["device", "staff", "class", "purpose", "out", "returned", "images", "verified", "uploaded_by",
+                       "uploaded_at", "wiped", "status"]
+    assert [(r[0], r[2], r[11]) for r in rows[1:]] == [("IPAD-02 iPad 2", "6B", "not back"),
+                                                       ("CAM-01 Class camera 1", "6A", "upload outstanding")]
+
+
+@given(st.dates(date(2000, 1, 1), date(2099, 12, 31)), st.dates(date(2000, 1, 1), date(2099, 12, 31)),
+       st.sampled_from(("%Y-%m-%d", "%d/%m/%Y")), st.sampled_from((" ", " to ", " – ", "  - ")))
+def test_the_days_typed_for_the_review_read_back_in_order(first, last, form, between):
+    typed = f"{first.strftime(form)}{between}{last.strftime(form)}"
+    assert parse_days(typed) == (min(first, last), max(first, last))
+    assert parse_days(f" {first.strftime(form)} ") == (first, first)
+
+
+async def test_an_office_lend_typed_at_80_by_24_for_a_class_everyone_may_photograph(school, tmp_path):
+    from db.importers import import_consent
+
+    with school.reading() as session:
+        upns = session.exec(select(Pupil.upn).where(Pupil.class_name == "3C")).all()
+    forms = tmp_path / "consent.csv"
+    forms.write_text("UPN,Photos in school,Website,Social Media,Press\n" + "".join(f"{upn},Yes,Yes,Yes,Yes\n"
+                                                                                   for upn in upns), encoding="utf-8")
+    import_consent(school, forms)
+    app = build_app(school)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await signed_in(pilot, "MJO", "4567")  # office staff have no class: it is asked first
+        await scan(pilot, device_tag(school, "CAM-01"))
+        assert app.focused is app.screen.query_one("#class")
+        await pilot.press("3", "c", "enter", *"Harvest festival", "enter")
+        await settle(pilot)
+        shown = on_screen(app)
+        assert "Everyone in 3C may be photographed." in shown
+        assert "No slip printed: this kiosk has no printer set up." in shown
+    [loan] = devices.loans_report(school)
+    assert (loan.device, loan.staff, loan.class_name, loan.purpose) == (
+        "CAM-01 Class camera 1", "Maria Jones", "3C", "Harvest festival")
