@@ -127,7 +127,7 @@ def run_demo(args, settings: Settings, clock: Clock = utc_now) -> int:
 
 
 def cmd_import(args, database: Database) -> None:
-    from db import importers
+    from db import device_imports, importers
 
     path = Path(args.file)
     if args.what == "pupils":
@@ -135,9 +135,9 @@ def cmd_import(args, database: Database) -> None:
     elif args.what == "staff":
         report = importers.import_staff(database, path)
     elif args.what == "devices":
-        report = importers.import_devices(database, path)
+        report = device_imports.import_devices(database, path)
     else:
-        consent = importers.import_consent(database, path)
+        consent = device_imports.import_consent(database, path)
         withdrawn = (f" ({consent.withdrawn} consent{'s' if consent.withdrawn != 1 else ''} withdrawn)"
                      if consent.withdrawn else "")
         print(f"Imported consent from {path.name}: {consent.pupils} pupil{'s' if consent.pupils != 1 else ''}, "

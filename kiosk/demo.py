@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlmodel import func, select
 
-from db import importers, ledger, people, tags
+from db import device_imports, ledger, people, tags
 from db.chain import append
 from db.engine import Database
 from db.errors import Refused
@@ -125,7 +125,7 @@ def _cameras(database: Database, rng: random.Random) -> None:
         devices = Path(folder) / "devices.csv"
         devices.write_text("Asset Tag,Type,Name,Make,Model,Serial\n"
                            + "".join(",".join(row) + "\n" for row in DEVICES), encoding="utf-8")
-        importers.import_devices(database, devices)
+        device_imports.import_devices(database, devices)
         with database.reading() as session:
             pupils = session.exec(select(Pupil).order_by(Pupil.id)).all()
         consent = Path(folder) / "consent.csv"
@@ -133,6 +133,6 @@ def _cameras(database: Database, rng: random.Random) -> None:
         consent.write_text("UPN,Photos in school,Website,Social Media,Press\n" + "".join(
             f"{p.upn},{rng.choice(answers)},{rng.choice(answers)},{rng.choice(answers)},{rng.choice(answers)}\n"
             for p in pupils), encoding="utf-8")
-        importers.import_consent(database, consent)
+        device_imports.import_consent(database, consent)
     for asset, *_ in DEVICES:
         tags.issue_device_tag(database, asset, lambda: new_code(TagKind.DEVICE, rng))

@@ -259,7 +259,7 @@ def test_the_days_typed_for_the_review_read_back_in_order(first, last, form, bet
 
 
 async def test_an_office_lend_typed_at_80_by_24_for_a_class_everyone_may_photograph(school, tmp_path):
-    from db.importers import import_consent
+    from db.device_imports import import_consent
 
     with school.reading() as session:
         upns = session.exec(select(Pupil.upn).where(Pupil.class_name == "3C")).all()

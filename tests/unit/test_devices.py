@@ -14,7 +14,7 @@ from db import devices
 from db.audit import verify
 from db.devices import NoPhotoPupil, WeekImages
 from db.errors import Refused
-from db.importers import import_consent, import_devices
+from db.device_imports import import_consent, import_devices
 from db.models import ConsentEvent, DeviceLoan, LedgerEntry, Pupil
 from db.drive import NO_EXIF
 from db.tags import issue_device_tag, issue_phone_tag

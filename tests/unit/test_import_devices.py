@@ -14,7 +14,9 @@ from sqlmodel import select
 
 from db import devices
 from db.errors import Refused
-from db.importers import ConsentImportReport, ImportReport, import_consent, import_devices, import_pupils
+from db.csv_import import ImportReport
+from db.device_imports import ConsentImportReport, import_consent, import_devices
+from db.importers import import_pupils
 from db.models import ConsentEvent, Device, LedgerEntry, Pupil
 
 BOM = b"\xef\xbb\xbf"

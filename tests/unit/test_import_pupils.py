@@ -15,7 +15,8 @@ from sqlmodel import select
 from stdnum.gb import upn as upn_number
 
 from db.errors import Refused
-from db.importers import NOBODY_ARCHIVED, NOT_UTF8, ImportReport, import_pupils, parse_year
+from db.csv_import import NOT_UTF8, ImportReport
+from db.importers import NOBODY_ARCHIVED, import_pupils, parse_year
 from db.models import LedgerEntry, Location, Pupil
 
 DATA = Path(__file__).parent.parent / "data"

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from db.errors import Refused
-from db.importers import NOT_UTF8, ImportReport, import_staff
+from db.csv_import import NOT_UTF8, ImportReport
+from db.importers import import_staff
 from db.models import LedgerEntry, Staff
 
 DATA = Path(__file__).parent.parent / "data"
