@@ -33,7 +33,7 @@ from db import drive
 from db.chain import append
 from db.engine import Database
 from db.errors import Refused
-from db.models import ConsentEvent, Device, DeviceLoan, Pupil, Staff, Tag
+from db.models import OFFICE_ROLES, ConsentEvent, Device, DeviceLoan, Pupil, Staff, Tag
 from db.people import compact_code, find_pupil, find_staff, first_name
 from db.reports import day_start, today
 
@@ -44,7 +44,6 @@ CLOCK_GRACE = timedelta(minutes=5)  # a camera's clock is often a few minutes ou
 DAY_ENDS = time(18, 0)  # a device still out at this time has gone home with someone
 MAX_IMAGES = 100_000
 PURPOSE_MAX = 200
-CONSENT_ROLES = ("office", "slt", "admin")
 
 
 # --- What callers get back ----------------------------------------------------------------------
@@ -127,19 +126,13 @@ class LendResult:
 
 
 @dataclass(frozen=True)
-class FileNote:
-    path: str
-    note: str
-
-
-@dataclass(frozen=True)
 class UploadResult:
     loan: Loan
     claimed: int
     verified: int | None  # None: confirmed without checking a folder
     by_model_only: int  # of the verified, told apart from other devices by make and model only
     files: int  # files looked at in the folder
-    notes: tuple[FileNote, ...]  # files that could not be checked, and why
+    notes: tuple[drive.Skipped, ...]  # files that could not be checked, and why
     note: str | None  # a reason to look twice (amber on the kiosk), e.g. fewer found than claimed
 
 
@@ -177,7 +170,7 @@ class ProvenanceRow:
 class ProvenanceReport:
     folder: str
     rows: tuple[ProvenanceRow, ...]
-    skipped: tuple[FileNote, ...]  # files that are not photos or could not be read
+    skipped: tuple[drive.Skipped, ...]  # files that are not photos or could not be read
     files: int
     complete: bool
 
@@ -473,9 +466,8 @@ def _confirmable(session: Session, database: Database, device: Device, folder) -
     return loan
 
 
-def _notes(scan: drive.FolderScan) -> tuple[FileNote, ...]:
-    traced = [FileNote(p.path, p.note) for p in scan.photos if p.note]
-    return tuple(traced + [FileNote(s.path, s.note) for s in scan.skipped])
+def _notes(scan: drive.FolderScan) -> tuple[drive.Skipped, ...]:
+    return tuple([drive.Skipped(p.path, p.note) for p in scan.photos if p.note] + list(scan.skipped))
 
 
 # --- Matching a photo to a registered device ----------------------------------------------------
@@ -555,7 +547,7 @@ def provenance(database: Database, folder: Path | str, *, progress: Callable[[dr
         by_device.setdefault(loan.device_id, []).append(loan)
     now = database.now()
     rows = tuple(_provenance_row(database, photo, devices, by_device, staff, now) for photo in scan.photos)
-    return ProvenanceReport(folder=str(folder), rows=rows, skipped=tuple(FileNote(s.path, s.note) for s in scan.skipped),
+    return ProvenanceReport(folder=str(folder), rows=rows, skipped=tuple(scan.skipped),
                             files=scan.files, complete=scan.complete)
 
 
@@ -669,7 +661,7 @@ def set_consent(database: Database, pupil_ref: str, category: str, given: bool, 
     """Record one answer from a parent (a withdrawal letter, a late form); it applies from now on."""
     key = category_key(category)
     with database.writing() as session:
-        staff = find_staff(session, by, CONSENT_ROLES, "recording photo consent")
+        staff = find_staff(session, by, OFFICE_ROLES, "recording photo consent")
         pupil = find_pupil(session, pupil_ref)
         now = database.now()
         current = _answers(session, [pupil.id], now).get((pupil.id, key))

@@ -222,8 +222,8 @@ def _archive_leavers(session: Session, database: Database, present: set[int]) ->
 def _ensure_locations(session: Session, year6_classes: set[str]) -> None:
     """Year 6 phones go to their class's cupboard (R1), everyone else's to the office (R2)."""
     for class_name in sorted(year6_classes):
-        cupboard_for(session, class_name)
-    office(session)
+        cupboard_for(session.connection(), class_name)
+    office(session.connection())
 
 
 # --- Staff ------------------------------------------------------------------------------------

@@ -13,12 +13,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import Connection, Row, bindparam, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from db.chain import append
 from db.engine import Database
 from db.errors import ReasonNeeded, Refused
-from db.models import HeldPhone, Location, ParentTask, Pupil, Tag
+from db.models import OFFICE_ROLES, HeldPhone, Location, ParentTask, Pupil, Tag
 from db.people import find_pupil, find_staff, first_name
 from db.views import CupboardCheck, CustodyResult
 
@@ -63,24 +63,19 @@ def _first(row) -> str:
     return row.preferred_first or row.legal_first
 
 
-def cupboard_for(session: Session, class_name: str) -> Location:
-    """The class's lockable cupboard (“6A cupboard”), made the first time it is needed."""
-    location = session.exec(select(Location).where(Location.kind == "cupboard",
-                                                   Location.class_name == class_name)).first()
-    if location is None:
-        location = Location(name=f"{class_name} cupboard", kind="cupboard", class_name=class_name)
-        session.add(location)
-        session.flush()
-    return location
+_CUPBOARD_OF = sa.select(LOCATION.c.id, LOCATION.c.name).where(
+    LOCATION.c.kind == "cupboard", LOCATION.c.class_name == bindparam("class_name")).order_by(LOCATION.c.id).limit(1)
 
 
-def office(session: Session) -> Location:
-    location = session.exec(select(Location).where(Location.kind == "office").order_by(Location.id)).first()
-    if location is None:
-        location = Location(name="Office", kind="office")
-        session.add(location)
-        session.flush()
-    return location
+def cupboard_for(conn: Connection, class_name: str) -> tuple[int, str]:
+    """The class's lockable cupboard (“6A cupboard”) as (id, name), made the first time it is needed."""
+    return conn.execute(_CUPBOARD_OF, {"class_name": class_name}).first() or \
+        _insert_location(conn, f"{class_name} cupboard", "cupboard", class_name)
+
+
+def office(conn: Connection) -> tuple[int, str]:
+    """The main office as (id, name), made the first time it is needed."""
+    return conn.execute(_OFFICE).first() or _insert_location(conn, "Office", "office")
 
 
 def _insert_location(conn: Connection, name: str, kind: str, class_name: str | None = None) -> tuple[int, str]:
@@ -109,12 +104,12 @@ def phone_in(database: Database, code: str, by: str) -> CustodyResult:
             if row.year == WALK_HOME_YEAR and row.walk_home:
                 kind, note = "cupboard", None
                 location_id, location = (row.cupboard_id, row.cupboard_name) if row.cupboard_id else \
-                    _insert_location(conn, f"{row.class_name} cupboard", "cupboard", row.class_name)
+                    cupboard_for(conn, row.class_name)
             else:
                 kind = "office"
                 note = ("no walk-home permission is recorded" if row.year == WALK_HOME_YEAR
                         else "only Year 6 pupils who walk home alone may bring a phone")
-                location_id, location = conn.execute(_OFFICE).first() or _insert_location(conn, "Office", "office")
+                location_id, location = office(conn)
             now = database.now()
             entry = append(conn, database, "phone_in", staff_id=staff.id, tag_code=code, pupil_id=row.pupil_id,
                            to_location_id=location_id, at=now)
@@ -156,7 +151,7 @@ def parents_told(database: Database, pupil_ref: str, by: str, how: str) -> int:
     if not how:
         raise Refused("Say how the parents were told, e.g. --how “phoned mum at 10:05”.")
     with database.writing() as session:
-        staff = find_staff(session, by, ("office", "slt", "admin"), "recording that parents were told")
+        staff = find_staff(session, by, OFFICE_ROLES, "recording that parents were told")
         pupil = find_pupil(session, pupil_ref)
         tasks = session.exec(select(ParentTask).where(ParentTask.pupil_id == pupil.id,
                                                       ParentTask.told_at.is_(None))).all()

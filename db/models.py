@@ -16,6 +16,9 @@ from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
 ROLES = ("teacher", "office", "slt", "admin")
+# Who may do what beyond checking phones in and out (which every member of staff may do).
+OFFICE_ROLES = ("office", "slt", "admin")  # parents to tell, walk-home permission, consent, the office screen
+REVIEW_ROLES = ("slt", "admin")  # the leadership's review of cameras and iPads
 DEVICE_KINDS = ("camera", "ipad", "phone", "other")
 
 

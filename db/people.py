@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from db.chain import append
 from db.engine import Database
 from db.errors import Refused
-from db.models import LedgerEntry, Pupil, Staff, Tag
+from db.models import OFFICE_ROLES, LedgerEntry, Pupil, Staff, Tag
 from db.views import PupilSummary, StaffMember
 
 PIN_LENGTHS = range(4, 13)
@@ -178,7 +178,7 @@ def pupil_summary(database: Database, ref: str) -> PupilSummary:
 def permit_walk_home(database: Database, ref: str, by: str, *, revoke: bool = False) -> PupilSummary:
     """Record (or revoke) the parents' written permission to walk home alone."""
     with database.writing() as session:
-        staff = find_staff(session, by, ("office", "slt", "admin"), "recording a walk-home permission")
+        staff = find_staff(session, by, OFFICE_ROLES, "recording a walk-home permission")
         pupil = find_pupil(session, ref)
         pupil.walk_home = not revoke
         pupil.walk_home_by_id = staff.id

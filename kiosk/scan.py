@@ -12,20 +12,21 @@ MORNING = "morning"
 HOME_TIME = "home-time"
 
 
-def read_code(text: str) -> str:
-    """The printed form of any tag code, or Refused with the reason."""
+def _parse(text: str) -> tuple[TagKind, str]:
     try:
-        return parse_code(text)[1]
+        return parse_code(text)
     except BadCode as exc:
         raise Refused(str(exc)) from None
+
+
+def read_code(text: str) -> str:
+    """The printed form of any tag code, or Refused with the reason."""
+    return _parse(text)[1]
 
 
 def read_phone_code(text: str) -> str:
     """The printed form of a phone tag code, or Refused with the reason."""
-    try:
-        kind, code = parse_code(text)
-    except BadCode as exc:
-        raise Refused(str(exc)) from None
+    kind, code = _parse(text)
     if kind is not TagKind.PHONE:
         raise Refused(f"{code} is a {kind.value} tag, not a phone tag: scan the tag on the phone pouch.")
     return code

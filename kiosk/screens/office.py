@@ -20,7 +20,6 @@ from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.table import KioskTable
 from kiosk.widgets.status_bar import StatusBar
 
-OFFICE_ROLES = ("office", "slt", "admin")
 HOW_TOLD = ("Phoned", "Spoke at the gate", "Message sent")
 # After home-time a phone still held needs a look; one left overnight needs action.
 STATUS_STYLE = {"held": "", "still held": "bold #000000 on #f2a900", "left overnight": "bold #ffffff on #a4161a"}

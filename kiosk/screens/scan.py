@@ -25,7 +25,8 @@ from kiosk.scan import HOME_TIME, MORNING, scan_phone
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.device import DeviceScreen
 from kiosk.screens.find_pupil import FindPupilScreen
-from kiosk.screens.office import OFFICE_ROLES, STATUS_STYLE, OfficeScreen
+from db.models import OFFICE_ROLES, REVIEW_ROLES
+from kiosk.screens.office import STATUS_STYLE, OfficeScreen
 from kiosk.screens.sign_in import UNREACHABLE
 from kiosk.screens.tag_preview import TagPreviewScreen
 from kiosk.widgets.footer import KioskFooter
@@ -37,7 +38,6 @@ from kiosk.widgets.status_bar import StatusBar
 from labels.codes import BadCode, TagKind, looks_like_code, parse_code
 
 WIDE_ONLY = ("print_class_tags", "print_queue")
-REVIEW_ROLES = ("slt", "admin")  # the leadership's review of the school's cameras and iPads
 NOON = time(12, 0)  # before noon the kiosk starts in morning check-in, after it in home-time hand-back
 LIST_AFTER_SECONDS = 0.25  # the list under the panel catches up this soon after the last scan
 HAND_BACK_REASONS = ("Early leaver", "Appointment", "Collected by parent")
