@@ -23,6 +23,7 @@ top-level package) and which heavy libraries the command-line path loads (Textua
 """
 
 from __future__ import annotations
+from db.roles import COMMAND_LINE
 
 import argparse
 import datetime as dt
@@ -128,7 +129,7 @@ def prepare_database(path: Path) -> str:
     for i in range(60):
         if i < 25:
             people.permit_walk_home(database, f"{2000 + i}", "OFF")
-        code = tags.issue_phone_tag(database, f"{2000 + i}", lambda: new_code(TagKind.PHONE)).code
+        code = tags.issue_phone_tag(database, f"{2000 + i}", lambda: new_code(TagKind.PHONE), by=COMMAND_LINE).code
         if i % 3 == 0:
             ledger.phone_in(database, code, "T6A")
     database.engine.dispose()

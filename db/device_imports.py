@@ -16,6 +16,8 @@ from db.devices import current_answers, model_key, record_answers, serial_key
 from db.engine import Database
 from db.errors import Refused
 from db.models import DEVICE_KINDS, Device, Pupil
+from db.people import find_staff
+from db.roles import CommandLine
 
 # --- Devices ----------------------------------------------------------------------------------
 
@@ -75,7 +77,7 @@ def _unit(make: str, model: str, serial: str | None) -> tuple[str, str] | None:
     return (model_key(make, model), key) if key else None
 
 
-def import_devices(database: Database, path: Path) -> ImportReport:
+def import_devices(database: Database, path: Path, *, by: str | CommandLine) -> ImportReport:
     """Add and update school cameras, iPads and phones by asset tag; devices missing from the file stay.
 
     Two devices of one model with one serial number would make their photos
@@ -104,6 +106,7 @@ def import_devices(database: Database, path: Path) -> ImportReport:
             units[unit] = device.line
         parsed.append(device)
     with database.writing() as session:
+        staff = find_staff(session, by, "admin", "importing devices")
         known = {d.asset_tag: d for d in session.exec(select(Device)).all()}
         for device in parsed:
             unit = _unit(device.make, device.model, device.serial)
@@ -124,7 +127,7 @@ def import_devices(database: Database, path: Path) -> ImportReport:
             elif _update_device(device, row):
                 session.add(device)
                 updated += 1
-        append(session, database, "import_devices", detail={
+        append(session, database, "import_devices", staff_id=staff.id, detail={
             "file": path.name, "added": added, "updated": updated, "archived": 0, "skipped": 0})
         session.commit()
     return ImportReport(added=added, updated=updated, archived=0, skipped=())
@@ -198,7 +201,7 @@ def _parse_consent(row: Row, bad: BadRows) -> ConsentRow | None:
     return ConsentRow(row.line, upn, adno, answers)
 
 
-def import_consent(database: Database, path: Path) -> ConsentImportReport:
+def import_consent(database: Database, path: Path, *, by: str | CommandLine) -> ConsentImportReport:
     """Record each pupil's photo consent per category from the school's consent list.
 
     Yes is consent; No or a blank cell (the form was not returned) is not. A
@@ -215,6 +218,7 @@ def import_consent(database: Database, path: Path) -> ConsentImportReport:
     bad = BadRows()
     parsed = [c for c in (_parse_consent(row, bad) for row in rows) if c]
     with database.writing() as session:
+        staff = find_staff(session, by, "admin", "importing photo consent")
         pupils = session.exec(select(Pupil)).all()
         by_upn = {p.upn: p for p in pupils if p.upn}
         by_adno = {p.adno: p for p in pupils if p.adno}
@@ -250,7 +254,7 @@ def import_consent(database: Database, path: Path) -> ConsentImportReport:
             withdrawn += sum(not value and current.get((pupil.id, key)) is True for key, value in new.items())
             given += sum(value for value in new.values())
             record_answers(session, database, pupil.id, new, now, source=path.name)
-        append(session, database, "import_consent", detail={
+        append(session, database, "import_consent", staff_id=staff.id, detail={
             "file": path.name, "pupils": len(matched), "changed": changed, "withdrawn": withdrawn, "given": given,
             "left": len(left)})
         session.commit()

@@ -32,10 +32,11 @@ from sqlmodel import Session, select
 from db import drive
 from db.chain import append
 from db.engine import Database
-from db.errors import Refused
-from db.models import OFFICE_ROLES, ConsentEvent, Device, DeviceLoan, Pupil, Staff, Tag
-from db.people import compact_code, find_pupil, find_staff, first_name
+from db.errors import Refused, plain
+from db.models import ConsentEvent, Device, DeviceLoan, Pupil, Staff, Tag
+from db.people import acting, compact_code, find_pupil, find_staff, first_name
 from db.reports import day_start, today
+from db.roles import CommandLine
 
 # Consent categories: the key stored, and the column heading / words a person reads.
 CATEGORIES = {"photos": "Photos in school", "website": "Website", "social": "Social Media", "press": "Press"}
@@ -316,7 +317,7 @@ def lend_device(database: Database, code: str, by: str, class_name: str, purpose
 
     Refused when the device is out, or its last loan's images are not confirmed on the Drive.
     """
-    purpose = " ".join((purpose or "").split())
+    purpose = plain(purpose, 10_000)
     if not purpose:
         raise Refused("Say what the device is for, e.g. --purpose “4B trip to the museum”.")
     if len(purpose) > PURPOSE_MAX:
@@ -324,7 +325,7 @@ def lend_device(database: Database, code: str, by: str, class_name: str, purpose
     label = "The device"
     try:
         with database.writing() as session:
-            staff = find_staff(session, by)
+            staff = find_staff(session, by, "devices", "lending a camera or iPad")
             device, tag_code = _find_device(session, code)
             label = _label(device)
             class_name = _class_on_roll(session, class_name)
@@ -374,7 +375,7 @@ def return_device(database: Database, code: str, by: str, images: int) -> Loan:
     if images is None or not 0 <= images <= MAX_IMAGES:
         raise Refused("Give the number of photos and videos taken on the device, e.g. --images 24 (0 if none).")
     with database.writing() as session:
-        staff = find_staff(session, by)
+        staff = find_staff(session, by, "devices", "returning a camera or iPad")
         device, tag_code = _find_device(session, code)
         loan = _latest_loan(session, device.id)
         if loan is None or loan.returned_at is not None:
@@ -401,7 +402,7 @@ def confirm_upload(database: Database, code: str, by: str, *, folder: Path | str
     the images claimed are in the folder.
     """
     with database.reading() as session:
-        find_staff(session, by)
+        find_staff(session, by, "devices", "confirming an upload")
         device, _tag = _find_device(session, code)
         loan = _confirmable(session, database, device, folder)
         devices = session.exec(select(Device)).all()
@@ -420,7 +421,7 @@ def confirm_upload(database: Database, code: str, by: str, *, folder: Path | str
                           "wait for Google Drive to finish syncing and try again, or confirm without a folder "
                           "to record it unverified.")
     with database.writing() as session:
-        staff = find_staff(session, by)
+        staff = find_staff(session, by, "devices", "confirming an upload")
         device, tag_code = _find_device(session, code)
         loan = _confirmable(session, database, device, folder)
         if loan.id != loan_id:
@@ -531,12 +532,14 @@ def _count(photos: Iterable[drive.Photo], device: Device, devices: list[Device],
     return found, by_model
 
 
-def provenance(database: Database, folder: Path | str, *, progress: Callable[[drive.Progress], None] | None = None,
+def provenance(database: Database, folder: Path | str, *, by: str | CommandLine,
+               progress: Callable[[drive.Progress], None] | None = None,
                cancelled: Callable[[], bool] | None = None) -> ProvenanceReport:
     """Every image in the folder with the registered device that took it, or flagged as from an unregistered one.
 
     A photo without EXIF, or damaged, cannot be traced and is flagged too.
     """
+    acting(database, by, "review", "the report of which devices took the images")
     scan = drive.read_folder(folder, database.zone, progress=progress, cancelled=cancelled)
     with database.reading() as session:
         devices = session.exec(select(Device)).all()
@@ -661,7 +664,7 @@ def set_consent(database: Database, pupil_ref: str, category: str, given: bool, 
     """Record one answer from a parent (a withdrawal letter, a late form); it applies from now on."""
     key = category_key(category)
     with database.writing() as session:
-        staff = find_staff(session, by, OFFICE_ROLES, "recording photo consent")
+        staff = find_staff(session, by, "office", "recording photo consent")
         pupil = find_pupil(session, pupil_ref)
         now = database.now()
         current = _answers(session, [pupil.id], now).get((pupil.id, key))
@@ -699,8 +702,9 @@ def _range(database: Database, start: date | None, end: date | None) -> tuple[da
 
 
 def loans_report(database: Database, start: date | None = None, end: date | None = None,
-                 class_name: str | None = None) -> list[Loan]:
+                 class_name: str | None = None, *, by: str | CommandLine) -> list[Loan]:
     """Every loan lent between two school days (inclusive; default today), oldest first; optionally one class."""
+    acting(database, by, "review", "the report of camera and iPad loans")
     start, end = _range(database, start, end)
     with database.reading() as session:
         query = select(DeviceLoan).where(DeviceLoan.out_at >= day_start(database, start),
@@ -711,8 +715,9 @@ def loans_report(database: Database, start: date | None = None, end: date | None
         return _loans(session, database, list(rows))
 
 
-def outstanding_uploads(database: Database) -> list[Loan]:
+def outstanding_uploads(database: Database, *, by: str | CommandLine) -> list[Loan]:
     """Loans back with images not yet confirmed on the Drive, oldest first (whatever day)."""
+    acting(database, by, "review", "the list of uploads outstanding")
     with database.reading() as session:
         rows = session.exec(select(DeviceLoan).where(DeviceLoan.returned_at.is_not(None),
                                                      DeviceLoan.uploaded_at.is_(None), DeviceLoan.images > 0)
@@ -720,16 +725,18 @@ def outstanding_uploads(database: Database) -> list[Loan]:
         return _loans(session, database, list(rows))
 
 
-def devices_not_back(database: Database) -> list[Loan]:
+def devices_not_back(database: Database, *, by: str | CommandLine) -> list[Loan]:
     """Devices still out from an earlier day, or from today after the end of the day (18:00)."""
+    acting(database, by, "review", "the list of devices not back")
     with database.reading() as session:
         rows = session.exec(select(DeviceLoan).where(DeviceLoan.returned_at.is_(None))
                             .order_by(DeviceLoan.out_at)).all()
         return [loan for loan in _loans(session, database, list(rows)) if loan.not_back]
 
 
-def devices_out(database: Database) -> list[Loan]:
+def devices_out(database: Database, *, by: str | CommandLine) -> list[Loan]:
     """Every device out now, oldest loan first."""
+    acting(database, by, "review", "the list of devices out")
     with database.reading() as session:
         rows = session.exec(select(DeviceLoan).where(DeviceLoan.returned_at.is_(None))
                             .order_by(DeviceLoan.out_at)).all()
@@ -737,9 +744,9 @@ def devices_out(database: Database) -> list[Loan]:
 
 
 def images_per_week(database: Database, start: date | None = None, end: date | None = None,
-                    class_name: str | None = None) -> list[WeekImages]:
+                    class_name: str | None = None, *, by: str | CommandLine) -> list[WeekImages]:
     """Images claimed and verified per ISO week of lending, every week of the range (empty ones too), for a chart."""
-    loans = loans_report(database, start, end, class_name)
+    loans = loans_report(database, start, end, class_name, by=by)
     start, end = _range(database, start, end)
     monday = start - timedelta(days=start.weekday())
     weeks: dict[date, list[Loan]] = {}

@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
 Clock = Callable[[], datetime]
-HEAD_REVISION = "0002"  # the newest migration in db/migrations/versions
+HEAD_REVISION = "0003"  # the newest migration in db/migrations/versions
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 

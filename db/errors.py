@@ -19,3 +19,24 @@ class ReasonNeeded(Refused):
     def __init__(self, sentence: str, pupil: str):
         super().__init__(sentence)
         self.pupil = pupil
+
+
+class ParentNeeded(Refused):
+    """A confiscated phone handed back without a parent or carer named: the kiosk asks for their name."""
+
+    def __init__(self, sentence: str, pupil: str):
+        super().__init__(sentence)
+        self.pupil = pupil
+
+
+def plain(text: str | None, limit: int) -> str:
+    """Free text as typed at the kiosk or on the command line, made safe to store and show.
+
+    Control and format characters (a terminal escape, a bell, a right-to-left
+    override) are dropped, runs of spaces and line breaks become one space, and
+    the text is cut at ``limit``. SQL needs nothing here: every query binds its values.
+    """
+    import unicodedata
+
+    kept = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in unicodedata.normalize("NFC", text or ""))
+    return " ".join(kept.split())[:limit]

@@ -9,19 +9,22 @@ from typing import Any
 from sqlmodel import select
 
 from db.engine import Database
-from db.models import ConsentEvent, HeldPhone, LedgerEntry, Location, ParentTask, Staff, Tag
-from db.people import find_pupil
+from db.models import (Confiscation, ConsentEvent, HeldPhone, LedgerEntry, Location, ParentTask, PhoneException, Staff,
+                       Tag)
+from db.people import acting, find_pupil
+from db.roles import CommandLine
 
 
 def _iso(database: Database, moment: datetime | None) -> str | None:
     return database.local(moment).isoformat() if moment else None
 
 
-def export_pupil(database: Database, pupil_ref: str) -> dict[str, Any]:
-    """The pupil's record, tags, phone now, parents-to-tell tasks, consent answers and every ledger row about them.
+def export_pupil(database: Database, pupil_ref: str, *, by: str | CommandLine) -> dict[str, Any]:
+    """The pupil's record, tags, phone now, parents-to-tell tasks, consent, exceptions, confiscations and every ledger row about them.
 
     Staff appear by name (the school's own record of who acted); no other pupil appears.
     """
+    acting(database, by, "admin", "a subject access export")
     with database.reading() as session:
         # Leavers too: a subject access request outlives the roll.
         pupil = find_pupil(session, pupil_ref, include_leavers=True)
@@ -32,6 +35,10 @@ def export_pupil(database: Database, pupil_ref: str) -> dict[str, Any]:
         tasks = session.exec(select(ParentTask).where(ParentTask.pupil_id == pupil.id).order_by(ParentTask.id)).all()
         consent = session.exec(select(ConsentEvent).where(ConsentEvent.pupil_id == pupil.id)
                                .order_by(ConsentEvent.at, ConsentEvent.id)).all()
+        agreed = session.exec(select(PhoneException).where(PhoneException.pupil_id == pupil.id)
+                              .order_by(PhoneException.id)).all()
+        taken = session.exec(select(Confiscation).where(Confiscation.pupil_id == pupil.id)
+                             .order_by(Confiscation.id)).all()
         events = session.exec(select(LedgerEntry).where(LedgerEntry.pupil_id == pupil.id)
                               .order_by(LedgerEntry.id)).all()
         return {
@@ -51,6 +58,13 @@ def export_pupil(database: Database, pupil_ref: str) -> dict[str, Any]:
                                  "how": t.how} for t in tasks],
             "consent": [{"category": c.category, "given": c.given, "recorded_at": _iso(database, c.at),
                          "recorded_by": staff.get(c.staff_id)} for c in consent],
+            "exceptions": [{"kind": e.kind, "conditions": e.conditions, "approved_by": staff.get(e.approved_by_id),
+                            "approved_at": _iso(database, e.approved_at), "review_on": e.review_on.isoformat(),
+                            "ended_at": _iso(database, e.ended_at)} for e in agreed],
+            "confiscations": [{"code": c.tag_code, "reason": c.reason, "held_in": places.get(c.location_id),
+                               "by": staff.get(c.by_staff_id), "at": _iso(database, c.at),
+                               "released_at": _iso(database, c.released_at), "released_to": c.released_to,
+                               "released_by": staff.get(c.released_by_id)} for c in taken],
             "record": [{"at": _iso(database, e.at), "action": e.action, "by": staff.get(e.staff_id),
                         "kiosk": e.kiosk, "tag": e.tag_code, "from": places.get(e.from_location_id),
                         "to": places.get(e.to_location_id), "detail": json.loads(e.detail or "{}")}

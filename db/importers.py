@@ -21,6 +21,8 @@ from db.engine import Database
 from db.errors import Refused
 from db.ledger import cupboard_for, office
 from db.models import ROLES, Pupil, Staff
+from db.people import find_staff
+from db.roles import CommandLine
 
 NOBODY_ARCHIVED = "Nobody was archived as a leaver because some rows were skipped."
 
@@ -127,7 +129,8 @@ def _drop_duplicates(rows: list[PupilRow], bad: BadRows) -> list[PupilRow]:
     return kept
 
 
-def import_pupils(database: Database, path: Path, *, skip_bad: bool = False, full: bool = True) -> ImportReport:
+def import_pupils(database: Database, path: Path, *, skip_bad: bool = False, full: bool = True,
+                  by: str | CommandLine) -> ImportReport:
     """Add and update pupils from an MIS export; on a full import, archive pupils not in it as leavers."""
     path = Path(path)
     rows = read_rows(path, PUPIL_COLUMNS, anchors=("first", "surname"), required=PUPIL_REQUIRED)
@@ -136,6 +139,7 @@ def import_pupils(database: Database, path: Path, *, skip_bad: bool = False, ful
     bad = BadRows()
     parsed = _drop_duplicates([p for p in (_parse_pupil(row, bad) for row in rows) if p], bad)
     with database.writing() as session:
+        staff = find_staff(session, by, "admin", "importing pupils")
         matches = _match_pupils(session, parsed, bad)
         refuse_bad(bad, path, skip_bad, offers_skip=True)
         known = [(row, pupil) for row, pupil in matches if pupil is not None]
@@ -150,7 +154,7 @@ def import_pupils(database: Database, path: Path, *, skip_bad: bool = False, ful
         elif full:
             archived = _archive_leavers(session, database, {p.id for _row, p in known} | {p.id for p in added})
         _ensure_locations(session, {row.class_name for row, _pupil in matches if row.year == 6})
-        append(session, database, "import_pupils", detail={
+        append(session, database, "import_pupils", staff_id=staff.id, detail={
             "file": path.name, "added": len(added), "updated": updated, "archived": archived,
             "skipped": len(bad.lines)})
         session.commit()
@@ -271,7 +275,7 @@ def _parse_staff(row: Row, bad: BadRows) -> StaffRow | None:
     return StaffRow(row.line, code, first_name, surname, role, class_name, "class" in cells)
 
 
-def import_staff(database: Database, path: Path) -> ImportReport:
+def import_staff(database: Database, path: Path, *, by: str | CommandLine) -> ImportReport:
     """Add and update staff by staff code. Staff missing from the file stay (staff files are often partial)."""
     path = Path(path)
     rows = read_rows(path, STAFF_COLUMNS, anchors=("first", "surname"), required=STAFF_REQUIRED)
@@ -287,6 +291,7 @@ def import_staff(database: Database, path: Path) -> ImportReport:
             parsed.append(staff_row)
     refuse_bad(bad, path, skip_bad=False, offers_skip=False)
     with database.writing() as session:
+        staff = find_staff(session, by, "admin", "importing staff")
         known = {s.code: s for s in session.exec(select(Staff)).all()}
         added = updated = 0
         for row in parsed:
@@ -296,7 +301,7 @@ def import_staff(database: Database, path: Path) -> ImportReport:
                 added += 1
             elif _update_staff(known[row.code], row):
                 updated += 1
-        append(session, database, "import_staff", detail={
+        append(session, database, "import_staff", staff_id=staff.id, detail={
             "file": path.name, "added": added, "updated": updated, "archived": 0, "skipped": 0})
         session.commit()
     return ImportReport(added=added, updated=updated, archived=0, skipped=())

@@ -7,7 +7,7 @@ photos, no parents' numbers.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Optional
 
 
@@ -15,10 +15,7 @@ from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
-ROLES = ("teacher", "office", "slt", "admin")
-# Who may do what beyond checking phones in and out (which every member of staff may do).
-OFFICE_ROLES = ("office", "slt", "admin")  # parents to tell, walk-home permission, consent, the office screen
-REVIEW_ROLES = ("slt", "admin")  # the leadership's review of cameras and iPads
+ROLES = ("teacher", "office", "slt", "admin")  # who may do what: db/roles.py
 DEVICE_KINDS = ("camera", "ipad", "phone", "other")
 
 
@@ -53,6 +50,7 @@ class Staff(SQLModel, table=True):
     role: str = Field(max_length=16)
     class_name: Optional[str] = Field(default=None, max_length=32)
     pin_hash: Optional[str] = Field(default=None, max_length=255)
+    imei_note: Optional[str] = Field(default=None, max_length=100)  # R6: seen only by its owner and the SLT
     left_at: Optional[datetime] = Time(default=None)
 
 
@@ -148,6 +146,8 @@ class LedgerEntry(SQLModel, table=True):
     voids_id: Optional[int] = Field(default=None, foreign_key="ledger_entry.id")
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    # Set by the retention purge, which blanks the row's content but keeps its hashes so the chain still links.
+    purged_at: Optional[datetime] = Time(default=None)
 
 
 class Device(SQLModel, table=True):
@@ -216,4 +216,61 @@ class ConsentEvent(SQLModel, table=True):
     given: bool
     at: datetime = Time()
     staff_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    ledger_id: int = Field(foreign_key="ledger_entry.id")
+
+
+EXCEPTION_KINDS = ("medical", "young carer", "SEND", "other")
+
+
+class PhoneException(SQLModel, table=True):
+    """A pupil agreed by the leadership team to keep their phone (DfE: glucose monitoring, young carers, SEND)."""
+
+    __tablename__ = "phone_exception"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    pupil_id: int = Field(foreign_key="pupil.id", index=True)
+    kind: str = Field(max_length=16)  # one of EXCEPTION_KINDS
+    conditions: str = Field(max_length=300)
+    approved_by_id: int = Field(foreign_key="staff.id")
+    approved_at: datetime = Time()
+    review_on: date
+    ledger_id: int = Field(foreign_key="ledger_entry.id")
+    ended_at: Optional[datetime] = Time(default=None)
+    ended_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+
+
+class Confiscation(SQLModel, table=True):
+    """A phone taken as a sanction: held where it was put, released only to a parent or carer, by name.
+
+    One open confiscation per phone (the partial unique index), written with its ledger rows.
+    """
+
+    __table_args__ = (
+        Index("uq_confiscation_open", "tag_code", unique=True,
+              sqlite_where=text("released_at IS NULL"), postgresql_where=text("released_at IS NULL")),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    tag_code: str = Field(foreign_key="tag.code", max_length=16)
+    pupil_id: int = Field(foreign_key="pupil.id", index=True)
+    reason: str = Field(max_length=200)
+    location_id: int = Field(foreign_key="location.id")
+    by_staff_id: int = Field(foreign_key="staff.id")
+    at: datetime = Time()
+    ledger_id: int = Field(foreign_key="ledger_entry.id")
+    released_at: Optional[datetime] = Time(default=None)
+    released_to: Optional[str] = Field(default=None, max_length=100)  # the parent or carer's name
+    released_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    released_ledger_id: Optional[int] = Field(default=None, foreign_key="ledger_entry.id")
+
+
+class StaffPhoneException(SQLModel, table=True):
+    """R6: a member of staff allowed their phone in contact time, agreed with the leadership team."""
+
+    __tablename__ = "staff_phone_exception"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    reason: str = Field(max_length=200)
+    approved_by_id: int = Field(foreign_key="staff.id")
+    starts_on: date
+    ends_on: date
+    at: datetime = Time()
     ledger_id: int = Field(foreign_key="ledger_entry.id")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, Row, bindparam, func, or_, update
@@ -11,7 +11,8 @@ from sqlmodel import Session, select
 from db.chain import append
 from db.engine import Database
 from db.errors import Refused
-from db.models import OFFICE_ROLES, LedgerEntry, Pupil, Staff, Tag
+from db.models import LedgerEntry, Pupil, Staff, Tag
+from db.roles import CommandLine, require
 from db.views import PupilSummary, StaffMember
 
 PIN_LENGTHS = range(4, 13)
@@ -39,11 +40,14 @@ _BY_BADGE = sa.select(STAFF).join(Tag.__table__, Tag.staff_id == STAFF.c.id).whe
     Tag.code == bindparam("code"), Tag.retired_at.is_(None))
 
 
-def find_staff(target: Session | Connection, who: str, roles: tuple[str, ...] | None = None, doing: str = "") -> Row:
+def find_staff(target: Session | Connection, who: str | CommandLine, task: str | None = None, doing: str = "this") -> Row:
     """The staff row (id, code, names, role, class, pin_hash) for a staff code or a badge tag.
 
-    Refused if unknown, left, or without one of ``roles`` (``doing`` names the task in the sentence).
+    Refused if unknown, left, or if their role may not do ``task`` (db/roles.py;
+    ``doing`` names it in the sentence). ``COMMAND_LINE`` passes through.
     """
+    if isinstance(who, CommandLine):
+        return who
     conn = target.connection() if isinstance(target, Session) else target
     who = (who or "").strip()
     staff = None
@@ -54,19 +58,19 @@ def find_staff(target: Session | Connection, who: str, roles: tuple[str, ...] | 
         staff = conn.execute(_BY_CODE, {"code": who.upper()}).first()
     if staff is None or staff.left_at is not None:
         raise Refused(f"No member of staff has the code “{who[:32]}”: check the code on your badge.")
-    if roles and staff.role not in roles:
-        allowed = [_GROUPS[r] for r in roles]
-        allowed = ", ".join(allowed[:-1]) + " or " + allowed[-1] if len(allowed) > 1 else allowed[0]
-        raise Refused(f"{staff.first_name} {staff.surname} is {_ONE[staff.role]}: {doing or 'this'} is for {allowed}.")
+    if task:
+        require(staff, task, doing)
     return staff
 
 
-_ONE = {"teacher": "a teacher", "office": "office staff", "slt": "on the leadership team", "admin": "an administrator"}
-_GROUPS = {"teacher": "teachers", "office": "office staff", "slt": "the leadership team", "admin": "administrators"}
+def acting(database: Database, by: str | CommandLine, task: str, doing: str) -> Row:
+    """The member of staff asking, refused unless their role may do the task (for the read-only reports)."""
+    with database.engine.connect() as conn:
+        return find_staff(conn, by, task, doing)
 
 
-def set_pin(database: Database, staff_code: str, pin: str) -> StaffMember:
-    """Store an argon2 hash of a new PIN (4 to 12 digits)."""
+def set_pin(database: Database, staff_code: str, pin: str, *, by: str | CommandLine) -> StaffMember:
+    """Store an argon2 hash of a new PIN (4 to 12 digits): an administrator's job, or one's own."""
     from argon2 import PasswordHasher  # only PIN work pays for argon2
 
     pin = pin.strip()
@@ -74,6 +78,9 @@ def set_pin(database: Database, staff_code: str, pin: str) -> StaffMember:
         raise Refused("A PIN is 4 to 12 digits: choose another one.")
     with database.transaction() as conn:
         staff = find_staff(conn, staff_code)
+        asking = find_staff(conn, by)
+        if asking.id != staff.id:
+            require(asking, "admin", "setting another person's PIN")
         conn.execute(update(STAFF).where(STAFF.c.id == staff.id).values(pin_hash=PasswordHasher().hash(pin)))
         append(conn, database, "set_pin", staff_id=staff.id)
         return staff_view(staff)
@@ -175,10 +182,23 @@ def pupil_summary(database: Database, ref: str) -> PupilSummary:
         return summary(session, find_pupil(session, ref))
 
 
+def academic_year_start(day: date) -> date:
+    """1 September of the school year the day falls in (a school year ends on 31 August)."""
+    return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+
+
+def walk_home_valid(database: Database, walk_home: bool, recorded_at: datetime | None) -> bool:
+    """Walk-home permission lasts for the school year it was given in: it ends on 31 August."""
+    if not walk_home or recorded_at is None:
+        return False
+    today = database.local(database.now()).date()
+    return database.local(recorded_at).date() >= academic_year_start(today)
+
+
 def permit_walk_home(database: Database, ref: str, by: str, *, revoke: bool = False) -> PupilSummary:
     """Record (or revoke) the parents' written permission to walk home alone."""
     with database.writing() as session:
-        staff = find_staff(session, by, OFFICE_ROLES, "recording a walk-home permission")
+        staff = find_staff(session, by, "office", "recording a walk-home permission")
         pupil = find_pupil(session, ref)
         pupil.walk_home = not revoke
         pupil.walk_home_by_id = staff.id

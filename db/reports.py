@@ -12,9 +12,12 @@ from sqlmodel import select
 from db.engine import Database
 from db.errors import Refused
 from db.models import HeldPhone, LedgerEntry, Location, ParentTask, Pupil, Staff, Tag
+from db.people import acting
+from db.roles import CommandLine
 from db.views import ClassPhone, CupboardCheck, CustodyEvent, HeldPhoneRow, ParentsToTell
 
-PHONE_ACTIONS = ("phone_in", "phone_out", "parents_told", "cupboard_locked", "walk_home_permitted", "walk_home_revoked")
+PHONE_ACTIONS = ("phone_in", "phone_out", "parents_told", "cupboard_locked", "walk_home_permitted", "walk_home_revoked",
+                 "phone_kept", "phone_confiscated", "confiscation_released")
 
 
 def _name(first: str | None, legal: str, surname: str) -> str:
@@ -30,8 +33,9 @@ def today(database: Database) -> date:
     return database.local(database.now()).date()
 
 
-def phones_held(database: Database) -> list[HeldPhoneRow]:
+def phones_held(database: Database, *, by: str | CommandLine) -> list[HeldPhoneRow]:
     """Every phone held now, by location, with "still held" after home-time and "left overnight"."""
+    acting(database, by, "office", "the list of every phone held")
     now = database.local(database.now())
     with database.reading() as session:
         rows = session.exec(
@@ -56,8 +60,9 @@ def phones_held(database: Database) -> list[HeldPhoneRow]:
     return result
 
 
-def parents_pending(database: Database) -> list[ParentsToTell]:
+def parents_pending(database: Database, *, by: str | CommandLine) -> list[ParentsToTell]:
     """Parents still to be told that their child brought a phone (R2), oldest first."""
+    acting(database, by, "office", "the list of parents to tell")
     with database.reading() as session:
         rows = session.exec(
             select(ParentTask, Pupil.upn, Pupil.adno, Pupil.preferred_first, Pupil.legal_first, Pupil.surname,
@@ -69,8 +74,9 @@ def parents_pending(database: Database) -> list[ParentsToTell]:
             for task, upn, adno, p, legal, s, c in rows]
 
 
-def cupboards_to_check(database: Database) -> list[CupboardCheck]:
+def cupboards_to_check(database: Database, *, by: str | CommandLine) -> list[CupboardCheck]:
     """Cupboards holding phones with no lock confirmation since the last phone went in today."""
+    acting(database, by, "office", "the list of cupboards to check")
     start = day_start(database, today(database))
     with database.reading() as session:
         holding = session.exec(
@@ -93,8 +99,11 @@ def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
-def class_phones_today(database: Database, class_name: str) -> list[ClassPhone]:
+def class_phones_today(database: Database, class_name: str, *, by: str | CommandLine) -> list[ClassPhone]:
     """The class's phones checked in today, and whether each has gone home."""
+    staff = acting(database, by, "phones", "the list of a class's phones")
+    if staff.role == "teacher" and (staff.class_name or "").upper() != class_name.upper():
+        raise Refused(f"{class_name}'s phones are for {class_name}'s teacher and the office to see.")
     start = day_start(database, today(database))
     out = aliased(LedgerEntry)
     with database.reading() as session:
@@ -128,8 +137,10 @@ def parse_day(text: str | None, what: str) -> date | None:
     raise Refused(f"“{text[:20]}” is not a date for {what}: write it like 2026-11-10 or 10/11/2026.")
 
 
-def custody_report(database: Database, start: date | None = None, end: date | None = None) -> list[CustodyEvent]:
+def custody_report(database: Database, start: date | None = None, end: date | None = None, *,
+                   by: str | CommandLine) -> list[CustodyEvent]:
     """Every phone event between two school days (inclusive), oldest first. Default: today."""
+    acting(database, by, "review", "the custody report")
     start = start or today(database)
     end = end or start
     if end < start:

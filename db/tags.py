@@ -8,9 +8,10 @@ from sqlmodel import Session, func, select
 
 from db.chain import append
 from db.engine import Database
-from db.errors import Refused
+from db.errors import Refused, plain
 from db.models import Device, HeldPhone, Location, Pupil, Staff, Tag
 from db.people import find_pupil, find_staff, first_name
+from db.roles import CommandLine, may, require_class
 from db.views import TagInfo
 
 KINDS = ("phone", "device", "location", "staff")
@@ -45,11 +46,15 @@ def _fresh_code(session: Session, make_code: MakeCode) -> str:
     raise RuntimeError("could not find an unused tag code")  # 31**6 codes: never in practice
 
 
-def issue_phone_tag(database: Database, pupil_ref: str, make_code: MakeCode, description: str | None = None) -> TagInfo:
+def issue_phone_tag(database: Database, pupil_ref: str, make_code: MakeCode, description: str | None = None, *,
+                    by: str | CommandLine) -> TagInfo:
     """A new tag for a pupil's phone; it replaces the pupil's old tag (a lost pouch)."""
-    description = (description or "").strip()[:200] or None
+    description = plain(description, 200) or None
     with database.writing() as session:
+        staff = find_staff(session, by)
         pupil = find_pupil(session, pupil_ref)
+        if not may(staff, "admin"):
+            require_class(staff, pupil.class_name, f"{first_name(pupil)} {pupil.surname}", "tagging this phone")
         old = session.exec(select(Tag).where(Tag.pupil_id == pupil.id, Tag.kind == "phone",
                                              Tag.retired_at.is_(None))).all()
         for tag in old:
@@ -61,16 +66,17 @@ def issue_phone_tag(database: Database, pupil_ref: str, make_code: MakeCode, des
                   description=description, issued_at=database.now())
         session.add(tag)
         session.flush()
-        append(session, database, "tag_issued", tag_code=tag.code, pupil_id=pupil.id,
+        append(session, database, "tag_issued", staff_id=staff.id, tag_code=tag.code, pupil_id=pupil.id,
                detail={"kind": "phone", "replaces": [t.code for t in old]})
         session.commit()
         return _info(session, tag)
 
 
-def issue_device_tag(database: Database, asset: str, make_code: MakeCode) -> TagInfo:
+def issue_device_tag(database: Database, asset: str, make_code: MakeCode, *, by: str | CommandLine) -> TagInfo:
     """A tag for a registered school device (by asset tag); it replaces the device's old tag (a lost sticker)."""
     asset = " ".join((asset or "").split()).upper()[:64]
     with database.writing() as session:
+        staff = find_staff(session, by, "admin", "issuing a device tag")
         device = session.exec(select(Device).where(Device.asset_tag == asset)).first() if asset else None
         if device is None:
             raise Refused(f"No school device has the asset tag “{asset}”: check it, or import the devices first "
@@ -84,18 +90,19 @@ def issue_device_tag(database: Database, asset: str, make_code: MakeCode) -> Tag
                   description=f"{device.make} {device.model}"[:200], issued_at=database.now())
         session.add(tag)
         session.flush()
-        append(session, database, "tag_issued", tag_code=tag.code,
+        append(session, database, "tag_issued", staff_id=staff.id, tag_code=tag.code,
                detail={"kind": "device", "asset": device.asset_tag, "replaces": [t.code for t in old]})
         session.commit()
         return _info(session, tag)
 
 
-def issue_location_tag(database: Database, name: str, make_code: MakeCode) -> TagInfo:
+def issue_location_tag(database: Database, name: str, make_code: MakeCode, *, by: str | CommandLine) -> TagInfo:
     """A tag for a cupboard or the office (the location is created if new)."""
-    name = " ".join((name or "").split())[:100]
+    name = plain(name, 100)
     if not name:
         raise Refused("Give the location a name, e.g. “6A cupboard” or “Office”.")
     with database.writing() as session:
+        staff = find_staff(session, by, "admin", "issuing a location tag")
         location = session.exec(select(Location).where(Location.name == name)).first()
         if location is None:
             location = Location(name=name, kind="office" if "office" in name.lower() else "cupboard")
@@ -104,16 +111,20 @@ def issue_location_tag(database: Database, name: str, make_code: MakeCode) -> Ta
         tag = Tag(code=_fresh_code(session, make_code), kind="location", location_id=location.id,
                   issued_at=database.now())
         session.add(tag)
-        append(session, database, "tag_issued", tag_code=tag.code, to_location_id=location.id,
+        append(session, database, "tag_issued", staff_id=staff.id, tag_code=tag.code, to_location_id=location.id,
                detail={"kind": "location"})
         session.commit()
         return _info(session, tag)
 
 
-def issue_staff_tag(database: Database, staff_code: str, make_code: MakeCode) -> TagInfo:
-    """A badge tag for a member of staff, to sign in by scanning."""
+def issue_staff_tag(database: Database, staff_code: str, make_code: MakeCode, *, by: str | CommandLine) -> TagInfo:
+    """A badge tag for a member of staff, to sign in by scanning; their old badge stops working (a lost badge)."""
     with database.writing() as session:
+        find_staff(session, by, "admin", "issuing a staff badge")
         staff = find_staff(session, staff_code)
+        for old in session.exec(select(Tag).where(Tag.staff_id == staff.id, Tag.retired_at.is_(None))).all():
+            old.retired_at = database.now()
+            session.add(old)
         tag = Tag(code=_fresh_code(session, make_code), kind="staff", staff_id=staff.id, issued_at=database.now())
         session.add(tag)
         append(session, database, "tag_issued", tag_code=tag.code, staff_id=staff.id, detail={"kind": "staff"})

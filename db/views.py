@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -47,10 +47,11 @@ class CustodyResult:
     class_name: str
     description: str | None
     location: str
-    outcome: str  # "cupboard", "office" or "handed back"
+    outcome: str  # "cupboard", "office", "handed back", "keeps phone" (exceptions register) or "confiscated"
     note: str | None  # a reason to look twice: amber on the kiosk
     at: datetime
     parents_to_tell: bool = False
+    review_due: bool = False  # a pupil's exception is past its review date
 
 
 @dataclass(frozen=True)
@@ -107,3 +108,33 @@ class CustodyEvent:
     by: str | None
     kiosk: str
     note: str | None
+
+
+@dataclass(frozen=True)
+class PupilException:
+    """A pupil on the exceptions register: keeps their phone, on the leadership team's say-so."""
+
+    id: int
+    pupil: str
+    pupil_ref: str  # UPN, else admission number: what the commands take
+    class_name: str
+    kind: str
+    conditions: str
+    approved_by: str
+    approved_at: datetime
+    review_on: date
+    status: str  # "current", "due for review" or "ended"
+
+
+@dataclass(frozen=True)
+class StaffPhoneAgreement:
+    """R6: a member of staff allowed their phone in contact time, agreed with the leadership team."""
+
+    id: int
+    staff: str
+    staff_code: str
+    reason: str
+    approved_by: str
+    starts_on: date
+    ends_on: date
+    status: str  # "current", "not started" or "ended"

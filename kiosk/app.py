@@ -207,7 +207,8 @@ class KioskApp(App[None]):
     def print_still_held(self) -> bool:
         from kiosk import printing
 
-        return self._queue_job("list", partial(printing.still_held_job, paper=self.settings.paper))
+        return self._queue_job("list", partial(printing.still_held_job, paper=self.settings.paper,
+                                                     by=self.staff.code))
 
     def print_receipt(self, result: CustodyResult) -> bool:
         """A check-in slip; with no printer, said once rather than at every scan."""

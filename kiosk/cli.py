@@ -32,7 +32,11 @@ def main(argv: list[str] | None = None, *, clock: Clock = utc_now) -> int:
     """Run one command; ``clock`` lets tests fix the time."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    settings = Settings(**({"db": args.db} if getattr(args, "db", None) else {}))
+    try:
+        settings = Settings(**({"db": args.db} if getattr(args, "db", None) else {}))
+    except ValueError as exc:  # pydantic's ValidationError: a bad value in settings.toml or a KIOSK_ variable
+        print(setting_problem(exc), file=sys.stderr)
+        return 1
     if args.command is None:
         url = settings.database_url()
         if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
@@ -57,6 +61,17 @@ def main(argv: list[str] | None = None, *, clock: Clock = utc_now) -> int:
         return 1
     except KeyboardInterrupt:
         return 1
+
+
+def setting_problem(exc: ValueError) -> str:
+    """One sentence for the first bad setting, naming it as settings.toml and the environment spell it."""
+    errors = getattr(exc, "errors", lambda: [])()
+    if not errors:
+        return f"A setting is not valid ({exc}): check settings.toml and the KIOSK_ variables."
+    first = errors[0]
+    name = ".".join(str(part) for part in first.get("loc", ())) or "a setting"
+    return (f"The setting {name} (KIOSK_{name.upper()}) is not valid: {first.get('msg', 'check it').lower()}; "
+            "check settings.toml and the KIOSK_ variables.")
 
 
 def _open(settings: Settings, clock: Clock = utc_now, *, create: bool = False) -> Database:
@@ -112,13 +127,19 @@ def run_demo(args, settings: Settings, clock: Clock = utc_now) -> int:
           for s in logins], "table", empty="")
     from db.reports import phones_held
 
-    held = {row.code for row in phones_held(database)}
+    held = {row.code for row in phones_held(database, by=_by(args))}
     phones = _tag_rows(database, "phone")
     print("\nPhone tags to scan (type the code, then Enter):")
     waiting = [f"{r['code']} ({r['label']})" for r in phones if r["code"] not in held]
     already = [f"{r['code']} ({r['label']})" for r in phones if r["code"] in held]
     print("  not in yet, for Morning check-in: " + ", ".join(waiting[:3]))
     print("  already in, for Home-time:        " + ", ".join(already[:3]))
+    from db.exceptions import exceptions_register
+    from db.people import pupil_summary
+
+    refs = {r.pupil_ref for r in exceptions_register(database, by=_by(args))}
+    keeps = [f"{r['code']} ({r['label']})" for r in phones if pupil_summary(database, r["code"]).upn in refs]
+    print("  keeps their phone (exceptions register): " + ", ".join(keeps))
     if args.fill_only:
         return 0
     hint = "Demo: " + " · ".join(f"{s.code} {s.pin} ({s.class_name or s.role})" for s in logins) + \
@@ -126,18 +147,25 @@ def run_demo(args, settings: Settings, clock: Clock = utc_now) -> int:
     return start_kiosk(settings, database, hint)
 
 
+def _by(args):
+    """The staff code given with --by, else the command line itself (db/roles.py says what it may do)."""
+    from db.roles import COMMAND_LINE
+
+    return getattr(args, "by", None) or COMMAND_LINE
+
+
 def cmd_import(args, database: Database) -> None:
     from db import device_imports, importers
 
     path = Path(args.file)
     if args.what == "pupils":
-        report = importers.import_pupils(database, path, skip_bad=args.skip_bad)
+        report = importers.import_pupils(database, path, skip_bad=args.skip_bad, by=_by(args))
     elif args.what == "staff":
-        report = importers.import_staff(database, path)
+        report = importers.import_staff(database, path, by=_by(args))
     elif args.what == "devices":
-        report = device_imports.import_devices(database, path)
+        report = device_imports.import_devices(database, path, by=_by(args))
     else:
-        consent = device_imports.import_consent(database, path)
+        consent = device_imports.import_consent(database, path, by=_by(args))
         withdrawn = (f" ({consent.withdrawn} consent{'s' if consent.withdrawn != 1 else ''} withdrawn)"
                      if consent.withdrawn else "")
         print(f"Imported consent from {path.name}: {consent.pupils} pupil{'s' if consent.pupils != 1 else ''}, "
@@ -162,7 +190,7 @@ def cmd_set_pin(args, database: Database) -> None:
             raise Refused("The two PINs were different: nothing was changed, try again.")
     else:
         pin = sys.stdin.readline().rstrip("\r\n")
-    staff = people.set_pin(database, args.code, pin)
+    staff = people.set_pin(database, args.code, pin, by=_by(args))
     print(f"The PIN for {staff.name} ({staff.code}) is set.")
 
 
@@ -185,13 +213,13 @@ def cmd_tags_issue(args, database: Database) -> None:
     kind = TagKind(args.kind)
     make_code = lambda: new_code(kind)  # noqa: E731
     if kind is TagKind.PHONE:
-        tag = tags.issue_phone_tag(database, args.pupil, make_code, args.description)
+        tag = tags.issue_phone_tag(database, args.pupil, make_code, args.description, by=_by(args))
     elif kind is TagKind.LOCATION:
-        tag = tags.issue_location_tag(database, args.name, make_code)
+        tag = tags.issue_location_tag(database, args.name, make_code, by=_by(args))
     elif kind is TagKind.STAFF:
-        tag = tags.issue_staff_tag(database, args.staff, make_code)
+        tag = tags.issue_staff_tag(database, args.staff, make_code, by=_by(args))
     else:
-        tag = tags.issue_device_tag(database, args.asset, make_code)
+        tag = tags.issue_device_tag(database, args.asset, make_code, by=_by(args))
     print(tag.code)
 
 
@@ -226,7 +254,10 @@ def cmd_phone_in(args, database: Database) -> None:
     from kiosk.scan import read_phone_code
 
     result = ledger.phone_in(database, read_phone_code(args.code), args.by)
-    print(f"{result.pupil} ({result.class_name}): the phone goes to the {result.location}.")
+    if result.outcome == "keeps phone":
+        print(f"{result.pupil} ({result.class_name}) {result.location}: on the exceptions register, not a breach.")
+    else:
+        print(f"{result.pupil} ({result.class_name}): the phone goes to the {result.location}.")
     if result.note:
         print(result.note)
 
@@ -236,7 +267,75 @@ def cmd_phone_out(args, database: Database) -> None:
     from kiosk.scan import read_phone_code
 
     result = ledger.phone_out(database, read_phone_code(args.code), args.by, to=args.to, reason=args.reason)
-    print(f"Hand the phone back to {result.pupil} ({result.class_name}): it was in the {result.location}.")
+    if result.note and result.note.startswith("Confiscated"):
+        print(f"{result.note} It was in the {result.location}.")
+    else:
+        print(f"Hand the phone back to {result.pupil} ({result.class_name}): it was in the {result.location}.")
+
+
+def cmd_phone_confiscate(args, database: Database) -> None:
+    from db import ledger
+    from kiosk.scan import read_phone_code
+
+    result = ledger.confiscate(database, read_phone_code(args.code), args.by, args.reason, args.where)
+    print(f"{result.pupil}'s phone ({result.class_name}) is confiscated and held in the {result.location}: "
+          "it can be released only to a parent or carer.")
+
+
+# --- exceptions (pupils who keep their phone; staff phones, R6) -------------------------------
+
+def cmd_exception_add(args, database: Database) -> None:
+    from db import exceptions, reports
+
+    review = reports.parse_day(args.review, "--review")
+    row = exceptions.add_exception(database, args.pupil, args.kind, args.conditions, review, by=args.by)
+    print(f"{row.pupil} ({row.class_name}) keeps their phone: {row.kind}, review by {row.review_on:%d %b %Y}.")
+
+
+def cmd_exception_end(args, database: Database) -> None:
+    from db import exceptions
+
+    ended = exceptions.end_exception(database, args.pupil, by=args.by)
+    print(f"Ended {ended} exception{'s' if ended != 1 else ''}: the phone rules apply to this pupil again.")
+
+
+def cmd_exception_list(args, database: Database) -> None:
+    from db import exceptions
+
+    rows = [{"pupil": r.pupil, "class": r.class_name, "kind": r.kind, "conditions": r.conditions,
+             "approved_by": r.approved_by, "approved_at": r.approved_at, "review_on": r.review_on.isoformat(),
+             "status": r.status} for r in exceptions.exceptions_register(database, by=_by(args), ended=args.all)]
+    emit(rows, args.format, empty="No pupil is on the exceptions register.")
+
+
+def cmd_staff_phone_agree(args, database: Database) -> None:
+    from db import exceptions, reports
+
+    row = exceptions.agree_staff_phone(database, args.code, args.reason, reports.parse_day(args.from_day, "--from"),
+                                       reports.parse_day(args.to_day, "--to"), by=args.by)
+    print(f"Recorded: {row.staff} may keep their phone on from {row.starts_on:%d %b} to {row.ends_on:%d %b %Y} "
+          f"(agreed by {row.approved_by}).")
+
+
+def cmd_staff_phones(args, database: Database) -> None:
+    from db import exceptions
+
+    rows = [{"staff": r.staff, "code": r.staff_code, "reason": r.reason, "approved_by": r.approved_by,
+             "from": r.starts_on.isoformat(), "to": r.ends_on.isoformat(), "status": r.status}
+            for r in exceptions.staff_phone_agreements(database, by=_by(args))]
+    emit(rows, args.format, empty="No staff phone exceptions are recorded.")
+
+
+def cmd_staff_imei(args, database: Database) -> None:
+    from db import exceptions
+
+    if args.set is not None or args.clear:
+        exceptions.set_imei_note(database, args.code, "" if args.clear else args.set, by=args.by)
+        print("The IMEI note is cleared." if args.clear else "The IMEI note is saved (only you and the leadership "
+              "team can read it).")
+        return
+    note = exceptions.imei_note(database, args.code, by=args.by)
+    print(note or f"No IMEI note is recorded for {args.code.upper()}.")
 
 
 def cmd_phone_where(args, database: Database) -> None:
@@ -245,12 +344,12 @@ def cmd_phone_where(args, database: Database) -> None:
     if args.printer:
         from kiosk import printing
 
-        job = printing.still_held_job(database, args.paper or args.settings.paper)
+        job = printing.still_held_job(database, args.paper or args.settings.paper, by=_by(args))
         printing.send(job, args.printer)
         print(f"Printed: {job.title} on {args.printer}.")
         return
     rows = [{"code": r.code, "pupil": r.pupil, "class": r.class_name, "location": r.location, "since": r.since,
-             "by": r.by, "status": r.status, "description": r.description or ""} for r in reports.phones_held(database)]
+             "by": r.by, "status": r.status, "description": r.description or ""} for r in reports.phones_held(database, by=_by(args))]
     emit(rows, args.format, empty="No phones are held.")
 
 
@@ -258,7 +357,7 @@ def cmd_parents_pending(args, database: Database) -> None:
     from db import reports
 
     rows = [{"pupil": r.pupil, "class": r.class_name, "reason": r.reason, "since": r.since}
-            for r in reports.parents_pending(database)]
+            for r in reports.parents_pending(database, by=_by(args))]
     emit(rows, args.format, empty="No parents are waiting to be told.")
 
 
@@ -381,7 +480,7 @@ def _print_notes(notes, what: str, limit: int = 10) -> None:
 def cmd_report_provenance(args, database: Database) -> None:
     from db import devices
 
-    report = devices.provenance(database, args.folder, progress=_progress("Reading the folder"))
+    report = devices.provenance(database, args.folder, by=_by(args), progress=_progress("Reading the folder"))
     rows = [{"file": r.file, "device": r.device, "captured": r.captured, "registered": r.registered,
              "make": r.make, "model": r.model, "serial": r.serial, "loan": r.loan, "note": r.note}
             for r in report.rows]
@@ -401,7 +500,7 @@ def cmd_report_devices(args, database: Database) -> None:
              "out": loan.out, "returned": loan.returned, "images": loan.images, "verified": loan.verified,
              "uploaded_by": loan.uploaded_by, "uploaded_at": loan.uploaded_at, "wiped": loan.wiped,
              "status": loan.status}
-            for loan in devices.loans_report(database, start, end, args.class_name)]
+            for loan in devices.loans_report(database, start, end, args.class_name, by=_by(args))]
     emit(rows, args.format, empty="No device was lent on those days.")
 
 
@@ -412,7 +511,7 @@ def cmd_report_custody(args, database: Database) -> None:
     end = reports.parse_day(args.to_day, "--to")
     rows = [{"at": e.at, "action": e.action, "code": e.code, "pupil": e.pupil, "class": e.class_name,
              "location": e.location, "by": e.by, "kiosk": e.kiosk, "note": e.note}
-            for e in reports.custody_report(database, start, end)]
+            for e in reports.custody_report(database, start, end, by=_by(args))]
     emit(rows, args.format, empty="Nothing happened to any phone on those days.")
 
 
@@ -421,16 +520,54 @@ def cmd_export_pupil(args, database: Database) -> None:
 
     from db.export import export_pupil
 
-    json.dump(export_pupil(database, args.pupil), sys.stdout, ensure_ascii=False, indent=2)
+    json.dump(export_pupil(database, args.pupil, by=_by(args)), sys.stdout, ensure_ascii=False, indent=2)
     print()
 
 
 def cmd_audit_verify(args, database: Database) -> int:
     from db import audit
 
-    checked = audit.verify(database)
+    checked = audit.verify(database, by=_by(args))
     print(f"The ledger is intact: {checked} records, each linked to the one before.")
     return 0
+
+
+def cmd_purge(args, database: Database) -> None:
+    from db import audit
+    from db.people import acting
+    from db.retention import Retention, purge
+
+    settings = args.settings
+    retention = Retention(custody_years=settings.keep_custody_years,
+                          device_loans_years=settings.keep_device_loans_years,
+                          confiscations_years=settings.keep_confiscations_years,
+                          exceptions_years=settings.keep_exceptions_years, leavers_years=settings.keep_leavers_years)
+    acting(database, _by(args), "admin", "purging old records")  # a refusal stays one sentence
+    # Flushed before the transaction starts: a long purge shows it is working (and the kill test waits for it).
+    print("Counting records older than the retention periods…" if args.dry_run
+          else "Purging records older than the retention periods…", file=sys.stderr, flush=True)
+    report = purge(database, retention, by=_by(args), dry_run=args.dry_run)
+    _day = lambda day: f"{day.day} {day:%b %Y}"  # noqa: E731 - "1 Sep 2025" (%-d is not on Windows)
+    names = {"custody": "Custody records", "device_loans": "Device loan records",
+             "confiscations": "Confiscation records", "exceptions": "Exception records"}
+    for category, name in names.items():
+        count = report.redacted[category]
+        print(f"{name} before {_day(report.cutoffs[category])}: {count:,} "
+              f"{'would be blanked' if report.dry_run else 'blanked'}")
+    tables = {"parent_task": "closed parents-to-tell task", "device_loan": "finished device loan",
+              "confiscation": "released confiscation", "phone_exception": "ended pupil exception",
+              "staff_phone_exception": "ended staff phone exception", "consent_event": "consent answer",
+              "tag": "phone tag"}
+    deleted = [f"{n:,} {name}{'' if n == 1 else 's'}" for table, name in tables.items() if (n := report.deleted[table])]
+    print(f"Deleted: {', '.join(deleted)}" if deleted and not report.dry_run
+          else f"Would delete: {', '.join(deleted)}" if deleted else "No rows to delete.")
+    print(f"Leavers who left before {_day(report.cutoffs['leavers'])}: {report.leavers:,} "
+          f"{'would be removed' if report.dry_run else 'removed'}"
+          + (f" ({report.redacted['leavers']:,} more of their records blanked)" if report.redacted["leavers"] else ""))
+    if report.dry_run:
+        print("Nothing was changed (--dry-run).")
+        return
+    print(f"The audit chain still verifies: {audit.verify(database, by=_by(args)):,} records.")
 
 
 # --- the parser -------------------------------------------------------------
@@ -445,9 +582,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(command=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name, handler, helptext, parent=sub):
+    def command(name, handler, helptext, parent=sub, *, acting=False):
         p = parent.add_parser(name, parents=[common], help=helptext, description=helptext)
         p.set_defaults(handler=handler)
+        if acting:  # commands without a required --by: optionally act as a named member of staff
+            p.add_argument("--by", metavar="STAFF", help="act as this member of staff, whose role is checked "
+                           "(without it: the command line, with the administrator's rights)")
         return p
 
     def listing(p):
@@ -467,13 +607,42 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import an MIS export").add_subparsers(dest="what", required=True, metavar="WHAT")
     for what, helptext in (("pupils", "pupils from SIMS, Arbor or Bromcom"), ("staff", "staff codes, names, roles"),
                            ("devices", "school cameras and iPads"), ("consent", "photo consent")):
-        p = command(what, cmd_import, helptext, imp)
+        p = command(what, cmd_import, helptext, imp, acting=True)
         p.add_argument("file", metavar="FILE")
         if what == "pupils":
             p.add_argument("--skip-bad", action="store_true", help="import the good rows, report the rest")
 
     staff = sub.add_parser("staff", help="staff").add_subparsers(dest="action", required=True, metavar="ACTION")
-    command("set-pin", cmd_set_pin, "set a PIN (first line of standard input)", staff).add_argument("code", metavar="CODE")
+    command("set-pin", cmd_set_pin, "set a PIN (first line of standard input)", staff, acting=True).add_argument("code", metavar="CODE")
+    p = command("phone-agree", cmd_staff_phone_agree, "record a staff phone exception agreed by the leadership team",
+                staff)
+    p.add_argument("code", metavar="CODE", help="the member of staff")
+    p.add_argument("--reason", required=True, metavar="TEXT")
+    p.add_argument("--from", dest="from_day", required=True, metavar="DATE")
+    p.add_argument("--to", dest="to_day", required=True, metavar="DATE")
+    p.add_argument("--by", required=True, metavar="STAFF", help="the member of the leadership team agreeing it")
+    listing(command("phones", cmd_staff_phones, "staff phone exceptions (your own, or all for the leadership team)",
+                    staff, acting=True))
+    p = command("imei", cmd_staff_imei, "show or set your private IMEI note", staff)
+    p.add_argument("code", metavar="CODE", help="whose note")
+    p.add_argument("--by", required=True, metavar="STAFF", help="who is asking: the owner or the leadership team")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--set", metavar="TEXT", help="e.g. “IMEI 35 209900 176148 1, blue Pixel”")
+    which.add_argument("--clear", action="store_true")
+
+    exception = sub.add_parser("exception", help="pupils who keep their phone (exceptions register)").add_subparsers(
+        dest="action", required=True, metavar="ACTION")
+    p = command("add", cmd_exception_add, "put a pupil on the exceptions register", exception)
+    p.add_argument("pupil", metavar="PUPIL")
+    p.add_argument("--kind", required=True, metavar="KIND", help="medical, young carer, SEND or other")
+    p.add_argument("--conditions", required=True, metavar="TEXT", help="what was agreed")
+    p.add_argument("--review", required=True, metavar="DATE", help="when to review it (within a year)")
+    p.add_argument("--by", required=True, metavar="STAFF", help="the member of the leadership team approving it")
+    p = command("end", cmd_exception_end, "take a pupil off the exceptions register", exception)
+    p.add_argument("pupil", metavar="PUPIL")
+    p.add_argument("--by", required=True, metavar="STAFF")
+    p = listing(command("list", cmd_exception_list, "the exceptions register", exception, acting=True))
+    p.add_argument("--all", action="store_true", help="include exceptions that have ended")
 
     pupil = sub.add_parser("pupil", help="pupils").add_subparsers(dest="action", required=True, metavar="ACTION")
     p = command("permit", cmd_permit, "record a parents' permission", pupil)
@@ -484,12 +653,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     tags = sub.add_parser("tags", help="QR tags").add_subparsers(dest="action", required=True, metavar="ACTION")
     issue = tags.add_parser("issue", help="issue a new tag").add_subparsers(dest="kind", required=True, metavar="KIND")
-    p = command("phone", cmd_tags_issue, "a phone pouch tag", issue)
+    p = command("phone", cmd_tags_issue, "a phone pouch tag", issue, acting=True)
     p.add_argument("--pupil", required=True, metavar="PUPIL")
     p.add_argument("--description", metavar="TEXT", help="e.g. “black iPhone, blue case”")
-    command("device", cmd_tags_issue, "a school device tag", issue).add_argument("--asset", required=True)
-    command("location", cmd_tags_issue, "a cupboard or office tag", issue).add_argument("--name", required=True)
-    command("staff", cmd_tags_issue, "a staff badge", issue).add_argument("--staff", required=True, metavar="CODE")
+    command("device", cmd_tags_issue, "a school device tag", issue, acting=True).add_argument("--asset", required=True)
+    command("location", cmd_tags_issue, "a cupboard or office tag", issue, acting=True).add_argument("--name", required=True)
+    command("staff", cmd_tags_issue, "a staff badge", issue, acting=True).add_argument("--staff", required=True, metavar="CODE")
     listing(command("list", cmd_tags_list, "list tags", tags)).add_argument(
         "--kind", choices=("phone", "device", "location", "staff"))
     p = command("print", cmd_tags_print, "print tags on a receipt printer", tags)
@@ -508,11 +677,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", required=True, metavar="STAFF")
     p.add_argument("--to", metavar="NAME", help="who collected it")
     p.add_argument("--reason", metavar="TEXT", help="required before home-time")
-    printer_options(listing(command("where", cmd_phone_where, "every phone held now", phone)),
+    p = command("confiscate", cmd_phone_confiscate, "take a phone as a sanction (released only to a parent or carer)",
+                phone)
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("--by", required=True, metavar="STAFF")
+    p.add_argument("--reason", required=True, metavar="TEXT", help="e.g. “used in class”")
+    p.add_argument("--where", metavar="PLACE", help="where it is held (default: the office)")
+    printer_options(listing(command("where", cmd_phone_where, "every phone held now", phone, acting=True)),
                     "print the end-of-day list of phones still held instead of listing them")
 
     parents = sub.add_parser("parents", help="parents to tell").add_subparsers(dest="action", required=True, metavar="ACTION")
-    listing(command("pending", cmd_parents_pending, "parents still to be told", parents))
+    listing(command("pending", cmd_parents_pending, "parents still to be told", parents, acting=True))
     p = command("told", cmd_parents_told, "record that parents were told", parents)
     p.add_argument("pupil", metavar="PUPIL")
     p.add_argument("--by", required=True, metavar="STAFF")
@@ -542,22 +717,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wiped", action="store_true", help="the images have been deleted from the device")
 
     report = sub.add_parser("report", help="reports").add_subparsers(dest="what", required=True, metavar="WHAT")
-    p = listing(command("custody", cmd_report_custody, "phone events between two days", report))
+    p = listing(command("custody", cmd_report_custody, "phone events between two days", report, acting=True))
     p.add_argument("--from", dest="from_day", metavar="DATE")
     p.add_argument("--to", dest="to_day", metavar="DATE")
-    p = listing(command("devices", cmd_report_devices, "device loans between two days (default today)", report))
+    p = listing(command("devices", cmd_report_devices, "device loans between two days (default today)", report, acting=True))
     p.add_argument("--from", dest="from_day", metavar="DATE", help="first day (with --from alone: up to today)")
     p.add_argument("--to", dest="to_day", metavar="DATE")
     p.add_argument("--class", dest="class_name", metavar="CLASS", help="only loans for this class")
-    p = listing(command("provenance", cmd_report_provenance, "which device took each image in a folder", report))
+    p = listing(command("provenance", cmd_report_provenance, "which device took each image in a folder", report, acting=True))
     p.add_argument("--folder", required=True, metavar="PATH")
 
     export = sub.add_parser("export", help="subject access").add_subparsers(dest="what", required=True, metavar="WHAT")
-    command("pupil", cmd_export_pupil, "everything held about one pupil, as JSON", export).add_argument(
+    command("pupil", cmd_export_pupil, "everything held about one pupil, as JSON", export, acting=True).add_argument(
         "pupil", metavar="PUPIL", help="UPN, admission number or phone tag code")
 
     audit = sub.add_parser("audit", help="the tamper-evident ledger").add_subparsers(dest="action", required=True, metavar="ACTION")
-    command("verify", cmd_audit_verify, "check that no ledger record was edited or deleted", audit)
+    command("verify", cmd_audit_verify, "check that no ledger record was edited or deleted", audit, acting=True)
+    command("purge", cmd_purge, "blank and delete records past the retention periods (settings keep_*_years)",
+            acting=True).add_argument("--dry-run", action="store_true", help="count what would go, change nothing")
     return parser
 
 

@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     paper: str = Field(default="80mm", description="80mm (e.g. Epson TM-T88V) or 58mm (e.g. POS-5890)")
     drive_folder: str | None = Field(default=None, description="the school Google Drive folder as this PC sees it")
     receipt_on_check_in: bool = Field(default=False, description="print a slip for every phone checked in")
+    # Retention (R7), in whole school years kept before the current one (0 = only the current year): `kiosk purge`.
+    keep_custody_years: int = Field(default=1, ge=0, description="phone custody, parents told, walk-home, PINs")
+    keep_device_loans_years: int = Field(default=1, ge=0, description="finished camera and iPad loans")
+    keep_confiscations_years: int = Field(default=3, ge=0, description="released confiscations")
+    keep_exceptions_years: int = Field(default=6, ge=0, description="ended pupil and staff phone exceptions")
+    keep_leavers_years: int = Field(default=1, ge=0, description="pupils archived as leavers, with their records")
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings, env_settings,

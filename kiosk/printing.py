@@ -49,11 +49,11 @@ def tags_job(database: Database, paper: str, *, code: str | None = None, class_n
     return PrintJob(title, layout(labels, _paper(paper)), paper)
 
 
-def still_held_job(database: Database, paper: str) -> PrintJob:
-    """The end-of-day list: every phone still held, by location."""
+def still_held_job(database: Database, paper: str, *, by) -> PrintJob:
+    """The end-of-day list: every phone still held, by location (``by``: the staff code asking, or COMMAND_LINE)."""
     from labels.layouts import HeldLine, still_held_job as layout
 
-    rows = phones_held(database)
+    rows = phones_held(database, by=by)
     # The title already says "still held": only a phone left overnight needs a word more.
     lines = [HeldLine(r.location, r.short_name, r.class_name, f"{r.since:%H:%M}",
                       r.status if r.status == "left overnight" else "") for r in rows]

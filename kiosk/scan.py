@@ -32,9 +32,10 @@ def read_phone_code(text: str) -> str:
     return code
 
 
-def scan_phone(database: Database, text: str, staff_code: str, mode: str, reason: str | None = None) -> CustodyResult:
-    """Check a phone in (morning) or hand it back (home-time)."""
+def scan_phone(database: Database, text: str, staff_code: str, mode: str, reason: str | None = None,
+               to: str | None = None) -> CustodyResult:
+    """Check a phone in (morning) or hand it back (home-time; ``to``: the parent collecting a confiscated phone)."""
     code = read_phone_code(text)
     if mode == MORNING:
         return ledger.phone_in(database, code, staff_code)
-    return ledger.phone_out(database, code, staff_code, reason=reason)
+    return ledger.phone_out(database, code, staff_code, reason=reason, to=to)

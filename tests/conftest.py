@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from db.engine import Database, open_database, sqlite_url, upgrade
+from db.roles import COMMAND_LINE
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -69,12 +70,17 @@ def own_user_folders(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     for name in ("KIOSK_DB", "KIOSK_KIOSK_NAME", "KIOSK_HOME_TIME", "KIOSK_TIMEZONE", "KIOSK_IDLE_LOCK_SECONDS",
-                 "KIOSK_PRINTER", "KIOSK_PAPER", "KIOSK_RECEIPT_ON_CHECK_IN", "KIOSK_SCHOOL_NAME"):
+                 "KIOSK_PRINTER", "KIOSK_PAPER", "KIOSK_RECEIPT_ON_CHECK_IN", "KIOSK_SCHOOL_NAME",
+                 "KIOSK_KEEP_CUSTODY_YEARS", "KIOSK_KEEP_DEVICE_LOANS_YEARS", "KIOSK_KEEP_CONFISCATIONS_YEARS",
+                 "KIOSK_KEEP_EXCEPTIONS_YEARS", "KIOSK_KEEP_LEAVERS_YEARS"):
         monkeypatch.delenv(name, raising=False)
 
 
 class SmallSchool:
-    """A few staff and pupils: enough to exercise every phone rule."""
+    """A few staff and pupils: enough to exercise every phone rule.
+
+    Staff: HBR teacher of 6A, LPA teacher of 4B, MJO office, HTE leadership, ADM administrator.
+    """
 
     def __init__(self, database: Database):
         from db import people, tags
@@ -86,6 +92,8 @@ class SmallSchool:
                 Staff(code="HBR", first_name="Hannah", surname="Brooks", role="teacher", class_name="6A"),
                 Staff(code="MJO", first_name="Maria", surname="Jones", role="office"),
                 Staff(code="HTE", first_name="Helen", surname="Teale", role="slt"),
+                Staff(code="LPA", first_name="Lucy", surname="Patel", role="teacher", class_name="4B"),
+                Staff(code="ADM", first_name="Alan", surname="Dean", role="admin"),
                 Location(name="Office", kind="office"),
                 Location(name="6A cupboard", kind="cupboard", class_name="6A"),
                 Pupil(upn="D801999924001", adno="1001", legal_first="Amira", surname="Khan", year=6, class_name="6A"),
@@ -96,9 +104,9 @@ class SmallSchool:
             session.commit()
         people.permit_walk_home(database, "1001", "MJO")
         make = lambda: new_code(TagKind.PHONE)  # noqa: E731
-        self.walker = tags.issue_phone_tag(database, "1001", make, "black iPhone, blue case").code
-        self.year6_no_permit = tags.issue_phone_tag(database, "1002", make).code
-        self.year4 = tags.issue_phone_tag(database, "1003", make, "red Nokia").code
+        self.walker = tags.issue_phone_tag(database, "1001", make, "black iPhone, blue case", by=COMMAND_LINE).code
+        self.year6_no_permit = tags.issue_phone_tag(database, "1002", make, by=COMMAND_LINE).code
+        self.year4 = tags.issue_phone_tag(database, "1003", make, "red Nokia", by=COMMAND_LINE).code
 
 
 @pytest.fixture

@@ -222,16 +222,18 @@ class DevicesReviewScreen(Screen):
         last = monday(self.end)
         first = min(monday(self.start), last - timedelta(weeks=CHART_WEEKS - 1))
         first = max(first, last - timedelta(weeks=MAX_CHART_WEEKS - 1))
-        self.load(self.start, self.end, first, self.end, self.class_name)
+        self.load(self.start, self.end, first, self.end, self.class_name, self.app.staff.code)
 
     @work(thread=True, exclusive=True, group="review", exit_on_error=False)
-    def load(self, start: date, end: date, chart_start: date, chart_end: date, class_name: str | None) -> None:
+    def load(self, start: date, end: date, chart_start: date, chart_end: date, class_name: str | None,
+             by: str) -> None:
         database = self.app.database
         try:
-            loaded = self.Loaded(devices.loans_report(database, start, end, class_name),
-                                 len(devices.devices_out(database)), len(devices.outstanding_uploads(database)),
-                                 len(devices.devices_not_back(database)),
-                                 devices.images_per_week(database, chart_start, chart_end, class_name))
+            loaded = self.Loaded(devices.loans_report(database, start, end, class_name, by=by),
+                                 len(devices.devices_out(database, by=by)),
+                                 len(devices.outstanding_uploads(database, by=by)),
+                                 len(devices.devices_not_back(database, by=by)),
+                                 devices.images_per_week(database, chart_start, chart_end, class_name, by=by))
         except Refused as exc:
             loaded = self.Loaded([], 0, 0, 0, [], error=str(exc))
         except Exception:
@@ -319,12 +321,12 @@ class DevicesReviewScreen(Screen):
     # --- export ----------------------------------------------------------------
 
     def action_export(self) -> None:
-        self.export(self.start, self.end, self.class_name)
+        self.export(self.start, self.end, self.class_name, self.app.staff.code)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def export(self, start: date, end: date, class_name: str | None) -> None:
+    def export(self, start: date, end: date, class_name: str | None, by: str) -> None:
         try:
-            loans = devices.loans_report(self.app.database, start, end, class_name)
+            loans = devices.loans_report(self.app.database, start, end, class_name, by=by)
             if not loans:
                 raise Refused("No device was lent on those days, so there is nothing to export.")
             folder = export_folder()

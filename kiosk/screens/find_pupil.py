@@ -132,12 +132,12 @@ class FindPupilScreen(ModalScreen[TagInfo | None]):
             return
         if not self._issuing:  # a second Enter while the first is saving must not issue two tags
             self._issuing = True
-            self.issue_tag(ref, event.value)
+            self.issue_tag(ref, event.value, self.app.staff.code)
 
     @work(thread=True, exclusive=True, group="issue", exit_on_error=False)
-    def issue_tag(self, ref: str, description: str) -> None:
+    def issue_tag(self, ref: str, description: str, by: str) -> None:
         try:
-            tag = issue_phone_tag(self.app.database, ref, lambda: new_code(TagKind.PHONE), description)
+            tag = issue_phone_tag(self.app.database, ref, lambda: new_code(TagKind.PHONE), description, by=by)
         except Refused as exc:
             self.post_message(self.Issued(None, str(exc)))
         except Exception:

@@ -72,12 +72,13 @@ class OfficeScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
-        self.load(self.app.database)
+        self.load(self.app.database, self.app.staff.code)
 
     @work(thread=True, exclusive=True, group="office", exit_on_error=False)
-    def load(self, database) -> None:
+    def load(self, database, staff_code: str) -> None:
         try:
-            loaded = self.Loaded(phones_held(database), parents_pending(database), cupboards_to_check(database))
+            loaded = self.Loaded(phones_held(database, by=staff_code), parents_pending(database, by=staff_code),
+                                 cupboards_to_check(database, by=staff_code))
         except Exception:
             self.log.error("loading the office lists failed")
             loaded = self.Loaded([], [], [], error=UNREACHABLE)

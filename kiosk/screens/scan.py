@@ -16,16 +16,16 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from db.devices import DeviceInfo, device_info
-from db.errors import ReasonNeeded, Refused
-from db.ledger import cupboard_locked
+from db.errors import ParentNeeded, ReasonNeeded, Refused
+from db.ledger import confiscate, cupboard_locked
 from db.reports import class_phones_today, phones_held
+from db.roles import may
 from db.tags import list_tags
 from db.views import ClassPhone, CupboardCheck, CustodyResult, HeldPhoneRow, StaffMember, TagInfo
-from kiosk.scan import HOME_TIME, MORNING, scan_phone
+from kiosk.scan import HOME_TIME, MORNING, read_phone_code, scan_phone
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.device import DeviceScreen
 from kiosk.screens.find_pupil import FindPupilScreen
-from db.models import OFFICE_ROLES, REVIEW_ROLES
 from kiosk.screens.office import STATUS_STYLE, OfficeScreen
 from kiosk.screens.sign_in import UNREACHABLE
 from kiosk.screens.tag_preview import TagPreviewScreen
@@ -37,10 +37,11 @@ from kiosk.widgets.scan_field import ScanField
 from kiosk.widgets.status_bar import StatusBar
 from labels.codes import BadCode, TagKind, looks_like_code, parse_code
 
-WIDE_ONLY = ("print_class_tags", "print_queue")
+WIDE_ONLY = ("print_class_tags", "print_queue", "confiscate")
 NOON = time(12, 0)  # before noon the kiosk starts in morning check-in, after it in home-time hand-back
 LIST_AFTER_SECONDS = 0.25  # the list under the panel catches up this soon after the last scan
 HAND_BACK_REASONS = ("Early leaver", "Appointment", "Collected by parent")
+CONFISCATION_REASONS = ("Used in class", "Used at break", "Not handed in")
 READY = {
     MORNING: ("Scan a phone", "Morning check-in: scan the tag on each phone pouch as it is handed in."),
     HOME_TIME: ("Scan to hand back", "Home-time: scan the pouch, then give the phone to the pupil named here."),
@@ -60,6 +61,7 @@ class ScanScreen(Screen):
         Binding("f7", "print_class_tags", "Class tags", key_display="F7"),
         Binding("f8", "reprint_tag", "Reprint tag", key_display="F8"),
         Binding("f9", "print_queue", "Print queue", key_display="F9"),
+        Binding("f12", "confiscate", "Confiscate", key_display="F12"),
         Binding("f11", "devices_review", "Devices", key_display="F11"),
     ]
     # Below 100 columns the footer keeps the keys used every day; these still work (the print queue screen
@@ -67,24 +69,26 @@ class ScanScreen(Screen):
 
     mode: reactive[str] = reactive(MORNING, init=False)
 
-    @property
-    def WIDE_ONLY(self) -> tuple[str, ...]:  # noqa: N802
-        # The leadership's 80-column footer makes room for F11 (and keeps Sign out); F8 still works.
-        return WIDE_ONLY + (("reprint_tag",) if self.staff.role in REVIEW_ROLES else ())
+    WIDE_ONLY = WIDE_ONLY
 
     @property
     def FOOTER_HIDES(self) -> tuple[str, ...]:  # noqa: N802 - read by KioskFooter like WIDE_ONLY
-        """The review key stays out of everyone else's footer (pressed anyway, it says who it is for)."""
-        return () if self.staff.role in REVIEW_ROLES else ("devices_review",)
+        """Keys that still work but stay out of the footer, so that F10 Sign out always fits.
+
+        The review key stays out of everyone else's footer (pressed anyway, it says who it is for); the
+        leadership's F11 takes F8's place; the status bar names F9 whenever the print queue holds anything.
+        """
+        return ("print_queue",) + (("reprint_tag",) if may(self.staff, "review") else ("devices_review",))
 
     class Scanned(Message):
         """A scan's outcome; ``seq`` orders scans, because thread workers may finish out of order."""
 
         def __init__(self, seq: int, text: str, *, result: CustodyResult | None = None, refusal: str | None = None,
-                     reason_needed_for: str | None = None) -> None:
+                     reason_needed_for: str | None = None, parent_needed_for: str | None = None) -> None:
             super().__init__()
             self.seq, self.text, self.result, self.refusal = seq, text, result, refusal
             self.reason_needed_for = reason_needed_for  # the pupil's name: ask why the phone goes home early
+            self.parent_needed_for = parent_needed_for  # a confiscated phone: ask which parent or carer collects it
 
     class DeviceScanned(Message):
         """A school camera or iPad was scanned: its state, for the device screen."""
@@ -170,12 +174,12 @@ class ScanScreen(Screen):
         if text.strip():
             self.start_scan(text, self.mode)
 
-    def start_scan(self, text: str, mode: str, reason: str | None = None) -> None:
+    def start_scan(self, text: str, mode: str, reason: str | None = None, to: str | None = None) -> None:
         self._seq += 1
-        self.scan(self._seq, text, mode, self.staff.code, reason)
+        self.scan(self._seq, text, mode, self.staff.code, reason, to)
 
     @work(thread=True, group="scan", exit_on_error=False)
-    def scan(self, seq: int, text: str, mode: str, staff_code: str, reason: str | None) -> None:
+    def scan(self, seq: int, text: str, mode: str, staff_code: str, reason: str | None, to: str | None) -> None:
         # Not exclusive: an exclusive worker would cancel the previous scan at scanner speed.
         database = self.app.database
         try:
@@ -188,7 +192,9 @@ class ScanScreen(Screen):
                     return
                 except Refused:
                     pass  # not a device either: the phone path says what is wrong with the code
-            result = scan_phone(database, text, staff_code, mode, reason)
+            result = scan_phone(database, text, staff_code, mode, reason, to)
+        except ParentNeeded as exc:
+            self.post_message(self.Scanned(seq, text, refusal=str(exc), parent_needed_for=exc.pupil))
         except ReasonNeeded as exc:
             self.post_message(self.Scanned(seq, text, refusal=str(exc), reason_needed_for=exc.pupil))
         except Refused as exc:
@@ -200,6 +206,13 @@ class ScanScreen(Screen):
             self.post_message(self.Scanned(seq, text, result=result))
 
     def on_scan_screen_scanned(self, message: Scanned) -> None:
+        if message.parent_needed_for:
+            self.app.bell()
+            self.app.push_screen(
+                AskScreen(f"{message.refusal}\n\nWho is collecting {message.parent_needed_for}'s phone?", (),
+                          "The parent or carer's name, e.g. Mrs Khan (mum)"),
+                callback=partial(self._parent_given, message.text))
+            return
         if message.reason_needed_for:
             home = self.app.database.home_time
             self.app.push_screen(
@@ -218,13 +231,15 @@ class ScanScreen(Screen):
         elif not stale:
             if message.result.outcome == "handed back":
                 panel.show_handed_back(message.result)
+            elif message.result.outcome == "confiscated":
+                panel.show_confiscated(message.result)
             else:
                 panel.show_checked_in(message.result)
         self._shown = max(self._shown, message.seq)
         if message.result:
             if self._last_code is None or message.seq > self._last_code[0]:
                 self._last_code = (message.seq, message.result.code)
-            if message.result.outcome != "handed back" and self.app.settings.receipt_on_check_in:
+            if message.result.outcome in ("cupboard", "office") and self.app.settings.receipt_on_check_in:
                 self.app.print_receipt(message.result)  # the check-in is saved already: printing cannot undo it
             self.refresh_phones_soon()
 
@@ -237,6 +252,13 @@ class ScanScreen(Screen):
     def _device_done(self, summary: str | None) -> None:
         if summary:
             self.query_one(ResultPanel).show_ready(READY[self.mode][0], summary)
+        self.focus_scan()
+
+    def _parent_given(self, text: str, parent: str | None) -> None:
+        if parent:
+            self.start_scan(text, HOME_TIME, to=parent)
+        else:
+            self.query_one(ResultPanel).show_ready("Not handed back", "Cancelled: the confiscated phone is still held.")
         self.focus_scan()
 
     def _reason_given(self, text: str, reason: str | None) -> None:
@@ -267,7 +289,10 @@ class ScanScreen(Screen):
     def list_phones(self, staff: StaffMember) -> None:
         database = self.app.database
         try:
-            rows = class_phones_today(database, staff.class_name) if staff.class_name else phones_held(database)
+            if staff.class_name:
+                rows = class_phones_today(database, staff.class_name, by=staff.code)
+            else:  # office and leadership see every phone; an administrator has no phone list
+                rows = phones_held(database, by=staff.code) if may(staff, "office") else []
         except Exception:
             self.log.error("listing phones failed")
             rows = None
@@ -301,7 +326,7 @@ class ScanScreen(Screen):
     # --- keys -------------------------------------------------------------
 
     def action_office(self) -> None:
-        if self.staff.role in OFFICE_ROLES:
+        if may(self.staff, "office"):
             self.app.push_screen(OfficeScreen())
             return
         self.app.bell()
@@ -310,7 +335,7 @@ class ScanScreen(Screen):
         self._shown = self._seq
 
     def action_devices_review(self) -> None:
-        if self.staff.role in REVIEW_ROLES:
+        if may(self.staff, "review"):
             from kiosk.screens.devices_review import DevicesReviewScreen  # plotext loads only for the review
 
             self.app.push_screen(DevicesReviewScreen())
@@ -365,6 +390,36 @@ class ScanScreen(Screen):
         else:
             panel.show_cupboard_locked(message.check, self.staff.name)
         self._shown = max(self._shown, message.seq)
+
+    # --- confiscation: a sanction, not safekeeping ----------------------------
+
+    def action_confiscate(self) -> None:
+        self.app.push_screen(AskScreen("Confiscate a phone: scan its tag (or type the code under the QR).", (),
+                                       "The phone's tag code"), callback=self._confiscate_which)
+
+    def _confiscate_which(self, text: str | None) -> None:
+        if text:
+            self.app.push_screen(AskScreen("Why is the phone being confiscated?", CONFISCATION_REASONS,
+                                           "Or type the reason"), callback=partial(self._confiscate_why, text))
+        self.focus_scan()
+
+    def _confiscate_why(self, text: str, reason: str | None) -> None:
+        if reason:
+            self._seq += 1
+            self.confiscate(self._seq, text, reason, self.staff.code)
+        self.focus_scan()
+
+    @work(thread=True, group="scan", exit_on_error=False)
+    def confiscate(self, seq: int, text: str, reason: str, staff_code: str) -> None:
+        try:
+            result = confiscate(self.app.database, read_phone_code(text), staff_code, reason)
+        except Refused as exc:
+            self.post_message(self.Scanned(seq, text, refusal=str(exc)))
+        except Exception:
+            self.log.error("confiscating failed")
+            self.post_message(self.Scanned(seq, text, refusal=UNREACHABLE))
+        else:
+            self.post_message(self.Scanned(seq, text, result=result))
 
     # --- printing ---------------------------------------------------------
 

@@ -62,9 +62,20 @@ class ResultPanel(Vertical):
         self._show("-ready", instruction, detail)
 
     def show_checked_in(self, result: CustodyResult) -> None:
-        """Morning: whose phone it is and where it goes; amber when the parents must be told."""
+        """Morning: whose phone it is and where it goes; amber when the parents must be told.
+
+        A pupil on the exceptions register keeps the phone: green (not a breach), amber when due for review.
+        """
         detail = " · ".join(part for part in (result.pupil, result.class_name, result.description) if part)
+        if result.outcome == "keeps phone":
+            self._show("-note" if result.review_due else "-done", result.pupil, detail,
+                       result.location[:1].upper() + result.location[1:], result.note or "")
+            return
         self._show("-note" if result.note else "-done", result.pupil, detail, f"→ {result.location}", result.note or "")
+
+    def show_confiscated(self, result: CustodyResult) -> None:
+        detail = " · ".join(part for part in (result.pupil, result.class_name, result.description) if part)
+        self._show("-note", "Confiscated", detail, f"→ {result.location}", result.note or "")
 
     def show_handed_back(self, result: CustodyResult) -> None:
         """Home-time: the name in large type, so the right phone goes to the right child."""

@@ -62,13 +62,13 @@ def test_kiosk_db_environment_variable_is_used(db_path, monkeypatch, filled, cap
 def test_morning_check_in_and_where(kiosk, filled):
     status, out, _ = kiosk("phone", "in", filled.walker.lower().replace("-", ""), "--by", "hbr")
     assert status == 0 and out == "Amira Khan (6A): the phone goes to the 6A cupboard.\n"
-    status, out, _ = kiosk("phone", "in", filled.year4, "--by", "HBR")
+    status, out, _ = kiosk("phone", "in", filled.year4, "--by", "LPA")
     assert status == 0 and out.splitlines() == ["Zoë Wiśniewski (4B): the phone goes to the Office.",
                                                 "Parents to be told: only Year 6 pupils who walk home alone may bring a phone."]
     status, out, _ = kiosk("phone", "where", "--format", "json")
     rows = json.loads(out)
     assert [(r["pupil"], r["class"], r["location"], r["by"]) for r in rows] == [
-        ("Amira Khan", "6A", "6A cupboard", "Hannah Brooks"), ("Zoë Wiśniewski", "4B", "Office", "Hannah Brooks")]
+        ("Amira Khan", "6A", "6A cupboard", "Hannah Brooks"), ("Zoë Wiśniewski", "4B", "Office", "Lucy Patel")]
     assert rows[0]["since"] == "2026-11-10T08:40:00+00:00"  # 08:40 in London in November (GMT)
     assert {"code", "pupil", "class", "location", "since", "by"} <= set(rows[0])
 
@@ -89,7 +89,7 @@ def test_refusals_exit_1_with_one_sentence_and_change_nothing(kiosk, filled):
     for args, sentence in [
         (("phone", "in", filled.walker, "--by", "HBR"), "already held in the 6A cupboard"),
         (("phone", "in", "'; DROP TABLE pupil; --", "--by", "HBR"), "is not a Custody Kiosk tag code"),
-        (("phone", "in", filled.year4[:-1] + ("0" if filled.year4[-1] != "0" else "1"), "--by", "HBR"), "has a mistake in it"),
+        (("phone", "in", filled.year4[:-1] + ("0" if filled.year4[-1] != "0" else "1"), "--by", "LPA"), "has a mistake in it"),
         (("phone", "in", "x" * 10_000, "--by", "HBR"), "far too long"),
         (("phone", "in", "\x1b[2J\x07", "--by", "HBR"), "is not a Custody Kiosk tag code"),
         (("phone", "in", filled.year4, "--by", "NOBODY"), "No member of staff has the code"),
@@ -126,7 +126,7 @@ def test_hand_back_with_reason_and_report(kiosk, filled):
 
 
 def test_parents_pending_and_told(kiosk, filled):
-    kiosk("phone", "in", filled.year4, "--by", "HBR")
+    kiosk("phone", "in", filled.year4, "--by", "LPA")
     _, out, _ = kiosk("parents", "pending", "--format", "json")
     [row] = json.loads(out)
     assert (row["pupil"], row["class"]) == ("Zoë Wiśniewski", "4B") and {"pupil", "class", "reason", "since"} <= set(row)
@@ -225,7 +225,7 @@ def test_import_pupils_and_staff_from_the_command_line(kiosk, tmp_path):
 
 
 def test_export_pupil_holds_everything_about_that_pupil_and_nobody_else(kiosk, filled):
-    kiosk("phone", "in", filled.year4, "--by", "HBR")
+    kiosk("phone", "in", filled.year4, "--by", "LPA")
     kiosk("parents", "told", "1003", "--by", "MJO", "--how", "phoned mum")
     kiosk("phone", "in", filled.walker, "--by", "HBR")
     status, out, _ = kiosk("export", "pupil", "1003")

@@ -43,7 +43,7 @@ def test_scan_screen_after_a_green_scan(snap_compare, school):
 
 
 def test_scan_screen_amber_result_at_80_by_24(snap_compare, school):
-    pupil = phone_of(school, walker=False, held=False)
+    pupil = phone_of(school, walker=False, held=False, class_name="4B")
 
     async def run_before(pilot):
         await signed_in(pilot, "LPA", "3456")

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from db.engine import Database, open_database, sqlite_url
 from db import people
+from db.engine import Database, open_database, sqlite_url
 from db.people import pupil_summary
 from db.reports import phones_held
+from db.roles import COMMAND_LINE
 from db.tags import list_tags
 from db.views import PupilSummary, StaffMember
 from kiosk import demo
@@ -111,15 +112,18 @@ def panel(pilot: Pilot) -> ResultPanel:
     return pilot.app.screen.query_one(ResultPanel)
 
 
-def phone_of(database: Database, *, walker: bool, held: bool, class_name: str | None = None) -> PupilSummary:
-    """A tagged pupil: a Year 6 walker (phone to the cupboard) or not (office), whose phone is or is not held."""
-    held_codes = {row.code for row in phones_held(database)}
+def phone_of(database: Database, *, walker: bool, held: bool, class_name: str | None = None,
+             nth: int = 0) -> PupilSummary:
+    """A tagged pupil (the nth that fits): a Year 6 walker (phone to the cupboard) or not (office), whose phone is or is not held."""
+    held_codes = {row.code for row in phones_held(database, by=COMMAND_LINE)}
     for tag in list_tags(database, "phone"):
         if (tag.code in held_codes) != held:
             continue
         pupil = pupil_summary(database, tag.code)
         if (pupil.year == 6 and pupil.walk_home) == walker and class_name in (None, pupil.class_name):
-            return pupil
+            if nth == 0:
+                return pupil
+            nth -= 1
     raise LookupError("the demo school has no such pupil")
 
 

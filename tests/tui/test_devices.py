@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input
 
 from db import devices
 from db.models import Pupil
+from db.roles import COMMAND_LINE
 from kiosk.print_queue import PRINTED
 from kiosk.screens.device import DeviceScreen
 from kiosk.screens.devices_review import AMBER, RED, DevicesReviewScreen, parse_days
@@ -54,7 +55,7 @@ async def test_a_teacher_lends_returns_and_confirms_the_upload_by_scanning(schoo
         await pilot.click("#purpose-0")  # "Trip": lends at once
         await settle(pilot)
 
-        [loan] = devices.loans_report(school)
+        [loan] = devices.loans_report(school, by=COMMAND_LINE)
         assert (loan.device, loan.staff, loan.class_name, loan.purpose, loan.status) == (
             "IPAD-03 iPad 3", "Hannah Brooks", "6A", "Trip", "out")
         shown = on_screen(app)
@@ -84,7 +85,7 @@ async def test_a_teacher_lends_returns_and_confirms_the_upload_by_scanning(schoo
         await pilot.press("3", "enter")
         await settle(pilot)
         assert devices.device_info(school, code).status == "upload outstanding"
-        assert devices.loans_report(school)[0].images == 3
+        assert devices.loans_report(school, by=COMMAND_LINE)[0].images == 3
         assert "3 images recorded. Upload them to the school Drive" in panel(pilot).text
 
         # The photos are on the Drive already: confirm now, against the folder from the settings.
@@ -101,7 +102,7 @@ async def test_a_teacher_lends_returns_and_confirms_the_upload_by_scanning(schoo
             "Reading the Drive folder: 5 files looked at, 4 photos so far.")
         assert "1 file in the folder could not be checked:" in on_screen(app)
         assert "6A trip/names.txt: not a photo" in on_screen(app)
-    [loan] = devices.loans_report(school)
+    [loan] = devices.loans_report(school, by=COMMAND_LINE)
     assert (loan.images, loan.verified, loan.wiped, loan.uploaded_by, loan.status) == (
         3, 3, True, "Hannah Brooks", "verified")
 
@@ -124,7 +125,7 @@ async def test_a_lend_refused_at_the_last_moment_is_red_and_an_upload_can_be_con
         assert ("IPAD-02 iPad 2 still holds 2 images from Lucy Patel's loan for 4B (08:55 today) that are not "
                 "confirmed uploaded to the Drive: confirm the upload before lending it again.") in shown.text
         assert app.bells == 1
-        assert [loan.staff for loan in devices.loans_report(school)] == ["Lucy Patel"]
+        assert [loan.staff for loan in devices.loans_report(school, by=COMMAND_LINE)] == ["Lucy Patel"]
 
         # Scanned again it says what is outstanding (amber) and offers the confirmation; no folder: unverified.
         await pilot.press("escape")
@@ -136,7 +137,7 @@ async def test_a_lend_refused_at_the_last_moment_is_red_and_an_upload_can_be_con
         await settle(pilot)
         assert panel(pilot).mood == "-note" and panel(pilot).text.startswith("Upload recorded")
         assert "unverified (no folder was checked). It can be lent again." in panel(pilot).text
-    [loan] = devices.loans_report(school)
+    [loan] = devices.loans_report(school, by=COMMAND_LINE)
     assert (loan.status, loan.uploaded_by, loan.verified) == ("unverified", "Hannah Brooks", None)
 
 
@@ -266,7 +267,7 @@ async def test_an_office_lend_typed_at_80_by_24_for_a_class_everyone_may_photogr
     forms = tmp_path / "consent.csv"
     forms.write_text("UPN,Photos in school,Website,Social Media,Press\n" + "".join(f"{upn},Yes,Yes,Yes,Yes\n"
                                                                                    for upn in upns), encoding="utf-8")
-    import_consent(school, forms)
+    import_consent(school, forms, by=COMMAND_LINE)
     app = build_app(school)
     async with app.run_test(size=(80, 24)) as pilot:
         await signed_in(pilot, "MJO", "4567")  # office staff have no class: it is asked first
@@ -277,6 +278,6 @@ async def test_an_office_lend_typed_at_80_by_24_for_a_class_everyone_may_photogr
         shown = on_screen(app)
         assert "Everyone in 3C may be photographed." in shown
         assert "No slip printed: this kiosk has no printer set up." in shown
-    [loan] = devices.loans_report(school)
+    [loan] = devices.loans_report(school, by=COMMAND_LINE)
     assert (loan.device, loan.staff, loan.class_name, loan.purpose) == (
         "CAM-01 Class camera 1", "Maria Jones", "3C", "Harvest festival")

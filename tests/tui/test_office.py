@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import DataTable
 
 from db.reports import cupboards_to_check, custody_report, parents_pending, phones_held
+from db.roles import COMMAND_LINE
 from kiosk.scan import MORNING, scan_phone
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.office import OfficeScreen
@@ -28,15 +29,15 @@ async def test_office_screen_lists_phones_by_place_parents_to_tell_and_unlocked_
     async with app.run_test(size=(120, 36)) as pilot:
         await open_office(pilot)
         held = rows(app, "#held")
-        expected = phones_held(school)
+        expected = phones_held(school, by=COMMAND_LINE)
         assert [(r[0], r[2]) for r in held] == [(p.location, p.pupil) for p in expected]
         assert [r[0] for r in held] == sorted(r[0] for r in held)  # grouped by where the phone is
         assert {r[1] for r in held} == {"held"}
-        assert [r[0] for r in rows(app, "#pending")] == [t.pupil for t in parents_pending(school)]
+        assert [r[0] for r in rows(app, "#pending")] == [t.pupil for t in parents_pending(school, by=COMMAND_LINE)]
         # 6B's teacher has not confirmed the cupboard locked this morning.
         warning = app.screen.query_one("#cupboards")
         assert warning.has_class("-warning")
-        [unlocked] = cupboards_to_check(school)
+        [unlocked] = cupboards_to_check(school, by=COMMAND_LINE)
         assert f"6B cupboard: {unlocked.phones} phones, not confirmed locked today" in str(warning.content)
         assert "6A cupboard" not in str(warning.content)
 
@@ -55,7 +56,7 @@ async def test_after_home_time_phones_are_still_held_and_next_morning_left_overn
 
 
 async def test_t_records_how_the_parents_were_told(school):
-    pending = parents_pending(school)
+    pending = parents_pending(school, by=COMMAND_LINE)
     app = build_app(school)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_office(pilot)
@@ -67,14 +68,14 @@ async def test_t_records_how_the_parents_were_told(school):
         await settle(pilot)
         assert isinstance(app.screen, OfficeScreen)
         assert [r[0] for r in rows(app, "#pending")] == [pending[0].pupil] + [t.pupil for t in pending[2:]]
-    assert [t.task_id for t in parents_pending(school)] == [pending[0].task_id] + [t.task_id for t in pending[2:]]
-    told = [e for e in custody_report(school) if e.action == "parents told"]
+    assert [t.task_id for t in parents_pending(school, by=COMMAND_LINE)] == [pending[0].task_id] + [t.task_id for t in pending[2:]]
+    told = [e for e in custody_report(school, by=COMMAND_LINE) if e.action == "parents told"]
     assert told[-1].pupil == pending[1].pupil and "how: Phoned" in told[-1].note
 
 
 async def test_the_lists_stay_live_while_another_kiosk_scans(school, monkeypatch):
     monkeypatch.setattr(OfficeScreen, "refresh_seconds", 0.2)
-    pupil = phone_of(school, walker=False, held=False)
+    pupil = phone_of(school, walker=False, held=False, class_name="4B")
     app = build_app(school)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_office(pilot)

@@ -7,6 +7,7 @@ from textual.widgets import DataTable
 
 from db.people import pupil_summary
 from db.reports import phones_held
+from db.roles import COMMAND_LINE
 from db.tags import list_tags
 from db.views import PupilSummary
 from kiosk import printing
@@ -53,7 +54,7 @@ def plain_named(database, **kind) -> PupilSummary:
 
 
 def held(database) -> set[str]:
-    return {row.code for row in phones_held(database)}
+    return {row.code for row in phones_held(database, by=COMMAND_LINE)}
 
 
 async def all_printed(pilot) -> bool:
@@ -141,8 +142,7 @@ async def test_a_dead_printer_loses_no_check_in_and_the_jobs_wait_for_r_or_x(sch
 
 async def test_scans_are_recorded_while_the_printer_does_not_answer(school, monkeypatch):
     monkeypatch.setattr(printing, "SEND_TIMEOUT", 3.0)  # a printer that is off times out; 5 s in a school
-    pupils = [phone_of(school, walker=True, held=False, class_name="6A"),
-              phone_of(school, walker=True, held=False, class_name="6B"), phone_of(school, walker=False, held=False)]
+    pupils = [phone_of(school, walker=True, held=False, class_name="6A", nth=n) for n in range(3)]
     with UnansweringPrinter() as dead:
         app = build_app(school, printer=dead.uri, paper="58mm")
         async with app.run_test(size=(120, 36)) as pilot:

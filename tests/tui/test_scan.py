@@ -8,6 +8,7 @@ from textual.widgets import DataTable
 
 from db.people import find_pupils
 from db.reports import class_phones_today, custody_report, cupboards_to_check, parents_pending, phones_held
+from db.roles import COMMAND_LINE
 from db.tags import list_tags
 from kiosk.scan import HOME_TIME, MORNING, scan_phone
 from kiosk.screens.ask import AskScreen
@@ -20,7 +21,7 @@ from tests.tui.helpers import build_app, list_caught_up, panel, phone_of, scan, 
 
 
 def held_codes(database) -> dict[str, str]:
-    return {row.code: row.location for row in phones_held(database)}
+    return {row.code: row.location for row in phones_held(database, by=COMMAND_LINE)}
 
 
 def table_pupils(app) -> list[str]:
@@ -43,14 +44,14 @@ async def test_morning_scan_of_a_walk_home_year_6_phone_goes_to_the_class_cupboa
         # The live list under the panel has the new phone at the top.
         await list_caught_up(pilot)
         assert table_pupils(app)[0] == pupil.name
-        assert len(table_pupils(app)) == len(class_phones_today(school, "6A"))
+        assert len(table_pupils(app)) == len(class_phones_today(school, "6A", by=COMMAND_LINE))
         assert app.focused is app.screen.query_one("#scan")
         assert app.bells == 0
 
 
 async def test_a_younger_pupils_phone_goes_to_the_office_in_amber_and_opens_a_task(school):
-    pupil = phone_of(school, walker=False, held=False)
-    pending_before = len(parents_pending(school))
+    pupil = phone_of(school, walker=False, held=False, class_name="4B")
+    pending_before = len(parents_pending(school, by=COMMAND_LINE))
     app = build_app(school)
     async with app.run_test(size=(120, 36)) as pilot:
         await signed_in(pilot, "LPA", "3456")
@@ -60,13 +61,13 @@ async def test_a_younger_pupils_phone_goes_to_the_office_in_amber_and_opens_a_ta
         assert pupil.name in shown.text
         assert "Office" in shown.text and "Parents to be told" in shown.text
     assert held_codes(school)[pupil.phone_tag] == "Office"
-    pending = parents_pending(school)
+    pending = parents_pending(school, by=COMMAND_LINE)
     assert len(pending) == pending_before + 1
     assert pending[-1].pupil == pupil.name
 
 
 async def test_garbage_is_refused_in_red_with_a_bell_and_nothing_is_written(school):
-    ledger_before, held_before = len(custody_report(school)), held_codes(school)
+    ledger_before, held_before = len(custody_report(school, by=COMMAND_LINE)), held_codes(school)
     app = build_app(school)
     async with app.run_test(size=(120, 36)) as pilot:
         await signed_in(pilot, "HBR", "1234")
@@ -76,7 +77,7 @@ async def test_garbage_is_refused_in_red_with_a_bell_and_nothing_is_written(scho
         assert "“HELLO123” is not a Custody Kiosk tag code" in shown.text
         assert app.bells == 1
         assert app.screen.query_one("#scan").value == ""  # ready for the next scan
-    assert len(custody_report(school)) == ledger_before
+    assert len(custody_report(school, by=COMMAND_LINE)) == ledger_before
     assert held_codes(school) == held_before
 
 
@@ -104,7 +105,7 @@ async def test_home_time_hand_back_names_the_pupil_and_releases_the_phone(school
         assert f"Hand back to {pupil.name}" in shown.text
         assert app.screen.query_one("#headline", BigText).text == f"Hand back to {pupil.name}"
     assert pupil.phone_tag not in held_codes(school)
-    back = [row for row in class_phones_today(school, "6A") if row.code == pupil.phone_tag]
+    back = [row for row in class_phones_today(school, "6A", by=COMMAND_LINE) if row.code == pupil.phone_tag]
     assert back and back[0].handed_back is not None
 
 
@@ -122,7 +123,7 @@ async def test_before_home_time_the_kiosk_asks_why_and_records_the_reason(school
     pupil = phone_of(school, walker=True, held=True, class_name="6A")
     app = build_app(school)
     async with app.run_test(size=(120, 36)) as pilot:
-        await signed_in(pilot, "HBR", "1234")
+        await signed_in(pilot, "MJO", "4567")  # early hand-backs are the office's
         await pilot.press("f6")
         await scan(pilot, pupil.phone_tag)
         assert isinstance(app.screen, AskScreen)
@@ -136,7 +137,7 @@ async def test_before_home_time_the_kiosk_asks_why_and_records_the_reason(school
         assert "Appointment" in shown.text
         assert app.focused is app.screen.query_one("#scan")
     assert pupil.phone_tag not in held_codes(school)
-    out = [e for e in custody_report(school) if e.action == "phone out" and e.code == pupil.phone_tag]
+    out = [e for e in custody_report(school, by=COMMAND_LINE) if e.action == "phone out" and e.code == pupil.phone_tag]
     assert len(out) == 1 and "reason: Appointment" in out[0].note
 
 
@@ -144,7 +145,7 @@ async def test_escape_cancels_an_early_hand_back_and_focus_returns_to_the_scan_f
     pupil = phone_of(school, walker=True, held=True, class_name="6A")
     app = build_app(school)
     async with app.run_test(size=(120, 36)) as pilot:
-        await signed_in(pilot, "HBR", "1234")
+        await signed_in(pilot, "MJO", "4567")  # early hand-backs are the office's
         await pilot.press("f6")
         await scan(pilot, pupil.phone_tag)
         assert isinstance(app.screen, AskScreen)
@@ -286,13 +287,13 @@ async def test_cupboard_locked_for_the_teachers_class(school):
     app = build_app(school)
     async with app.run_test(size=(120, 36)) as pilot:
         await signed_in(pilot, "DOK", "2345")
-        assert "6B cupboard" in [c.location for c in cupboards_to_check(school)]
+        assert "6B cupboard" in [c.location for c in cupboards_to_check(school, by=COMMAND_LINE)]
         await pilot.press("f4")
         await settle(pilot)
         assert panel(pilot).mood == "-done"
         assert "6B cupboard locked" in panel(pilot).text
-    assert "6B cupboard" not in [c.location for c in cupboards_to_check(school)]
-    assert [e.location for e in custody_report(school) if e.action == "cupboard locked"][-1] == "6B cupboard"
+    assert "6B cupboard" not in [c.location for c in cupboards_to_check(school, by=COMMAND_LINE)]
+    assert [e.location for e in custody_report(school, by=COMMAND_LINE) if e.action == "cupboard locked"][-1] == "6B cupboard"
 
 
 async def test_cupboard_locked_asks_staff_without_a_class_which_one(school):
@@ -305,7 +306,7 @@ async def test_cupboard_locked_asks_staff_without_a_class_which_one(school):
         await settle(pilot)
         assert isinstance(app.screen, ScanScreen)
         assert "6B cupboard locked" in panel(pilot).text
-    assert cupboards_to_check(school) == []
+    assert cupboards_to_check(school, by=COMMAND_LINE) == []
 
 
 async def test_only_the_newest_scan_shows_and_an_older_refusal_still_rings(school):

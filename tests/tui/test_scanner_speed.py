@@ -8,6 +8,7 @@ from textual.widgets import DataTable
 from db.importers import import_pupils, import_staff
 from db.people import set_pin
 from db.reports import custody_report, phones_held
+from db.roles import COMMAND_LINE
 from db.tags import issue_phone_tag
 from kiosk.demo import upn_for
 from labels.codes import TagKind, new_code
@@ -24,10 +25,10 @@ def busy_school(database, tmp_path):
         f"Pupil{n},Number{n:03d},5,5Z,{upn_for(n)},{9000 + n}\n" for n in range(1, PHONES + 1)), encoding="utf-8")
     staff = tmp_path / "staff.csv"
     staff.write_text("Staff Code,First Name,Surname,Role,Class\nOFF,Olive,Office,office,\n", encoding="utf-8")
-    import_pupils(database, pupils)
-    import_staff(database, staff)
-    set_pin(database, "OFF", "2468")
-    codes = [issue_phone_tag(database, str(9000 + n), lambda: new_code(TagKind.PHONE)).code
+    import_pupils(database, pupils, by=COMMAND_LINE)
+    import_staff(database, staff, by=COMMAND_LINE)
+    set_pin(database, "OFF", "2468", by=COMMAND_LINE)
+    codes = [issue_phone_tag(database, str(9000 + n), lambda: new_code(TagKind.PHONE), by=COMMAND_LINE).code
              for n in range(1, PHONES + 1)]
     return database, codes
 
@@ -46,6 +47,6 @@ async def test_200_scans_at_scanner_speed_are_all_recorded(busy_school):
         assert app.bells == 0
         assert "Number200" in panel(pilot).text  # only the newest result is on the panel
         assert app.screen.query_one("#phones", DataTable).row_count == PHONES
-    checked_in = [event.code for event in custody_report(database) if event.action == "phone in"]
+    checked_in = [event.code for event in custody_report(database, by=COMMAND_LINE) if event.action == "phone in"]
     assert sorted(checked_in) == sorted(codes)
-    assert {row.code for row in phones_held(database)} == set(codes)
+    assert {row.code for row in phones_held(database, by=COMMAND_LINE)} == set(codes)

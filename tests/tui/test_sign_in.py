@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from db.roles import COMMAND_LINE
 from db.tags import issue_staff_tag
 from kiosk.screens.scan import ScanScreen
 from kiosk.screens.sign_in import SignInScreen
@@ -52,7 +53,7 @@ async def test_right_pin_opens_scanning_with_the_name_shown(school):
 
 
 async def test_badge_scan_and_line_feed_sign_in(school):
-    badge = issue_staff_tag(school, "DOK", lambda: new_code(TagKind.STAFF))
+    badge = issue_staff_tag(school, "DOK", lambda: new_code(TagKind.STAFF), by=COMMAND_LINE)
     app = build_app(school)
     async with app.run_test(size=(120, 36)) as pilot:
         # A scanner that ends with LF (ctrl+j) instead of CR.

@@ -7,12 +7,13 @@ import pytest
 from db import ledger
 from db.audit import verify
 from db.errors import Refused
+from db.roles import COMMAND_LINE
 
 
 @pytest.fixture
 def history(database, school, clock, db_path):
     ledger.phone_in(database, school.walker, "HBR")
-    ledger.phone_in(database, school.year4, "HBR")
+    ledger.phone_in(database, school.year4, "LPA")
     clock.set_local(15, 30)
     ledger.phone_out(database, school.walker, "MJO")
     database.engine.dispose()
@@ -26,19 +27,19 @@ def tamper(path, *statements):
 
 
 def test_an_untouched_ledger_verifies(database, history):
-    assert verify(database) == 7  # a walk-home permission, 3 tags, 2 check-ins, 1 hand-back
+    assert verify(database, by=COMMAND_LINE) == 7  # a walk-home permission, 3 tags, 2 check-ins, 1 hand-back
 
 
 def test_an_edited_record_is_named(database, history):
     tamper(history, "UPDATE ledger_entry SET staff_id = 2 WHERE action = 'phone_in' AND id = 6")
     with pytest.raises(Refused, match=r"^Ledger record 6 \(phone_in at .*\) was changed after it was written\.$"):
-        verify(database)
+        verify(database, by=COMMAND_LINE)
 
 
 def test_a_deleted_record_is_named(database, history):
     tamper(history, "PRAGMA foreign_keys = OFF", "DELETE FROM ledger_entry WHERE id = 5")
     with pytest.raises(Refused, match=r"^Ledger record 6 .* does not follow the record before it"):
-        verify(database)
+        verify(database, by=COMMAND_LINE)
 
 
 def test_two_records_swapped_are_found(database, history):
@@ -49,7 +50,7 @@ def test_two_records_swapped_are_found(database, history):
            f"UPDATE ledger_entry SET ({columns}) = (SELECT {columns} FROM swap WHERE swap.id = 13 - ledger_entry.id) "
            "WHERE id IN (6, 7)")
     with pytest.raises(Refused, match=r"^Ledger record 6 .* does not follow the record before it"):
-        verify(database)
+        verify(database, by=COMMAND_LINE)
 
 
 def test_a_forged_record_added_at_the_end_is_found(database, history):
@@ -57,4 +58,4 @@ def test_a_forged_record_added_at_the_end_is_found(database, history):
                     "SELECT id + 1, at, kiosk, staff_id, 'phone_out', '{}', hash, 'forged' FROM ledger_entry "
                     "ORDER BY id DESC LIMIT 1")
     with pytest.raises(Refused, match=r"^Ledger record 8 .* was changed after it was written\.$"):
-        verify(database)
+        verify(database, by=COMMAND_LINE)

@@ -27,6 +27,7 @@ from db import ledger, people, tags
 from db.chain import GENESIS, row_hash
 from db.engine import open_database, sqlite_url
 from db.models import HeldPhone, LedgerEntry, Location, ParentTask, Pupil, Staff
+from db.roles import COMMAND_LINE
 from labels.codes import TagKind, new_code
 
 PUPILS = 240
@@ -60,7 +61,7 @@ def make_school(database) -> list[str]:
         session.commit()
     for i in range(WALKERS):
         people.permit_walk_home(database, f"{5000 + i}", "MJO")
-    return [tags.issue_phone_tag(database, f"{5000 + i}", lambda: new_code(TagKind.PHONE)).code
+    return [tags.issue_phone_tag(database, f"{5000 + i}", lambda: new_code(TagKind.PHONE), by=COMMAND_LINE).code
             for i in range(PUPILS)]
 
 

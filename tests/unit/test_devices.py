@@ -12,11 +12,12 @@ from sqlmodel import select
 
 from db import devices
 from db.audit import verify
-from db.devices import NoPhotoPupil, WeekImages
-from db.errors import Refused
 from db.device_imports import import_consent, import_devices
-from db.models import ConsentEvent, DeviceLoan, LedgerEntry, Pupil
+from db.devices import NoPhotoPupil, WeekImages
 from db.drive import NO_EXIF
+from db.errors import Refused
+from db.models import ConsentEvent, DeviceLoan, LedgerEntry, Pupil
+from db.roles import COMMAND_LINE
 from db.tags import issue_device_tag, issue_phone_tag
 from labels.codes import TagKind, new_code
 from tests.conftest import LONDON
@@ -50,8 +51,8 @@ def cameras(database, school, tmp_path):
                          Pupil(adno="1005", legal_first="Amelia", preferred_first="Mia", surname="Patel", year=4,
                                class_name="4B")])
         session.commit()
-    import_devices(database, write(tmp_path / "devices.csv", DEVICES))
-    import_consent(database, write(tmp_path / "consent.csv", CONSENT))
+    import_devices(database, write(tmp_path / "devices.csv", DEVICES), by=COMMAND_LINE)
+    import_consent(database, write(tmp_path / "consent.csv", CONSENT), by=COMMAND_LINE)
     return school
 
 
@@ -122,7 +123,7 @@ def test_images_must_be_confirmed_on_the_drive_before_the_device_is_lent_again(d
     assert str(refused.value) == (
         "CAM-01 Canon 1 still holds 2 images from Hannah Brooks's loan for 4B (09:00 on Tue 10 Nov) that are not "
         "confirmed uploaded to the Drive: confirm the upload before lending it again.")
-    assert [loan.status for loan in devices.outstanding_uploads(database)] == ["upload outstanding"]
+    assert [loan.status for loan in devices.outstanding_uploads(database, by=COMMAND_LINE)] == ["upload outstanding"]
     devices.confirm_upload(database, "CAM-01", "HBR")
     assert devices.lend_device(database, "CAM-01", "MJO", "6A", "sports day").loan.status == "out"
 
@@ -270,7 +271,7 @@ def test_a_withdrawal_applies_from_the_day_it_is_recorded(database, cameras, clo
     lent_at = clock()
 
     clock.advance(days=1)
-    report = import_consent(database, write(tmp_path / "c.csv", CONSENT.replace("1005,Yes,", "1005,No,")))
+    report = import_consent(database, write(tmp_path / "c.csv", CONSENT.replace("1005,Yes,", "1005,No,")), by=COMMAND_LINE)
     assert (report.pupils, report.changed, report.withdrawn, report.given) == (5, 1, 1, 0)
     second_day = devices.lend_device(database, "IPAD-03", "HBR", "4B", "art")
     assert NoPhotoPupil(pupils["1005"], "Mia P.", ("Photos in school",)) in second_day.no_photo.pupils
@@ -288,7 +289,7 @@ def test_a_withdrawal_applies_from_the_day_it_is_recorded(database, cameras, clo
 def test_consent_history_is_kept_and_an_unchanged_reimport_adds_nothing(database, cameras, tmp_path):
     with database.reading() as session:
         before = len(session.exec(select(ConsentEvent)).all())
-    report = import_consent(database, write(tmp_path / "same.csv", CONSENT))
+    report = import_consent(database, write(tmp_path / "same.csv", CONSENT), by=COMMAND_LINE)
     assert (report.changed, report.withdrawn, report.given) == (0, 0, 0)
     with database.reading() as session:
         assert len(session.exec(select(ConsentEvent)).all()) == before == 20
@@ -327,7 +328,7 @@ def test_provenance_traces_each_photo_or_flags_it(database, cameras, clock, tmp_
     personal_phone(tmp_path / "e_phone.jpg", datetime(2026, 11, 10, 13, 20))
     photo(tmp_path / "f_no_exif.jpg")
     (tmp_path / "g_notes.txt").write_text("x", encoding="utf-8")
-    report = devices.provenance(database, tmp_path)
+    report = devices.provenance(database, tmp_path, by=COMMAND_LINE)
     rows = {r.file: r for r in report.rows}
     assert set(rows) == {"a_ipad_on_loan.heic", "b_ipad_not_lent.jpg", "c_canon.jpg", "d_other_canon.jpg",
                          "e_phone.jpg", "f_no_exif.jpg"}
@@ -366,19 +367,19 @@ def test_matching_a_photo_to_a_registered_device(registered, exif, matches):
 
 
 def test_a_device_is_lent_by_its_tag_and_an_old_tag_is_refused(database, cameras):
-    old = issue_device_tag(database, "cam-01", lambda: new_code(TagKind.DEVICE))
+    old = issue_device_tag(database, "cam-01", lambda: new_code(TagKind.DEVICE), by=COMMAND_LINE)
     assert (old.kind, old.label, old.description) == ("device", "CAM-01 Canon 1", "Canon EOS 2000D")
-    new = issue_device_tag(database, "CAM-01", lambda: new_code(TagKind.DEVICE))
+    new = issue_device_tag(database, "CAM-01", lambda: new_code(TagKind.DEVICE), by=COMMAND_LINE)
     with pytest.raises(Refused, match=f"The tag {old.code} is not in use any more"):
         devices.lend_device(database, old.code, "HBR", "4B", "x")
     loan = devices.lend_device(database, new.code.lower().replace("-", ""), "HBR", "4B", "x").loan
     assert loan.device == "CAM-01 Canon 1"
     assert ledger(database)[-1].tag_code == new.code
-    phone = issue_phone_tag(database, "1001", lambda: new_code(TagKind.PHONE))
+    phone = issue_phone_tag(database, "1001", lambda: new_code(TagKind.PHONE), by=COMMAND_LINE)
     with pytest.raises(Refused, match="is a phone tag, not a device tag"):
         devices.lend_device(database, phone.code, "HBR", "4B", "x")
     with pytest.raises(Refused, match="No school device has the asset tag “NOPE”"):
-        issue_device_tag(database, "nope", lambda: new_code(TagKind.DEVICE))
+        issue_device_tag(database, "nope", lambda: new_code(TagKind.DEVICE), by=COMMAND_LINE)
 
 
 def test_device_states_for_the_lending_screen(database, cameras, clock):
@@ -407,7 +408,7 @@ def test_every_operation_writes_a_chained_ledger_row(database, cameras, clock, t
     actions = [e.action for e in ledger(database)]
     assert actions[-10:] == ["import_devices", *["consent_changed"] * 5, "import_consent", "device_out",
                              "device_returned", "device_uploaded"]
-    assert verify(database) == len(actions)
+    assert verify(database, by=COMMAND_LINE) == len(actions)
 
 
 # --- The leadership's review ---------------------------------------------------------------------
@@ -418,27 +419,27 @@ def test_loans_report_by_days_and_class(database, cameras, clock, tmp_path):
     lend_and_return(database, clock, code="IPAD-03", class_name="6A", images=0, out=(2026, 11, 12, 9, 0),
                     back=(2026, 11, 12, 10, 0))
     at(clock, 2026, 11, 13, 9, 0)
-    assert [loan.class_name for loan in devices.loans_report(database, date(2026, 11, 1))] == ["4B", "6A"]
-    assert [loan.class_name for loan in devices.loans_report(database, date(2026, 11, 1), class_name="4b")] == ["4B"]
-    assert devices.loans_report(database) == []  # today only
-    assert [loan.device for loan in devices.loans_report(database, date(2026, 11, 12), date(2026, 11, 12))] == [
+    assert [loan.class_name for loan in devices.loans_report(database, date(2026, 11, 1), by=COMMAND_LINE)] == ["4B", "6A"]
+    assert [loan.class_name for loan in devices.loans_report(database, date(2026, 11, 1), class_name="4b", by=COMMAND_LINE)] == ["4B"]
+    assert devices.loans_report(database, by=COMMAND_LINE) == []  # today only
+    assert [loan.device for loan in devices.loans_report(database, date(2026, 11, 12), date(2026, 11, 12), by=COMMAND_LINE)] == [
         "IPAD-03 iPad 3"]
     with pytest.raises(Refused, match="--to date is before the --from date"):
-        devices.loans_report(database, date(2026, 11, 12), date(2026, 11, 10))
+        devices.loans_report(database, date(2026, 11, 12), date(2026, 11, 10), by=COMMAND_LINE)
 
 
 def test_devices_not_back_by_the_end_of_the_day(database, cameras, clock):
     at(clock, 2026, 11, 10, 13, 0)
     devices.lend_device(database, "IPAD-03", "HBR", "4B", "trip")
     at(clock, 2026, 11, 10, 17, 59)
-    assert devices.devices_not_back(database) == []
+    assert devices.devices_not_back(database, by=COMMAND_LINE) == []
     at(clock, 2026, 11, 10, 18, 1)
-    [late] = devices.devices_not_back(database)
+    [late] = devices.devices_not_back(database, by=COMMAND_LINE)
     assert (late.device, late.status, late.not_back) == ("IPAD-03 iPad 3", "not back", True)
     at(clock, 2026, 11, 11, 8, 30)
     loan = devices.return_device(database, "IPAD-03", "HBR", 3)
     assert loan.not_back and loan.status == "upload outstanding"  # back, but only the next morning
-    assert devices.devices_not_back(database) == []
+    assert devices.devices_not_back(database, by=COMMAND_LINE) == []
 
 
 def test_images_per_week_for_the_chart(database, cameras, clock, tmp_path):
@@ -446,14 +447,14 @@ def test_images_per_week_for_the_chart(database, cameras, clock, tmp_path):
     lend_and_return(database, clock, code="CAM-01", images=4, out=(2026, 11, 10, 9, 0), back=(2026, 11, 10, 12, 0))
     devices.confirm_upload(database, "CAM-01", "HBR", folder=tmp_path)
     lend_and_return(database, clock, code="IPAD-03", images=6, out=(2026, 11, 24, 9, 0), back=(2026, 11, 24, 12, 0))
-    weeks = devices.images_per_week(database, date(2026, 11, 9), date(2026, 11, 27))
+    weeks = devices.images_per_week(database, date(2026, 11, 9), date(2026, 11, 27), by=COMMAND_LINE)
     assert weeks == [WeekImages("2026-W46", date(2026, 11, 9), 1, 4, 1), WeekImages("2026-W47", date(2026, 11, 16), 0, 0, 0),
                      WeekImages("2026-W48", date(2026, 11, 23), 1, 6, 0)]
 
 
 def test_devices_out_now(database, cameras, clock):
     devices.lend_device(database, "IPAD-04", "HBR", "4B", "x")
-    assert [(loan.device, loan.staff) for loan in devices.devices_out(database)] == [("IPAD-04 iPad 4", "Hannah Brooks")]
+    assert [(loan.device, loan.staff) for loan in devices.devices_out(database, by=COMMAND_LINE)] == [("IPAD-04 iPad 4", "Hannah Brooks")]
     assert devices.device_info(database, "ipad-04").loan.staff_code == "HBR"
 
 
@@ -462,7 +463,7 @@ def test_a_loan_report_row_has_every_field_the_review_needs(database, cameras, c
     lend_and_return(database, clock, images=1)
     clock.advance(minutes=10)
     devices.confirm_upload(database, "CAM-01", "MJO", folder=tmp_path, wiped=True)
-    [loan] = devices.loans_report(database)
+    [loan] = devices.loans_report(database, by=COMMAND_LINE)
     assert (loan.out, loan.returned, loan.returned_by, loan.images, loan.verified, loan.uploaded_by, loan.uploaded_at,
             loan.wiped, loan.status) == (
         datetime(2026, 11, 10, 9, 0, tzinfo=LONDON), datetime(2026, 11, 10, 12, 0, tzinfo=LONDON), "Hannah Brooks",

@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from db import devices
-from db.errors import Refused
 from db.csv_import import ImportReport
 from db.device_imports import ConsentImportReport, import_consent, import_devices
+from db.errors import Refused
 from db.importers import import_pupils
 from db.models import ConsentEvent, Device, LedgerEntry, Pupil
+from db.roles import COMMAND_LINE
 
 BOM = b"\xef\xbb\xbf"
 
@@ -55,7 +56,7 @@ def test_devices_with_title_lines_bom_crlf_synonyms_and_any_case_types(database,
         "CAM 01,Camera,\"Canon, blue bag\",Canon,EOS 2000D,012345678901",
         " ph-1 ,PHONE,School mobile,Samsung,SM-A145R,R58T",
     ])
-    assert import_devices(database, path) == ImportReport(added=3, updated=0, archived=0, skipped=())
+    assert import_devices(database, path, by=COMMAND_LINE) == ImportReport(added=3, updated=0, archived=0, skipped=())
     assert registered(database) == {
         "IPAD-03": ("ipad", "iPad 3 (Year 4)", "Apple", "iPad (9th generation)", None),
         "CAM 01": ("camera", "Canon, blue bag", "Canon", "EOS 2000D", "012345678901"),
@@ -69,14 +70,14 @@ def test_devices_with_title_lines_bom_crlf_synonyms_and_any_case_types(database,
 def test_a_reimport_updates_by_asset_tag_and_keeps_devices_not_in_the_file(database, tmp_path):
     header = "Asset Tag,Type,Name,Make,Model,Serial"
     import_devices(database, write(tmp_path / "a.csv", [header, "IPAD-03,ipad,iPad 3,Apple,iPad,",
-                                                         "CAM-01,camera,Canon 1,Canon,EOS 2000D,1"]))
+                                                         "CAM-01,camera,Canon 1,Canon,EOS 2000D,1"]), by=COMMAND_LINE)
     report = import_devices(database, write(tmp_path / "b.csv", [header, "ipad-03,ipad,iPad 3,Apple,iPad (9th generation),",
-                                                                  "IPAD-05,ipad,iPad 5,Apple,iPad (9th generation),"]))
+                                                                  "IPAD-05,ipad,iPad 5,Apple,iPad (9th generation),"]), by=COMMAND_LINE)
     assert report == ImportReport(added=1, updated=1, archived=0, skipped=())
     assert registered(database)["IPAD-03"][3] == "iPad (9th generation)"
     assert set(registered(database)) == {"IPAD-03", "CAM-01", "IPAD-05"}
     # No Serial column: the serials stored are kept.
-    import_devices(database, write(tmp_path / "c.csv", ["Asset Tag,Type,Name,Make,Model", "CAM-01,camera,Canon 1,Canon,EOS 2000D"]))
+    import_devices(database, write(tmp_path / "c.csv", ["Asset Tag,Type,Name,Make,Model", "CAM-01,camera,Canon 1,Canon,EOS 2000D"]), by=COMMAND_LINE)
     assert registered(database)["CAM-01"][4] == "1"
 
 
@@ -94,7 +95,7 @@ def test_bad_device_rows_are_all_reported_with_their_lines_and_nothing_is_import
         "CAM-04,camera,Canon 4,Canon,EOS,bad;serial",
     ])
     with pytest.raises(Refused) as refused:
-        import_devices(database, path)
+        import_devices(database, path, by=COMMAND_LINE)
     assert str(refused.value) == ("6 rows in devices.csv could not be imported, so nothing was imported: "
                                   "fix them and import again.")
     assert refused.value.details == (
@@ -110,15 +111,15 @@ def test_bad_device_rows_are_all_reported_with_their_lines_and_nothing_is_import
 
 def test_a_serial_already_registered_to_another_device_is_a_bad_row(database, tmp_path):
     header = "Asset Tag,Type,Name,Make,Model,Serial"
-    import_devices(database, write(tmp_path / "a.csv", [header, "CAM-01,camera,Canon 1,Canon,EOS 2000D,555"]))
+    import_devices(database, write(tmp_path / "a.csv", [header, "CAM-01,camera,Canon 1,Canon,EOS 2000D,555"]), by=COMMAND_LINE)
     with pytest.raises(Refused) as refused:
-        import_devices(database, write(tmp_path / "b.csv", [header, "CAM-09,camera,Canon 9,Canon,EOS 2000D,555"]))
+        import_devices(database, write(tmp_path / "b.csv", [header, "CAM-09,camera,Canon 9,Canon,EOS 2000D,555"]), by=COMMAND_LINE)
     assert refused.value.details == ("line 2: the serial 555 of this model belongs to CAM-01 already: check both",)
 
 
 def test_a_devices_file_without_a_needed_column_says_which(database, tmp_path):
     with pytest.raises(Refused) as refused:
-        import_devices(database, write(tmp_path / "d.csv", ["Asset Tag,Name,Make", "A,B,C"]))
+        import_devices(database, write(tmp_path / "d.csv", ["Asset Tag,Name,Make", "A,B,C"]), by=COMMAND_LINE)
     assert str(refused.value) == ("The file d.csv has no Type column (name it Type, Device Type or Kind); no Model "
                                   "column (name it Model): fix the header row and import it again.")
 
@@ -146,7 +147,7 @@ def test_consent_from_an_mis_export_yes_no_and_blank(database, tmp_path, pupils)
         "O'Connor,Ben,,1002,No,No,No,No",
         "Wiśniewski,Zoë,,1003,,,,",
     ])
-    report = import_consent(database, path)
+    report = import_consent(database, path, by=COMMAND_LINE)
     assert report == ConsentImportReport(pupils=3, changed=3, withdrawn=0, given=2, skipped=())
     answers = {ref: [(a.category, a.given) for a in devices.consent_of(database, ref).answers]
                for ref in ("1001", "1002", "1003")}
@@ -160,8 +161,8 @@ def test_consent_from_an_mis_export_yes_no_and_blank(database, tmp_path, pupils)
 
 
 def test_a_column_missing_from_the_file_leaves_that_category_alone(database, tmp_path, pupils):
-    import_consent(database, write(tmp_path / "a.csv", ["Adno,Photos in school,Press", "1001,Yes,Yes"]))
-    report = import_consent(database, write(tmp_path / "b.csv", ["Adno,Press", "1001,No"]))
+    import_consent(database, write(tmp_path / "a.csv", ["Adno,Photos in school,Press", "1001,Yes,Yes"]), by=COMMAND_LINE)
+    report = import_consent(database, write(tmp_path / "b.csv", ["Adno,Press", "1001,No"]), by=COMMAND_LINE)
     assert (report.changed, report.withdrawn) == (1, 1)
     assert [(a.category, a.given) for a in devices.consent_of(database, "1001").answers] == [
         ("photos", True), ("website", False), ("social", False), ("press", False)]
@@ -179,7 +180,7 @@ def test_bad_consent_rows_are_all_reported_and_nothing_is_recorded(database, tmp
         ",1001,No,,,",
     ])
     with pytest.raises(Refused) as refused:
-        import_consent(database, path)
+        import_consent(database, path, by=COMMAND_LINE)
     assert str(refused.value) == ("5 rows in consent.csv could not be imported, so nothing was imported: "
                                   "fix them and import again.")
     assert refused.value.details == (
@@ -195,8 +196,8 @@ def test_bad_consent_rows_are_all_reported_and_nothing_is_recorded(database, tmp
 
 def test_a_pupil_who_has_left_is_reported_and_left_alone(database, tmp_path, pupils):
     import_pupils(database, write(tmp_path / "p.csv", ["Forename,Surname,Year,Class,Adno", "Ben,O'Connor,4,4B,1002",
-                                                        "Zoë,Wiśniewski,4,4B,1003"]))
-    report = import_consent(database, write(tmp_path / "c.csv", ["Adno,Photos in school", "1001,Yes", "1002,Yes"]))
+                                                        "Zoë,Wiśniewski,4,4B,1003"]), by=COMMAND_LINE)
+    report = import_consent(database, write(tmp_path / "c.csv", ["Adno,Photos in school", "1001,Yes", "1002,Yes"]), by=COMMAND_LINE)
     assert report.pupils == 1 and report.skipped == (
         "line 2: Amira Khan has left the school: their consent was not changed",)
     assert [e[0] for e in events(database)] == [pupils["1002"]]
@@ -204,9 +205,9 @@ def test_a_pupil_who_has_left_is_reported_and_left_alone(database, tmp_path, pup
 
 def test_a_consent_file_without_a_pupil_number_or_a_category_is_refused(database, tmp_path, pupils):
     with pytest.raises(Refused, match="it needs columns named UPN or Admission Number and Photos in school, Website"):
-        import_consent(database, write(tmp_path / "a.csv", ["Name,Photos", "Amira,Yes"]))
+        import_consent(database, write(tmp_path / "a.csv", ["Name,Photos", "Amira,Yes"]), by=COMMAND_LINE)
     with pytest.raises(Refused, match="it needs columns named"):
-        import_consent(database, write(tmp_path / "b.csv", ["UPN,Name", "D801999924001,Amira"]))
+        import_consent(database, write(tmp_path / "b.csv", ["UPN,Name", "D801999924001,Amira"]), by=COMMAND_LINE)
 
 
 # --- Whatever the file holds: a report or a refusal ------------------------------------------------------
@@ -226,8 +227,8 @@ def _report_or_refusal(call) -> None:
 def test_any_text_gives_a_report_or_a_refusal(database, tmp_path, pupils, text):
     path = tmp_path / "fuzz.csv"
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
-    _report_or_refusal(lambda: import_devices(database, path))
-    _report_or_refusal(lambda: import_consent(database, path))
+    _report_or_refusal(lambda: import_devices(database, path, by=COMMAND_LINE))
+    _report_or_refusal(lambda: import_consent(database, path, by=COMMAND_LINE))
 
 
 _answer = st.sampled_from(["Yes", "yes", "Y", "No", "n", "", "Not returned", "maybe", "✓", " YES "])
@@ -253,8 +254,8 @@ def test_random_rows_under_a_real_header_give_a_report_or_a_refusal(database, tm
     path = tmp_path / "consent.csv"
     path.write_text(_csv(["UPN", "Adno", "Photos in school", "Website", "Social Media", "Press"], consent),
                     encoding="utf-8", newline="")
-    _report_or_refusal(lambda: import_consent(database, path))
+    _report_or_refusal(lambda: import_consent(database, path, by=COMMAND_LINE))
     path = tmp_path / "devices.csv"
     path.write_text(_csv(["Asset Tag", "Type", "Name", "Make", "Model", "Serial"], assets), encoding="utf-8",
                     newline="")
-    _report_or_refusal(lambda: import_devices(database, path))
+    _report_or_refusal(lambda: import_devices(database, path, by=COMMAND_LINE))

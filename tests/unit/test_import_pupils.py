@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 from sqlmodel import select
 from stdnum.gb import upn as upn_number
 
-from db.errors import Refused
 from db.csv_import import NOT_UTF8, ImportReport
+from db.errors import Refused
 from db.importers import NOBODY_ARCHIVED, import_pupils, parse_year
 from db.models import LedgerEntry, Location, Pupil
+from db.roles import COMMAND_LINE
 
 DATA = Path(__file__).parent.parent / "data"
 BOM = b"\xef\xbb\xbf"
@@ -81,7 +82,7 @@ def sims_export(tmp_path: Path) -> Path:
 
 
 def test_sims_export_with_title_lines_bom_and_crlf(database, tmp_path):
-    report = import_pupils(database, sims_export(tmp_path))
+    report = import_pupils(database, sims_export(tmp_path), by=COMMAND_LINE)
 
     assert report == ImportReport(added=5, updated=0, archived=0, skipped=())
     rows = pupils(database)
@@ -101,7 +102,7 @@ def test_accented_and_apostrophised_names_round_trip_exactly(database, tmp_path)
              "Müller-Łukasz"]
     lines = ["First Name,Last Name,Year,Class,UPN"]
     lines += [f'"{name}","{name}",6,6A,{make_upn(10 + i)}' for i, name in enumerate(names)]
-    import_pupils(database, write(tmp_path / "names.csv", lines))
+    import_pupils(database, write(tmp_path / "names.csv", lines), by=COMMAND_LINE)
 
     stored = pupils(database)
     assert [(stored[make_upn(10 + i)].legal_first, stored[make_upn(10 + i)].surname)
@@ -112,10 +113,10 @@ def test_decomposed_accents_are_stored_composed_and_control_characters_refused(d
     path = write(tmp_path / "mac.csv", ["Forename,Surname,Year,Class,UPN",
                                         f"Zoe\u0308,Nguye\u0302\u0303n,6,6A,{U1}", f'"Tab\tby",Mistake,6,6A,{U2}'])
     with pytest.raises(Refused) as refused:
-        import_pupils(database, path)
+        import_pupils(database, path, by=COMMAND_LINE)
     assert refused.value.details == ("line 3: the first name contains a line break or another control character",)
 
-    import_pupils(database, path, skip_bad=True)
+    import_pupils(database, path, skip_bad=True, by=COMMAND_LINE)
     assert (pupils(database)[U1].legal_first, pupils(database)[U1].surname) == ("Zoë", "Nguyễn")
 
 
@@ -126,7 +127,7 @@ def test_arbor_style_headers(database, tmp_path):
         f"Ravi,Patel,,Reception,R Ash,{U2},A0043",
     ], bom=False, newline="\n")
 
-    assert import_pupils(database, path).added == 2
+    assert import_pupils(database, path, by=COMMAND_LINE).added == 2
     rows = pupils(database)
     assert (rows[U1].preferred_first, rows[U1].year, rows[U1].class_name, rows[U1].adno) == \
         ("Millie", 6, "6 Oak", "A0042")
@@ -141,7 +142,7 @@ def test_bromcom_style_headers_in_any_case_and_spacing(database, tmp_path):
         f"Isla,Green,Izzy,NC Year 2,2E,{U2},78,F",
     ])
 
-    assert import_pupils(database, path).added == 2
+    assert import_pupils(database, path, by=COMMAND_LINE).added == 2
     rows = pupils(database)
     assert (rows[U1].legal_first, rows[U1].surname, rows[U1].year, rows[U1].class_name) == ("Leo", "Brown", 6, "6W")
     assert (rows[U2].preferred_first, rows[U2].year, rows[U2].adno) == ("Izzy", 2, "78")
@@ -151,9 +152,9 @@ def test_committed_sample_exports_import(database):
     """The sample files in tests/data import as they stand (their BOM and CRLF are checked first)."""
     sims = DATA / "sims_student_list.csv"
     assert sims.read_bytes().startswith(BOM) and b"\r\n" in sims.read_bytes()
-    assert import_pupils(database, sims).added == 6
-    assert import_pupils(database, DATA / "arbor_students.csv", full=False).added == 3
-    assert import_pupils(database, DATA / "bromcom_students.csv", full=False).added == 3
+    assert import_pupils(database, sims, by=COMMAND_LINE).added == 6
+    assert import_pupils(database, DATA / "arbor_students.csv", full=False, by=COMMAND_LINE).added == 3
+    assert import_pupils(database, DATA / "bromcom_students.csv", full=False, by=COMMAND_LINE).added == 3
     assert len(pupils(database)) == 12
 
 
@@ -171,7 +172,7 @@ def test_year_values_in_a_file(database, tmp_path):
     values = ["Year 6", "6", "Y6", "Yr 6", "NC Year 6", "Reception", "R", "Rec", "YR", "Nursery", "N", "N1", "N2"]
     lines = ["Forename,Surname,Year,Class,UPN"]
     lines += [f"Pupil,Number{i},{value},C{i},{make_upn(100 + i)}" for i, value in enumerate(values)]
-    import_pupils(database, write(tmp_path / "years.csv", lines))
+    import_pupils(database, write(tmp_path / "years.csv", lines), by=COMMAND_LINE)
 
     stored = pupils(database)
     assert [stored[make_upn(100 + i)].year for i in range(len(values))] == [6] * 5 + [0] * 4 + [-1] * 4
@@ -179,7 +180,7 @@ def test_year_values_in_a_file(database, tmp_path):
 
 def test_an_admission_number_is_enough_without_a_upn_column(database, tmp_path):
     path = write(tmp_path / "adno.csv", ["Forename,Surname,Year,Form,Adno", "Ada,Lovelace,4,4L,  0815  "])
-    assert import_pupils(database, path).added == 1
+    assert import_pupils(database, path, by=COMMAND_LINE).added == 1
     assert pupils(database)["0815"].upn is None
 
 
@@ -189,7 +190,7 @@ def test_an_admission_number_is_enough_without_a_upn_column(database, tmp_path):
 def test_missing_file(database, tmp_path):
     missing = tmp_path / "nope.csv"
     with pytest.raises(Refused) as refused:
-        import_pupils(database, missing)
+        import_pupils(database, missing, by=COMMAND_LINE)
     assert str(refused.value) == f"There is no file at {missing}: check the name and folder."
 
 
@@ -198,7 +199,7 @@ def test_empty_file(database, tmp_path, content):
     path = tmp_path / "empty.csv"
     path.write_bytes(content)
     with pytest.raises(Refused) as refused:
-        import_pupils(database, path)
+        import_pupils(database, path, by=COMMAND_LINE)
     assert str(refused.value) == "The file empty.csv is empty: export the list again and import that file."
 
 
@@ -209,7 +210,7 @@ def test_windows_1252_file_is_refused_not_guessed(database, tmp_path):
     assert b"\x92" in path.read_bytes() and b"\xeb" in path.read_bytes()
 
     with pytest.raises(Refused) as refused:
-        import_pupils(database, path)
+        import_pupils(database, path, by=COMMAND_LINE)
     assert str(refused.value) == NOT_UTF8
     assert NOT_UTF8 == ("The file is not saved as UTF-8: in Excel choose Save As → 'CSV UTF-8 (Comma delimited)' "
                         "and import it again.")
@@ -220,13 +221,13 @@ def test_utf16_file_is_refused(database, tmp_path):
     path = tmp_path / "unicode.txt"
     path.write_bytes("Forename,Surname,Year,Class,UPN\r\n".encode("utf-16"))
     with pytest.raises(Refused, match="not saved as UTF-8"):
-        import_pupils(database, path)
+        import_pupils(database, path, by=COMMAND_LINE)
 
 
 def test_no_header_row(database, tmp_path):
     path = write(tmp_path / "list.csv", ["Student List", "Name,Age", "Ada,9"])
     with pytest.raises(Refused) as refused:
-        import_pupils(database, path)
+        import_pupils(database, path, by=COMMAND_LINE)
     assert str(refused.value) == (
         "No header row was found in the first 20 rows of list.csv: it needs columns named "
         "Legal Forename, Forename or First Name and Legal Surname, Surname or Last Name.")
@@ -235,13 +236,13 @@ def test_no_header_row(database, tmp_path):
 def test_header_below_20_rows_is_not_found(database, tmp_path):
     path = write(tmp_path / "deep.csv", ["Title"] * 20 + ["Forename,Surname,Year,Class,UPN", f"A,B,6,6A,{U1}"])
     with pytest.raises(Refused, match="No header row"):
-        import_pupils(database, path)
+        import_pupils(database, path, by=COMMAND_LINE)
 
 
 def test_missing_column_names_it_and_its_synonyms(database, tmp_path):
     path = write(tmp_path / "noyear.csv", ["Forename,Surname,Reg Group,UPN", f"A,B,6A,{U1}"])
     with pytest.raises(Refused) as refused:
-        import_pupils(database, path)
+        import_pupils(database, path, by=COMMAND_LINE)
     assert str(refused.value) == ("The file noyear.csv has no Year column (name it Year, Year Group or NC Year): "
                                   "fix the header row and import it again.")
 
@@ -249,7 +250,7 @@ def test_missing_column_names_it_and_its_synonyms(database, tmp_path):
 def test_missing_upn_and_adno_and_class_columns(database, tmp_path):
     path = write(tmp_path / "few.csv", ["Forename,Surname,Year", "A,B,6"])
     with pytest.raises(Refused) as refused:
-        import_pupils(database, path)
+        import_pupils(database, path, by=COMMAND_LINE)
     assert str(refused.value) == (
         "The file few.csv has no Class column (name it Reg Group, Registration Group, Registration Form, Form, "
         "Tutor Group or Class); no UPN or Admission Number column (name it UPN, Adno, Admission No or "
@@ -259,7 +260,7 @@ def test_missing_upn_and_adno_and_class_columns(database, tmp_path):
 def test_header_but_no_pupils(database, tmp_path):
     path = write(tmp_path / "header.csv", [SIMS_HEADER, ",,,,,,"])
     with pytest.raises(Refused) as refused:
-        import_pupils(database, path)
+        import_pupils(database, path, by=COMMAND_LINE)
     assert str(refused.value) == "The file header.csv has a header row but no pupils below it: nothing was imported."
 
 
@@ -304,7 +305,7 @@ BAD_LINES = (
 
 def test_bad_rows_refuse_the_whole_import_and_write_nothing(database, tmp_path):
     with pytest.raises(Refused) as refused:
-        import_pupils(database, bad_rows_file(tmp_path))
+        import_pupils(database, bad_rows_file(tmp_path), by=COMMAND_LINE)
 
     assert str(refused.value) == ("10 rows in bad.csv could not be imported, so nothing was imported: "
                                   "fix them and import again, or use --skip-bad.")
@@ -316,7 +317,7 @@ def test_one_bad_row_is_reported_in_the_singular(database, tmp_path):
     path = write(tmp_path / "one.csv", ["Forename,Surname,Year,Class,UPN", f"A,B,6,6A,{U1}",
                                         f"C,D,6,6A,{wrong_check_letter(U2)}"])
     with pytest.raises(Refused) as refused:
-        import_pupils(database, path)
+        import_pupils(database, path, by=COMMAND_LINE)
     assert str(refused.value).startswith("1 row in one.csv could not be imported")
     assert refused.value.details == (f"line 3: the UPN {wrong_check_letter(U2)} is not valid (wrong check letter)",)
 
@@ -325,7 +326,7 @@ def test_several_problems_on_one_row_are_reported_together(database, tmp_path):
     path = write(tmp_path / "multi.csv", ["Forename,Surname,Year,Class,UPN",
                                           f",Smith,Blue,6A,{wrong_check_letter(U1)}"])
     with pytest.raises(Refused) as refused:
-        import_pupils(database, path)
+        import_pupils(database, path, by=COMMAND_LINE)
     assert refused.value.details == (
         f"line 2: the UPN {wrong_check_letter(U1)} is not valid (wrong check letter); the first name is blank; "
         "the year 'Blue' is not a primary year (use Nursery, Reception or 1 to 6)",)
@@ -333,9 +334,9 @@ def test_several_problems_on_one_row_are_reported_together(database, tmp_path):
 
 def test_skip_bad_imports_the_good_rows_and_archives_nobody(database, tmp_path, clock):
     import_pupils(database, write(tmp_path / "first.csv", [
-        "Forename,Surname,Year,Class,UPN,Adno", f"Already,Here,4,4A,{make_upn(60)},60"]))
+        "Forename,Surname,Year,Class,UPN,Adno", f"Already,Here,4,4A,{make_upn(60)},60"]), by=COMMAND_LINE)
 
-    report = import_pupils(database, bad_rows_file(tmp_path), skip_bad=True)
+    report = import_pupils(database, bad_rows_file(tmp_path), skip_bad=True, by=COMMAND_LINE)
 
     assert report == ImportReport(added=2, updated=0, archived=0, skipped=BAD_LINES + (NOBODY_ARCHIVED,))
     rows = pupils(database)
@@ -357,7 +358,7 @@ def test_reimport_updates_by_upn_then_adno_and_archives_leavers(database, tmp_pa
         f"Ben,Baker,5,5A,{temporary_upn},102",
         "Cara,Cole,5,5B,,103",
         f"Dev,Dutta,5,5B,{U4},104",
-    ]))
+    ]), by=COMMAND_LINE)
     with database.writing() as session:  # a walk-home permission given between the imports
         amy = session.exec(select(Pupil).where(Pupil.upn == U1)).one()
         amy.walk_home = True
@@ -370,7 +371,7 @@ def test_reimport_updates_by_upn_then_adno_and_archives_leavers(database, tmp_pa
         f"Ben,Baker,6,6A,{U2},102",            # by admission number: the permanent UPN replaces the temporary one
         "Cara,Cole,6,6B,,103",                 # by admission number
         f"Eve,Evans,6,6B,{U5},105",            # new
-    ]))
+    ]), by=COMMAND_LINE)
 
     assert report == ImportReport(added=1, updated=3, archived=1, skipped=())
     rows = pupils(database)
@@ -386,29 +387,29 @@ def test_reimport_updates_by_upn_then_adno_and_archives_leavers(database, tmp_pa
     # Dev comes back: un-archived; an identical row is not counted as updated.
     back = import_pupils(database, write(tmp_path / "back.csv", [
         "Forename,Surname,Year,Class,UPN,Adno", f"Dev,Dutta,5,5B,{U4},104", f"Eve,Evans,6,6B,{U5},105"]),
-        full=False)
+        full=False, by=COMMAND_LINE)
     assert back == ImportReport(added=0, updated=1, archived=0, skipped=())
     assert pupils(database)[U4].left_at is None
 
 
 def test_already_archived_pupils_are_not_archived_again(database, tmp_path, clock):
     header = "Forename,Surname,Year,Class,UPN"
-    import_pupils(database, write(tmp_path / "a.csv", [header, f"A,A,6,6A,{U1}", f"B,B,6,6A,{U2}"]))
+    import_pupils(database, write(tmp_path / "a.csv", [header, f"A,A,6,6A,{U1}", f"B,B,6,6A,{U2}"]), by=COMMAND_LINE)
     left = clock()
     clock.advance(days=1)
-    assert import_pupils(database, write(tmp_path / "b.csv", [header, f"A,A,6,6A,{U1}"])).archived == 1
+    assert import_pupils(database, write(tmp_path / "b.csv", [header, f"A,A,6,6A,{U1}"]), by=COMMAND_LINE).archived == 1
     clock.advance(days=1)
-    assert import_pupils(database, write(tmp_path / "c.csv", [header, f"A,A,6,6A,{U1}"])).archived == 0
+    assert import_pupils(database, write(tmp_path / "c.csv", [header, f"A,A,6,6A,{U1}"]), by=COMMAND_LINE).archived == 0
     assert pupils(database)[U2].left_at == left + timedelta(days=1)
 
 
 def test_a_file_without_a_preferred_name_column_keeps_stored_preferred_names(database, tmp_path):
     import_pupils(database, write(tmp_path / "a.csv", ["Forename,Known As,Surname,Year,Class,UPN",
-                                                       f"Thomas,Tom,Ng,6,6A,{U1}", f"Ann,Annie,Lee,6,6A,{U2}"]))
+                                                       f"Thomas,Tom,Ng,6,6A,{U1}", f"Ann,Annie,Lee,6,6A,{U2}"]), by=COMMAND_LINE)
     import_pupils(database, write(tmp_path / "b.csv", ["Forename,Known As,Surname,Year,Class,UPN",
-                                                       f"Ann,,Lee,6,6A,{U2}", f"Thomas,Tom,Ng,6,6A,{U1}"]))
+                                                       f"Ann,,Lee,6,6A,{U2}", f"Thomas,Tom,Ng,6,6A,{U1}"]), by=COMMAND_LINE)
     import_pupils(database, write(tmp_path / "c.csv", ["Forename,Surname,Year,Class,UPN",
-                                                       f"Thomas,Ng,6,6B,{U1}", f"Ann,Lee,6,6A,{U2}"]))
+                                                       f"Thomas,Ng,6,6B,{U1}", f"Ann,Lee,6,6A,{U2}"]), by=COMMAND_LINE)
     rows = pupils(database)
     assert (rows[U1].preferred_first, rows[U1].class_name) == ("Tom", "6B")
     assert rows[U2].preferred_first is None  # a blank cell in a preferred-name column does clear it
@@ -416,16 +417,16 @@ def test_a_file_without_a_preferred_name_column_keeps_stored_preferred_names(dat
 
 def test_partial_import_archives_nobody(database, tmp_path):
     header = "Forename,Surname,Year,Class,UPN"
-    import_pupils(database, write(tmp_path / "a.csv", [header, f"A,A,6,6A,{U1}", f"B,B,6,6A,{U2}"]))
-    assert import_pupils(database, write(tmp_path / "b.csv", [header, f"C,C,6,6A,{U3}"]), full=False).archived == 0
+    import_pupils(database, write(tmp_path / "a.csv", [header, f"A,A,6,6A,{U1}", f"B,B,6,6A,{U2}"]), by=COMMAND_LINE)
+    assert import_pupils(database, write(tmp_path / "b.csv", [header, f"C,C,6,6A,{U3}"]), full=False, by=COMMAND_LINE).archived == 0
     assert all(p.left_at is None for p in pupils(database).values())
 
 
 def test_numbers_of_two_different_known_pupils_on_one_row_is_a_bad_row(database, tmp_path):
     header = "Forename,Surname,Year,Class,UPN,Adno"
-    import_pupils(database, write(tmp_path / "a.csv", [header, f"A,A,6,6A,{U1},1", f"B,B,6,6A,{U2},2"]))
+    import_pupils(database, write(tmp_path / "a.csv", [header, f"A,A,6,6A,{U1},1", f"B,B,6,6A,{U2},2"]), by=COMMAND_LINE)
     with pytest.raises(Refused) as refused:
-        import_pupils(database, write(tmp_path / "b.csv", [header, f"A,A,6,6A,{U1},2", f"B,B,6,6A,{U2},9"]))
+        import_pupils(database, write(tmp_path / "b.csv", [header, f"A,A,6,6A,{U1},2", f"B,B,6,6A,{U2},9"]), by=COMMAND_LINE)
     assert refused.value.details == (
         f"line 2: the UPN {U1} and the admission number 2 belong to two different pupils already imported: "
         "check both",)
@@ -434,9 +435,9 @@ def test_numbers_of_two_different_known_pupils_on_one_row_is_a_bad_row(database,
 
 def test_two_rows_reaching_the_same_known_pupil_is_a_bad_row(database, tmp_path):
     header = "Forename,Surname,Year,Class,UPN,Adno"
-    import_pupils(database, write(tmp_path / "a.csv", [header, f"A,A,6,6A,{U1},1"]))
+    import_pupils(database, write(tmp_path / "a.csv", [header, f"A,A,6,6A,{U1},1"]), by=COMMAND_LINE)
     with pytest.raises(Refused) as refused:
-        import_pupils(database, write(tmp_path / "b.csv", [header, f"A,A,6,6A,{U1},", f"A,A,6,6A,{U2},1"]))
+        import_pupils(database, write(tmp_path / "b.csv", [header, f"A,A,6,6A,{U1},", f"A,A,6,6A,{U2},1"]), by=COMMAND_LINE)
     assert refused.value.details == ("line 3: this is the same pupil as line 2 (matched by UPN or admission number)",)
 
 
@@ -444,17 +445,17 @@ def test_two_rows_reaching_the_same_known_pupil_is_a_bad_row(database, tmp_path)
 
 
 def test_year6_cupboards_and_the_office_are_made_once(database, tmp_path):
-    import_pupils(database, sims_export(tmp_path))
+    import_pupils(database, sims_export(tmp_path), by=COMMAND_LINE)
     made = locations(database)
     assert {name: (loc.kind, loc.class_name) for name, loc in made.items()} == {
         "6A cupboard": ("cupboard", "6A"), "6B cupboard": ("cupboard", "6B"), "Office": ("office", None)}
 
-    import_pupils(database, sims_export(tmp_path))
+    import_pupils(database, sims_export(tmp_path), by=COMMAND_LINE)
     assert set(locations(database)) == set(made)
 
 
 def test_one_ledger_row_per_import(database, tmp_path, clock):
-    import_pupils(database, sims_export(tmp_path))
+    import_pupils(database, sims_export(tmp_path), by=COMMAND_LINE)
     entries = ledger(database)
     assert [(e.action, e.at, e.staff_id, e.kiosk) for e in entries] == [("import_pupils", clock(), None, "test-kiosk")]
     assert json.loads(entries[0].detail) == {"file": "sims.csv", "added": 5, "updated": 0, "archived": 0, "skipped": 0}
@@ -467,7 +468,7 @@ FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 
 def _report_or_refusal(database, path: Path) -> None:
     try:
-        assert isinstance(import_pupils(database, path, skip_bad=True), ImportReport)
+        assert isinstance(import_pupils(database, path, skip_bad=True, by=COMMAND_LINE), ImportReport)
     except Refused as refusal:
         assert str(refusal) and all(isinstance(line, str) for line in refusal.details)
 
@@ -508,6 +509,6 @@ def test_random_rows_under_a_real_header_give_a_report_or_a_refusal(database, tm
     path = tmp_path / "fuzz.csv"
     path.write_text(out.getvalue(), encoding="utf-8", newline="")
     try:
-        assert isinstance(import_pupils(database, path, skip_bad=skip_bad, full=full), ImportReport)
+        assert isinstance(import_pupils(database, path, skip_bad=skip_bad, full=full, by=COMMAND_LINE), ImportReport)
     except Refused as refusal:
         assert str(refusal)

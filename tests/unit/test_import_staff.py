@@ -10,10 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from db.errors import Refused
 from db.csv_import import NOT_UTF8, ImportReport
+from db.errors import Refused
 from db.importers import import_staff
 from db.models import LedgerEntry, Staff
+from db.roles import COMMAND_LINE
 
 DATA = Path(__file__).parent.parent / "data"
 BOM = b"\xef\xbb\xbf"
@@ -47,7 +48,7 @@ def test_import_with_title_line_bom_crlf_and_any_case_roles(database, tmp_path, 
         "IT-2,Sam,\"Wiśniewski, Jr\",Admin,",
     ])
 
-    assert import_staff(database, path) == ImportReport(added=4, updated=0, archived=0, skipped=())
+    assert import_staff(database, path, by=COMMAND_LINE) == ImportReport(added=4, updated=0, archived=0, skipped=())
     rows = staff(database)
     assert {code: (s.first_name, s.surname, s.role, s.class_name, s.pin_hash) for code, s in rows.items()} == {
         "JSM": ("Joanna", "Smith", "teacher", "6A", None),
@@ -63,18 +64,18 @@ def test_import_with_title_line_bom_crlf_and_any_case_roles(database, tmp_path, 
 def test_header_synonyms(database, tmp_path):
     path = write(tmp_path / "synonyms.csv", ["code,forename,last name,ROLE,Reg Group", "AB,Ann,Bee,teacher,3C"],
                  bom=False, newline="\n")
-    import_staff(database, path)
+    import_staff(database, path, by=COMMAND_LINE)
     assert (staff(database)["AB"].first_name, staff(database)["AB"].surname, staff(database)["AB"].class_name) == \
         ("Ann", "Bee", "3C")
 
 
 def test_class_column_is_optional(database, tmp_path):
-    import_staff(database, write(tmp_path / "noclass.csv", ["Code,First Name,Surname,Role", "AB,Ann,Bee,office"]))
+    import_staff(database, write(tmp_path / "noclass.csv", ["Code,First Name,Surname,Role", "AB,Ann,Bee,office"]), by=COMMAND_LINE)
     assert staff(database)["AB"].class_name is None
 
 
 def test_committed_sample_file(database):
-    assert import_staff(database, DATA / "staff.csv").added == 5
+    assert import_staff(database, DATA / "staff.csv", by=COMMAND_LINE).added == 5
     assert staff(database)["KWI"].surname == "Wiśniewski"
 
 
@@ -91,7 +92,7 @@ def test_bad_rows_refuse_everything_with_line_numbers(database, tmp_path):
         "EF,,Eff,,",                                # 9
     ])
     with pytest.raises(Refused) as refused:
-        import_staff(database, path)
+        import_staff(database, path, by=COMMAND_LINE)
 
     assert str(refused.value) == ("6 rows in bad.csv could not be imported, so nothing was imported: "
                                   "fix them and import again.")
@@ -107,13 +108,13 @@ def test_bad_rows_refuse_everything_with_line_numbers(database, tmp_path):
 
 
 def test_reimport_updates_by_code_keeps_pins_and_keeps_staff_not_in_the_file(database, tmp_path):
-    import_staff(database, write(tmp_path / "a.csv", [HEADER, "AB,Ann,Bee,teacher,4B", "CD,Cal,Dee,office,"]))
+    import_staff(database, write(tmp_path / "a.csv", [HEADER, "AB,Ann,Bee,teacher,4B", "CD,Cal,Dee,office,"]), by=COMMAND_LINE)
     with database.writing() as session:
         for member in session.exec(select(Staff)).all():
             member.pin_hash = f"hash-of-{member.code}"
         session.commit()
 
-    report = import_staff(database, write(tmp_path / "b.csv", [HEADER, "ab,Ann,Bee-Jones,slt,", "EF,Eve,Eff,admin,"]))
+    report = import_staff(database, write(tmp_path / "b.csv", [HEADER, "ab,Ann,Bee-Jones,slt,", "EF,Eve,Eff,admin,"]), by=COMMAND_LINE)
 
     assert report == ImportReport(added=1, updated=1, archived=0, skipped=())
     rows = staff(database)
@@ -121,19 +122,19 @@ def test_reimport_updates_by_code_keeps_pins_and_keeps_staff_not_in_the_file(dat
         ("Bee-Jones", "slt", None, "hash-of-AB")
     assert (rows["CD"].surname, rows["CD"].pin_hash, rows["CD"].left_at) == ("Dee", "hash-of-CD", None)
     assert rows["EF"].pin_hash is None
-    assert import_staff(database, write(tmp_path / "c.csv", [HEADER, "EF,Eve,Eff,admin,"])).updated == 0
+    assert import_staff(database, write(tmp_path / "c.csv", [HEADER, "EF,Eve,Eff,admin,"]), by=COMMAND_LINE).updated == 0
 
 
 def test_a_file_without_a_class_column_keeps_stored_classes(database, tmp_path):
-    import_staff(database, write(tmp_path / "a.csv", [HEADER, "AB,Ann,Bee,teacher,4B"]))
+    import_staff(database, write(tmp_path / "a.csv", [HEADER, "AB,Ann,Bee,teacher,4B"]), by=COMMAND_LINE)
     assert import_staff(database, write(tmp_path / "b.csv", ["Code,First Name,Surname,Role",
-                                                             "AB,Ann,Bee,slt"])).updated == 1
+                                                             "AB,Ann,Bee,slt"]), by=COMMAND_LINE).updated == 1
     assert (staff(database)["AB"].role, staff(database)["AB"].class_name) == ("slt", "4B")
 
 
 def test_missing_role_column(database, tmp_path):
     with pytest.raises(Refused) as refused:
-        import_staff(database, write(tmp_path / "norole.csv", ["Code,First Name,Surname", "AB,Ann,Bee"]))
+        import_staff(database, write(tmp_path / "norole.csv", ["Code,First Name,Surname", "AB,Ann,Bee"]), by=COMMAND_LINE)
     assert str(refused.value) == ("The file norole.csv has no Role column (name it Role): "
                                   "fix the header row and import it again.")
 
@@ -141,19 +142,19 @@ def test_missing_role_column(database, tmp_path):
 def test_windows_1252_is_refused(database, tmp_path):
     path = write(tmp_path / "staff.csv", [HEADER, "AB,Siân,O’Neill,teacher,"], bom=False, encoding="cp1252")
     with pytest.raises(Refused) as refused:
-        import_staff(database, path)
+        import_staff(database, path, by=COMMAND_LINE)
     assert str(refused.value) == NOT_UTF8
     assert staff(database) == {}
 
 
 def test_missing_and_empty_files(database, tmp_path):
     with pytest.raises(Refused, match="There is no file at"):
-        import_staff(database, tmp_path / "missing.csv")
+        import_staff(database, tmp_path / "missing.csv", by=COMMAND_LINE)
     (tmp_path / "empty.csv").write_bytes(BOM)
     with pytest.raises(Refused, match="is empty"):
-        import_staff(database, tmp_path / "empty.csv")
+        import_staff(database, tmp_path / "empty.csv", by=COMMAND_LINE)
     with pytest.raises(Refused) as refused:
-        import_staff(database, write(tmp_path / "header.csv", [HEADER]))
+        import_staff(database, write(tmp_path / "header.csv", [HEADER]), by=COMMAND_LINE)
     assert str(refused.value) == "The file header.csv has a header row but no staff below it: nothing was imported."
 
 
@@ -168,6 +169,6 @@ def test_any_file_gives_a_report_or_a_refusal(database, tmp_path, data):
     path = tmp_path / "fuzz.csv"
     path.write_bytes(data)
     try:
-        assert isinstance(import_staff(database, path), ImportReport)
+        assert isinstance(import_staff(database, path, by=COMMAND_LINE), ImportReport)
     except Refused as refusal:
         assert str(refusal)

@@ -5,6 +5,7 @@ from sqlmodel import func, select
 
 from db.errors import Refused
 from db.models import LedgerEntry
+from db.roles import COMMAND_LINE
 from kiosk.scan import HOME_TIME, MORNING, scan_phone
 
 scanner_like = st.one_of(
@@ -32,14 +33,14 @@ def test_any_scan_is_resolved_or_refused_in_a_sentence(database, school, text, m
 
 def test_the_real_tags_resolve_in_both_modes(database, school):
     assert scan_phone(database, school.walker, "HBR", MORNING).location == "6A cupboard"
-    assert scan_phone(database, school.walker.lower(), "HBR", HOME_TIME, reason="early leaver").outcome == "handed back"
+    assert scan_phone(database, school.walker.lower(), "MJO", HOME_TIME, reason="early leaver").outcome == "handed back"
 
 
 def test_a_staff_badge_scanned_as_a_phone_says_so(database, school):
     from db.tags import issue_staff_tag
     from labels.codes import TagKind, new_code
 
-    badge = issue_staff_tag(database, "HBR", lambda: new_code(TagKind.STAFF))
+    badge = issue_staff_tag(database, "HBR", lambda: new_code(TagKind.STAFF), by=COMMAND_LINE)
     try:
         scan_phone(database, badge.code, "HBR", MORNING)
     except Refused as exc:

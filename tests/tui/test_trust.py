@@ -1,0 +1,59 @@
+"""The exceptions register and confiscation at the kiosk, driven as a teacher and the office do."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from db import exceptions
+from db.reports import custody_report, phones_held
+from db.roles import COMMAND_LINE
+from kiosk.screens.ask import AskScreen
+from kiosk.screens.scan import ScanScreen
+from tests.tui.helpers import build_app, panel, phone_of, scan, settle, signed_in
+
+
+async def test_a_pupil_on_the_exceptions_register_keeps_the_phone_in_green(school):
+    pupil = phone_of(school, walker=True, held=False, class_name="6A")
+    exceptions.add_exception(school, pupil.upn, "medical", "Glucose monitor app; phone on silent.",
+                             date(2027, 3, 1), by="HTE")
+    app = build_app(school)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "HBR", "1234")
+        await scan(pilot, pupil.phone_tag)
+        shown = panel(pilot)
+        assert shown.mood == "-done" and app.bells == 0
+        assert "Keeps phone: medical" in shown.text and "Glucose monitor app" in shown.text
+    assert pupil.phone_tag not in {r.code for r in phones_held(school, by=COMMAND_LINE)}
+
+
+async def test_confiscating_at_the_kiosk_then_the_office_releases_it_to_a_named_parent(school, clock):
+    pupil = phone_of(school, walker=True, held=False, class_name="6A")
+    app = build_app(school)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "HBR", "1234")
+        await pilot.press("f12")
+        assert isinstance(app.screen, AskScreen) and "Confiscate a phone" in app.screen.question
+        await pilot.press(*pupil.phone_tag, "enter")
+        assert isinstance(app.screen, AskScreen) and "Why" in app.screen.question
+        await pilot.click("#choice-0")  # "Used in class"
+        await settle(pilot)
+        assert isinstance(app.screen, ScanScreen)
+        shown = panel(pilot)
+        assert shown.mood == "-note" and "Confiscated" in shown.text and "Office" in shown.text
+        assert "Released only to a parent or carer" in shown.text
+    assert {r.code: r.location for r in phones_held(school, by=COMMAND_LINE)}[pupil.phone_tag] == "Office"
+
+    clock.set_local(15, 20)
+    app = build_app(school)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "MJO", "4567")
+        await scan(pilot, pupil.phone_tag)  # home-time: the pupil asks for it back
+        assert isinstance(app.screen, AskScreen)
+        assert "not to the pupil" in app.screen.question and pupil.name in app.screen.question
+        assert pupil.phone_tag in {r.code for r in phones_held(school, by=COMMAND_LINE)}  # nothing handed back yet
+        await pilot.press(*"Mrs Khan (mum)", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ScanScreen)
+        assert "released to Mrs Khan (mum)" in panel(pilot).text
+    [released] = [e for e in custody_report(school, by=COMMAND_LINE) if e.action == "confiscation released"]
+    assert released.pupil == pupil.name and "Mrs Khan (mum)" in released.note
