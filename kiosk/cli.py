@@ -433,6 +433,21 @@ def cmd_audit_verify(args, database: Database) -> int:
     return 0
 
 
+def cmd_copy_to(args, database: Database) -> None:
+    from db.copy import copy_to
+    from db.engine import open_database
+
+    target = open_database(args.url, clock=database.clock, kiosk_name=database.kiosk_name,
+                           zone=args.settings.timezone, home_time=args.settings.home_time)
+    try:
+        result = copy_to(database, target)
+    finally:
+        target.engine.dispose()
+    print(f"Copied to {result.target}:")
+    emit([{"table": t.table, "rows": t.rows} for t in result.tables], "table", empty="")
+    print(f"The ledger there is intact: {result.ledger_verified} records, each linked to the one before.")
+
+
 # --- the parser -------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -558,6 +573,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="the tamper-evident ledger").add_subparsers(dest="action", required=True, metavar="ACTION")
     command("verify", cmd_audit_verify, "check that no ledger record was edited or deleted", audit)
+
+    copy = command("copy-to", cmd_copy_to, "copy this kiosk's records into a new, empty database "
+                   "(e.g. the school's PostgreSQL), then verify the copy")
+    copy.add_argument("url", metavar="URL", help="the target, e.g. postgresql+psycopg://kiosk:PASSWORD@server/kiosk")
     return parser
 
 

@@ -70,9 +70,11 @@ BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="po
 
 
 def pytest_collection_modifyitems(config, items):
-    """A test on the SQLite file itself (it takes ``db_path``) has no PostgreSQL copy."""
+    """A test on the SQLite file itself (it takes ``db_path``) has no PostgreSQL copy; a test needing the server is marked."""
     keep, drop = [], []
     for item in items:
+        if "postgres" in item.fixturenames:
+            item.add_marker(pytest.mark.postgres)
         on_postgres = getattr(item, "callspec", None) and item.callspec.params.get("backend") == "postgres"
         (drop if on_postgres and "db_path" in item.fixturenames else keep).append(item)
     if drop:
