@@ -108,12 +108,18 @@ class PostgresServer:
         base, _, _ = self.admin_url.rpartition("/")
         return f"{base}/{name}"
 
-    def create(self) -> str:
-        """A new empty database (no tables); its URL. Dropped at the end of the session."""
+    def create(self, template: str | None = None) -> str:
+        """A new database, empty (no tables) or a copy of ``template`` (a URL); its URL. Dropped at the end of the session."""
         name = f"kiosk_test_{uuid.uuid4().hex[:12]}"
-        self._admin.execute(f"CREATE DATABASE {name}")
+        copy = f" TEMPLATE {template.rpartition('/')[2]} STRATEGY FILE_COPY" if template else ""
+        self._admin.execute(f"CREATE DATABASE {name}{copy}")
         self._made.append(name)
         return self.url(name)
+
+    def drop(self, url: str) -> None:
+        name = url.rpartition("/")[2]
+        self._admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        self._made.remove(name)
 
     def fresh(self) -> str:
         """The URL of the session's migrated database, with every table emptied."""
@@ -137,7 +143,7 @@ class PostgresServer:
 
     def close(self) -> None:
         for name in self._made:
-            self._admin.execute(f"DROP DATABASE IF EXISTS {name.rpartition('/')[2]} WITH (FORCE)")
+            self._admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         self._admin.close()
 
 
