@@ -4,6 +4,12 @@ SQLite runs with WAL, ``synchronous=FULL`` and foreign keys on, so a saved
 check-in survives a crash or a power cut. Writes start with ``BEGIN
 IMMEDIATE`` so two kiosks on one file queue for the write lock instead of
 failing half-way with "database is locked".
+
+PostgreSQL (``postgresql+psycopg://…``, many kiosks on one school database)
+gets the same rule: a write transaction takes the school's write lock (a
+transaction-level advisory lock) as its first statement, so every
+read-then-write (is this phone held? which record is the chain head?) sees
+the last committed write of every other kiosk, exactly as on SQLite.
 """
 
 from __future__ import annotations
@@ -23,6 +29,10 @@ from sqlmodel import Session
 
 Clock = Callable[[], datetime]
 HEAD_REVISION = "0003"  # the newest migration in db/migrations/versions
+# The PostgreSQL advisory lock every write transaction holds (any fixed 64-bit number; "KIOSK" in ASCII).
+WRITE_LOCK = 0x4B494F534B
+# How long a kiosk waits for another kiosk's write before giving up, as SQLite's busy timeout.
+LOCK_WAIT_MS = 15000
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -92,6 +102,8 @@ def open_database(url: str, *, clock: Clock = utc_now, kiosk_name: str | None = 
     engine = create_engine(url, future=True, **_engine_options(url))
     if engine.dialect.name == "sqlite":
         _sqlite_production_settings(engine)
+    elif engine.dialect.name == "postgresql":
+        _postgresql_write_lock(engine)
     return Database(url=url, engine=engine, clock=clock, kiosk_name=kiosk_name or socket.gethostname(),
                     zone=ZoneInfo(zone), home_time=home_time)
 
@@ -100,7 +112,11 @@ def _engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         # Busy kiosks wait up to 15 s for another writer rather than fail.
         return {"connect_args": {"timeout": 15, "check_same_thread": False}}
-    return {"pool_pre_ping": True}
+    # A kiosk whose server restarted reconnects on its next scan instead of failing once.
+    options: dict = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options["connect_args"] = {"options": f"-c lock_timeout={LOCK_WAIT_MS}", "connect_timeout": 10}
+    return options
 
 
 def _sqlite_production_settings(engine: Engine) -> None:
@@ -119,6 +135,14 @@ def _sqlite_production_settings(engine: Engine) -> None:
     def _on_begin(conn):
         mode = conn.get_execution_options().get("kiosk_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _postgresql_write_lock(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        if conn.get_execution_options().get("kiosk_begin") == "IMMEDIATE":
+            # Released by COMMIT or ROLLBACK; see db/chain.py for why the ledger needs it.
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
 
 
 def schema_revision(database: Database) -> str | None:

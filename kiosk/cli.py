@@ -570,6 +570,21 @@ def cmd_purge(args, database: Database) -> None:
     print(f"The audit chain still verifies: {audit.verify(database, by=_by(args)):,} records.")
 
 
+def cmd_copy_to(args, database: Database) -> None:
+    from db.copy import copy_to
+    from db.engine import open_database
+
+    target = open_database(args.url, clock=database.clock, kiosk_name=database.kiosk_name,
+                           zone=args.settings.timezone, home_time=args.settings.home_time)
+    try:
+        result = copy_to(database, target, by=_by(args))
+    finally:
+        target.engine.dispose()
+    print(f"Copied to {result.target}:")
+    emit([{"table": t.table, "rows": t.rows} for t in result.tables], "table", empty="")
+    print(f"The ledger there is intact: {result.ledger_verified} records, each linked to the one before.")
+
+
 # --- the parser -------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -735,6 +750,10 @@ def build_parser() -> argparse.ArgumentParser:
     command("verify", cmd_audit_verify, "check that no ledger record was edited or deleted", audit, acting=True)
     command("purge", cmd_purge, "blank and delete records past the retention periods (settings keep_*_years)",
             acting=True).add_argument("--dry-run", action="store_true", help="count what would go, change nothing")
+
+    copy = command("copy-to", cmd_copy_to, "copy this kiosk's records into a new, empty database "
+                   "(e.g. the school's PostgreSQL), then verify the copy", acting=True)
+    copy.add_argument("url", metavar="URL", help="the target, e.g. postgresql+psycopg://kiosk:PASSWORD@server/kiosk")
     return parser
 
 

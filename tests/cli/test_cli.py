@@ -11,14 +11,14 @@ from kiosk.cli import main
 
 
 @pytest.fixture
-def kiosk(db_path, capsys, clock):
+def kiosk(database_url, capsys, clock):
     """Run `kiosk --db … ARGS`; returns (exit status, stdout, stderr)."""
 
     def run(*args: str, stdin: str | None = None):
         if stdin is not None:
             sys.stdin = io.StringIO(stdin)
         try:
-            status = main(["--db", f"sqlite:///{db_path}", *args], clock=clock)
+            status = main(["--db", database_url, *args], clock=clock)
         finally:
             sys.stdin = sys.__stdin__
         out, err = capsys.readouterr()

@@ -23,11 +23,11 @@ CONSENT = ("UPN,Adno,Photos in school,Website,Social Media,Press\r\n"
 
 
 @pytest.fixture
-def kiosk(db_path, capsys, clock):
+def kiosk(database_url, capsys, clock):
     """Run `kiosk --db … ARGS`; returns (exit status, stdout, stderr)."""
 
     def run(*args: str):
-        status = main(["--db", f"sqlite:///{db_path}", *args], clock=clock)
+        status = main(["--db", database_url, *args], clock=clock)
         out, err = capsys.readouterr()
         return status, out, err
 

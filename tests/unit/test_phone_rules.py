@@ -56,8 +56,8 @@ def test_a_phone_already_held_is_refused_and_nothing_is_written(database, school
     assert len(reports.phones_held(database, by=COMMAND_LINE)) == 1
 
 
-def test_two_kiosks_scanning_the_same_phone_at_once_give_one_check_in(db_path, clock, school):
-    kiosks = [open_database(f"sqlite:///{db_path}", clock=clock, kiosk_name=f"room-{i}") for i in range(8)]
+def test_two_kiosks_scanning_the_same_phone_at_once_give_one_check_in(database, clock, school):
+    kiosks = [open_database(database.url, clock=clock, kiosk_name=f"room-{i}") for i in range(8)]
     barrier = threading.Barrier(len(kiosks))
     outcomes = []
 

@@ -1,0 +1,88 @@
+"""`kiosk copy-to URL`: one PC's SQLite record moved to the school's PostgreSQL database, hashes intact."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select, text
+
+from db import ledger
+from db.chain import LEDGER
+from db.engine import open_database, schema_revision, HEAD_REVISION
+from kiosk.cli import main
+
+
+def ledger_rows(database) -> list[dict]:
+    with database.engine.connect() as conn:
+        return [dict(row) for row in conn.execute(select(LEDGER).order_by(LEDGER.c.id)).mappings()]
+
+
+def test_copy_to_moves_every_record_and_the_ledger_still_verifies(db_path, database, school, clock, postgres, capsys):
+    clock.moment = clock.moment.replace(microsecond=123457)  # times must come back to the microsecond
+    ledger.phone_in(database, school.walker, "HBR")
+    clock.advance(microseconds=1)
+    ledger.phone_in(database, school.year4, "LPA")
+    clock.set_local(15, 20)
+    clock.advance(microseconds=999999)
+    ledger.phone_out(database, school.walker, "MJO")
+    source = database.url
+    target_url = postgres.create()
+
+    assert main(["--db", source, "copy-to", target_url], clock=clock) == 0
+    out = capsys.readouterr().out
+    counts = {line.split()[0]: int(line.split()[1]) for line in out.splitlines()[2:-1]}
+    assert counts["ledger_entry"] == 7 and counts["pupil"] == 3 and counts["staff"] == 5
+    assert counts["held_phone"] == 1 and counts["parent_task"] == 1 and counts["device_loan"] == 0
+    assert out.splitlines()[-1] == "The ledger there is intact: 7 records, each linked to the one before."
+
+    target = open_database(target_url, clock=clock, kiosk_name="office-pc")
+    try:
+        assert schema_revision(target) == HEAD_REVISION
+        copied, original = ledger_rows(target), ledger_rows(database)
+        assert copied == original  # byte for byte: ids, kiosk names, details, hashes
+        assert [row["at"].microsecond for row in copied][-3:] == [123457, 123458, 999999]
+        assert main(["--db", target_url, "audit", "verify"], clock=clock) == 0
+        assert "7 records" in capsys.readouterr().out
+
+        # The school carries on in PostgreSQL: the next ids follow the copied ones.
+        ledger.phone_in(target, school.year6_no_permit, "HBR")
+        assert main(["--db", target_url, "parents", "pending", "--format", "json"], clock=clock) == 0
+        assert len(json.loads(capsys.readouterr().out)) == 2
+        with target.engine.connect() as conn:
+            assert conn.execute(text("SELECT max(id) FROM parent_task")).scalar() == 2
+            assert conn.execute(text("SELECT max(id) FROM ledger_entry")).scalar() == 8
+            new_staff = conn.execute(text("INSERT INTO staff (code, first_name, surname, role) "
+                                          "VALUES ('NEW', 'New', 'Teacher', 'teacher') RETURNING id")).scalar()
+            assert new_staff == 6  # after the five copied
+        assert main(["--db", target_url, "audit", "verify"], clock=clock) == 0
+    finally:
+        target.engine.dispose()
+
+
+def test_copy_to_a_database_that_already_holds_records_is_refused_and_changes_nothing(db_path, database, school,
+                                                                                       clock, postgres, capsys):
+    ledger.phone_in(database, school.walker, "HBR")
+    target_url = postgres.create()
+    assert main(["--db", database.url, "copy-to", target_url], clock=clock) == 0
+    target = open_database(target_url, clock=clock)
+    try:
+        ledger.phone_out(target, school.walker, "MJO", reason="dentist")
+        before = ledger_rows(target)
+        capsys.readouterr()
+        assert main(["--db", database.url, "copy-to", target_url], clock=clock) == 1
+        err = capsys.readouterr().err.strip()
+        assert err.startswith("The database at postgresql+psycopg://postgres@127.0.0.1:")
+        assert err.endswith("already holds records (location): copy-to only fills a new, empty database, "
+                            "so nothing was copied.")
+        assert ledger_rows(target) == before
+    finally:
+        target.engine.dispose()
+
+
+def test_copy_to_a_server_that_is_not_there_says_so(db_path, database, school, clock, capsys):
+    from tests.pg_cluster import free_port
+
+    assert main(["--db", database.url, "copy-to", f"postgresql+psycopg://kiosk@127.0.0.1:{free_port()}/kiosk"],
+                clock=clock) == 1
+    assert capsys.readouterr().err.strip() == \
+        "The school database cannot be reached: check the network or the database address."
