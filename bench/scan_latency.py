@@ -402,7 +402,8 @@ def pick_codes(path: Path, n: int, seed: int) -> tuple[list[tuple[str, int]], st
                            "WHERE t.kind = 'phone' AND t.retired_at IS NULL AND p.walk_home").fetchall()
     others = conn.execute("SELECT t.code, t.pupil_id FROM tag t JOIN pupil p ON p.id = t.pupil_id "
                           "WHERE t.kind = 'phone' AND t.retired_at IS NULL AND NOT p.walk_home").fetchall()
-    staff_code, staff_id = conn.execute("SELECT code, id FROM staff WHERE role = 'teacher' ORDER BY id DESC LIMIT 1").fetchone()
+    # The office may check in and hand back any class's phone at any time, so one member of staff does every scan.
+    staff_code, staff_id = conn.execute("SELECT code, id FROM staff WHERE role = 'office' ORDER BY id DESC LIMIT 1").fetchone()
     conn.close()
     rng = random.Random(seed)
     return [rng.choice(walkers) if rng.random() < 0.75 else rng.choice(others) for _ in range(n)], staff_code, staff_id

@@ -57,3 +57,22 @@ async def test_confiscating_at_the_kiosk_then_the_office_releases_it_to_a_named_
         assert "released to Mrs Khan (mum)" in panel(pilot).text
     [released] = [e for e in custody_report(school, by=COMMAND_LINE) if e.action == "confiscation released"]
     assert released.pupil == pupil.name and "Mrs Khan (mum)" in released.note
+
+
+async def test_the_idle_lock_covers_every_screen(school):
+    import time
+
+    from kiosk.screens.sign_in import SignInScreen
+
+    app = build_app(school)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for key in ("f2", "f3", "f9", "f11", "f12"):  # office, find pupil, print queue, devices review, confiscate
+            await signed_in(pilot, "HTE", "5678")
+            await pilot.press(key)
+            await settle(pilot)
+            opened = type(app.screen).__name__
+            assert opened != "ScanScreen", key
+            assert app.lock_if_idle(time.monotonic() + 121), opened
+            await pilot.pause()
+            assert isinstance(app.screen, SignInScreen) and app.staff is None, opened
+            assert len(app.screen_stack) == 2, opened  # nothing of the last person's left behind
