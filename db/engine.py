@@ -22,6 +22,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
 Clock = Callable[[], datetime]
+CONNECT_TIMEOUT_SECONDS = 5
 HEAD_REVISION = "0002"  # the newest migration in db/migrations/versions
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -32,6 +33,16 @@ def utc_now() -> datetime:
 
 class NotReady(RuntimeError):
     """The database is missing, unreachable or needs ``kiosk init``; the message says which."""
+
+
+UNREACHABLE = "Not saved — the school database cannot be reached: check the network cable, then try again."
+
+
+class Unreachable(NotReady):
+    """The connection to the school database failed or dropped: nothing in that transaction was saved."""
+
+    def __init__(self, sentence: str = UNREACHABLE) -> None:
+        super().__init__(sentence)
 
 
 @dataclass
@@ -77,6 +88,11 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    def newest_entry(self) -> int:
+        """The id of the newest ledger row (0 for none): it changes whenever any kiosk records anything."""
+        with self.engine.connect() as conn:
+            return conn.execute(text("SELECT max(id) FROM ledger_entry")).scalar() or 0
+
 
 def sqlite_url(path: Path | str) -> str:
     return f"sqlite:///{Path(path)}"
@@ -90,6 +106,7 @@ def open_database(url: str, *, clock: Clock = utc_now, kiosk_name: str | None = 
         if not folder.is_dir():
             raise NotReady(f"The folder {folder} does not exist: check the database path.")
     engine = create_engine(url, future=True, **_engine_options(url))
+    _report_outages(engine)
     if engine.dialect.name == "sqlite":
         _sqlite_production_settings(engine)
     return Database(url=url, engine=engine, clock=clock, kiosk_name=kiosk_name or socket.gethostname(),
@@ -100,7 +117,23 @@ def _engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         # Busy kiosks wait up to 15 s for another writer rather than fail.
         return {"connect_args": {"timeout": 15, "check_same_thread": False}}
-    return {"pool_pre_ping": True}
+    # A dead network answers a scan within seconds instead of the operating system's TCP timeout.
+    return {"pool_pre_ping": True, "connect_args": {"connect_timeout": CONNECT_TIMEOUT_SECONDS}}
+
+
+def _report_outages(engine: Engine) -> None:
+    """The one place a lost connection becomes ``Unreachable``, for every query and commit on this engine."""
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context) -> None:
+        if context.is_pre_ping:
+            return  # the pool replaces a stale connection itself; only a failed reconnect is an outage
+        dbapi = context.dialect.loaded_dbapi
+        # No connection in the context: the pool could not open one at all (server down, file share gone).
+        refused = context.connection is None and isinstance(context.original_exception,
+                                                             (dbapi.OperationalError, dbapi.InterfaceError))
+        if context.is_disconnect or refused:
+            raise Unreachable() from context.original_exception
 
 
 def _sqlite_production_settings(engine: Engine) -> None:
