@@ -14,6 +14,7 @@ from db.errors import Refused
 from db.ledger import parents_told
 from db.reports import cupboards_to_check, parents_pending, phones_held
 from db.views import CupboardCheck, HeldPhoneRow, ParentsToTell
+from kiosk.live import when_ledger_changes
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.sign_in import UNREACHABLE
 from kiosk.widgets.footer import KioskFooter
@@ -67,6 +68,7 @@ class OfficeScreen(Screen):
                                                        "Checked in by")
         self.query_one("#pending", DataTable).add_columns("Pupil", "Class", "Since", "Reason")
         self.set_interval(self.refresh_seconds, self.reload)
+        when_ledger_changes(self, self.reload)  # a check-in at a classroom kiosk shows here within about a second
 
     def on_screen_resume(self) -> None:
         self.reload()

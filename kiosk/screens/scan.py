@@ -21,6 +21,7 @@ from db.ledger import cupboard_locked
 from db.reports import class_phones_today, phones_held
 from db.tags import list_tags
 from db.views import ClassPhone, CupboardCheck, CustodyResult, HeldPhoneRow, StaffMember, TagInfo
+from kiosk.live import when_ledger_changes
 from kiosk.scan import HOME_TIME, MORNING, scan_phone
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.device import DeviceScreen
@@ -140,6 +141,7 @@ class ScanScreen(Screen):
         self.set_reactive(ScanScreen.mode, MORNING if database.local(database.now()).time() < NOON else HOME_TIME)
         self.watch_mode(self.mode)
         self.refresh_phones()
+        when_ledger_changes(self, self.refresh_phones)  # a colleague's scan at another kiosk shows in the list too
 
     def watch_mode(self, mode: str) -> None:
         self.query_one(ModeSwitch).show(mode)
