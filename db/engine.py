@@ -22,7 +22,6 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
 Clock = Callable[[], datetime]
-CONNECT_TIMEOUT_SECONDS = 5
 HEAD_REVISION = "0002"  # the newest migration in db/migrations/versions
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -117,8 +116,7 @@ def _engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         # Busy kiosks wait up to 15 s for another writer rather than fail.
         return {"connect_args": {"timeout": 15, "check_same_thread": False}}
-    # A dead network answers a scan within seconds instead of the operating system's TCP timeout.
-    return {"pool_pre_ping": True, "connect_args": {"connect_timeout": CONNECT_TIMEOUT_SECONDS}}
+    return {"pool_pre_ping": True}
 
 
 def _report_outages(engine: Engine) -> None:
