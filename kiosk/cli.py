@@ -435,6 +435,13 @@ def cmd_audit_verify(args, database: Database) -> int:
 
 # --- the parser -------------------------------------------------------------
 
+def cmd_serve(args, database: Database) -> None:
+    from kiosk.serve import serve  # textual-serve only for this command
+
+    database.engine.dispose()  # checked it is ready; each browser tab's kiosk opens its own connections
+    serve(args.settings, host=args.host, port=args.port, url=args.public_url)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     # --db is accepted before or after the command (default SUPPRESS keeps the first one).
@@ -558,6 +565,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="the tamper-evident ledger").add_subparsers(dest="action", required=True, metavar="ACTION")
     command("verify", cmd_audit_verify, "check that no ledger record was edited or deleted", audit)
+
+    serve = command("serve", cmd_serve, "the kiosk in a web browser, for the office or the leadership team")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the address to listen on (default 127.0.0.1: this computer only; 0.0.0.0: the network)")
+    serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default 8000)")
+    serve.add_argument("--public-url", metavar="URL",
+                       help="the address browsers use, if not http://HOST:PORT (e.g. behind a proxy)")
     return parser
 
 
