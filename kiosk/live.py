@@ -8,6 +8,7 @@ lookup) works the same on SQLite and PostgreSQL, on any network, with no server-
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -52,7 +53,10 @@ class LedgerWatch:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.poll()
+            try:
+                self.poll()
+            except Exception:  # noqa: BLE001 - a screen's callback failing must not end the watch for the day
+                logging.getLogger(__name__).exception("the ledger watch's poll failed")
             self._stop.wait(self.poll_seconds)
 
     def poll(self) -> None:

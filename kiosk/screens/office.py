@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import get_current_worker
 from textual.widgets import DataTable, Static
 
 from db.errors import Refused
@@ -83,7 +84,8 @@ class OfficeScreen(Screen):
         except Exception:
             self.log.error("loading the office lists failed")
             loaded = self.Loaded([], [], [], error=UNREACHABLE)
-        self.post_message(loaded)
+        if not get_current_worker().is_cancelled:  # a newer reload replaced this one: its lists are older
+            self.post_message(loaded)
 
     def on_office_screen_loaded(self, message: Loaded) -> None:
         if message.error:  # keep the last lists on screen; say they may be out of date
