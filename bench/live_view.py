@@ -78,16 +78,10 @@ def writer(url: str) -> None:
 # --- the office kiosk ---------------------------------------------------------------------------------------
 
 async def measure(url: str, samples: int, seed: int) -> dict:
-    from textual.widgets import DataTable
-
-    from db import people
     from db.engine import open_database
+    from db.people import pupil_summary
     from db.reports import cupboards_to_check, parents_pending, phones_held
     from db.tags import list_tags
-    from db.people import pupil_summary
-    from kiosk.app import make_app
-    from kiosk.config import Settings
-    from kiosk.live import POLL_SECONDS
     from kiosk.screens.office import OfficeScreen
 
     OfficeScreen.refresh_seconds = 3600  # only the ledger watch may show the new phone
@@ -117,6 +111,25 @@ async def measure(url: str, samples: int, seed: int) -> dict:
         classroom.stdin.flush()
         return json.loads(classroom.stdout.readline())
 
+    try:
+        return await _office(url, database, phones, samples, rng, tell, polls, reloads)
+    finally:  # a run that stops half-way must not leave the classroom process holding a connection
+        classroom.stdin.close()
+        classroom.kill()
+        classroom.wait()
+        database.engine.dispose()
+
+
+async def _office(url, database, phones, samples, rng, tell, polls, reloads) -> dict:
+    """The office kiosk on its office screen, timing each check-in the classroom process makes."""
+    from textual.widgets import DataTable
+
+    from db import people
+    from kiosk.app import make_app
+    from kiosk.config import Settings
+    from kiosk.live import POLL_SECONDS
+    from kiosk.screens.office import OfficeScreen
+
     delays = []
     # Nobody touches the keyboard during the run: the idle lock must not sign the office out half-way.
     app = make_app(Settings(db=url, kiosk_name="bench-office", idle_lock_seconds=24 * 3600), database=database)
@@ -144,9 +157,6 @@ async def measure(url: str, samples: int, seed: int) -> dict:
                 await asyncio.sleep(0.01)
             # One whole poll period, so the next check-in lands at any point of the poll's cycle with equal chance.
             await asyncio.sleep(rng.uniform(0, POLL_SECONDS))
-    classroom.stdin.close()
-    classroom.wait()
-    database.engine.dispose()
     return {"delays": delays, "polls": polls, "reloads": reloads}
 
 
