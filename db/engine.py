@@ -27,6 +27,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
+from db.errors import UNREACHABLE
+
 Clock = Callable[[], datetime]
 HEAD_REVISION = "0003"  # the newest migration in db/migrations/versions
 # The PostgreSQL advisory lock every write transaction holds (any fixed 64-bit number; "KIOSK" in ASCII).
@@ -42,6 +44,15 @@ def utc_now() -> datetime:
 
 class NotReady(RuntimeError):
     """The database is missing, unreachable or needs ``kiosk init``; the message says which."""
+
+
+
+
+class Unreachable(NotReady):
+    """The connection to the school database failed or dropped: nothing in that transaction was saved."""
+
+    def __init__(self, sentence: str = UNREACHABLE) -> None:
+        super().__init__(sentence)
 
 
 @dataclass
@@ -87,6 +98,11 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    def newest_entry(self) -> int:
+        """The id of the newest ledger row (0 for none): it changes whenever any kiosk records anything."""
+        with self.engine.connect() as conn:
+            return conn.execute(text("SELECT max(id) FROM ledger_entry")).scalar() or 0
+
 
 def sqlite_url(path: Path | str) -> str:
     return f"sqlite:///{Path(path)}"
@@ -100,6 +116,7 @@ def open_database(url: str, *, clock: Clock = utc_now, kiosk_name: str | None = 
         if not folder.is_dir():
             raise NotReady(f"The folder {folder} does not exist: check the database path.")
     engine = create_engine(url, future=True, **_engine_options(url))
+    _report_outages(engine)
     if engine.dialect.name == "sqlite":
         _sqlite_production_settings(engine)
     elif engine.dialect.name == "postgresql":
@@ -117,6 +134,21 @@ def _engine_options(url: str) -> dict:
     if url.startswith("postgresql"):
         options["connect_args"] = {"options": f"-c lock_timeout={LOCK_WAIT_MS}", "connect_timeout": 10}
     return options
+
+
+def _report_outages(engine: Engine) -> None:
+    """The one place a lost connection becomes ``Unreachable``, for every query and commit on this engine."""
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context) -> None:
+        if context.is_pre_ping:
+            return  # the pool replaces a stale connection itself; only a failed reconnect is an outage
+        dbapi = context.dialect.loaded_dbapi
+        # No connection in the context: the pool could not open one at all (server down, file share gone).
+        refused = context.connection is None and isinstance(context.original_exception,
+                                                             (dbapi.OperationalError, dbapi.InterfaceError))
+        if context.is_disconnect or refused:
+            raise Unreachable() from context.original_exception
 
 
 def _sqlite_production_settings(engine: Engine) -> None:
@@ -154,7 +186,7 @@ def schema_revision(database: Database) -> str | None:
         message = str(exc).lower()
         if "no such table" in message or "does not exist" in message or "undefinedtable" in message:
             return None
-        raise NotReady("The school database cannot be reached: check the network or the database address.") from exc
+        raise Unreachable() from exc
 
 
 def require_ready(database: Database) -> None:

@@ -1,6 +1,10 @@
 """The one exception the ledger raises for a person: a refusal with a plain sentence."""
 
 
+# The one sentence for a database that cannot be reached: the kiosk's banner and panel, and the command line.
+UNREACHABLE = "Not saved — the school database cannot be reached: check the network cable, then try again."
+
+
 class Refused(Exception):
     """A rule, an unknown code, unknown staff or bad rows: nothing was changed.
 

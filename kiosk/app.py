@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 from db.errors import Refused
 from db.views import CustodyResult, StaffMember
 from kiosk.config import Settings, config_file
+from kiosk.live import LedgerWatch
 from kiosk.print_queue import FAILED, PrintQueue, QueuedJob
 from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.sign_in import SignInScreen
@@ -86,6 +87,7 @@ class KioskApp(App[None]):
         self._said_no_printer = False
         self.staff: StaffMember | None = None
         self._last_input = time.monotonic()
+        self.live = LedgerWatch(self)  # other kiosks' writes, and whether the database can be reached
         if database is not None:
             self.database_ready.set()
 
@@ -95,6 +97,11 @@ class KioskApp(App[None]):
         self.set_interval(1, lambda: self.lock_if_idle(time.monotonic()))
         if self.database is None:
             self.call_after_refresh(self.open_database)  # after the first frame: the import holds the GIL
+        else:
+            self.live.start()
+
+    def on_unmount(self) -> None:
+        self.live.stop()
 
     def local_now(self) -> datetime:
         """Now in the school's time zone, from the injected clock (fixed in tests and snapshots)."""
@@ -103,7 +110,7 @@ class KioskApp(App[None]):
     @work(thread=True, group="database", exit_on_error=False)
     def open_database(self) -> None:
         """Load the database layer and connect after the sign-in screen is up: SQLAlchemy costs half a second."""
-        from db.engine import NotReady, open_database, require_ready
+        from db.engine import NotReady, Unreachable, open_database, require_ready
 
         settings = self.settings
         try:
@@ -111,14 +118,32 @@ class KioskApp(App[None]):
                                      zone=settings.timezone, home_time=settings.home_time)
             require_ready(database)
             self.database = database
+        except Unreachable as exc:
+            # Down at start-up: keep the connection details, so the watch notices when it is back (database_back).
+            self.database, self.database_problem = database, str(exc)
         except (NotReady, Refused) as exc:
             self.database_problem = str(exc)
         except Exception:  # noqa: BLE001 - whatever went wrong, the sign-in screen says so in one sentence
             self.database_problem = "The school database cannot be reached: check the network cable, then try again."
         finally:
             self.database_ready.set()
+        if self.database is not None:
+            self.live.start()
         if self.database_problem:
             self.call_from_thread(self._show_database_problem)
+
+    def database_back(self) -> None:
+        """The watch reached the database again (watch thread): a kiosk that started during an outage checks it."""
+        from db.engine import NotReady, require_ready
+        from db.errors import UNREACHABLE
+
+        if self.database_problem != UNREACHABLE:
+            return
+        try:
+            require_ready(self.database)
+            self.database_problem = None
+        except NotReady as exc:
+            self.database_problem = str(exc)
 
     def _show_database_problem(self) -> None:
         if isinstance(self.screen, SignInScreen):

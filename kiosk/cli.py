@@ -587,6 +587,13 @@ def cmd_copy_to(args, database: Database) -> None:
 
 # --- the parser -------------------------------------------------------------
 
+def cmd_serve(args, database: Database) -> None:
+    from kiosk.serve import serve  # textual-serve only for this command
+
+    database.engine.dispose()  # checked it is ready; each browser tab's kiosk opens its own connections
+    serve(args.settings, host=args.host, port=args.port, url=args.public_url)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     # --db is accepted before or after the command (default SUPPRESS keeps the first one).
@@ -754,6 +761,13 @@ def build_parser() -> argparse.ArgumentParser:
     copy = command("copy-to", cmd_copy_to, "copy this kiosk's records into a new, empty database "
                    "(e.g. the school's PostgreSQL), then verify the copy", acting=True)
     copy.add_argument("url", metavar="URL", help="the target, e.g. postgresql+psycopg://kiosk:PASSWORD@server/kiosk")
+
+    serve = command("serve", cmd_serve, "the kiosk in a web browser, for the office or the leadership team")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="the address to listen on (default 127.0.0.1: this computer only; 0.0.0.0: the network)")
+    serve.add_argument("--port", type=int, default=8000, help="the port to listen on (default 8000)")
+    serve.add_argument("--public-url", metavar="URL",
+                       help="the address browsers use, if not http://HOST:PORT (e.g. behind a proxy)")
     return parser
 
 

@@ -24,9 +24,8 @@ from textual.worker import get_current_worker
 from db import devices
 from db.devices import DeviceInfo, LendResult, Loan, NoPhotoPupil, UploadResult
 from db.drive import Progress
-from db.errors import Refused
+from db.errors import UNREACHABLE, Refused
 from db.views import StaffMember
-from kiosk.screens.sign_in import UNREACHABLE
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.result_panel import ResultPanel
 from kiosk.widgets.status_bar import StatusBar

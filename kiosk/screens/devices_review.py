@@ -22,11 +22,10 @@ from textual_plotext import PlotextPlot
 
 from db import devices
 from db.devices import Loan, WeekImages
-from db.errors import Refused
+from db.errors import UNREACHABLE, Refused
 from db.reports import parse_day
 from kiosk.output import emit
 from kiosk.screens.ask import AskScreen
-from kiosk.screens.sign_in import UNREACHABLE
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.status_bar import StatusBar
 from kiosk.widgets.table import KioskTable

@@ -11,11 +11,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from db.errors import Refused
+from db.errors import UNREACHABLE, Refused
 from db.people import find_pupils
 from db.tags import issue_phone_tag
 from db.views import PupilSummary, TagInfo
-from kiosk.screens.sign_in import UNREACHABLE
 from kiosk.screens.tag_preview import TagPreviewScreen
 from kiosk.widgets.big_text import BigText
 from kiosk.widgets.scan_field import ScanField

@@ -8,14 +8,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import get_current_worker
 from textual.widgets import DataTable, Static
 
-from db.errors import Refused
+from db.errors import UNREACHABLE, Refused
 from db.ledger import parents_told
 from db.reports import cupboards_to_check, parents_pending, phones_held
 from db.views import CupboardCheck, HeldPhoneRow, ParentsToTell
+from kiosk.live import when_ledger_changes
 from kiosk.screens.ask import AskScreen
-from kiosk.screens.sign_in import UNREACHABLE
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.table import KioskTable
 from kiosk.widgets.status_bar import StatusBar
@@ -67,6 +68,7 @@ class OfficeScreen(Screen):
                                                        "Checked in by")
         self.query_one("#pending", DataTable).add_columns("Pupil", "Class", "Since", "Reason")
         self.set_interval(self.refresh_seconds, self.reload)
+        when_ledger_changes(self, self.reload)  # a check-in at a classroom kiosk shows here within about a second
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -82,7 +84,8 @@ class OfficeScreen(Screen):
         except Exception:
             self.log.error("loading the office lists failed")
             loaded = self.Loaded([], [], [], error=UNREACHABLE)
-        self.post_message(loaded)
+        if not get_current_worker().is_cancelled:  # a newer reload replaced this one: its lists are older
+            self.post_message(loaded)
 
     def on_office_screen_loaded(self, message: Loaded) -> None:
         if message.error:  # keep the last lists on screen; say they may be out of date

@@ -16,18 +16,18 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from db.devices import DeviceInfo, device_info
-from db.errors import ParentNeeded, ReasonNeeded, Refused
+from db.errors import UNREACHABLE, ParentNeeded, ReasonNeeded, Refused
 from db.ledger import confiscate, cupboard_locked
 from db.reports import class_phones_today, phones_held
 from db.roles import may
 from db.tags import list_tags
 from db.views import ClassPhone, CupboardCheck, CustodyResult, HeldPhoneRow, StaffMember, TagInfo
+from kiosk.live import when_ledger_changes
 from kiosk.scan import HOME_TIME, MORNING, read_phone_code, scan_phone
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.device import DeviceScreen
 from kiosk.screens.find_pupil import FindPupilScreen
 from kiosk.screens.office import STATUS_STYLE, OfficeScreen
-from kiosk.screens.sign_in import UNREACHABLE
 from kiosk.screens.tag_preview import TagPreviewScreen
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.table import KioskTable
@@ -144,6 +144,7 @@ class ScanScreen(Screen):
         self.set_reactive(ScanScreen.mode, MORNING if database.local(database.now()).time() < NOON else HOME_TIME)
         self.watch_mode(self.mode)
         self.refresh_phones()
+        when_ledger_changes(self, self.refresh_phones)  # a colleague's scan at another kiosk shows in the list too
 
     def watch_mode(self, mode: str) -> None:
         self.query_one(ModeSwitch).show(mode)

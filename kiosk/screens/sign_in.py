@@ -9,13 +9,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from db.errors import Refused
+from db.errors import UNREACHABLE, Refused
 from db.views import StaffMember
 from kiosk.widgets.big_text import BigText
 from kiosk.widgets.scan_field import ScanField
 from kiosk.widgets.status_bar import StatusBar
 
-UNREACHABLE = "The school database cannot be reached: check the network cable, then try again."
 
 
 class SignInScreen(Screen):

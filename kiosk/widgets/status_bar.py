@@ -8,6 +8,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from kiosk.widgets.outage_banner import OutageBanner
+
 
 class StatusBar(Horizontal):
     DEFAULT_CSS = (Path(__file__).with_suffix(".tcss")).read_text()
@@ -27,6 +29,9 @@ class StatusBar(Horizontal):
         changed = getattr(self.app, "print_queue_changed", None)
         if changed is not None:  # a job's state shows at once, not at the next tick
             changed.subscribe(self, lambda _: self.refresh_printing())
+        if getattr(self.app, "live", None) is not None:
+            # Every screen with a status bar gets the outage banner under it, without each screen composing one.
+            self.screen.mount(OutageBanner(), after=self)
 
     def refresh_line(self) -> None:
         """Read the time from the app's clock (a test's clock is fixed, so screenshots are stable)."""

@@ -7,6 +7,7 @@ import json
 from sqlalchemy import select, text
 
 from db import ledger
+from db.errors import UNREACHABLE
 from db.chain import LEDGER
 from db.engine import open_database, schema_revision, HEAD_REVISION
 from kiosk.cli import main
@@ -84,5 +85,4 @@ def test_copy_to_a_server_that_is_not_there_says_so(db_path, database, school, c
 
     assert main(["--db", database.url, "copy-to", f"postgresql+psycopg://kiosk@127.0.0.1:{free_port()}/kiosk"],
                 clock=clock) == 1
-    assert capsys.readouterr().err.strip() == \
-        "The school database cannot be reached: check the network or the database address."
+    assert capsys.readouterr().err.strip() == UNREACHABLE
