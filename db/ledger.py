@@ -152,6 +152,8 @@ def phone_out(database: Database, code: str, by: str, *, to: str | None = None, 
         staff = find_staff(conn, by, "phones", "handing a phone back")
         row = _scan_row(conn, code)
         require_class(staff, row.class_name, f"{_first(row)} {row.surname}", "handing this phone back")
+        if row.held_in is None and row.exception_id is not None:
+            raise Refused(f"{_first(row)} keeps their phone (exceptions register): there is nothing to hand back.")
         if row.held_in is None:
             raise Refused(f"{_first(row)}'s phone is not being held, so it cannot be handed back: check the tag.")
         now = database.now()

@@ -407,11 +407,11 @@ class ScanScreen(Screen):
     def _confiscate_why(self, text: str, reason: str | None) -> None:
         if reason:
             self._seq += 1
-            self.confiscate(self._seq, text, reason, self.staff.code)
+            self.confiscate_phone(self._seq, text, reason, self.staff.code)
         self.focus_scan()
 
     @work(thread=True, group="scan", exit_on_error=False)
-    def confiscate(self, seq: int, text: str, reason: str, staff_code: str) -> None:
+    def confiscate_phone(self, seq: int, text: str, reason: str, staff_code: str) -> None:
         try:
             result = confiscate(self.app.database, read_phone_code(text), staff_code, reason)
         except Refused as exc:
