@@ -18,7 +18,7 @@ from db import audit
 from db.engine import Database, require_ready, schema_revision, upgrade
 from db.errors import Refused
 from db.people import acting
-from db.roles import COMMAND_LINE, CommandLine
+from db.roles import CommandLine
 
 BATCH = 2000
 
@@ -77,7 +77,7 @@ def copy_to(source: Database, target: Database, *, by: str | CommandLine) -> Cop
     if copied != _counts(source, tables):
         raise Refused(f"The copy at {where} does not hold the same number of rows as this kiosk: copy again to an empty database.")
     return CopyResult(target=where, tables=tuple(CopiedTable(name, n) for name, n in copied.items()),
-                      ledger_verified=audit.verify(target, by=COMMAND_LINE))
+                      ledger_verified=audit.verify(target, by=by))
 
 
 def _refuse_if_holding_records(conn, tables, where: str) -> None:

@@ -32,11 +32,12 @@ from sqlmodel import Session, select
 from db import drive
 from db.chain import append
 from db.engine import Database
-from db.errors import Refused, plain
+from db.errors import Refused
 from db.models import ConsentEvent, Device, DeviceLoan, Pupil, Staff, Tag
 from db.people import acting, compact_code, find_pupil, find_staff, first_name
 from db.reports import day_start, today
 from db.roles import CommandLine
+from db.text import plain
 
 # Consent categories: the key stored, and the column heading / words a person reads.
 CATEGORIES = {"photos": "Photos in school", "website": "Website", "social": "Social Media", "press": "Press"}

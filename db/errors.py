@@ -1,6 +1,8 @@
 """The one exception the ledger raises for a person: a refusal with a plain sentence."""
 
+from db.text import plain
 
+SENTENCE_MAX = 2000
 # The one sentence for a database that cannot be reached: the kiosk's banner and panel, and the command line.
 UNREACHABLE = "Not saved — the school database cannot be reached: check the network cable, then try again."
 
@@ -13,34 +15,22 @@ class Refused(Exception):
     """
 
     def __init__(self, sentence: str, details: tuple[str, ...] = ()):
-        super().__init__(sentence)
-        self.details = details
+        # A refusal often quotes what was typed or scanned: never pass a terminal escape through to the screen.
+        super().__init__(plain(sentence, SENTENCE_MAX))
+        self.details = tuple(plain(line, SENTENCE_MAX) for line in details)
 
 
-class ReasonNeeded(Refused):
-    """A phone handed back before home-time without a reason: the kiosk asks for one and tries again."""
-
-    def __init__(self, sentence: str, pupil: str):
-        super().__init__(sentence)
-        self.pupil = pupil
-
-
-class ParentNeeded(Refused):
-    """A confiscated phone handed back without a parent or carer named: the kiosk asks for their name."""
+class AnswerNeeded(Refused):
+    """A hand-back the kiosk can finish by asking one more thing about the pupil's phone, then trying again."""
 
     def __init__(self, sentence: str, pupil: str):
         super().__init__(sentence)
         self.pupil = pupil
 
 
-def plain(text: str | None, limit: int) -> str:
-    """Free text as typed at the kiosk or on the command line, made safe to store and show.
+class ReasonNeeded(AnswerNeeded):
+    """Before home-time without a reason: the kiosk asks why (an early leaver, an appointment)."""
 
-    Control and format characters (a terminal escape, a bell, a right-to-left
-    override) are dropped, runs of spaces and line breaks become one space, and
-    the text is cut at ``limit``. SQL needs nothing here: every query binds its values.
-    """
-    import unicodedata
 
-    kept = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in unicodedata.normalize("NFC", text or ""))
-    return " ".join(kept.split())[:limit]
+class ParentNeeded(AnswerNeeded):
+    """A confiscated phone without a parent or carer named: the kiosk asks who is collecting it."""

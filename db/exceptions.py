@@ -15,10 +15,11 @@ from sqlmodel import select
 
 from db.chain import append
 from db.engine import Database
-from db.errors import Refused, plain
+from db.errors import Refused
 from db.models import EXCEPTION_KINDS, PhoneException, Pupil, Staff, StaffPhoneException
 from db.people import acting, find_pupil, find_staff, first_name
-from db.roles import CommandLine, may, require
+from db.roles import CommandLine, may, require_self_or
+from db.text import plain
 from db.views import PupilException, StaffPhoneAgreement
 
 MAX_REVIEW_DAYS = 366  # an exception is looked at again at least once a school year
@@ -43,9 +44,7 @@ def add_exception(database: Database, pupil_ref: str, kind: str, conditions: str
     if review_on is None or not today < review_on <= date.fromordinal(today.toordinal() + MAX_REVIEW_DAYS):
         raise Refused("Give a review date within the next year, e.g. --review 2027-07-16.")
     with database.writing() as session:
-        staff = find_staff(session, by, "review", "approving an exception")
-        if staff.id is None:
-            raise Refused("An exception is approved by a member of the leadership team: add --by with their staff code.")
+        staff = _approver(session, by, "approving an exception")
         pupil = find_pupil(session, pupil_ref)
         now = database.now()
         entry = append(session, database, "exception_added", staff_id=staff.id, pupil_id=pupil.id, at=now,
@@ -55,6 +54,14 @@ def add_exception(database: Database, pupil_ref: str, kind: str, conditions: str
         session.add(row)
         session.commit()
         return _exception_view(database, row, pupil, staff)
+
+
+def _approver(session, by: str | CommandLine, doing: str):
+    """A named member of the leadership team: an exception's record says who agreed it."""
+    staff = find_staff(session, by, "review", doing)
+    if staff.id is None:
+        raise Refused("An exception is agreed by a member of the leadership team: add --by with their staff code.")
+    return staff
 
 
 def end_exception(database: Database, pupil_ref: str, *, by: str | CommandLine) -> int:
@@ -109,9 +116,7 @@ def agree_staff_phone(database: Database, staff_code: str, reason: str, starts_o
     if starts_on is None or ends_on is None or ends_on < starts_on:
         raise Refused("Give the dates the agreement runs, --from before --to, e.g. --from 2026-11-23 --to 2026-12-18.")
     with database.writing() as session:
-        approver = find_staff(session, by, "review", "agreeing an exception for a staff phone")
-        if approver.id is None:
-            raise Refused("An exception is agreed by a member of the leadership team: add --by with their staff code.")
+        approver = _approver(session, by, "agreeing an exception for a staff phone")
         staff = find_staff(session, staff_code)
         now = database.now()
         entry = append(session, database, "staff_phone_agreed", staff_id=approver.id, at=now,
@@ -125,7 +130,7 @@ def agree_staff_phone(database: Database, staff_code: str, reason: str, starts_o
 
 def staff_phone_agreements(database: Database, *, by: str | CommandLine) -> list[StaffPhoneAgreement]:
     """Every agreement for the leadership team; a member of staff sees only their own."""
-    asking = _anyone(database, by)
+    asking = acting(database, by)
     approver = sa.orm.aliased(Staff)
     with database.reading() as session:
         query = select(StaffPhoneException, Staff, approver).join(Staff, Staff.id == StaffPhoneException.staff_id) \
@@ -134,11 +139,6 @@ def staff_phone_agreements(database: Database, *, by: str | CommandLine) -> list
             query = query.where(StaffPhoneException.staff_id == asking.id)
         rows = session.exec(query.order_by(StaffPhoneException.starts_on, StaffPhoneException.id)).all()
         return [_agreement_view(database, row, staff, who) for row, staff, who in rows]
-
-
-def _anyone(database: Database, by: str | CommandLine):
-    with database.engine.connect() as conn:
-        return find_staff(conn, by)
 
 
 def _agreement_view(database: Database, row: StaffPhoneException, staff, approver) -> StaffPhoneAgreement:
@@ -150,10 +150,8 @@ def _agreement_view(database: Database, row: StaffPhoneException, staff, approve
 
 
 def _owner_or_slt(conn, staff_code: str, by: str | CommandLine, doing: str):
-    asking = find_staff(conn, by)
     staff = find_staff(conn, staff_code)
-    if asking.id != staff.id:
-        require(asking, "review", doing)
+    require_self_or(find_staff(conn, by), staff, "review", doing)
     return staff
 
 

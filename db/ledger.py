@@ -17,14 +17,12 @@ from sqlmodel import select
 
 from db.chain import append
 from db.engine import Database
-from db.errors import ParentNeeded, ReasonNeeded, Refused, plain
+from db.errors import ParentNeeded, ReasonNeeded, Refused
 from db.models import Confiscation, HeldPhone, Location, ParentTask, PhoneException, Pupil, Tag
-from db.people import find_pupil, find_staff, first_name, walk_home_valid
-from db.roles import may, require, require_class
+from db.people import WALK_HOME_YEAR, find_pupil, find_staff, first_name, goes_to_cupboard, walk_home_valid
+from db.roles import may, other_class, require, require_class
+from db.text import plain
 from db.views import CupboardCheck, CustodyResult
-
-WALK_HOME_YEAR = 6
-
 
 TAG, PUPIL, HELD, LOCATION = Tag.__table__, Pupil.__table__, HeldPhone.__table__, Location.__table__
 EXCEPTION, CONFISCATION = PhoneException.__table__, Confiscation.__table__
@@ -72,6 +70,17 @@ def _first(row) -> str:
     return row.preferred_first or row.legal_first
 
 
+def _name(row) -> str:
+    return f"{_first(row)} {row.surname}"
+
+
+def _hold(conn: Connection, row, location_id: int, now, staff, entry: int) -> None:
+    """The phone is held here from now. The primary key on held_phone.tag_code is the real guard against two
+    kiosks at once: the second insert fails inside the database."""
+    conn.execute(_HOLD, {"tag_code": row.code, "pupil_id": row.pupil_id, "location_id": location_id, "since": now,
+                         "by_staff_id": staff.id, "ledger_id": entry})
+
+
 _CUPBOARD_OF = sa.select(LOCATION.c.id, LOCATION.c.name).where(
     LOCATION.c.kind == "cupboard", LOCATION.c.class_name == bindparam("class_name")).order_by(LOCATION.c.id).limit(1)
 
@@ -94,7 +103,7 @@ def _insert_location(conn: Connection, name: str, kind: str, class_name: str | N
 
 def _result(row, database: Database, now, location: str, outcome: str, note: str | None = None,
             parents: bool = False, review_due: bool = False) -> CustodyResult:
-    return CustodyResult(code=row.code, pupil=f"{_first(row)} {row.surname}", first_name=_first(row),
+    return CustodyResult(code=row.code, pupil=_name(row), first_name=_first(row),
                          short_name=f"{_first(row)} {row.surname[:1]}.",
                          class_name=row.class_name, description=row.description, location=location,
                          outcome=outcome, note=note, at=database.local(now), parents_to_tell=parents,
@@ -110,7 +119,7 @@ def phone_in(database: Database, code: str, by: str) -> CustodyResult:
         with database.transaction() as conn:
             staff = find_staff(conn, by, "phones", "checking in a phone")
             row = _scan_row(conn, code)
-            require_class(staff, row.class_name, f"{_first(row)} {row.surname}", "checking in this phone")
+            require_class(staff, row.class_name, _name(row), "checking in this phone")
             if row.confiscation_id is not None:
                 raise Refused(f"{_first(row)}'s phone is confiscated and held in the {row.held_in_name} until a "
                               "parent or carer collects it.")
@@ -121,7 +130,7 @@ def phone_in(database: Database, code: str, by: str) -> CustodyResult:
             now = database.now()
             if row.exception_id is not None:
                 return _keeps_phone(conn, database, staff, row, now)
-            if row.year == WALK_HOME_YEAR and walk_home_valid(database, row.walk_home, row.walk_home_at):
+            if goes_to_cupboard(row.year, walk_home_valid(database, row.walk_home, row.walk_home_at)):
                 kind, note = "cupboard", None
                 location_id, location = (row.cupboard_id, row.cupboard_name) if row.cupboard_id else \
                     cupboard_for(conn, row.class_name)
@@ -133,9 +142,7 @@ def phone_in(database: Database, code: str, by: str) -> CustodyResult:
                 location_id, location = office(conn)
             entry = append(conn, database, "phone_in", staff_id=staff.id, tag_code=code, pupil_id=row.pupil_id,
                            to_location_id=location_id, at=now)
-            # The primary key on held_phone.tag_code is the real guard against two kiosks at once.
-            conn.execute(_HOLD, {"tag_code": code, "pupil_id": row.pupil_id, "location_id": location_id,
-                                 "since": now, "by_staff_id": staff.id, "ledger_id": entry})
+            _hold(conn, row, location_id, now, staff, entry)
             if note:
                 conn.execute(_TASK, {"pupil_id": row.pupil_id, "tag_code": code, "reason": note, "opened_at": now,
                                      "opened_ledger_id": entry})
@@ -151,7 +158,7 @@ def phone_out(database: Database, code: str, by: str, *, to: str | None = None, 
     with database.transaction() as conn:
         staff = find_staff(conn, by, "phones", "handing a phone back")
         row = _scan_row(conn, code)
-        require_class(staff, row.class_name, f"{_first(row)} {row.surname}", "handing this phone back")
+        require_class(staff, row.class_name, _name(row), "handing this phone back")
         if row.held_in is None and row.exception_id is not None:
             raise Refused(f"{_first(row)} keeps their phone (exceptions register): there is nothing to hand back.")
         if row.held_in is None:
@@ -164,7 +171,7 @@ def phone_out(database: Database, code: str, by: str, *, to: str | None = None, 
             require(staff, "early hand-back", "handing a phone back before home-time")
         if early and not reason:
             raise ReasonNeeded(f"It is before home-time ({database.home_time:%H:%M}): give a reason for handing "
-                               "the phone back early, e.g. a dentist appointment.", f"{_first(row)} {row.surname}")
+                               "the phone back early, e.g. a dentist appointment.", _name(row))
         if conn.execute(_RELEASE, {"code": code}).rowcount != 1:
             raise Refused(f"{_first(row)}'s phone has just been handed back at another kiosk.")
         append(conn, database, "phone_out", staff_id=staff.id, tag_code=code, pupil_id=row.pupil_id,
@@ -188,7 +195,7 @@ def _keeps_phone(conn: Connection, database: Database, staff, row, now) -> Custo
 def _release_to_parent(conn: Connection, database: Database, staff, row, now, to: str | None) -> CustodyResult:
     """A confiscated phone goes back only to a parent or carer, recorded by name (never to the pupil)."""
     taken = conn.execute(sa.select(CONFISCATION).where(CONFISCATION.c.id == row.confiscation_id)).first()
-    pupil = f"{_first(row)} {row.surname}"
+    pupil = _name(row)
     if not may(staff, "office"):
         raise Refused(f"{_first(row)}'s phone was confiscated ({taken.reason}): only the office or the leadership "
                       "team can release it, to a parent or carer.")
@@ -212,10 +219,18 @@ def confiscate(database: Database, code: str, by: str, reason: str, where: str |
     reason = plain(reason, 200)
     if not reason:
         raise Refused("Say why the phone is being confiscated, e.g. “used in class”.")
+    try:
+        return _confiscate(database, code, by, reason, where)
+    except IntegrityError:  # another kiosk held or confiscated it in the same moment: its row stands
+        raise Refused("That phone has just been checked in or confiscated at another kiosk: scan it again to "
+                      "see where it is.") from None
+
+
+def _confiscate(database: Database, code: str, by: str, reason: str, where: str | None) -> CustodyResult:
     with database.transaction() as conn:
         staff = find_staff(conn, by, "phones", "confiscating a phone")
         row = _scan_row(conn, code)
-        require_class(staff, row.class_name, f"{_first(row)} {row.surname}", "confiscating this phone")
+        require_class(staff, row.class_name, _name(row), "confiscating this phone")
         if row.confiscation_id is not None:
             raise Refused(f"{_first(row)}'s phone is already confiscated and held in the {row.held_in_name}.")
         location_id, location = _place(conn, where) if where else office(conn)
@@ -223,8 +238,7 @@ def confiscate(database: Database, code: str, by: str, reason: str, where: str |
         entry = append(conn, database, "phone_confiscated", staff_id=staff.id, tag_code=code, pupil_id=row.pupil_id,
                        from_location_id=row.held_in, to_location_id=location_id, at=now, detail={"reason": reason})
         if row.held_in is None:
-            conn.execute(_HOLD, {"tag_code": code, "pupil_id": row.pupil_id, "location_id": location_id,
-                                 "since": now, "by_staff_id": staff.id, "ledger_id": entry})
+            _hold(conn, row, location_id, now, staff, entry)
         else:
             conn.execute(HELD.update().where(HELD.c.tag_code == code).values(
                 location_id=location_id, since=now, by_staff_id=staff.id, ledger_id=entry))
@@ -237,7 +251,7 @@ def confiscate(database: Database, code: str, by: str, reason: str, where: str |
 
 def _place(conn: Connection, name: str) -> tuple[int, str]:
     found = conn.execute(sa.select(LOCATION.c.id, LOCATION.c.name)
-                         .where(func.lower(LOCATION.c.name) == " ".join(name.split()).lower()[:100])).first()
+                         .where(func.lower(LOCATION.c.name) == plain(name, 100).lower())).first()
     if found is None:
         raise Refused(f"There is no place called “{name[:40]}”: use a room with a location tag, or leave it "
                       "out for the office.")
@@ -275,7 +289,7 @@ def cupboard_locked(database: Database, class_name: str, by: str) -> CupboardChe
                                                        func.upper(Location.class_name) == class_name.upper())).first()
         if location is None:
             raise Refused(f"There is no cupboard for class “{class_name}”: check the class name, e.g. 6A.")
-        if staff.role == "teacher" and (staff.class_name or "").upper() != location.class_name.upper():
+        if other_class(staff, location.class_name):
             raise Refused(f"Only {location.class_name}'s teacher or the office can confirm the {location.name} "
                           f"is locked: your class is {staff.class_name or 'not set'}.")
         phones = len(session.exec(select(HeldPhone.tag_code).where(HeldPhone.location_id == location.id)).all())

@@ -12,7 +12,7 @@ from db.chain import append
 from db.engine import Database
 from db.errors import Refused
 from db.models import LedgerEntry, Pupil, Staff, Tag
-from db.roles import CommandLine, require
+from db.roles import CommandLine, require, require_self_or
 from db.views import PupilSummary, StaffMember
 
 PIN_LENGTHS = range(4, 13)
@@ -63,7 +63,7 @@ def find_staff(target: Session | Connection, who: str | CommandLine, task: str |
     return staff
 
 
-def acting(database: Database, by: str | CommandLine, task: str, doing: str) -> Row:
+def acting(database: Database, by: str | CommandLine, task: str | None = None, doing: str = "this") -> Row:
     """The member of staff asking, refused unless their role may do the task (for the read-only reports)."""
     with database.engine.connect() as conn:
         return find_staff(conn, by, task, doing)
@@ -78,9 +78,7 @@ def set_pin(database: Database, staff_code: str, pin: str, *, by: str | CommandL
         raise Refused("A PIN is 4 to 12 digits: choose another one.")
     with database.transaction() as conn:
         staff = find_staff(conn, staff_code)
-        asking = find_staff(conn, by)
-        if asking.id != staff.id:
-            require(asking, "admin", "setting another person's PIN")
+        require_self_or(find_staff(conn, by), staff, "admin", "setting another person's PIN")
         conn.execute(update(STAFF).where(STAFF.c.id == staff.id).values(pin_hash=PasswordHasher().hash(pin)))
         append(conn, database, "set_pin", staff_id=staff.id)
         return staff_view(staff)
@@ -134,12 +132,14 @@ def first_name(pupil: Pupil) -> str:
     return pupil.preferred_first or pupil.legal_first
 
 
-def summary(session: Session, pupil: Pupil) -> PupilSummary:
+def summary(session: Session, database: Database, pupil: Pupil) -> PupilSummary:
     tag = session.exec(select(Tag.code).where(Tag.pupil_id == pupil.id, Tag.kind == "phone",
                                               Tag.retired_at.is_(None))).first()
+    walks = walk_home_valid(database, pupil.walk_home, pupil.walk_home_at)
     return PupilSummary(id=pupil.id, name=f"{first_name(pupil)} {pupil.surname}",
                         short_name=f"{first_name(pupil)} {pupil.surname[:1]}.", class_name=pupil.class_name,
-                        year=pupil.year, upn=pupil.upn, adno=pupil.adno, walk_home=pupil.walk_home, phone_tag=tag)
+                        year=pupil.year, upn=pupil.upn, adno=pupil.adno, walk_home=walks, phone_tag=tag,
+                        phone_goes_to="class cupboard" if goes_to_cupboard(pupil.year, walks) else "office")
 
 
 def find_pupil(session: Session, ref: str, *, include_leavers: bool = False) -> Pupil:
@@ -174,17 +174,25 @@ def find_pupils(database: Database, text: str, limit: int = 12) -> list[PupilSum
                                     func.lower(Pupil.preferred_first).like(pattern),
                                     func.lower(Pupil.surname).like(pattern)))
         pupils = session.exec(query.order_by(Pupil.class_name, Pupil.surname).limit(limit)).all()
-        return [summary(session, p) for p in pupils]
+        return [summary(session, database, p) for p in pupils]
 
 
 def pupil_summary(database: Database, ref: str) -> PupilSummary:
     with database.reading() as session:
-        return summary(session, find_pupil(session, ref))
+        return summary(session, database, find_pupil(session, ref))
 
 
 def academic_year_start(day: date) -> date:
     """1 September of the school year the day falls in (a school year ends on 31 August)."""
     return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+
+
+WALK_HOME_YEAR = 6
+
+
+def goes_to_cupboard(year: int, walk_home_in_force: bool) -> bool:
+    """R1: a Year 6 pupil with walk-home permission: the class cupboard; anyone else: the office (R2)."""
+    return year == WALK_HOME_YEAR and walk_home_in_force
 
 
 def walk_home_valid(database: Database, walk_home: bool, recorded_at: datetime | None) -> bool:
@@ -207,4 +215,4 @@ def permit_walk_home(database: Database, ref: str, by: str, *, revoke: bool = Fa
         append(session, database, "walk_home_revoked" if revoke else "walk_home_permitted",
                staff_id=staff.id, pupil_id=pupil.id)
         session.commit()
-        return summary(session, pupil)
+        return summary(session, database, pupil)

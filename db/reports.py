@@ -13,7 +13,7 @@ from db.engine import Database
 from db.errors import Refused
 from db.models import HeldPhone, LedgerEntry, Location, ParentTask, Pupil, Staff, Tag
 from db.people import acting
-from db.roles import CommandLine
+from db.roles import CommandLine, other_class
 from db.views import ClassPhone, CupboardCheck, CustodyEvent, HeldPhoneRow, ParentsToTell
 
 PHONE_ACTIONS = ("phone_in", "phone_out", "parents_told", "cupboard_locked", "walk_home_permitted", "walk_home_revoked",
@@ -102,7 +102,7 @@ def _utc(moment: datetime) -> datetime:
 def class_phones_today(database: Database, class_name: str, *, by: str | CommandLine) -> list[ClassPhone]:
     """The class's phones checked in today, and whether each has gone home."""
     staff = acting(database, by, "phones", "the list of a class's phones")
-    if staff.role == "teacher" and (staff.class_name or "").upper() != class_name.upper():
+    if other_class(staff, class_name):
         raise Refused(f"{class_name}'s phones are for {class_name}'s teacher and the office to see.")
     start = day_start(database, today(database))
     out = aliased(LedgerEntry)

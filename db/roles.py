@@ -66,9 +66,20 @@ def require(staff, task: str, doing: str) -> None:
                   f"{doing} is for {allowed_text}.")
 
 
+def other_class(staff, class_name: str | None) -> bool:
+    """A teacher acting for a class not their own (the office and the leadership team act for every class)."""
+    return staff.role == "teacher" and (staff.class_name or "").upper() != (class_name or "").upper()
+
+
 def require_class(staff, class_name: str, pupil: str, doing: str) -> None:
     """Phones: teachers act for their own class only; the office and the leadership team for every class."""
     require(staff, "phones", doing)
-    if staff.role == "teacher" and (staff.class_name or "").upper() != (class_name or "").upper():
+    if other_class(staff, class_name):
         own = f"your class is {staff.class_name}" if staff.class_name else "you have no class"
         raise Refused(f"{pupil} is in {class_name} and {own}: {doing} is for {class_name}'s teacher or the office.")
+
+
+def require_self_or(asking, staff, task: str, doing: str) -> None:
+    """Something a member of staff may do for themselves (their PIN, their IMEI note); for anyone else, ``task``."""
+    if asking.id is None or asking.id != staff.id:
+        require(asking, task, doing)

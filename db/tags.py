@@ -8,10 +8,11 @@ from sqlmodel import Session, func, select
 
 from db.chain import append
 from db.engine import Database
-from db.errors import Refused, plain
+from db.errors import Refused
 from db.models import Device, HeldPhone, Location, Pupil, Staff, Tag
 from db.people import find_pupil, find_staff, first_name
 from db.roles import CommandLine, may, require_class
+from db.text import plain
 from db.views import TagInfo
 
 KINDS = ("phone", "device", "location", "staff")

@@ -24,8 +24,9 @@ class PupilSummary:
     year: int
     upn: str | None
     adno: str | None
-    walk_home: bool
+    walk_home: bool  # the parents' permission, in force this school year
     phone_tag: str | None
+    phone_goes_to: str  # "class cupboard" or "office": where a morning scan puts it (db/people.goes_to_cupboard)
 
 
 @dataclass(frozen=True)

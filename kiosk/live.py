@@ -82,6 +82,8 @@ class LedgerWatch:
         self.newest = newest
 
     def _tell(self, publish: Callable[[Any], None], value: Any) -> None:
+        if self._stop.is_set():  # the app is closing: nobody is left to tell
+            return
         try:
             self.app.call_from_thread(publish, value)
         except RuntimeError:  # the app has closed

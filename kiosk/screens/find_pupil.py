@@ -22,9 +22,8 @@ from labels.codes import TagKind, new_code
 
 
 def _describe(pupil: PupilSummary) -> str:
-    where = "class cupboard" if pupil.year == 6 and pupil.walk_home else "office"
     tag = f"has tag {pupil.phone_tag}" if pupil.phone_tag else "no tag yet"
-    return f"{pupil.name} · {pupil.class_name} · {tag} · phone goes to the {where}"
+    return f"{pupil.name} · {pupil.class_name} · {tag} · phone goes to the {pupil.phone_goes_to}"
 
 
 class FindPupilScreen(ModalScreen[TagInfo | None]):

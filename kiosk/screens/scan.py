@@ -16,7 +16,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from db.devices import DeviceInfo, device_info
-from db.errors import UNREACHABLE, ParentNeeded, ReasonNeeded, Refused
+from db.errors import UNREACHABLE, AnswerNeeded, ParentNeeded, Refused
 from db.ledger import confiscate, cupboard_locked
 from db.reports import class_phones_today, phones_held
 from db.roles import may
@@ -37,7 +37,6 @@ from kiosk.widgets.scan_field import ScanField
 from kiosk.widgets.status_bar import StatusBar
 from labels.codes import BadCode, TagKind, looks_like_code, parse_code
 
-WIDE_ONLY = ("print_class_tags", "print_queue", "confiscate")
 NOON = time(12, 0)  # before noon the kiosk starts in morning check-in, after it in home-time hand-back
 LIST_AFTER_SECONDS = 0.25  # the list under the panel catches up this soon after the last scan
 HAND_BACK_REASONS = ("Early leaver", "Appointment", "Collected by parent")
@@ -64,12 +63,12 @@ class ScanScreen(Screen):
         Binding("f12", "confiscate", "Confiscate", key_display="F12"),
         Binding("f11", "devices_review", "Devices", key_display="F11"),
     ]
-    # Below 100 columns the footer keeps the keys used every day; these still work (the print queue screen
-    # names F7 and F8, and the status bar names F9 whenever the queue holds anything).
+    # Below 100 columns the footer keeps the keys used every day; F7 and F12 still work there (the print
+    # queue screen names F7).
 
     mode: reactive[str] = reactive(MORNING, init=False)
 
-    WIDE_ONLY = WIDE_ONLY
+    WIDE_ONLY = ("print_class_tags", "confiscate")
 
     @property
     def FOOTER_HIDES(self) -> tuple[str, ...]:  # noqa: N802 - read by KioskFooter like WIDE_ONLY
@@ -84,11 +83,10 @@ class ScanScreen(Screen):
         """A scan's outcome; ``seq`` orders scans, because thread workers may finish out of order."""
 
         def __init__(self, seq: int, text: str, *, result: CustodyResult | None = None, refusal: str | None = None,
-                     reason_needed_for: str | None = None, parent_needed_for: str | None = None) -> None:
+                     question: AnswerNeeded | None = None) -> None:
             super().__init__()
             self.seq, self.text, self.result, self.refusal = seq, text, result, refusal
-            self.reason_needed_for = reason_needed_for  # the pupil's name: ask why the phone goes home early
-            self.parent_needed_for = parent_needed_for  # a confiscated phone: ask which parent or carer collects it
+            self.question = question  # a hand-back the kiosk finishes by asking one more thing
 
     class DeviceScanned(Message):
         """A school camera or iPad was scanned: its state, for the device screen."""
@@ -194,10 +192,8 @@ class ScanScreen(Screen):
                 except Refused:
                     pass  # not a device either: the phone path says what is wrong with the code
             result = scan_phone(database, text, staff_code, mode, reason, to)
-        except ParentNeeded as exc:
-            self.post_message(self.Scanned(seq, text, refusal=str(exc), parent_needed_for=exc.pupil))
-        except ReasonNeeded as exc:
-            self.post_message(self.Scanned(seq, text, refusal=str(exc), reason_needed_for=exc.pupil))
+        except AnswerNeeded as exc:
+            self.post_message(self.Scanned(seq, text, refusal=str(exc), question=exc))
         except Refused as exc:
             self.post_message(self.Scanned(seq, text, refusal=str(exc)))
         except Exception:  # the kiosk must stay up whatever the database does
@@ -207,19 +203,8 @@ class ScanScreen(Screen):
             self.post_message(self.Scanned(seq, text, result=result))
 
     def on_scan_screen_scanned(self, message: Scanned) -> None:
-        if message.parent_needed_for:
-            self.app.bell()
-            self.app.push_screen(
-                AskScreen(f"{message.refusal}\n\nWho is collecting {message.parent_needed_for}'s phone?", (),
-                          "The parent or carer's name, e.g. Mrs Khan (mum)"),
-                callback=partial(self._parent_given, message.text))
-            return
-        if message.reason_needed_for:
-            home = self.app.database.home_time
-            self.app.push_screen(
-                AskScreen(f"It is before home-time ({home:%H:%M}). Why is {message.reason_needed_for}'s phone "
-                          "being handed back early?", HAND_BACK_REASONS, "Or type the reason, e.g. dentist at 14:00"),
-                callback=partial(self._reason_given, message.text))
+        if message.question:
+            self._ask(message.text, message.question)
             return
         stale = message.seq <= self._shown
         panel = self.query_one(ResultPanel)
@@ -255,18 +240,25 @@ class ScanScreen(Screen):
             self.query_one(ResultPanel).show_ready(READY[self.mode][0], summary)
         self.focus_scan()
 
-    def _parent_given(self, text: str, parent: str | None) -> None:
-        if parent:
-            self.start_scan(text, HOME_TIME, to=parent)
+    def _ask(self, text: str, question: AnswerNeeded) -> None:
+        """Ask why a phone goes home early, or which parent or carer collects a confiscated one; then try again."""
+        if isinstance(question, ParentNeeded):
+            self.app.bell()  # the pupil asked for a confiscated phone: make the adult look
+            box = AskScreen(f"{question}\n\nWho is collecting {question.pupil}'s phone?", (),
+                            "The parent or carer's name, e.g. Mrs Khan (mum)")
+            answer, still_held = "to", "Cancelled: the confiscated phone is still held."
         else:
-            self.query_one(ResultPanel).show_ready("Not handed back", "Cancelled: the confiscated phone is still held.")
-        self.focus_scan()
+            home = self.app.database.home_time
+            box = AskScreen(f"It is before home-time ({home:%H:%M}). Why is {question.pupil}'s phone being handed "
+                            "back early?", HAND_BACK_REASONS, "Or type the reason, e.g. dentist at 14:00")
+            answer, still_held = "reason", "Cancelled: the phone is still held."
+        self.app.push_screen(box, callback=partial(self._answered, text, answer, still_held))
 
-    def _reason_given(self, text: str, reason: str | None) -> None:
-        if reason:
-            self.start_scan(text, HOME_TIME, reason)
+    def _answered(self, text: str, answer: str, still_held: str, given: str | None) -> None:
+        if given:
+            self.start_scan(text, HOME_TIME, **{answer: given})
         else:
-            self.query_one(ResultPanel).show_ready("Not handed back", "Cancelled: the phone is still held.")
+            self.query_one(ResultPanel).show_ready("Not handed back", still_held)
         self.focus_scan()
 
     # --- today's phones ---------------------------------------------------

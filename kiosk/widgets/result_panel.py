@@ -66,7 +66,7 @@ class ResultPanel(Vertical):
 
         A pupil on the exceptions register keeps the phone: green (not a breach), amber when due for review.
         """
-        detail = " · ".join(part for part in (result.pupil, result.class_name, result.description) if part)
+        detail = _whose(result)
         if result.outcome == "keeps phone":
             self._show("-note" if result.review_due else "-done", result.pupil, detail,
                        result.location[:1].upper() + result.location[1:], result.note or "")
@@ -74,12 +74,12 @@ class ResultPanel(Vertical):
         self._show("-note" if result.note else "-done", result.pupil, detail, f"→ {result.location}", result.note or "")
 
     def show_confiscated(self, result: CustodyResult) -> None:
-        detail = " · ".join(part for part in (result.pupil, result.class_name, result.description) if part)
+        detail = _whose(result)
         self._show("-note", "Confiscated", detail, f"→ {result.location}", result.note or "")
 
     def show_handed_back(self, result: CustodyResult) -> None:
         """Home-time: the name in large type, so the right phone goes to the right child."""
-        detail = " · ".join(part for part in (result.pupil, result.class_name, result.description) if part)
+        detail = _whose(result)
         detail += f" · from the {result.location}"
         self._show("-note" if result.note else "-done", f"Hand back to {result.pupil}", detail, "",
                    result.note or "")
@@ -91,3 +91,8 @@ class ResultPanel(Vertical):
 
     def show_refused(self, sentence: str, headline: str = "Not recorded") -> None:
         self._show("-refused", headline, sentence)
+
+
+def _whose(result: CustodyResult) -> str:
+    """Whose phone, in small type under the headline: the name, the class, the phone's description."""
+    return " · ".join(part for part in (result.pupil, result.class_name, result.description) if part)

@@ -85,3 +85,10 @@ def test_a_bad_setting_is_one_sentence_not_a_traceback(kiosk, filled, monkeypatc
     assert status == 1 and out == ""
     assert err == ("The setting keep_custody_years (KIOSK_KEEP_CUSTODY_YEARS) is not valid: input should be greater "
                    "than or equal to 0; check settings.toml and the KIOSK_ variables.\n")
+
+
+def test_a_refusal_never_echoes_a_terminal_escape_that_was_typed(kiosk, filled):
+    status, out, err = kiosk("phone", "in", filled.walker, "--by", "\x1b[2J\x07HB\u202eR")
+    assert status == 1 and out == ""
+    assert err.startswith("No member of staff has the code “ [2J HB R”")
+    assert not any(ord(ch) < 32 and ch != "\n" or 0x202A <= ord(ch) <= 0x202E for ch in err)

@@ -157,3 +157,13 @@ def device_tag(database: Database, asset: str) -> str:
     """The code on a demo device's tag (IPAD-01..03, CAM-01)."""
     [code] = [tag.code for tag in list_tags(database, "device") if tag.label.split()[0] == asset]
     return code
+
+
+async def open_office(pilot: Pilot) -> None:
+    """Office staff sign in and open the office screen (F2)."""
+    from kiosk.screens.office import OfficeScreen
+
+    await signed_in(pilot, "MJO", "4567")
+    await pilot.press("f2")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, OfficeScreen)

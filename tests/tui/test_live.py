@@ -7,7 +7,7 @@ import pytest
 from db import ledger
 from db.engine import open_database
 from kiosk.screens.office import OfficeScreen
-from tests.tui.helpers import build_app, on_screen, phone_of, settle, signed_in, wait_until
+from tests.tui.helpers import build_app, on_screen, open_office, phone_of, signed_in, wait_until
 
 DEADLINE = 2.0  # issue 6: the office sees a classroom's check-in within 2 seconds
 
@@ -30,10 +30,7 @@ async def test_office_screen_shows_a_check_in_from_a_classroom_kiosk(school, cla
     pupil = phone_of(school, walker=False, held=False)
     app = build_app(school)
     async with app.run_test(size=(120, 36)) as pilot:
-        await signed_in(pilot, "MJO", "4567")
-        await pilot.press("f2")
-        await settle(pilot)
-        assert isinstance(app.screen, OfficeScreen)
+        await open_office(pilot)
         assert pupil.name not in on_screen(app)
         ledger.phone_in(classroom, pupil.phone_tag, "LPA")
         assert await wait_until(pilot, lambda: pupil.name in on_screen(app), timeout=DEADLINE)

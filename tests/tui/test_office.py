@@ -9,19 +9,12 @@ from db.roles import COMMAND_LINE
 from kiosk.scan import MORNING, scan_phone
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.office import OfficeScreen
-from tests.tui.helpers import build_app, phone_of, settle, signed_in, wait_until
+from tests.tui.helpers import build_app, open_office, phone_of, settle, wait_until
 
 
 def rows(app, table_id: str) -> list[list[str]]:
     table = app.screen.query_one(table_id, DataTable)
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
-
-
-async def open_office(pilot) -> None:
-    await signed_in(pilot, "MJO", "4567")
-    await pilot.press("f2")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, OfficeScreen)
 
 
 async def test_office_screen_lists_phones_by_place_parents_to_tell_and_unlocked_cupboards(school):

@@ -13,11 +13,11 @@ from db.tags import list_tags
 from kiosk.scan import HOME_TIME, MORNING, scan_phone
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.find_pupil import FindPupilScreen
-from kiosk.screens.office import OfficeScreen
 from kiosk.screens.scan import ScanScreen
 from kiosk.screens.sign_in import SignInScreen
 from kiosk.widgets.big_text import BigText
-from tests.tui.helpers import build_app, list_caught_up, panel, phone_of, scan, settle, sign_in, signed_in, wait_until
+from tests.tui.helpers import (build_app, list_caught_up, open_office, panel, phone_of, scan, settle, sign_in,
+                                signed_in, wait_until)
 
 
 def held_codes(database) -> dict[str, str]:
@@ -249,10 +249,7 @@ async def test_office_screen_is_refused_to_a_teacher(school):
 async def test_office_screen_opens_for_office_staff(school):
     app = build_app(school)
     async with app.run_test(size=(120, 36)) as pilot:
-        await signed_in(pilot, "MJO", "4567")
-        await pilot.press("f2")
-        await settle(pilot)
-        assert isinstance(app.screen, OfficeScreen)
+        await open_office(pilot)
         await pilot.press("escape")
         assert isinstance(app.screen, ScanScreen)
         assert app.focused is app.screen.query_one("#scan")

@@ -127,6 +127,7 @@ def test_walk_home_permission_ends_on_31_august(database, school, clock):
     clock.moment = clock.moment.replace(month=7, day=15)
     clock.set_local(8, 40)
     assert ledger.phone_in(database, school.year6_no_permit, "HBR").location == "6A cupboard"
+    assert people.pupil_summary(database, "1002").phone_goes_to == "class cupboard"
     clock.set_local(15, 30)
     ledger.phone_out(database, school.year6_no_permit, "HBR")
     clock.moment = clock.moment.replace(month=9, day=3)
@@ -134,6 +135,8 @@ def test_walk_home_permission_ends_on_31_august(database, school, clock):
     result = ledger.phone_in(database, school.year6_no_permit, "HBR")
     assert result.location == "Office"
     assert result.note == "Parents to be told: last year's walk-home permission ended on 31 August."
+    summary = people.pupil_summary(database, "1002")  # what the kiosk shows when tagging the pupil by name
+    assert (summary.walk_home, summary.phone_goes_to) == (False, "office")
     assert export.export_pupil(database, "1002", by="HTE")["pupil"]["walk_home_permission"] is True  # the record
 
 
