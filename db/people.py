@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from db.chain import append
 from db.engine import Database
 from db.errors import Refused
-from db.models import LedgerEntry, Pupil, Staff, Tag
+from db.models import LedgerEntry, PhoneException, Pupil, Staff, Tag
 from db.roles import CommandLine, require, require_self_or
 from db.views import PupilSummary, StaffMember
 
@@ -136,10 +136,13 @@ def summary(session: Session, database: Database, pupil: Pupil) -> PupilSummary:
     tag = session.exec(select(Tag.code).where(Tag.pupil_id == pupil.id, Tag.kind == "phone",
                                               Tag.retired_at.is_(None))).first()
     walks = walk_home_valid(database, pupil.walk_home, pupil.walk_home_at)
+    kept = session.exec(select(PhoneException.kind).where(PhoneException.pupil_id == pupil.id,
+                                                          PhoneException.ended_at.is_(None))).first()
+    goes = (f"stays with the pupil (exceptions register: {kept})" if kept
+            else "goes to the class cupboard" if goes_to_cupboard(pupil.year, walks) else "goes to the office")
     return PupilSummary(id=pupil.id, name=f"{first_name(pupil)} {pupil.surname}",
                         short_name=f"{first_name(pupil)} {pupil.surname[:1]}.", class_name=pupil.class_name,
-                        year=pupil.year, upn=pupil.upn, adno=pupil.adno, walk_home=walks, phone_tag=tag,
-                        phone_goes_to="class cupboard" if goes_to_cupboard(pupil.year, walks) else "office")
+                        year=pupil.year, upn=pupil.upn, adno=pupil.adno, walk_home=walks, phone_tag=tag, phone=goes)
 
 
 def find_pupil(session: Session, ref: str, *, include_leavers: bool = False) -> Pupil:

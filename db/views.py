@@ -26,7 +26,7 @@ class PupilSummary:
     adno: str | None
     walk_home: bool  # the parents' permission, in force this school year
     phone_tag: str | None
-    phone_goes_to: str  # "class cupboard" or "office": where a morning scan puts it (db/people.goes_to_cupboard)
+    phone: str  # what a morning scan does with it: "goes to the class cupboard", "goes to the office", or stays (exception)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from labels.codes import TagKind, new_code
 
 def _describe(pupil: PupilSummary) -> str:
     tag = f"has tag {pupil.phone_tag}" if pupil.phone_tag else "no tag yet"
-    return f"{pupil.name} · {pupil.class_name} · {tag} · phone goes to the {pupil.phone_goes_to}"
+    return f"{pupil.name} · {pupil.class_name} · {tag} · phone {pupil.phone}"
 
 
 class FindPupilScreen(ModalScreen[TagInfo | None]):

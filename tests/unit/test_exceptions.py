@@ -16,6 +16,9 @@ from db.roles import COMMAND_LINE
 def test_a_pupil_on_the_register_keeps_the_phone_and_it_is_not_a_breach(database, school):
     exceptions.add_exception(database, "1003", "medical", "Phone in bag on silent; glucose app only.",
                              date(2027, 2, 1), by="HTE")
+    from db import people
+
+    assert people.pupil_summary(database, "1003").phone == "stays with the pupil (exceptions register: medical)"
     result = ledger.phone_in(database, school.year4, "LPA")
     assert (result.outcome, result.location, result.review_due) == ("keeps phone", "keeps phone: medical", False)
     assert result.note == "Conditions: Phone in bag on silent; glucose app only."
@@ -127,7 +130,7 @@ def test_walk_home_permission_ends_on_31_august(database, school, clock):
     clock.moment = clock.moment.replace(month=7, day=15)
     clock.set_local(8, 40)
     assert ledger.phone_in(database, school.year6_no_permit, "HBR").location == "6A cupboard"
-    assert people.pupil_summary(database, "1002").phone_goes_to == "class cupboard"
+    assert people.pupil_summary(database, "1002").phone == "goes to the class cupboard"
     clock.set_local(15, 30)
     ledger.phone_out(database, school.year6_no_permit, "HBR")
     clock.moment = clock.moment.replace(month=9, day=3)
@@ -136,7 +139,7 @@ def test_walk_home_permission_ends_on_31_august(database, school, clock):
     assert result.location == "Office"
     assert result.note == "Parents to be told: last year's walk-home permission ended on 31 August."
     summary = people.pupil_summary(database, "1002")  # what the kiosk shows when tagging the pupil by name
-    assert (summary.walk_home, summary.phone_goes_to) == (False, "office")
+    assert (summary.walk_home, summary.phone) == (False, "goes to the office")
     assert export.export_pupil(database, "1002", by="HTE")["pupil"]["walk_home_permission"] is True  # the record
 
 
