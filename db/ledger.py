@@ -208,7 +208,7 @@ def _release_to_parent(conn: Connection, database: Database, staff, row, now, to
                    pupil_id=row.pupil_id, from_location_id=row.held_in, at=now, detail={"to": to})
     conn.execute(CONFISCATION.update().where(CONFISCATION.c.id == taken.id).values(
         released_at=now, released_to=to, released_by_id=staff.id, released_ledger_id=entry))
-    return _result(row, database, now, row.held_in_name, "handed back", f"Confiscated phone released to {to}.")
+    return _result(row, database, now, row.held_in_name, "released", f"Confiscated phone released to {to}.")
 
 
 def confiscate(database: Database, code: str, by: str, reason: str, where: str | None = None) -> CustodyResult:

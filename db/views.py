@@ -48,7 +48,8 @@ class CustodyResult:
     class_name: str
     description: str | None
     location: str
-    outcome: str  # "cupboard", "office", "handed back", "keeps phone" (exceptions register) or "confiscated"
+    outcome: str  # "cupboard", "office", "handed back", "keeps phone" (exceptions register), "confiscated",
+    # or "released" (a confiscated phone, to the parent or carer named in the note)
     note: str | None  # a reason to look twice: amber on the kiosk
     at: datetime
     parents_to_tell: bool = False

@@ -267,7 +267,7 @@ def cmd_phone_out(args, database: Database) -> None:
     from kiosk.scan import read_phone_code
 
     result = ledger.phone_out(database, read_phone_code(args.code), args.by, to=args.to, reason=args.reason)
-    if result.note and result.note.startswith("Confiscated"):
+    if result.outcome == "released":
         print(f"{result.note} It was in the {result.location}.")
     else:
         print(f"Hand the phone back to {result.pupil} ({result.class_name}): it was in the {result.location}.")

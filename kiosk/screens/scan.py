@@ -219,6 +219,8 @@ class ScanScreen(Screen):
                 panel.show_handed_back(message.result)
             elif message.result.outcome == "confiscated":
                 panel.show_confiscated(message.result)
+            elif message.result.outcome == "released":
+                panel.show_released(message.result)
             else:
                 panel.show_checked_in(message.result)
         self._shown = max(self._shown, message.seq)

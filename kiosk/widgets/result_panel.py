@@ -73,6 +73,11 @@ class ResultPanel(Vertical):
             return
         self._show("-note" if result.note else "-done", result.pupil, detail, f"→ {result.location}", result.note or "")
 
+    def show_released(self, result: CustodyResult) -> None:
+        """A confiscated phone given to a parent or carer: never "hand back to" the pupil's name in large type."""
+        self._show("-done", "Released to a parent", f"{_whose(result)} · from the {result.location}", "",
+                   result.note or "")
+
     def show_confiscated(self, result: CustodyResult) -> None:
         detail = _whose(result)
         self._show("-note", "Confiscated", detail, f"→ {result.location}", result.note or "")

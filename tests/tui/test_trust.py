@@ -54,7 +54,9 @@ async def test_confiscating_at_the_kiosk_then_the_office_releases_it_to_a_named_
         await pilot.press(*"Mrs Khan (mum)", "enter")
         await settle(pilot)
         assert isinstance(app.screen, ScanScreen)
-        assert "released to Mrs Khan (mum)" in panel(pilot).text
+        shown = panel(pilot)
+        assert "Released to a parent" in shown.text and "released to Mrs Khan (mum)" in shown.text
+        assert "Hand back to" not in shown.text  # never the pupil's name as the one to give it to
     [released] = [e for e in custody_report(school, by=COMMAND_LINE) if e.action == "confiscation released"]
     assert released.pupil == pupil.name and "Mrs Khan (mum)" in released.note
 

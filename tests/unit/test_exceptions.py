@@ -74,7 +74,7 @@ def test_a_confiscated_phone_goes_back_only_to_a_parent_or_carer_by_name(databas
     with pytest.raises(Refused, match="only the office or the leadership team can release it, to a parent or carer"):
         ledger.phone_out(database, school.year4, "LPA", to="Mrs Wiśniewska (mum)")
     released = ledger.phone_out(database, school.year4, "MJO", to="Mrs Wiśniewska (mum)")
-    assert released.note == "Confiscated phone released to Mrs Wiśniewska (mum)."
+    assert (released.outcome, released.note) == ("released", "Confiscated phone released to Mrs Wiśniewska (mum).")
     with database.reading() as session:
         [row] = session.exec(select(Confiscation)).all()
         assert (row.reason, row.released_to) == ("used in class", "Mrs Wiśniewska (mum)")
