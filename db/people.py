@@ -138,7 +138,7 @@ def summary(session: Session, database: Database, pupil: Pupil) -> PupilSummary:
     walks = walk_home_valid(database, pupil.walk_home, pupil.walk_home_at)
     kept = session.exec(select(PhoneException.kind).where(PhoneException.pupil_id == pupil.id,
                                                           PhoneException.ended_at.is_(None))).first()
-    goes = (f"stays with the pupil (exceptions register: {kept})" if kept
+    goes = (f"kept by pupil ({kept})" if kept
             else "goes to the class cupboard" if goes_to_cupboard(pupil.year, walks) else "goes to the office")
     return PupilSummary(id=pupil.id, name=f"{first_name(pupil)} {pupil.surname}",
                         short_name=f"{first_name(pupil)} {pupil.surname[:1]}.", class_name=pupil.class_name,

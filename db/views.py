@@ -26,7 +26,7 @@ class PupilSummary:
     adno: str | None
     walk_home: bool  # the parents' permission, in force this school year
     phone_tag: str | None
-    phone: str  # what a morning scan does with it: "goes to the class cupboard", "goes to the office", or stays (exception)
+    phone: str  # what a morning scan does: "goes to the class cupboard", "goes to the office", "kept by pupil (…)"
 
 
 @dataclass(frozen=True)

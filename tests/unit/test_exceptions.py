@@ -18,7 +18,7 @@ def test_a_pupil_on_the_register_keeps_the_phone_and_it_is_not_a_breach(database
                              date(2027, 2, 1), by="HTE")
     from db import people
 
-    assert people.pupil_summary(database, "1003").phone == "stays with the pupil (exceptions register: medical)"
+    assert people.pupil_summary(database, "1003").phone == "kept by pupil (medical)"
     result = ledger.phone_in(database, school.year4, "LPA")
     assert (result.outcome, result.location, result.review_due) == ("keeps phone", "keeps phone: medical", False)
     assert result.note == "Conditions: Phone in bag on silent; glucose app only."
