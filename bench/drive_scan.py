@@ -1,7 +1,7 @@
 """Scanning a school Drive folder of 10,000 photos for which device took each one, and when.
 
 What it measures
-    ``db.drive.read_folder`` over a folder tree of ``--n`` real photos (small
+    ``photos.read_folder`` over a folder tree of ``--n`` real photos (small
     JPEGs from Pillow and, one in five, HEICs from pillow-heif, as iPads save
     them), each with the EXIF a camera writes: Make, Model, DateTimeOriginal,
     OffsetTimeOriginal on some and BodySerialNumber on the cameras'. They sit
@@ -123,7 +123,7 @@ def floor(folder: Path) -> int:
 
 
 def ours(folder: Path, zone: ZoneInfo, n: int) -> int:
-    from db.drive import read_folder
+    from photos import read_folder
 
     scan = read_folder(folder, zone)
     good = sum(1 for p in scan.photos if p.model and p.captured)
@@ -180,7 +180,7 @@ def main() -> int:
     f_med, f_p99 = statistics.median(times["floor"]), nearest_rank(times["floor"], 0.99)
     print(f"  floor (scandir + first 64 KiB)   median {f_med:6.3f} s   p99 {f_p99:6.3f} s")
     s_med, s_p99 = statistics.median(times["scan"]), nearest_rank(times["scan"], 0.99)
-    print(f"  db.drive.read_folder             median {s_med:6.3f} s   p99 {s_p99:6.3f} s   "
+    print(f"  photos.read_folder               median {s_med:6.3f} s   p99 {s_p99:6.3f} s   "
           f"{s_med / args.n * 1e6:5.0f} µs/photo   {s_med / f_med:4.1f}x floor (p99 {s_p99 / f_p99:4.1f}x)")
     if args.compare:
         p_med, p_p99 = statistics.median(times["pillow"]), nearest_rank(times["pillow"], 0.99)

@@ -4,7 +4,7 @@ What it measures
     The kiosk runs headless (Textual ``run_test``, 120x36) signed in as the office, on the office screen, with
     its own timed reload switched off, so only the ledger watch (kiosk/live.py) can bring a new phone in. A
     second process, the "classroom kiosk", with its own connection, checks a phone in with
-    ``db.ledger.phone_in`` and reports the moment its transaction committed (CLOCK_MONOTONIC, which is one clock
+    ``db.phones.phone_in`` and reports the moment its transaction committed (CLOCK_MONOTONIC, which is one clock
     for every process on Linux). The delay is from that commit to the office table holding the pupil's row.
     The writer then hands the phone back and waits a random part of one poll period, so check-ins land at
     every point of the poll's cycle, as real ones do.
@@ -24,7 +24,6 @@ The cost of the poll on a big ledger
 """
 
 from __future__ import annotations
-from db.roles import COMMAND_LINE
 
 import argparse
 import asyncio
@@ -41,6 +40,8 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+
+from db.core import COMMAND_LINE
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -61,27 +62,27 @@ def ms(value: float) -> str:
 
 def writer(url: str) -> None:
     """Read phone codes on stdin; check each in, report the commit moment, hand it back when told."""
-    from db import ledger
-    from db.engine import open_database
+    from db import phones
+    from db.core import open_database
 
     database = open_database(url, kiosk_name="bench-classroom")
     print("ready", flush=True)
     for line in sys.stdin:
         action, code = line.split()
         if action == "in":
-            ledger.phone_in(database, code, "LPA")
+            phones.phone_in(database, code, "LPA")
             print(json.dumps({"committed": time.monotonic()}), flush=True)
         else:
-            ledger.phone_out(database, code, "LPA", reason="bench")
+            phones.phone_out(database, code, "LPA", reason="bench")
             print(json.dumps({"out": True}), flush=True)
 
 
 # --- the office kiosk ---------------------------------------------------------------------------------------
 
 async def measure(url: str, samples: int, seed: int) -> dict:
-    from db.engine import open_database
+    from db.core import open_database
     from db.people import pupil_summary
-    from db.reports import cupboards_to_check, parents_pending, phones_held
+    from db.phones import cupboards_to_check, parents_pending, phones_held
     from db.tags import list_tags
     from kiosk.screens.office import OfficeScreen
 
@@ -185,8 +186,8 @@ def big_poll(path: Path, n: int = 500) -> dict:
 
 
 def demo_school(url: str) -> None:
-    from db.engine import open_database, upgrade
-    from kiosk import demo
+    from db.core import open_database, upgrade
+    from db import demo
 
     database = open_database(url)
     upgrade(database)

@@ -3,7 +3,7 @@
 What it measures
     K kiosk processes (default 20), each with its own database connection as a
     classroom PC would have, start together and make N scans each (default
-    500): ``db.ledger.phone_in`` / ``phone_out`` on the phones of their group.
+    500): ``db.phones.phone_in`` / ``phone_out`` on the phones of their group.
     Four kiosks share each group of phones and walk the same list from
     different starting points, so the same phone is often scanned at two or
     more kiosks at once (one check-in wins, the others are refused). Every
@@ -45,7 +45,8 @@ import statistics
 import sys
 import time
 import uuid
-from datetime import datetime, time as clock_time, timezone
+from datetime import datetime, timezone
+from datetime import time as clock_time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.pg_cluster
@@ -62,10 +63,9 @@ def percentile(values: list[float], p: float) -> float:
 def build_school(url: str, kiosks: int) -> list[list[str]]:
     """Staff, pupils with phone tags, the office and cupboards; returns the phone codes of each group."""
     from db import tags
-    from db.engine import open_database, upgrade
-    from db.models import Location, Pupil, Staff
-    from db.roles import COMMAND_LINE
-    from labels.codes import TagKind, new_code
+    from db.core import COMMAND_LINE, open_database, upgrade
+    from db.core.models import Location, Pupil, Staff
+    from tagcodes import TagKind, new_code
 
     database = open_database(url, kiosk_name="setup")
     upgrade(database)
@@ -91,9 +91,8 @@ def build_school(url: str, kiosks: int) -> list[list[str]]:
 def kiosk_process(index: int, url: str, phones: list[str], scans: int, barrier, results) -> None:
     import psycopg
 
-    from db import ledger
-    from db.engine import open_database
-    from db.errors import Refused
+    from db.phones import phone_in, phone_out
+    from db.core import Refused, open_database
 
     name = f"room-{index:02d}"
     # Home-time at midnight: every hand-back is after it, so none needs a reason.
@@ -121,9 +120,9 @@ def kiosk_process(index: int, url: str, phones: list[str], scans: int, barrier, 
         began = time.perf_counter()
         try:
             if action == "phone_in":
-                ledger.phone_in(database, code, f"K{index:02d}")
+                phone_in(database, code, f"K{index:02d}")
             else:
-                ledger.phone_out(database, code, f"K{index:02d}")
+                phone_out(database, code, f"K{index:02d}")
             saved.append((name, code, action))
         except Refused:
             refused += 1
@@ -139,8 +138,8 @@ def kiosk_process(index: int, url: str, phones: list[str], scans: int, barrier, 
 def check(url: str, reported: list[tuple[str, str, str]]) -> dict:
     from sqlalchemy import select
 
-    from db.engine import open_database
-    from db.models import HeldPhone, LedgerEntry
+    from db.core import open_database
+    from db.core.models import HeldPhone, LedgerEntry
     from kiosk.cli import main
 
     database = open_database(url)

@@ -3,7 +3,7 @@
 What it measures
     On a SQLite file the size of a large trust's five school years (about
     1,000,000 ledger rows over 950 school days, 3,000 pupils with phone tags),
-    N iterations of ``db.ledger.phone_in`` then ``db.ledger.phone_out`` for a
+    N iterations of ``db.phones.phone_in`` then ``db.phones.phone_out`` for a
     random phone (three in four a Year 6 walker's, to the class cupboard; the
     rest to the office with a parents-to-tell task), each call timed with
     ``time.perf_counter_ns``: p50 and p99 for phone_in, phone_out and the pair.
@@ -27,7 +27,7 @@ time through SQLAlchemy's events, and the steps of phone_in/phone_out);
 
 The database is built once per size under bench/out/ (or --dir) and reused;
 each run appends a few thousand rows to it. The build is one ``executemany``
-transaction with the hash chain computed exactly as ``db.chain.row_hash`` does;
+transaction with the hash chain computed exactly as ``db.core.row_hash`` does;
 the whole chain is rechecked after the build (and with --verify-full), and the
 real ``row_hash`` is compared on sampled rows and on every row a run adds.
 
@@ -55,13 +55,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import event
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
-from db.chain import GENESIS, row_hash
-from db.engine import HEAD_REVISION, open_database, sqlite_url, upgrade
-from db.ledger import phone_in, phone_out
-from db.models import LedgerEntry
-from labels.codes import TagKind, new_code
+from db.core import GENESIS, HEAD_REVISION, open_database, row_hash, sqlite_url, upgrade
+from db.core.models import LedgerEntry
+from db.phones import phone_in, phone_out
+from tagcodes import TagKind, new_code
 
 UTC = dt.timezone.utc
 LONDON = ZoneInfo("Europe/London")
@@ -101,7 +100,7 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
 
 
-# --- the hash chain, exactly as db.chain.row_hash computes it -----------------
+# --- the hash chain, exactly as db.core.row_hash computes it -----------------
 
 def chain_hash(row: tuple) -> str:
     """``row_hash`` for a raw row (id, at_utc_aware, kiosk, staff, action, tag, pupil, from, to, detail, voids, prev)."""
@@ -347,7 +346,7 @@ def check_chain_raw(path: Path, from_id: int = 1) -> int:
 
 
 def check_chain_orm(url: str, ids: list[int]) -> int:
-    """The real ``db.chain.row_hash`` on ORM-loaded rows: proves the replica above is exact."""
+    """The real ``db.core.row_hash`` on ORM-loaded rows: proves the replica above is exact."""
     database = open_database(url)
     with database.reading() as session:
         entries = session.exec(select(LedgerEntry).where(LedgerEntry.id.in_(ids))).all()

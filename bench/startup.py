@@ -23,7 +23,6 @@ top-level package) and which heavy libraries the command-line path loads (Textua
 """
 
 from __future__ import annotations
-from db.roles import COMMAND_LINE
 
 import argparse
 import datetime as dt
@@ -36,6 +35,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from db.core import COMMAND_LINE
 
 SIGN_IN_TARGET_S = 1.0
 CLI_TARGET_S = 0.5
@@ -105,10 +106,10 @@ def prepare_database(path: Path) -> str:
     from datetime import datetime, timezone
     from zoneinfo import ZoneInfo
 
-    from db import ledger, people, tags
-    from db.engine import open_database, sqlite_url, upgrade
-    from db.models import Location, Pupil, Staff
-    from labels.codes import TagKind, new_code
+    from db import people, phones, tags
+    from db.core import open_database, sqlite_url, upgrade
+    from db.core.models import Location, Pupil, Staff
+    from tagcodes import TagKind, new_code
 
     url = sqlite_url(path)
     if path.exists():
@@ -131,7 +132,7 @@ def prepare_database(path: Path) -> str:
             people.permit_walk_home(database, f"{2000 + i}", "OFF")
         code = tags.issue_phone_tag(database, f"{2000 + i}", lambda: new_code(TagKind.PHONE), by=COMMAND_LINE).code
         if i % 3 == 0:
-            ledger.phone_in(database, code, "T6A")
+            phones.phone_in(database, code, "T6A")
     database.engine.dispose()
     os.replace(tmp, path)
     return url

@@ -45,8 +45,8 @@ PHONES = ["Blue iPhone 12", "Black Samsung A15 in a pink case", "Nokia 105", "Pi
 
 
 def school(rng: random.Random):
-    from labels.codes import TagKind, new_code
     from labels.layouts import TagLabel
+    from tagcodes import TagKind, new_code
 
     classes = [f"{year}{form}" for year in range(1, 8) for form in "AB"]  # 14 classes
     return [TagLabel(new_code(TagKind.PHONE, rng), f"{rng.choice(FIRST)} {chr(65 + rng.randrange(26))}. {name}",

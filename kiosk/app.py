@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from functools import partial
 from datetime import datetime, timezone
+from functools import partial
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -17,8 +17,7 @@ from textual.message import Message
 from textual.signal import Signal
 from textual.worker import get_current_worker
 
-from db.errors import Refused
-from db.views import CustodyResult, StaffMember
+from db.core import CustodyResult, Refused, StaffMember
 from kiosk.config import Settings, config_file
 from kiosk.live import LedgerWatch
 from kiosk.print_queue import FAILED, PrintQueue, QueuedJob
@@ -26,8 +25,8 @@ from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.sign_in import SignInScreen
 
 if TYPE_CHECKING:
+    from db.core import Database
     from db.devices import LendResult
-    from db.engine import Database
     from kiosk.printing import PrintJob
 
 # What counts as someone using the kiosk. Mouse movement does not: a nudged mouse must not keep it unlocked.
@@ -110,7 +109,7 @@ class KioskApp(App[None]):
     @work(thread=True, group="database", exit_on_error=False)
     def open_database(self) -> None:
         """Load the database layer and connect after the sign-in screen is up: SQLAlchemy costs half a second."""
-        from db.engine import NotReady, Unreachable, open_database, require_ready
+        from db.core import NotReady, Unreachable, open_database, require_ready
 
         settings = self.settings
         try:
@@ -134,8 +133,7 @@ class KioskApp(App[None]):
 
     def database_back(self) -> None:
         """The watch reached the database again (watch thread): a kiosk that started during an outage checks it."""
-        from db.engine import NotReady, require_ready
-        from db.errors import UNREACHABLE
+        from db.core import UNREACHABLE, NotReady, require_ready
 
         if self.database_problem != UNREACHABLE:
             return

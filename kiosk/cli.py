@@ -14,12 +14,13 @@ from pathlib import Path
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from db.errors import Refused
+from db.core import Fault, Refused, parse_day
 from kiosk.config import Settings, data_dir
 from kiosk.output import FORMATS, emit
+from db.core import Outcome
 
 if TYPE_CHECKING:
-    from db.engine import Database
+    from db.core import Database
 
 Clock = Callable[[], datetime]
 
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None, *, clock: Clock = utc_now) -> int:
             return 1
         # The kiosk paints its sign-in screen first and loads the database layer behind it.
         return start_kiosk(settings)
-    from db.engine import NotReady, require_ready
+    from db.core import NotReady, require_ready
 
     try:
         if args.command == "demo":
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None, *, clock: Clock = utc_now) -> int:
             require_ready(database)
         args.settings = settings
         return args.handler(args, database) or 0
-    except (Refused, NotReady) as exc:
+    except (Refused, NotReady, Fault) as exc:
         print(str(exc), file=sys.stderr)
         for line in getattr(exc, "details", ()):
             print(f"  {line}", file=sys.stderr)
@@ -75,7 +76,7 @@ def setting_problem(exc: ValueError) -> str:
 
 
 def _open(settings: Settings, clock: Clock = utc_now, *, create: bool = False) -> Database:
-    from db.engine import NotReady, open_database
+    from db.core import NotReady, open_database
 
     url = settings.database_url()
     if settings.db is None:
@@ -98,7 +99,7 @@ def start_kiosk(settings: Settings, database: Database | None = None, hint: str 
 # --- setting up -------------------------------------------------------------
 
 def cmd_init(args, database: Database) -> None:
-    from db.engine import upgrade
+    from db.core import upgrade
 
     before = upgrade(database)
     where = database.url.replace("sqlite:///", "") if database.is_sqlite else "the school database"
@@ -106,7 +107,7 @@ def cmd_init(args, database: Database) -> None:
 
 
 def run_demo(args, settings: Settings, clock: Clock = utc_now) -> int:
-    from kiosk import demo
+    from db import demo
 
     if settings.db is None:
         # The demo school lives in a file of its own, made afresh each time: never the school's record.
@@ -116,7 +117,7 @@ def run_demo(args, settings: Settings, clock: Clock = utc_now) -> int:
             leftover.unlink(missing_ok=True)
         settings = settings.model_copy(update={"db": f"sqlite:///{path}"})
     settings = settings.model_copy(update={"school_name": "Meadowbank Primary (demo)"})
-    from db.engine import upgrade
+    from db.core import upgrade
 
     database = _open(settings, clock)
     upgrade(database)
@@ -125,7 +126,7 @@ def run_demo(args, settings: Settings, clock: Clock = utc_now) -> int:
     print("Sign in with one of these staff codes and PINs:")
     emit([{"code": s.code, "pin": s.pin, "name": s.name, "role": s.role, "class": s.class_name or ""}
           for s in logins], "table", empty="")
-    from db.reports import phones_held
+    from db.phones import phones_held
 
     held = {row.code for row in phones_held(database, by=_by(args))}
     phones = _tag_rows(database, "phone")
@@ -134,7 +135,7 @@ def run_demo(args, settings: Settings, clock: Clock = utc_now) -> int:
     already = [f"{r['code']} ({r['label']})" for r in phones if r["code"] in held]
     print("  not in yet, for Morning check-in: " + ", ".join(waiting[:3]))
     print("  already in, for Home-time:        " + ", ".join(already[:3]))
-    from db.exceptions import exceptions_register
+    from db.phones import exceptions_register
     from db.people import pupil_summary
 
     refs = {r.pupil_ref for r in exceptions_register(database, by=_by(args))}
@@ -149,13 +150,14 @@ def run_demo(args, settings: Settings, clock: Clock = utc_now) -> int:
 
 def _by(args):
     """The staff code given with --by, else the command line itself (db/roles.py says what it may do)."""
-    from db.roles import COMMAND_LINE
+    from db.core import COMMAND_LINE
 
     return getattr(args, "by", None) or COMMAND_LINE
 
 
 def cmd_import(args, database: Database) -> None:
-    from db import device_imports, importers
+    from db import devices as device_imports
+    from db import people as importers
 
     path = Path(args.file)
     if args.what == "pupils":
@@ -208,7 +210,7 @@ def cmd_permit(args, database: Database) -> None:
 
 def cmd_tags_issue(args, database: Database) -> None:
     from db import tags
-    from labels.codes import TagKind, new_code
+    from tagcodes import TagKind, new_code
 
     kind = TagKind(args.kind)
     make_code = lambda: new_code(kind)  # noqa: E731
@@ -250,11 +252,11 @@ def cmd_tags_print(args, database: Database) -> None:
 # --- phones -----------------------------------------------------------------
 
 def cmd_phone_in(args, database: Database) -> None:
-    from db import ledger
+    from db import phones as ledger
     from kiosk.scan import read_phone_code
 
     result = ledger.phone_in(database, read_phone_code(args.code), args.by)
-    if result.outcome == "keeps phone":
+    if result.outcome == Outcome.KEEPS_PHONE:
         print(f"{result.pupil} ({result.class_name}) {result.location}: on the exceptions register, not a breach.")
     else:
         print(f"{result.pupil} ({result.class_name}): the phone goes to the {result.location}.")
@@ -263,18 +265,18 @@ def cmd_phone_in(args, database: Database) -> None:
 
 
 def cmd_phone_out(args, database: Database) -> None:
-    from db import ledger
+    from db import phones as ledger
     from kiosk.scan import read_phone_code
 
     result = ledger.phone_out(database, read_phone_code(args.code), args.by, to=args.to, reason=args.reason)
-    if result.outcome == "released":
+    if result.outcome == Outcome.RELEASED:
         print(f"{result.note} It was in the {result.location}.")
     else:
         print(f"Hand the phone back to {result.pupil} ({result.class_name}): it was in the {result.location}.")
 
 
 def cmd_phone_confiscate(args, database: Database) -> None:
-    from db import ledger
+    from db import phones as ledger
     from kiosk.scan import read_phone_code
 
     result = ledger.confiscate(database, read_phone_code(args.code), args.by, args.reason, args.where)
@@ -285,22 +287,22 @@ def cmd_phone_confiscate(args, database: Database) -> None:
 # --- exceptions (pupils who keep their phone; staff phones, R6) -------------------------------
 
 def cmd_exception_add(args, database: Database) -> None:
-    from db import exceptions, reports
+    from db import phones as exceptions
 
-    review = reports.parse_day(args.review, "--review")
+    review = parse_day(args.review, "--review")
     row = exceptions.add_exception(database, args.pupil, args.kind, args.conditions, review, by=args.by)
     print(f"{row.pupil} ({row.class_name}) keeps their phone: {row.kind}, review by {row.review_on:%d %b %Y}.")
 
 
 def cmd_exception_end(args, database: Database) -> None:
-    from db import exceptions
+    from db import phones as exceptions
 
     ended = exceptions.end_exception(database, args.pupil, by=args.by)
     print(f"Ended {ended} exception{'s' if ended != 1 else ''}: the phone rules apply to this pupil again.")
 
 
 def cmd_exception_list(args, database: Database) -> None:
-    from db import exceptions
+    from db import phones as exceptions
 
     rows = [{"pupil": r.pupil, "class": r.class_name, "kind": r.kind, "conditions": r.conditions,
              "approved_by": r.approved_by, "approved_at": r.approved_at, "review_on": r.review_on.isoformat(),
@@ -309,16 +311,16 @@ def cmd_exception_list(args, database: Database) -> None:
 
 
 def cmd_staff_phone_agree(args, database: Database) -> None:
-    from db import exceptions, reports
+    from db import phones as exceptions
 
-    row = exceptions.agree_staff_phone(database, args.code, args.reason, reports.parse_day(args.from_day, "--from"),
-                                       reports.parse_day(args.to_day, "--to"), by=args.by)
+    row = exceptions.agree_staff_phone(database, args.code, args.reason, parse_day(args.from_day, "--from"),
+                                       parse_day(args.to_day, "--to"), by=args.by)
     print(f"Recorded: {row.staff} may keep their phone on from {row.starts_on:%d %b} to {row.ends_on:%d %b %Y} "
           f"(agreed by {row.approved_by}).")
 
 
 def cmd_staff_phones(args, database: Database) -> None:
-    from db import exceptions
+    from db import phones as exceptions
 
     rows = [{"staff": r.staff, "code": r.staff_code, "reason": r.reason, "approved_by": r.approved_by,
              "from": r.starts_on.isoformat(), "to": r.ends_on.isoformat(), "status": r.status}
@@ -327,7 +329,7 @@ def cmd_staff_phones(args, database: Database) -> None:
 
 
 def cmd_staff_imei(args, database: Database) -> None:
-    from db import exceptions
+    from db import phones as exceptions
 
     if args.set is not None or args.clear:
         exceptions.set_imei_note(database, args.code, "" if args.clear else args.set, by=args.by)
@@ -339,7 +341,7 @@ def cmd_staff_imei(args, database: Database) -> None:
 
 
 def cmd_phone_where(args, database: Database) -> None:
-    from db import reports
+    from db import phones as reports
 
     if args.printer:
         from kiosk import printing
@@ -354,7 +356,7 @@ def cmd_phone_where(args, database: Database) -> None:
 
 
 def cmd_parents_pending(args, database: Database) -> None:
-    from db import reports
+    from db import phones as reports
 
     rows = [{"pupil": r.pupil, "class": r.class_name, "reason": r.reason, "since": r.since}
             for r in reports.parents_pending(database, by=_by(args))]
@@ -362,14 +364,14 @@ def cmd_parents_pending(args, database: Database) -> None:
 
 
 def cmd_parents_told(args, database: Database) -> None:
-    from db import ledger
+    from db import phones as ledger
 
     closed = ledger.parents_told(database, args.pupil, args.by, args.how)
     print(f"Recorded that the parents were told ({closed} phone{'s' if closed > 1 else ''}).")
 
 
 def cmd_cupboard_locked(args, database: Database) -> None:
-    from db import ledger
+    from db import phones as ledger
 
     check = ledger.cupboard_locked(database, args.class_name, args.by)
     print(f"The {check.location} is confirmed locked with {check.phones} phone{'s' if check.phones != 1 else ''} inside.")
@@ -492,10 +494,10 @@ def cmd_report_provenance(args, database: Database) -> None:
 
 
 def cmd_report_devices(args, database: Database) -> None:
-    from db import devices, reports
+    from db import devices
 
-    start = reports.parse_day(args.from_day, "--from")
-    end = reports.parse_day(args.to_day, "--to")
+    start = parse_day(args.from_day, "--from")
+    end = parse_day(args.to_day, "--to")
     rows = [{"device": loan.device, "staff": loan.staff, "class": loan.class_name, "purpose": loan.purpose,
              "out": loan.out, "returned": loan.returned, "images": loan.images, "verified": loan.verified,
              "uploaded_by": loan.uploaded_by, "uploaded_at": loan.uploaded_at, "wiped": loan.wiped,
@@ -505,10 +507,10 @@ def cmd_report_devices(args, database: Database) -> None:
 
 
 def cmd_report_custody(args, database: Database) -> None:
-    from db import reports
+    from db import phones as reports
 
-    start = reports.parse_day(args.from_day, "--from")
-    end = reports.parse_day(args.to_day, "--to")
+    start = parse_day(args.from_day, "--from")
+    end = parse_day(args.to_day, "--to")
     rows = [{"at": e.at, "action": e.action, "code": e.code, "pupil": e.pupil, "class": e.class_name,
              "location": e.location, "by": e.by, "kiosk": e.kiosk, "note": e.note}
             for e in reports.custody_report(database, start, end, by=_by(args))]
@@ -518,14 +520,14 @@ def cmd_report_custody(args, database: Database) -> None:
 def cmd_export_pupil(args, database: Database) -> None:
     import json
 
-    from db.export import export_pupil
+    from db.records import export_pupil
 
     json.dump(export_pupil(database, args.pupil, by=_by(args)), sys.stdout, ensure_ascii=False, indent=2)
     print()
 
 
 def cmd_audit_verify(args, database: Database) -> int:
-    from db import audit
+    from db import records as audit
 
     checked = audit.verify(database, by=_by(args))
     print(f"The ledger is intact: {checked} records, each linked to the one before.")
@@ -533,9 +535,9 @@ def cmd_audit_verify(args, database: Database) -> int:
 
 
 def cmd_purge(args, database: Database) -> None:
-    from db import audit
-    from db.people import acting
-    from db.retention import Retention, purge
+    from db import records as audit
+    from db.core import acting
+    from db.records import Retention, purge
 
     settings = args.settings
     retention = Retention(custody_years=settings.keep_custody_years,
@@ -571,8 +573,8 @@ def cmd_purge(args, database: Database) -> None:
 
 
 def cmd_copy_to(args, database: Database) -> None:
-    from db.copy import copy_to
-    from db.engine import open_database
+    from db.records import copy_to
+    from db.core import open_database
 
     target = open_database(args.url, clock=database.clock, kiosk_name=database.kiosk_name,
                            zone=args.settings.timezone, home_time=args.settings.home_time)

@@ -61,7 +61,7 @@ class LedgerWatch:
 
     def poll(self) -> None:
         """One look at the database (in the watch thread; a test may call it directly)."""
-        from db.engine import Unreachable  # loaded by the time the database is open
+        from db.core import Unreachable  # loaded by the time the database is open
 
         try:
             newest = self.app.database.newest_entry()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from db.errors import Refused
+from db.core import Refused
 
 if TYPE_CHECKING:  # kiosk.printing loads the database layer: not before the sign-in screen is up
     from kiosk.printing import PrintJob

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from db.core import CustodyResult, Database, HeldStatus, Refused, today
 from db.devices import NoPhotoList, do_not_photograph
-from db.engine import Database
-from db.errors import Refused
-from db.reports import phones_held, today
+from db.phones import phones_held
 from db.tags import list_tags
-from db.views import CustodyResult
 
 SEND_TIMEOUT = 5.0  # seconds without progress before a printer counts as not answering
 
@@ -28,7 +26,7 @@ class PrintJob:
 
 
 def _paper(name: str):
-    from labels.layouts import paper_named
+    from labels import paper_named
 
     try:
         return paper_named(name)
@@ -39,7 +37,8 @@ def _paper(name: str):
 def tags_job(database: Database, paper: str, *, code: str | None = None, class_name: str | None = None,
              kind: str | None = None) -> PrintJob:
     """Tags for one code, a class's phones, or every tag of a kind (R5: labels carry first name + initial)."""
-    from labels.layouts import TagLabel, tags_job as layout
+    from labels import TagLabel
+    from labels import tags_job as layout
 
     tags = list_tags(database, kind, code=code, class_name=class_name)
     if not tags:
@@ -51,12 +50,13 @@ def tags_job(database: Database, paper: str, *, code: str | None = None, class_n
 
 def still_held_job(database: Database, paper: str, *, by) -> PrintJob:
     """The end-of-day list: every phone still held, by location (``by``: the staff code asking, or COMMAND_LINE)."""
-    from labels.layouts import HeldLine, still_held_job as layout
+    from labels import HeldLine
+    from labels import still_held_job as layout
 
     rows = phones_held(database, by=by)
     # The title already says "still held": only a phone left overnight needs a word more.
     lines = [HeldLine(r.location, r.short_name, r.class_name, f"{r.since:%H:%M}",
-                      r.status if r.status == "left overnight" else "") for r in rows]
+                      r.status if r.status == HeldStatus.LEFT_OVERNIGHT else "") for r in rows]
     day = today(database)
     return PrintJob(f"Phones still held ({len(lines)})",
                     layout(f"Phones still held {day:%a %d %b %Y}", lines, _paper(paper)), paper)
@@ -69,7 +69,8 @@ def no_photo_slip_job(database: Database, class_name: str, paper: str, *, device
     ``listing`` is the list the lending returned (so the slip matches what was
     shown); without it the class's list as it stands now is printed.
     """
-    from labels.layouts import NoPhotoLine, no_photo_slip_job as layout
+    from labels import NoPhotoLine
+    from labels import no_photo_slip_job as layout
 
     listing = listing or do_not_photograph(database, class_name)
     lines = [NoPhotoLine(p.short_name, p.refused_text) for p in listing.pupils]
@@ -79,7 +80,8 @@ def no_photo_slip_job(database: Database, class_name: str, paper: str, *, device
 
 def check_in_receipt_job(result: CustodyResult, paper: str) -> PrintJob:
     """A slip for one check-in: whose phone, where it went, when."""
-    from labels.layouts import CheckInReceipt, check_in_receipt_job as layout
+    from labels import CheckInReceipt
+    from labels import check_in_receipt_job as layout
 
     receipt = CheckInReceipt(result.short_name, result.class_name, result.location, f"{result.at:%H:%M %d %b}",
                              result.code)
@@ -88,7 +90,8 @@ def check_in_receipt_job(result: CustodyResult, paper: str) -> PrintJob:
 
 def send(job: PrintJob, printer: str | None) -> None:
     """Send a job; a printer that is off, unplugged or out of paper is refused in one sentence."""
-    from labels.printers import PrinterError, send as send_bytes
+    from labels import PrinterError
+    from labels import send as send_bytes
 
     if not printer:
         raise Refused("No printer is set: give one with --printer, e.g. tcp://192.168.1.50 or preview:tags.png.")
@@ -100,7 +103,7 @@ def send(job: PrintJob, printer: str | None) -> None:
 
 def check_printer(printer: str) -> None:
     """Refuse a printer address that cannot work before anything is queued for it."""
-    from labels.printers import PrinterError, parse_uri
+    from labels import PrinterError, parse_uri
 
     try:
         parse_uri(printer)

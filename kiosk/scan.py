@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from db import ledger
-from db.engine import Database
-from db.errors import Refused
-from db.views import CustodyResult
-from labels.codes import BadCode, TagKind, parse_code
+from db import phones
+from db.core import CustodyResult, Database, Refused
+from tagcodes import BadCode, TagKind, parse_code
 
 MORNING = "morning"
 HOME_TIME = "home-time"
@@ -37,5 +35,5 @@ def scan_phone(database: Database, text: str, staff_code: str, mode: str, reason
     """Check a phone in (morning) or hand it back (home-time; ``to``: the parent collecting a confiscated phone)."""
     code = read_phone_code(text)
     if mode == MORNING:
-        return ledger.phone_in(database, code, staff_code)
-    return ledger.phone_out(database, code, staff_code, reason=reason, to=to)
+        return phones.phone_in(database, code, staff_code)
+    return phones.phone_out(database, code, staff_code, reason=reason, to=to)

@@ -231,7 +231,8 @@ def read_job(data: bytes, profile: str | None = None) -> list[Block]:
 
 def raster_image(width_bytes: int, height: int, bits: bytes) -> Image:
     """A ``GS v 0`` bitmap (rows of bytes, most significant bit leftmost, 1 = dot) as a PIL image, black = dot."""
-    from PIL import Image as PILImage, ImageOps
+    from PIL import Image as PILImage
+    from PIL import ImageOps
 
     dots = PILImage.frombytes("1", (width_bytes * 8, height), bytes(bits))  # in mode "1" a set bit is white
     return ImageOps.invert(dots.convert("L")).convert("1")

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
-from labels.codes import parse_code
+from tagcodes import parse_code
 
 if TYPE_CHECKING:
     from escpos.escpos import Escpos

@@ -28,7 +28,8 @@ def preview_png(data: bytes, paper: Paper | None = None) -> Image:
     ``image.save("job.png")`` writes the PNG. Raises ValueError if the bytes
     hold a command the reader does not know.
     """
-    from PIL import Image as PILImage, ImageDraw
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
 
     paper = paper or DEFAULT_PAPER
     width = paper.dots
@@ -70,7 +71,8 @@ def _placed(image: Image, align: str, width: int) -> Image:
 
 
 def _text_strip(line: TextLine, width: int) -> Image:
-    from PIL import Image as PILImage, ImageDraw
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
 
     tall = line.height
     strip = PILImage.new("L", (width, LINE_PITCH - CELL_H + CELL_H * tall), 255)

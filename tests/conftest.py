@@ -24,8 +24,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from db.engine import Database, open_database, sqlite_url, upgrade
-from db.roles import COMMAND_LINE
+from db.core import COMMAND_LINE, Database, open_database, sqlite_url, upgrade
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -230,8 +229,8 @@ class SmallSchool:
 
     def __init__(self, database: Database):
         from db import people, tags
-        from db.models import Location, Pupil, Staff
-        from labels.codes import TagKind, new_code
+        from db.core.models import Location, Pupil, Staff
+        from tagcodes import TagKind, new_code
 
         with database.writing() as session:
             session.add_all([

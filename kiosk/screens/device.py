@@ -22,13 +22,12 @@ from textual.widgets import Button, Checkbox, ContentSwitcher, Input, Label, Pro
 from textual.worker import get_current_worker
 
 from db import devices
+from db.core import UNREACHABLE, DeviceStatus, Refused, StaffMember
 from db.devices import DeviceInfo, LendResult, Loan, NoPhotoPupil, UploadResult
-from db.drive import Progress
-from db.errors import UNREACHABLE, Refused
-from db.views import StaffMember
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.result_panel import ResultPanel
 from kiosk.widgets.status_bar import StatusBar
+from photos import Progress
 
 PURPOSES = ("Trip", "PE", "Class photos", "Assembly")
 NOTES_SHOWN = 8  # files the folder check could not read: the first few, then a count
@@ -182,12 +181,12 @@ class DeviceScreen(Screen[str | None]):
         tag = f" · tag {info.tag_code}" if info.tag_code else ""
         self.query_one("#device", Static).update(f"{info.label} · {model}{tag}")
         loan = info.loan
-        if info.status == "in":
+        if info.status == DeviceStatus.IN:
             self.panel.show("-ready", f"Lend {info.name}",
                             f"{info.label} is in. It is lent to you, {self.staff.name}: which class is it for, "
                             "and what for?")
             self.step("lend")
-        elif info.status == "out":
+        elif info.status == DeviceStatus.OUT:
             late = " It should have been back by the end of that day." if loan.not_back else ""
             self.panel.show("-note" if loan.not_back else "-ready", f"{info.name} is out",
                             f"With {loan.staff} for {loan.class_name} ({loan.purpose}) since {self.when(loan.out)}. "

@@ -21,9 +21,8 @@ from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
 from db import devices
+from db.core import UNREACHABLE, Refused, parse_day
 from db.devices import Loan, WeekImages
-from db.errors import UNREACHABLE, Refused
-from db.reports import parse_day
 from kiosk.output import emit
 from kiosk.screens.ask import AskScreen
 from kiosk.widgets.footer import KioskFooter

@@ -11,14 +11,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from db.errors import UNREACHABLE, Refused
+from db.core import UNREACHABLE, PupilSummary, Refused, TagInfo
 from db.people import find_pupils
 from db.tags import issue_phone_tag
-from db.views import PupilSummary, TagInfo
 from kiosk.screens.tag_preview import TagPreviewScreen
 from kiosk.widgets.big_text import BigText
 from kiosk.widgets.scan_field import ScanField
-from labels.codes import TagKind, new_code
+from tagcodes import TagKind, new_code
 
 
 def _describe(pupil: PupilSummary) -> str:

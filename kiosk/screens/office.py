@@ -8,18 +8,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.worker import get_current_worker
 from textual.widgets import DataTable, Static
+from textual.worker import get_current_worker
 
-from db.errors import UNREACHABLE, Refused
-from db.ledger import parents_told
-from db.reports import cupboards_to_check, parents_pending, phones_held
-from db.views import CupboardCheck, HeldPhoneRow, ParentsToTell
+from db.core import UNREACHABLE, CupboardCheck, HeldPhoneRow, ParentsToTell, Refused
+from db.phones import cupboards_to_check, parents_pending, parents_told, phones_held
 from kiosk.live import when_ledger_changes
 from kiosk.screens.ask import AskScreen
 from kiosk.widgets.footer import KioskFooter
-from kiosk.widgets.table import KioskTable
 from kiosk.widgets.status_bar import StatusBar
+from kiosk.widgets.table import KioskTable
 
 HOW_TOLD = ("Phoned", "Spoke at the gate", "Message sent")
 # After home-time a phone still held needs a look; one left overnight needs action.

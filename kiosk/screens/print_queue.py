@@ -8,11 +8,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from db.errors import Refused
+from db.core import Refused
 from kiosk.print_queue import FAILED, PRINTED, PRINTING, PrintQueue, QueuedJob
 from kiosk.widgets.footer import KioskFooter
-from kiosk.widgets.table import KioskTable
 from kiosk.widgets.status_bar import StatusBar
+from kiosk.widgets.table import KioskTable
 
 # Failed is the one that needs a person: red, as a refusal is; printing is blue like the mode buttons.
 STATE_STYLE = {FAILED: "bold #ffffff on #a4161a", PRINTING: "bold", PRINTED: "dim"}

@@ -15,13 +15,23 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
+from db.core import (
+    UNREACHABLE,
+    AnswerNeeded,
+    ClassPhone,
+    CupboardCheck,
+    CustodyResult,
+    HeldPhoneRow,
+    Outcome,
+    ParentNeeded,
+    Refused,
+    StaffMember,
+    TagInfo,
+    may,
+)
 from db.devices import DeviceInfo, device_info
-from db.errors import UNREACHABLE, AnswerNeeded, ParentNeeded, Refused
-from db.ledger import confiscate, cupboard_locked
-from db.reports import class_phones_today, phones_held
-from db.roles import may
+from db.phones import class_phones_today, confiscate, cupboard_locked, phones_held
 from db.tags import list_tags
-from db.views import ClassPhone, CupboardCheck, CustodyResult, HeldPhoneRow, StaffMember, TagInfo
 from kiosk.live import when_ledger_changes
 from kiosk.scan import HOME_TIME, MORNING, read_phone_code, scan_phone
 from kiosk.screens.ask import AskScreen
@@ -30,12 +40,12 @@ from kiosk.screens.find_pupil import FindPupilScreen
 from kiosk.screens.office import STATUS_STYLE, OfficeScreen
 from kiosk.screens.tag_preview import TagPreviewScreen
 from kiosk.widgets.footer import KioskFooter
-from kiosk.widgets.table import KioskTable
 from kiosk.widgets.mode_switch import ModeSwitch
 from kiosk.widgets.result_panel import ResultPanel
 from kiosk.widgets.scan_field import ScanField
 from kiosk.widgets.status_bar import StatusBar
-from labels.codes import BadCode, TagKind, looks_like_code, parse_code
+from kiosk.widgets.table import KioskTable
+from tagcodes import BadCode, TagKind, looks_like_code, parse_code
 
 NOON = time(12, 0)  # before noon the kiosk starts in morning check-in, after it in home-time hand-back
 LIST_AFTER_SECONDS = 0.25  # the list under the panel catches up this soon after the last scan
@@ -215,11 +225,11 @@ class ScanScreen(Screen):
             else:
                 panel.show_refused(message.refusal)
         elif not stale:
-            if message.result.outcome == "handed back":
+            if message.result.outcome == Outcome.HANDED_BACK:
                 panel.show_handed_back(message.result)
-            elif message.result.outcome == "confiscated":
+            elif message.result.outcome == Outcome.CONFISCATED:
                 panel.show_confiscated(message.result)
-            elif message.result.outcome == "released":
+            elif message.result.outcome == Outcome.RELEASED:
                 panel.show_released(message.result)
             else:
                 panel.show_checked_in(message.result)
@@ -227,7 +237,7 @@ class ScanScreen(Screen):
         if message.result:
             if self._last_code is None or message.seq > self._last_code[0]:
                 self._last_code = (message.seq, message.result.code)
-            if message.result.outcome in ("cupboard", "office") and self.app.settings.receipt_on_check_in:
+            if message.result.outcome in (Outcome.CUPBOARD, Outcome.OFFICE) and self.app.settings.receipt_on_check_in:
                 self.app.print_receipt(message.result)  # the check-in is saved already: printing cannot undo it
             self.refresh_phones_soon()
 

@@ -9,12 +9,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from db.errors import UNREACHABLE, Refused
-from db.views import StaffMember
+from db.core import UNREACHABLE, Refused, StaffMember
 from kiosk.widgets.big_text import BigText
 from kiosk.widgets.scan_field import ScanField
 from kiosk.widgets.status_bar import StatusBar
-
 
 
 class SignInScreen(Screen):

@@ -10,9 +10,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from db.views import TagInfo
+from db.core import TagInfo
 from kiosk.widgets.big_text import BigText
-from labels.qr import qr_halfblocks
+from labels import qr_halfblocks
 
 # Lit blocks are the light modules: white on black whatever the theme, so a phone camera reads the screen.
 QR_STYLE = "#ffffff on #000000"

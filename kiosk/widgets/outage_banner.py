@@ -6,7 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from db.errors import UNREACHABLE  # the CLI's sentence too
+from db.core import UNREACHABLE  # the CLI's sentence too
 
 AFTER = "Nothing scanned now is recorded: keep those phones to one side. This goes by itself when the database is back."
 

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from db.views import CupboardCheck, CustodyResult
+from db.core import CupboardCheck, CustodyResult, Outcome
 from kiosk.widgets.big_text import BigText
 
 MOODS = ("-ready", "-done", "-note", "-refused")
@@ -67,7 +67,7 @@ class ResultPanel(Vertical):
         A pupil on the exceptions register keeps the phone: green (not a breach), amber when due for review.
         """
         detail = _whose(result)
-        if result.outcome == "keeps phone":
+        if result.outcome == Outcome.KEEPS_PHONE:
             self._show("-note" if result.review_due else "-done", result.pupil, detail,
                        result.location[:1].upper() + result.location[1:], result.note or "")
             return

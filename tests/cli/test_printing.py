@@ -12,9 +12,8 @@ import threading
 import pytest
 from PIL import Image
 
-from db import reports, tags
-from db.roles import COMMAND_LINE
-from kiosk.cli import main
+from db import phones
+from db.core import COMMAND_LINE
 from tests.cli.test_cli import kiosk  # noqa: F401 - the `kiosk` fixture
 from tests.qr_decode import decode_all, raster_images
 
@@ -63,7 +62,7 @@ def test_class_tags_as_a_png_decode_to_codes_the_kiosk_checks_in(kiosk, filled, 
     status, out, _ = kiosk("phone", "in", filled.walker, "--by", "HBR")
     status, out, _ = kiosk("phone", "in", decoded[decoded.index(filled.year6_no_permit)], "--by", "HBR")
     assert status == 0 and out.startswith("Ben O'Connor (6A)")
-    assert {r.code for r in reports.phones_held(database, by=COMMAND_LINE)} == set(decoded)
+    assert {r.code for r in phones.phones_held(database, by=COMMAND_LINE)} == set(decoded)
 
 
 def test_a_58mm_job_raster_qr_decodes_back_to_the_phone(kiosk, filled, tmp_path):  # noqa: F811

@@ -16,11 +16,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from db.audit import verify
-from db.chain import LEDGER, row_hash
-from db.engine import open_database, sqlite_url
-from db.models import Location, Pupil, Staff
-from db.roles import COMMAND_LINE
+from db.core import COMMAND_LINE, LEDGER, open_database, row_hash, sqlite_url
+from db.core.models import Location, Pupil, Staff
+from db.records import verify
 from kiosk.cli import main
 from tests.conftest import HandClock, SmallSchool
 from tests.unit.test_purge import dump, old_history

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from db.errors import UNREACHABLE
+from db.core import UNREACHABLE
 from kiosk.cli import main
 
 

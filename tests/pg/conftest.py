@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from db.engine import Database, open_database
+from db.core import Database, open_database
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ import sys
 from sqlalchemy import func
 from sqlmodel import select
 
-from db import audit
-from db.models import HeldPhone, LedgerEntry
-from db.roles import COMMAND_LINE
+from db import records
+from db.core import COMMAND_LINE
+from db.core.models import HeldPhone, LedgerEntry
 from tests.conftest import SmallSchool
 
 KIOSKS = 20
@@ -23,9 +23,9 @@ LOCKS_EACH = 10
 
 KIOSK = r"""
 import json, sys
-from db import ledger
-from db.engine import open_database
-from db.errors import Refused
+from db import phones
+from db.core import open_database
+from db.core import Refused
 
 url, name, codes = sys.argv[1], sys.argv[2], sys.argv[3:]
 database = open_database(url, kiosk_name=name)
@@ -36,12 +36,12 @@ sys.stdin.readline()  # the start line
 saved, refused = [], []
 for code in codes:
     try:
-        ledger.phone_in(database, code, "MJO")  # the office: every class
+        phones.phone_in(database, code, "MJO")  # the office: every class
         saved.append(code)
     except Refused as exc:
         refused.append(str(exc))
 for _ in range(%d):
-    ledger.cupboard_locked(database, "6A", "HBR")
+    phones.cupboard_locked(database, "6A", "HBR")
 print(json.dumps({"saved": saved, "refused": refused}), flush=True)
 """ % LOCKS_EACH
 
@@ -78,4 +78,4 @@ def test_twenty_kiosks_scanning_the_same_phones_give_one_check_in_each_and_one_c
     assert check_ins == saved_by  # every check-in a kiosk reported is in the ledger, under its name
     expected = before + len(phones) + KIOSKS * LOCKS_EACH
     assert ids == list(range(1, expected + 1))  # one chain: no gap, no fork
-    assert audit.verify(pg_database, by=COMMAND_LINE) == expected
+    assert records.verify(pg_database, by=COMMAND_LINE) == expected

@@ -6,10 +6,8 @@ import json
 
 from sqlalchemy import select, text
 
-from db import ledger
-from db.errors import UNREACHABLE
-from db.chain import LEDGER
-from db.engine import open_database, schema_revision, HEAD_REVISION
+from db import phones
+from db.core import HEAD_REVISION, LEDGER, UNREACHABLE, open_database, schema_revision
 from kiosk.cli import main
 
 
@@ -20,12 +18,12 @@ def ledger_rows(database) -> list[dict]:
 
 def test_copy_to_moves_every_record_and_the_ledger_still_verifies(db_path, database, school, clock, postgres, capsys):
     clock.moment = clock.moment.replace(microsecond=123457)  # times must come back to the microsecond
-    ledger.phone_in(database, school.walker, "HBR")
+    phones.phone_in(database, school.walker, "HBR")
     clock.advance(microseconds=1)
-    ledger.phone_in(database, school.year4, "LPA")
+    phones.phone_in(database, school.year4, "LPA")
     clock.set_local(15, 20)
     clock.advance(microseconds=999999)
-    ledger.phone_out(database, school.walker, "MJO")
+    phones.phone_out(database, school.walker, "MJO")
     source = database.url
     target_url = postgres.create()
 
@@ -46,7 +44,7 @@ def test_copy_to_moves_every_record_and_the_ledger_still_verifies(db_path, datab
         assert "7 records" in capsys.readouterr().out
 
         # The school carries on in PostgreSQL: the next ids follow the copied ones.
-        ledger.phone_in(target, school.year6_no_permit, "HBR")
+        phones.phone_in(target, school.year6_no_permit, "HBR")
         assert main(["--db", target_url, "parents", "pending", "--format", "json"], clock=clock) == 0
         assert len(json.loads(capsys.readouterr().out)) == 2
         with target.engine.connect() as conn:
@@ -62,12 +60,12 @@ def test_copy_to_moves_every_record_and_the_ledger_still_verifies(db_path, datab
 
 def test_copy_to_a_database_that_already_holds_records_is_refused_and_changes_nothing(db_path, database, school,
                                                                                        clock, postgres, capsys):
-    ledger.phone_in(database, school.walker, "HBR")
+    phones.phone_in(database, school.walker, "HBR")
     target_url = postgres.create()
     assert main(["--db", database.url, "copy-to", target_url], clock=clock) == 0
     target = open_database(target_url, clock=clock)
     try:
-        ledger.phone_out(target, school.walker, "MJO", reason="dentist")
+        phones.phone_out(target, school.walker, "MJO", reason="dentist")
         before = ledger_rows(target)
         capsys.readouterr()
         assert main(["--db", database.url, "copy-to", target_url], clock=clock) == 1

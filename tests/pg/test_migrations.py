@@ -6,7 +6,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 
-from db.engine import HEAD_REVISION, MIGRATIONS, open_database, schema_revision
+from db.core import HEAD_REVISION, open_database, schema_revision
+from db.core.engine import MIGRATIONS
 from kiosk.cli import main
 
 

@@ -13,15 +13,13 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, event, text
 
-from db.roles import COMMAND_LINE
-from db import ledger, people
-from db.errors import UNREACHABLE
-from db.engine import Database, Unreachable, open_database, upgrade
-from db.reports import custody_report, phones_held
+from db import people, phones
+from db.core import COMMAND_LINE, UNREACHABLE, Database, Unreachable, open_database, upgrade
+from db.phones import custody_report, phones_held
+from kiosk.widgets.outage_banner import AFTER
 from kiosk.widgets.result_panel import ResultPanel
 from tests import pg_cluster
 from tests.conftest import SmallSchool
-from kiosk.widgets.outage_banner import AFTER
 from tests.tui.helpers import build_app, on_screen, scan, wait_until
 
 pytestmark = pytest.mark.postgres
@@ -115,12 +113,12 @@ def test_a_connection_dropped_mid_check_in_is_unreachable_and_saves_nothing(serv
                 killed.append(other.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid}).scalar())
 
     with pytest.raises(Unreachable) as raised:
-        ledger.phone_in(school_db, school.walker, "HBR")
+        phones.phone_in(school_db, school.walker, "HBR")
     assert killed == [True]
     assert str(raised.value) == UNREACHABLE
     event.remove(school_db.engine, "before_cursor_execute", cut_the_cable)
     assert school_db.newest_entry() == before  # the pool reconnected; the half-done check-in left nothing
     assert phones_held(school_db, by=COMMAND_LINE) == []
-    ledger.phone_in(school_db, school.walker, "HBR")
+    phones.phone_in(school_db, school.walker, "HBR")
     assert [row.code for row in phones_held(school_db, by=COMMAND_LINE)] == [school.walker]
     admin.dispose()

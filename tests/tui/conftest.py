@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from db.engine import open_database, upgrade
+from db.core import open_database, upgrade
 from tests.tui.helpers import copy_school, fill_demo_school
 
 
@@ -24,7 +24,7 @@ def demo_school_file(template_db, tmp_path_factory):
 @pytest.fixture(scope="session")
 def demo_school_postgres(postgres_server):
     """The URL of a PostgreSQL database holding the demo school; used only as a template."""
-    from kiosk import demo
+    from db import demo
     from tests.conftest import LONDON, HandClock
 
     url = postgres_server.create()

@@ -8,13 +8,11 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from db import people
-from db.engine import Database, open_database, sqlite_url
+from db.core import COMMAND_LINE, Database, PupilSummary, StaffMember, open_database, sqlite_url
 from db.people import pupil_summary
-from db.reports import phones_held
-from db.roles import COMMAND_LINE
+from db.phones import phones_held
 from db.tags import list_tags
-from db.views import PupilSummary, StaffMember
-from kiosk import demo
+from db import demo
 from kiosk.app import KioskApp, make_app
 from kiosk.config import Settings
 from kiosk.widgets.result_panel import ResultPanel
@@ -22,9 +20,9 @@ from kiosk.widgets.result_panel import ResultPanel
 
 def fill_demo_school(template: Path, folder: Path) -> Path:
     """A migrated database file filled with the demo school at 08:55 on Tuesday 10 November 2026."""
-    from tests.conftest import HandClock, LONDON  # the shared test clock
-
     from datetime import datetime, timezone
+
+    from tests.conftest import LONDON, HandClock  # the shared test clock
 
     path = folder / "school.db"
     shutil.copy(template, path)

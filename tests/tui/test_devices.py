@@ -7,13 +7,14 @@ import csv
 import re
 from datetime import date, datetime, timezone
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlmodel import select
 from textual.widgets import DataTable, Input
 
 from db import devices
-from db.models import Pupil
-from db.roles import COMMAND_LINE
+from db.core import COMMAND_LINE
+from db.core.models import Pupil
 from kiosk.print_queue import PRINTED
 from kiosk.screens.device import DeviceScreen
 from kiosk.screens.devices_review import AMBER, RED, DevicesReviewScreen, parse_days
@@ -260,7 +261,7 @@ def test_the_days_typed_for_the_review_read_back_in_order(first, last, form, bet
 
 
 async def test_an_office_lend_typed_at_80_by_24_for_a_class_everyone_may_photograph(school, tmp_path):
-    from db.device_imports import import_consent
+    from db.devices import import_consent
 
     with school.reading() as session:
         upns = session.exec(select(Pupil.upn).where(Pupil.class_name == "3C")).all()

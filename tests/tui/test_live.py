@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from db import ledger
-from db.engine import open_database
+from db import phones
+from db.core import open_database
 from kiosk.screens.office import OfficeScreen
 from tests.tui.helpers import build_app, on_screen, open_office, phone_of, signed_in, wait_until
 
@@ -32,7 +32,7 @@ async def test_office_screen_shows_a_check_in_from_a_classroom_kiosk(school, cla
     async with app.run_test(size=(120, 36)) as pilot:
         await open_office(pilot)
         assert pupil.name not in on_screen(app)
-        ledger.phone_in(classroom, pupil.phone_tag, "LPA")
+        phones.phone_in(classroom, pupil.phone_tag, "LPA")
         assert await wait_until(pilot, lambda: pupil.name in on_screen(app), timeout=DEADLINE)
         assert "Parents still to tell" in on_screen(app)
         [line] = [line for line in on_screen(app).splitlines() if pupil.name in line and "Office" in line]
@@ -46,6 +46,6 @@ async def test_teachers_list_shows_a_check_in_made_at_another_kiosk(school, clas
         await signed_in(pilot, "HBR", "1234")
         title = str(app.screen.query_one("#phones-title").content)
         assert pupil.name not in on_screen(app)
-        ledger.phone_in(classroom, pupil.phone_tag, "HBR")  # e.g. the teaching assistant's kiosk
+        phones.phone_in(classroom, pupil.phone_tag, "HBR")  # e.g. the teaching assistant's kiosk
         assert await wait_until(pilot, lambda: pupil.name in on_screen(app), timeout=DEADLINE)
         assert str(app.screen.query_one("#phones-title").content) != title  # the count moved on too

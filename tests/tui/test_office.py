@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import DataTable
 
-from db.reports import cupboards_to_check, custody_report, parents_pending, phones_held
-from db.roles import COMMAND_LINE
+from db.core import COMMAND_LINE
+from db.phones import cupboards_to_check, custody_report, parents_pending, phones_held
 from kiosk.scan import MORNING, scan_phone
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.office import OfficeScreen

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from db.errors import Refused
+from db.core import Refused
 from kiosk.print_queue import FAILED, KEEP_PRINTED, PRINTED, PRINTING, WAITING, PrintQueue
 from kiosk.printing import PrintJob
 

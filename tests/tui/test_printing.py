@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable
 
+from db.core import COMMAND_LINE, PupilSummary
 from db.people import pupil_summary
-from db.reports import phones_held
-from db.roles import COMMAND_LINE
+from db.phones import phones_held
 from db.tags import list_tags
-from db.views import PupilSummary
 from kiosk import printing
 from kiosk.print_queue import FAILED, PRINTED, PRINTING
 from kiosk.screens.ask import AskScreen
@@ -18,8 +17,7 @@ from kiosk.screens.print_queue import PrintQueueScreen
 from kiosk.screens.scan import ScanScreen
 from kiosk.screens.tag_preview import TagPreviewScreen
 from kiosk.widgets.status_bar import StatusBar
-from tests.tui.helpers import (build_app, notes, panel, phone_of, scan, scanner_types, settle, signed_in,
-                               wait_until)
+from tests.tui.helpers import build_app, notes, panel, phone_of, scan, scanner_types, settle, signed_in, wait_until
 from tests.tui.network_printer import NetworkPrinter, UnansweringPrinter, free_port
 
 NATIVE_QR = b"\x1d(k"  # GS ( k: the 80 mm profile prints the QR itself

@@ -6,9 +6,9 @@ import time
 
 from textual.widgets import DataTable
 
+from db.core import COMMAND_LINE
 from db.people import find_pupils
-from db.reports import class_phones_today, custody_report, cupboards_to_check, parents_pending, phones_held
-from db.roles import COMMAND_LINE
+from db.phones import class_phones_today, cupboards_to_check, custody_report, parents_pending, phones_held
 from db.tags import list_tags
 from kiosk.scan import HOME_TIME, MORNING, scan_phone
 from kiosk.screens.ask import AskScreen
@@ -16,8 +16,18 @@ from kiosk.screens.find_pupil import FindPupilScreen
 from kiosk.screens.scan import ScanScreen
 from kiosk.screens.sign_in import SignInScreen
 from kiosk.widgets.big_text import BigText
-from tests.tui.helpers import (build_app, list_caught_up, open_office, panel, phone_of, scan, settle, sign_in,
-                                signed_in, wait_until)
+from tests.tui.helpers import (
+    build_app,
+    list_caught_up,
+    open_office,
+    panel,
+    phone_of,
+    scan,
+    settle,
+    sign_in,
+    signed_in,
+    wait_until,
+)
 
 
 def held_codes(database) -> dict[str, str]:

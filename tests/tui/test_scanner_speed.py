@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 from textual.widgets import DataTable
 
-from db.importers import import_pupils, import_staff
-from db.people import set_pin
-from db.reports import custody_report, phones_held
-from db.roles import COMMAND_LINE
+from db.core import COMMAND_LINE
+from db.demo import upn_for
+from db.people import import_pupils, import_staff, set_pin
+from db.phones import custody_report, phones_held
 from db.tags import issue_phone_tag
-from kiosk.demo import upn_for
-from labels.codes import TagKind, new_code
+from tagcodes import TagKind, new_code
 from tests.tui.helpers import build_app, list_caught_up, panel, scanner_types, signed_in
 
 PHONES = 200

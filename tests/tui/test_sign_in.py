@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from db.roles import COMMAND_LINE
+from db.core import COMMAND_LINE
 from db.tags import issue_staff_tag
 from kiosk.screens.scan import ScanScreen
 from kiosk.screens.sign_in import SignInScreen
 from kiosk.widgets.scan_field import ScanField
 from kiosk.widgets.status_bar import StatusBar
-from labels.codes import TagKind, new_code
+from tagcodes import TagKind, new_code
 from tests.tui.helpers import build_app, settle, sign_in
 
 

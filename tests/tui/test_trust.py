@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from db import exceptions
-from db.reports import custody_report, phones_held
-from db.roles import COMMAND_LINE
+from db import phones
+from db.core import COMMAND_LINE
+from db.phones import custody_report, phones_held
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.scan import ScanScreen
 from tests.tui.helpers import build_app, panel, phone_of, scan, settle, signed_in
@@ -14,7 +14,7 @@ from tests.tui.helpers import build_app, panel, phone_of, scan, settle, signed_i
 
 async def test_a_pupil_on_the_exceptions_register_keeps_the_phone_in_green(school):
     pupil = phone_of(school, walker=True, held=False, class_name="6A")
-    exceptions.add_exception(school, pupil.upn, "medical", "Glucose monitor app; phone on silent.",
+    phones.add_exception(school, pupil.upn, "medical", "Glucose monitor app; phone on silent.",
                              date(2027, 3, 1), by="HTE")
     app = build_app(school)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -4,18 +4,17 @@ import sqlite3
 
 import pytest
 
-from db import ledger
-from db.audit import verify
-from db.errors import Refused
-from db.roles import COMMAND_LINE
+from db import phones
+from db.core import COMMAND_LINE, Refused
+from db.records import verify
 
 
 @pytest.fixture
 def history(database, school, clock, db_path):
-    ledger.phone_in(database, school.walker, "HBR")
-    ledger.phone_in(database, school.year4, "LPA")
+    phones.phone_in(database, school.walker, "HBR")
+    phones.phone_in(database, school.year4, "LPA")
     clock.set_local(15, 30)
-    ledger.phone_out(database, school.walker, "MJO")
+    phones.phone_out(database, school.walker, "MJO")
     database.engine.dispose()
     return db_path
 

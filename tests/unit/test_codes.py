@@ -2,11 +2,11 @@
 
 import string
 
-from hypothesis import given, strategies as st
-
-from labels.codes import ALPHABET, BadCode, TagKind, check_symbol, format_code, new_code, parse_code
-
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tagcodes import ALPHABET, BadCode, TagKind, check_symbol, format_code, new_code, parse_code
 
 
 def test_new_codes_read_back_as_their_kind():

@@ -1,6 +1,6 @@
 """A kiosk killed mid-burst loses nothing it reported as saved, and leaves a sound, unbroken ledger.
 
-A child process checks phones in one after another through ``db.ledger.phone_in`` and prints each
+A child process checks phones in one after another through ``db.phones.phone_in`` and prints each
 code only after the call has returned (what the screen would show as saved). The test kills it with
 SIGKILL part-way through a burst, reopens the file and checks what a school would check: every phone
 reported as saved is held and has its check-in record, nothing is half-written, the file passes
@@ -23,20 +23,18 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from db import ledger, people, tags
-from db.chain import GENESIS, row_hash
-from db.engine import open_database, sqlite_url
-from db.models import HeldPhone, LedgerEntry, Location, ParentTask, Pupil, Staff
-from db.roles import COMMAND_LINE
-from labels.codes import TagKind, new_code
+from db import people, phones, tags
+from db.core import COMMAND_LINE, GENESIS, open_database, row_hash, sqlite_url
+from db.core.models import HeldPhone, LedgerEntry, Location, ParentTask, Pupil, Staff
+from tagcodes import TagKind, new_code
 
 PUPILS = 240
 WALKERS = 40  # Year 6 pupils with walk-home permission: their phones go to the class cupboard, the rest to the office
 
 CHILD = r"""
 import sys
-from db.engine import open_database, sqlite_url
-from db.ledger import phone_in
+from db.core import open_database, sqlite_url
+from db.phones import phone_in
 
 database = open_database(sqlite_url(sys.argv[1]), kiosk_name="crash-kiosk")
 codes = open(sys.argv[2]).read().split()
@@ -136,7 +134,7 @@ def test_a_kiosk_killed_mid_burst_keeps_every_reported_check_in(db_path, tmp_pat
 
         # The kiosk carries on after a restart: the next phone checks in and joins the chain.
         next_code = next(code for code in codes if code not in held)
-        assert ledger.phone_in(database, next_code, "MJO").code == next_code
+        assert phones.phone_in(database, next_code, "MJO").code == next_code
         with database.reading() as session:
             newest = session.exec(select(LedgerEntry).order_by(LedgerEntry.id.desc()).limit(1)).one()
         assert (newest.id, newest.prev_hash, newest.tag_code) == (len(entries) + 1, previous, next_code)

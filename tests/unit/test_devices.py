@@ -11,15 +11,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from db import devices
-from db.audit import verify
-from db.device_imports import import_consent, import_devices
-from db.devices import NoPhotoPupil, WeekImages
-from db.drive import NO_EXIF
-from db.errors import Refused
-from db.models import ConsentEvent, DeviceLoan, LedgerEntry, Pupil
-from db.roles import COMMAND_LINE
+from db.devices import lending
+from db.core import COMMAND_LINE, Refused
+from db.core.models import ConsentEvent, DeviceLoan, LedgerEntry, Pupil
+from db.devices import NoPhotoPupil, WeekImages, import_consent, import_devices, matching
+from db.records import verify
 from db.tags import issue_device_tag, issue_phone_tag
-from labels.codes import TagKind, new_code
+from photos import NO_EXIF
+from tagcodes import TagKind, new_code
 from tests.conftest import LONDON
 from tests.photos import canon, ipad, personal_phone, photo
 
@@ -354,12 +353,12 @@ def test_provenance_traces_each_photo_or_flags_it(database, cameras, clock, tmp_
     (("OLYMPUS", "TG-6", None), ("OLYMPUS IMAGING CORP.  ", "TG-6\x00\x00", None), True),
 ])
 def test_matching_a_photo_to_a_registered_device(registered, exif, matches):
-    from db.drive import Photo
-    from db.models import Device
+    from db.core.models import Device
+    from photos import Photo
 
     device = Device(id=1, asset_tag="A", kind="camera", name="A", make=registered[0], model=registered[1],
                     serial=registered[2])
-    found, _by_serial = devices._candidates(Photo("x.jpg", "jpeg", exif[0], exif[1], exif[2], None), [device])
+    found, _by_serial = matching._candidates(Photo("x.jpg", "jpeg", exif[0], exif[1], exif[2], None), [device])
     assert bool(found) is matches
 
 
@@ -483,7 +482,7 @@ def test_two_kiosks_lending_at_once_the_second_is_refused_by_the_database(databa
     """PostgreSQL kiosks do not queue for one write lock: the partial unique index decides, in one sentence."""
     devices.lend_device(database, "CAM-01", "HBR", "4B", "x")
     before = ledger(database)
-    monkeypatch.setattr(devices, "_refuse_if_outstanding", lambda *args: None)  # both kiosks read "in" at once
+    monkeypatch.setattr(lending, "_refuse_if_outstanding", lambda *args: None)  # both kiosks read "in" at once
     with pytest.raises(Refused) as refused:
         devices.lend_device(database, "CAM-01", "MJO", "6A", "y")
     assert str(refused.value) == "CAM-01 Canon 1 has just been lent at another kiosk: scan it again to see who has it."

@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 
-from db import drive
-from db.drive import NO_EXIF, Photo, Progress, Skipped, capture_time, read_folder, read_photo, scan
-from db.errors import Refused
+import photos
+from photos import FolderProblem
+from photos import NO_EXIF, Photo, Progress, Skipped, capture_time, headers, read_folder, read_photo, scan
 from tests.photos import canon, exif, ipad, personal_phone, photo
 
 LONDON = ZoneInfo("Europe/London")
 UTC = timezone.utc
-# pytest resets the warning filter db/drive.py sets: Pillow's notes on damaged EXIF are expected here.
+# pytest resets the warning filter photos/headers.py sets: Pillow's notes on damaged EXIF are expected here.
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:PIL.TiffImagePlugin")
 
 
@@ -37,7 +37,7 @@ def test_a_jpeg_gives_make_model_serial_and_capture_time_with_its_offset(tmp_pat
 
 def test_a_heic_from_an_ipad_is_read_from_its_boxes_without_libheif(tmp_path, monkeypatch):
     path = ipad(tmp_path / "IMG_0002.HEIC", "2026:07:10 10:30:00")
-    monkeypatch.setattr(drive, "_heif_exif_by_libheif", lambda _path: pytest.fail("fell back to libheif"))
+    monkeypatch.setattr(headers, "_heif_exif_by_libheif", lambda _path: pytest.fail("fell back to libheif"))
     # No offset: read in the school's zone, which is British Summer Time in July.
     assert read_photo(path, LONDON) == Photo("IMG_0002.HEIC", "heic", "Apple", "iPad (9th generation)", None,
                                              utc(2026, 7, 10, 9, 30))
@@ -47,9 +47,9 @@ def test_a_heic_this_reader_cannot_follow_is_read_by_libheif(tmp_path, monkeypat
     path = ipad(tmp_path / "odd.heic", "2026:07:10 10:30:00", offset="+01:00")
 
     def cannot_follow(_reader):
-        raise drive._Damaged("an unusual layout")
+        raise headers._Damaged("an unusual layout")
 
-    monkeypatch.setattr(drive, "_heif_exif", cannot_follow)
+    monkeypatch.setattr(headers, "_heif_exif", cannot_follow)
     found = read_photo(path, LONDON)
     assert (found.make, found.model, found.captured) == ("Apple", "iPad (9th generation)", utc(2026, 7, 10, 9, 30))
 
@@ -91,7 +91,7 @@ def test_no_pixel_is_decoded_and_only_the_header_is_read(tmp_path, monkeypatch):
         def __exit__(self, *exc):
             self.handle.close()
 
-    monkeypatch.setattr(drive, "open", lambda path, mode="r": Counting(real_open(path, mode)), raising=False)
+    monkeypatch.setattr(headers, "open", lambda path, mode="r": Counting(real_open(path, mode)), raising=False)
     found = read_photo(big, LONDON)
     assert (found.make, found.model, found.captured) == ("Canon", "EOS 2000D", utc(2026, 11, 10, 13, 5))
     assert sum(read) <= 32 * 1024
@@ -187,10 +187,10 @@ def test_folders_are_read_recursively_in_name_order_and_hidden_files_are_ignored
 
 
 def test_a_missing_folder_or_a_file_is_one_sentence(tmp_path):
-    with pytest.raises(Refused, match=r"^There is no folder at .*nowhere: check the path"):
+    with pytest.raises(FolderProblem, match=r"^There is no folder at .*nowhere: check the path"):
         scan(tmp_path / "nowhere", LONDON)
     (tmp_path / "file.jpg").write_bytes(b"x")
-    with pytest.raises(Refused, match="is a file, not a folder"):
+    with pytest.raises(FolderProblem, match="is a file, not a folder"):
         read_folder(tmp_path / "file.jpg", LONDON)
 
 
@@ -228,7 +228,7 @@ def test_a_folder_that_cannot_be_read(tmp_path):
         result = read_folder(tmp_path, LONDON)
         assert [p.path for p in result.photos] == ["open/a.jpg"]
         assert result.skipped == (Skipped("locked", "this folder could not be opened (no permission)"),)
-        with pytest.raises(Refused, match="cannot be read by this computer's user"):
+        with pytest.raises(FolderProblem, match="cannot be read by this computer's user"):
             read_folder(locked, LONDON)
     finally:
         locked.chmod(0o755)
@@ -252,13 +252,13 @@ def test_permission_denied_by_the_file_system_is_a_note_or_one_sentence(tmp_path
         return real_open(path, mode, *args, **kwargs)
 
     monkeypatch.setattr(os, "scandir", scandir)
-    monkeypatch.setattr(drive, "open", opener, raising=False)
+    monkeypatch.setattr(headers, "open", opener, raising=False)
     result = read_folder(tmp_path, LONDON)
     assert [p.path for p in result.photos] == ["open/a.jpg"]
     assert {s.path: s.note for s in result.skipped} == {
         "locked": "this folder could not be opened (no permission)",
         "private.jpg": "could not be read (no permission)"}
-    with pytest.raises(Refused, match=r"^The folder .*locked cannot be read by this computer's user: ask IT"):
+    with pytest.raises(FolderProblem, match=r"^The folder .*locked cannot be read by this computer's user: ask IT"):
         read_folder(tmp_path / "locked", LONDON)
 
 
@@ -279,7 +279,7 @@ def test_progress_is_reported_and_a_cancelled_scan_stops(tmp_path):
 def test_a_scan_stops_at_its_file_limit_with_a_note(tmp_path):
     for n in range(6):
         canon(tmp_path / f"{n}.jpg", "2026:11:10 10:00:00")
-    result = drive.read_folder(tmp_path, LONDON, max_files=4)
+    result = photos.read_folder(tmp_path, LONDON, max_files=4)
     assert len(result.photos) == 4 and not result.complete
     assert result.skipped[-1].note.startswith("stopped after 4 files")
 
@@ -305,12 +305,12 @@ def test_the_quick_exif_reader_agrees_with_pillow(tmp_path, endian):
     image.save(tmp_path / "n.heic", format="HEIF", exif=data.tobytes())
     for name in ("n.jpg", "n.heic"):
         with open(tmp_path / name, "rb") as handle:
-            reader = drive._Reader(handle)
-            raw = drive._jpeg_exif(reader) if name.endswith("jpg") else drive._heif_exif(reader)
-        quick, slow = drive._tiff_fields(raw), drive._pillow_fields(raw)
+            reader = headers._Reader(handle)
+            raw = headers._jpeg_exif(reader) if name.endswith("jpg") else headers._heif_exif(reader)
+        quick, slow = headers._tiff_fields(raw), headers._pillow_fields(raw)
         for ours, pillows in zip(quick, slow):
-            assert {t: drive._text(v) for t, v in ours.items() if t != drive.TAG_EXIF_IFD} == {
-                t: drive._text(v) for t, v in pillows.items()}
+            assert {t: headers._text(v) for t, v in ours.items() if t != headers.TAG_EXIF_IFD} == {
+                t: headers._text(v) for t, v in pillows.items()}
         assert read_photo(tmp_path / name, LONDON) == Photo(name, name[2:].replace("jpg", "jpeg"), "NIKON CORPORATION",
                                                             "NIKON D3500", "6001234", utc(2026, 11, 10, 13, 5))
 

@@ -13,12 +13,11 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from db import devices
-from db.csv_import import ImportReport
-from db.device_imports import ConsentImportReport, import_consent, import_devices
-from db.errors import Refused
-from db.importers import import_pupils
-from db.models import ConsentEvent, Device, LedgerEntry, Pupil
-from db.roles import COMMAND_LINE
+from db.core import COMMAND_LINE, Refused
+from db.core.models import ConsentEvent, Device, LedgerEntry, Pupil
+from db.core.spreadsheet import ImportReport
+from db.devices import ConsentImportReport, import_consent, import_devices
+from db.people import import_pupils
 
 BOM = b"\xef\xbb\xbf"
 

@@ -14,11 +14,10 @@ from hypothesis import strategies as st
 from sqlmodel import select
 from stdnum.gb import upn as upn_number
 
-from db.csv_import import NOT_UTF8, ImportReport
-from db.errors import Refused
-from db.importers import NOBODY_ARCHIVED, import_pupils, parse_year
-from db.models import LedgerEntry, Location, Pupil
-from db.roles import COMMAND_LINE
+from db.core import COMMAND_LINE, Refused
+from db.core.models import LedgerEntry, Location, Pupil
+from db.core.spreadsheet import NOT_UTF8, ImportReport
+from db.people import NOBODY_ARCHIVED, import_pupils, parse_year
 
 DATA = Path(__file__).parent.parent / "data"
 BOM = b"\xef\xbb\xbf"

@@ -10,11 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
 
-from db.csv_import import NOT_UTF8, ImportReport
-from db.errors import Refused
-from db.importers import import_staff
-from db.models import LedgerEntry, Staff
-from db.roles import COMMAND_LINE
+from db.core import COMMAND_LINE, Refused
+from db.core.models import LedgerEntry, Staff
+from db.core.spreadsheet import NOT_UTF8, ImportReport
+from db.people import import_staff
 
 DATA = Path(__file__).parent.parent / "data"
 BOM = b"\xef\xbb\xbf"

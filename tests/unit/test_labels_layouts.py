@@ -10,7 +10,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from labels.codes import BadCode, TagKind, new_code
 from labels.escpos_reader import Cut, NativeQR, RasterImage, TextLine, read_job
 from labels.layouts import (
     PAPER,
@@ -26,6 +25,7 @@ from labels.layouts import (
     still_held_job,
     tags_job,
 )
+from tagcodes import BadCode, TagKind, new_code
 
 NATIVE_QR = b"\x1d(k"
 RASTER = b"\x1dv0"

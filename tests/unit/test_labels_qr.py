@@ -9,8 +9,8 @@ import pytest
 import qrcode
 from PIL import Image
 
-from labels.codes import TagKind, new_code, parse_code
 from labels.qr import ERROR_CORRECTION, QUIET_ZONE, qr_halfblocks, qr_matrix, qr_png
+from tagcodes import TagKind, new_code, parse_code
 
 zxingcpp = pytest.importorskip("zxingcpp", reason="the independent QR decoder (pip install zxing-cpp) is not installed")
 

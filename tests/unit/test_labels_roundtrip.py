@@ -10,12 +10,11 @@ import random
 import pytest
 from PIL import Image
 
-from labels.codes import TagKind, new_code, parse_code
 from labels.layouts import PAPER, TagLabel, tags_job
 from labels.printers import send
 from labels.qr import qr_png
+from tagcodes import TagKind, new_code, parse_code
 from tests.qr_decode import decode_all, raster_images
-
 
 RNG = random.Random(42)
 TAGS = [TagLabel(new_code(TagKind.PHONE, RNG), "Amira K. 6A", "Blue iPhone 12"),
@@ -23,8 +22,6 @@ TAGS = [TagLabel(new_code(TagKind.PHONE, RNG), "Amira K. 6A", "Blue iPhone 12"),
         TagLabel(new_code(TagKind.LOCATION, RNG), "6A cupboard"),
         TagLabel(new_code(TagKind.STAFF, RNG), "S014 Mrs Patel")]
 CODES = [tag.code for tag in TAGS]
-
-
 
 
 def test_the_58mm_jobs_raster_qr_codes_decode_to_the_codes_the_kiosk_accepts():

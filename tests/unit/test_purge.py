@@ -12,20 +12,15 @@ import pytest
 import sqlalchemy as sa
 from pydantic import ValidationError
 
-from db import devices, exceptions, ledger, reports
-from db.audit import verify
-from db.chain import LEDGER, row_hash
-from db.device_imports import import_devices
-from db.errors import Refused
-from db.export import export_pupil
-from db.importers import import_pupils
-from db.models import Pupil
-from db.people import find_pupil, find_staff
-from db.retention import Retention, cutoffs, purge, redacted_digest
-from db.roles import COMMAND_LINE
+from db import devices, phones
+from db.core import COMMAND_LINE, LEDGER, Refused, find_pupil, find_staff, row_hash
+from db.core.models import Pupil
+from db.devices import import_devices
+from db.people import import_pupils
+from db.records import Retention, cutoffs, export_pupil, purge, redacted_digest, verify
 from db.tags import issue_phone_tag
 from kiosk.config import Settings
-from labels.codes import TagKind, new_code
+from tagcodes import TagKind, new_code
 from tests.conftest import LONDON, SmallSchool
 
 DEVICES = """Asset Tag,Type,Name,Make,Model,Serial
@@ -72,30 +67,30 @@ def old_history(database, clock, folder: Path) -> History:
     import_devices(database, folder / "devices.csv", by=COMMAND_LINE)
 
     at(clock, 2024, 10, 8, 8, 40)  # Tuesday
-    ledger.phone_in(database, school.walker, "HBR")
-    ledger.phone_in(database, school.year6_no_permit, "HBR")
-    ledger.phone_in(database, leaver_tag, "LPA")
-    ledger.cupboard_locked(database, "6A", "HBR")
-    ledger.parents_told(database, "1004", "MJO", "phoned mum at 10:05")
+    phones.phone_in(database, school.walker, "HBR")
+    phones.phone_in(database, school.year6_no_permit, "HBR")
+    phones.phone_in(database, leaver_tag, "LPA")
+    phones.cupboard_locked(database, "6A", "HBR")
+    phones.parents_told(database, "1004", "MJO", "phoned mum at 10:05")
     devices.set_consent(database, "1004", "photos", False, "MJO")
     for asset, images in (("CAM-01", 0), ("IPAD-04", 2), ("IPAD-03", 5)):
         devices.lend_device(database, asset, "LPA", "4B", "science walk")
         devices.return_device(database, asset, "LPA", images)
     devices.confirm_upload(database, "IPAD-04", "LPA")
     at(clock, 2024, 10, 8, 15, 30)
-    ledger.phone_out(database, school.walker, "HBR")
-    ledger.phone_out(database, leaver_tag, "MJO")
+    phones.phone_out(database, school.walker, "HBR")
+    phones.phone_out(database, leaver_tag, "MJO")
 
     at(clock, 2024, 10, 9, 10, 0)
-    ledger.confiscate(database, leaver_tag, "LPA", "used in class")
-    exceptions.add_exception(database, "1002", "young carer", "phone on silent in bag", date(2025, 7, 1), by="HTE")
-    exceptions.add_exception(database, "1001", "medical", "glucose app only", date(2025, 7, 1), by="HTE")
-    exceptions.agree_staff_phone(database, "LPA", "on call for a parent in hospital", date(2024, 11, 4),
+    phones.confiscate(database, leaver_tag, "LPA", "used in class")
+    phones.add_exception(database, "1002", "young carer", "phone on silent in bag", date(2025, 7, 1), by="HTE")
+    phones.add_exception(database, "1001", "medical", "glucose app only", date(2025, 7, 1), by="HTE")
+    phones.agree_staff_phone(database, "LPA", "on call for a parent in hospital", date(2024, 11, 4),
                                  date(2024, 11, 29), by="HTE")
     at(clock, 2024, 10, 9, 15, 30)
-    ledger.phone_out(database, leaver_tag, "MJO", to="Mrs Smith")
+    phones.phone_out(database, leaver_tag, "MJO", to="Mrs Smith")
     at(clock, 2024, 11, 1, 9, 0)
-    exceptions.end_exception(database, "1002", by="HTE")
+    phones.end_exception(database, "1002", by="HTE")
     at(clock, 2024, 12, 2, 9, 0)
     (folder / "roll.csv").write_text(ROLL, encoding="utf-8")
     assert import_pupils(database, folder / "roll.csv", by=COMMAND_LINE).archived == 1
@@ -175,7 +170,7 @@ def test_the_default_periods_blank_old_custody_and_loans_and_keep_what_is_live(d
     ben = export_pupil(database, "1002", by=COMMAND_LINE)
     assert actions(ben) == ["phone_in", "exception_added", "exception_ended"]
     assert len(ben["phone_held_now"]) == 1 and ben["parents_to_tell"][0]["told_at"] is None
-    assert [row.pupil for row in reports.phones_held(database, by=COMMAND_LINE)] == ["Ben O'Connor"]
+    assert [row.pupil for row in phones.phones_held(database, by=COMMAND_LINE)] == ["Ben O'Connor"]
     # Oliver left in December 2024 but his confiscation is kept three years, so he stays, with only that.
     oliver = export_pupil(database, "1004", by=COMMAND_LINE)
     assert actions(oliver) == ["consent_changed", "phone_confiscated", "confiscation_released"]
@@ -228,8 +223,8 @@ def test_with_nothing_kept_before_this_year_only_live_records_stay(database, his
                                                            "exception_added"}]
     # Ben's held phone, IPAD-03's loan awaiting its upload, Amira's current exception.
     assert kept == [("phone_in", True), ("device_out", False), ("device_returned", False), ("exception_added", True)]
-    assert [e.pupil for e in exceptions.exceptions_register(database, by=COMMAND_LINE)] == ["Amira Khan"]
-    assert reports.parents_pending(database, by=COMMAND_LINE)[0].pupil == "Ben O'Connor"
+    assert [e.pupil for e in phones.exceptions_register(database, by=COMMAND_LINE)] == ["Amira Khan"]
+    assert phones.parents_pending(database, by=COMMAND_LINE)[0].pupil == "Ben O'Connor"
     assert verify(database, by=COMMAND_LINE) == len(ledger_rows(database))
 
 

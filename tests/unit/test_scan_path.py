@@ -1,11 +1,11 @@
 """Whatever a scanner or a person types into the scan field is resolved or refused: never an exception."""
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import func, select
 
-from db.errors import Refused
-from db.models import LedgerEntry
-from db.roles import COMMAND_LINE
+from db.core import COMMAND_LINE, Refused
+from db.core.models import LedgerEntry
 from kiosk.scan import HOME_TIME, MORNING, scan_phone
 
 scanner_like = st.one_of(
@@ -38,7 +38,7 @@ def test_the_real_tags_resolve_in_both_modes(database, school):
 
 def test_a_staff_badge_scanned_as_a_phone_says_so(database, school):
     from db.tags import issue_staff_tag
-    from labels.codes import TagKind, new_code
+    from tagcodes import TagKind, new_code
 
     badge = issue_staff_tag(database, "HBR", lambda: new_code(TagKind.STAFF), by=COMMAND_LINE)
     try:

@@ -3,9 +3,8 @@
 import pytest
 
 from db import people
-from db.audit import verify
-from db.errors import Refused
-from db.roles import COMMAND_LINE
+from db.core import COMMAND_LINE, Refused
+from db.records import verify
 
 
 def test_five_wrong_pins_lock_the_code_for_five_minutes(database, school, clock):

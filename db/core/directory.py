@@ -1,0 +1,92 @@
+"""Who is who: a member of staff from a staff code or badge, a pupil from a UPN, admission number or
+phone tag. Every room asks here, so an unknown code is refused in the same sentence everywhere."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy import Connection, Row, bindparam, func
+from sqlmodel import Session, select
+
+from db.core.engine import Database
+from db.core.errors import Refused
+from db.core.models import Pupil, Staff, Tag
+from db.core.roles import CommandLine, require
+from db.core.views import StaffMember
+from db.core.words import full_name, pupil_name
+from tagcodes import printed_form
+
+STAFF = Staff.__table__
+_BY_CODE = sa.select(STAFF).where(STAFF.c.code == bindparam("code"))
+_BY_BADGE = sa.select(STAFF).join(Tag.__table__, Tag.staff_id == STAFF.c.id).where(
+    Tag.code == bindparam("code"), Tag.retired_at.is_(None))
+
+
+def staff_view(staff) -> StaffMember:
+    return StaffMember(id=staff.id, code=staff.code, name=full_name(staff.first_name, staff.surname),
+                       role=staff.role, class_name=staff.class_name)
+
+
+def find_staff(target: Session | Connection, who: str | CommandLine, task: str | None = None, doing: str = "this") -> Row:
+    """The staff row (id, code, names, role, class, pin_hash) for a staff code or a badge tag.
+
+    Refused if unknown, left, or if their role may not do ``task`` (db/core/roles.py;
+    ``doing`` names it in the sentence). ``COMMAND_LINE`` passes through.
+    """
+    if isinstance(who, CommandLine):
+        return who
+    conn = target.connection() if isinstance(target, Session) else target
+    who = (who or "").strip()
+    staff = None
+    code = printed_form(who)
+    if code and code.startswith("S"):
+        staff = conn.execute(_BY_BADGE, {"code": code}).first()
+    if staff is None and 0 < len(who) <= 32:
+        staff = conn.execute(_BY_CODE, {"code": who.upper()}).first()
+    if staff is None or staff.left_at is not None:
+        raise Refused(f"No member of staff has the code “{who[:32]}”: check the code on your badge.")
+    if task:
+        require(staff, task, doing)
+    return staff
+
+
+def acting(database: Database, by: str | CommandLine, task: str | None = None, doing: str = "this") -> Row:
+    """The member of staff asking, refused unless their role may do the task (for the read-only reports)."""
+    with database.engine.connect() as conn:
+        return find_staff(conn, by, task, doing)
+
+
+def find_pupil(session: Session, ref: str, *, include_leavers: bool = False) -> Pupil:
+    """A pupil by UPN, admission number or phone tag code (leavers only when asked for)."""
+    ref = (ref or "").strip()
+    pupil = None
+    code = printed_form(ref)
+    if code:
+        tag = session.get(Tag, code)
+        if tag and tag.pupil_id:
+            pupil = session.get(Pupil, tag.pupil_id)
+    if pupil is None and 0 < len(ref) <= 32:
+        pupil = session.exec(select(Pupil).where(Pupil.upn == ref.upper())).first() or \
+            session.exec(select(Pupil).where(Pupil.adno == ref)).first()
+    if pupil is None:
+        raise Refused(f"No pupil has the UPN, admission number or phone tag “{ref[:32]}”: check it, or import the pupils first.")
+    if pupil.left_at is not None and not include_leavers:
+        raise Refused(f"{pupil_name(pupil)} has left the school (archived at the last import).")
+    return pupil
+
+
+def staff_names(session: Session, ids) -> dict[int, Staff]:
+    """The staff rows for these ids (None and repeats allowed), by id."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return {s.id: s for s in session.exec(select(Staff).where(Staff.id.in_(wanted))).all()}
+
+
+def class_on_roll(session: Session, class_name: str) -> str:
+    """The class as the roll spells it (typed as “4b ” or “4B”), refused if no pupil on roll is in it."""
+    wanted = " ".join((class_name or "").split())[:32]
+    found = session.exec(select(Pupil.class_name).where(func.upper(Pupil.class_name) == wanted.upper(),
+                                                        Pupil.left_at.is_(None)).limit(1)).first()
+    if found is None:
+        raise Refused(f"No pupil on roll is in class “{wanted}”: check the class, e.g. 4B.")
+    return found

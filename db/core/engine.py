@@ -1,0 +1,217 @@
+"""Opening the school's database: SQLite on one PC or PostgreSQL for the school.
+
+SQLite runs with WAL, ``synchronous=FULL`` and foreign keys on, so a saved
+check-in survives a crash or a power cut. Writes start with ``BEGIN
+IMMEDIATE`` so two kiosks on one file queue for the write lock instead of
+failing half-way with "database is locked".
+
+PostgreSQL (``postgresql+psycopg://…``, many kiosks on one school database)
+gets the same rule: a write transaction takes the school's write lock (a
+transaction-level advisory lock) as its first statement, so every
+read-then-write (is this phone held? which record is the chain head?) sees
+the last committed write of every other kiosk, exactly as on SQLite.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, time, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlmodel import Session
+
+from db.core.faults import Fault, FaultKind, fault_kind
+
+Clock = Callable[[], datetime]
+HEAD_REVISION = "0003"  # the newest migration in db/core/migrations/versions
+# The PostgreSQL advisory lock every write transaction holds (any fixed 64-bit number; "KIOSK" in ASCII).
+WRITE_LOCK = 0x4B494F534B
+# How long a kiosk waits for another kiosk's write before giving up, as SQLite's busy timeout.
+LOCK_WAIT_MS = 15000
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class NotReady(RuntimeError):
+    """The database is missing or needs ``kiosk init``; the message says which."""
+
+
+class Unreachable(Fault):
+    """The connection to the school database (or the folder holding its file) failed or dropped: nothing in
+    that transaction was saved."""
+
+    def __init__(self, *, on_file: bool = False) -> None:
+        super().__init__(FaultKind.UNREACHABLE, on_file=on_file)
+
+
+@dataclass
+class Database:
+    """One school's record, and how this kiosk writes to it."""
+
+    url: str
+    engine: Engine
+    clock: Clock = utc_now
+    kiosk_name: str = field(default_factory=socket.gethostname)
+    zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
+    home_time: time = time(15, 15)
+
+    def now(self) -> datetime:
+        """The injected clock's time, in UTC."""
+        return self.clock().astimezone(timezone.utc)
+
+    def local(self, moment: datetime) -> datetime:
+        """A time in the school's zone."""
+        return moment.astimezone(self.zone)
+
+    def __post_init__(self) -> None:
+        self._writer = self.engine.execution_options(kiosk_begin="IMMEDIATE")
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A session whose transaction holds the write lock from its first statement."""
+        with Session(self._writer, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """A Core connection in a write transaction (committed at the end, rolled back on error): the scan path."""
+        with self._writer.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def newest_entry(self) -> int:
+        """The id of the newest ledger row (0 for none): it changes whenever any kiosk records anything."""
+        with self.engine.connect() as conn:
+            return conn.execute(text("SELECT max(id) FROM ledger_entry")).scalar() or 0
+
+
+def sqlite_url(path: Path | str) -> str:
+    return f"sqlite:///{Path(path)}"
+
+
+def open_database(url: str, *, clock: Clock = utc_now, kiosk_name: str | None = None,
+                  zone: str = "Europe/London", home_time: time = time(15, 15)) -> Database:
+    """Connect (nothing is created here: ``kiosk init`` does that)."""
+    if url.startswith("sqlite:///"):
+        folder = Path(url.removeprefix("sqlite:///")).parent
+        if not folder.is_dir():
+            raise NotReady(f"The folder {folder} does not exist: check the database path.")
+    engine = create_engine(url, future=True, **_engine_options(url))
+    _report_faults(engine)
+    if engine.dialect.name == "sqlite":
+        _sqlite_production_settings(engine)
+    elif engine.dialect.name == "postgresql":
+        _postgresql_write_lock(engine)
+    return Database(url=url, engine=engine, clock=clock, kiosk_name=kiosk_name or socket.gethostname(),
+                    zone=ZoneInfo(zone), home_time=home_time)
+
+
+def _engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        # Busy kiosks wait up to 15 s for another writer rather than fail.
+        return {"connect_args": {"timeout": 15, "check_same_thread": False}}
+    # A kiosk whose server restarted reconnects on its next scan instead of failing once.
+    options: dict = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options["connect_args"] = {"options": f"-c lock_timeout={LOCK_WAIT_MS}", "connect_timeout": 10}
+    return options
+
+
+def _report_faults(engine: Engine) -> None:
+    """The one place a database error becomes a named ``Fault`` (a lost connection: ``Unreachable``), for
+    every query and commit on this engine. Errors that are no fault (a broken rule's IntegrityError, a
+    missing table before ``kiosk init``) pass through unchanged."""
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context) -> None:
+        if context.is_pre_ping:
+            return  # the pool replaces a stale connection itself; only a failed reconnect is an outage
+        original = context.original_exception
+        on_file = context.dialect.name == "sqlite"
+        dbapi = context.dialect.loaded_dbapi
+        # No connection in the context: the pool could not open one at all (server down, file share gone).
+        refused = context.connection is None and isinstance(original, (dbapi.OperationalError, dbapi.InterfaceError))
+        if context.is_disconnect or refused:
+            raise Unreachable(on_file=on_file) from original
+        kind = fault_kind(original)
+        if kind is not None:
+            raise Fault(kind, on_file=on_file) from original
+
+
+def _sqlite_production_settings(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let us issue BEGIN ourselves (pysqlite's own BEGIN is always DEFERRED).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        mode = conn.get_execution_options().get("kiosk_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _postgresql_write_lock(engine: Engine) -> None:
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        if conn.get_execution_options().get("kiosk_begin") == "IMMEDIATE":
+            # Released by COMMIT or ROLLBACK; see db/core/chain.py for why the ledger needs it.
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+
+def schema_revision(database: Database) -> str | None:
+    """The migration the database is at, or None when it has no tables yet."""
+    try:
+        with database.engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except (OperationalError, ProgrammingError) as exc:
+        message = str(exc).lower()
+        if "no such table" in message or "does not exist" in message or "undefinedtable" in message:
+            return None
+        raise Unreachable(on_file=database.is_sqlite) from exc
+
+
+def require_ready(database: Database) -> None:
+    """Refuse to work on a database that ``kiosk init`` has not set up or upgraded."""
+    revision = schema_revision(database)
+    if revision is None:
+        raise NotReady("This database is not set up yet: run `kiosk init` first.")
+    if revision != HEAD_REVISION:
+        raise NotReady("This database was made by another version of Custody Kiosk: run `kiosk init` to upgrade it.")
+
+
+def upgrade(database: Database) -> str | None:
+    """Create or upgrade the schema (idempotent). Returns the revision it was at before."""
+    from alembic import command  # imported here: only `kiosk init` pays for Alembic
+    from alembic.config import Config
+
+    before = schema_revision(database)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with database.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    return before

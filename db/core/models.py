@@ -1,0 +1,275 @@
+"""The tables. Every time is an aware datetime stored in UTC.
+
+Only what the policies need is kept about a pupil (R7): names, year, class,
+UPN / admission number and the walk-home permission. No dates of birth, no
+photos, no parents' numbers.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Optional
+
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, text
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+ROLES = ("teacher", "office", "slt", "admin")  # who may do what: db/core/roles.py
+DEVICE_KINDS = ("camera", "ipad", "phone", "other")
+
+
+class UtcTime(TypeDecorator):
+    """Takes aware datetimes, stores UTC, gives back aware UTC (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.utcoffset() is None:
+            raise ValueError("a stored time must carry its time zone")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.utcoffset() is None else value.astimezone(timezone.utc)
+
+
+def Time(**kwargs):  # noqa: N802 - reads like a type in the field list
+    return Field(sa_type=UtcTime, **kwargs)
+
+
+class Staff(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    code: str = Field(max_length=32, unique=True)
+    first_name: str = Field(max_length=100)
+    surname: str = Field(max_length=100)
+    role: str = Field(max_length=16)
+    class_name: Optional[str] = Field(default=None, max_length=32)
+    pin_hash: Optional[str] = Field(default=None, max_length=255)
+    imei_note: Optional[str] = Field(default=None, max_length=100)  # R6: seen only by its owner and the SLT
+    left_at: Optional[datetime] = Time(default=None)
+
+
+class Pupil(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    upn: Optional[str] = Field(default=None, max_length=13, unique=True)
+    adno: Optional[str] = Field(default=None, max_length=32, unique=True)
+    legal_first: str = Field(max_length=100)
+    preferred_first: Optional[str] = Field(default=None, max_length=100)
+    surname: str = Field(max_length=100)
+    year: int  # 0 = Reception, -1 = Nursery
+    class_name: str = Field(max_length=32, index=True)
+    # Projection of the latest walk-home permission event, written with it.
+    walk_home: bool = False
+    walk_home_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    walk_home_at: Optional[datetime] = Time(default=None)
+    left_at: Optional[datetime] = Time(default=None)  # archived as a leaver by a full re-import
+
+
+class Location(SQLModel, table=True):
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100, unique=True)
+    kind: str = Field(max_length=16)  # "cupboard" or "office"
+    class_name: Optional[str] = Field(default=None, max_length=32)
+
+
+class Tag(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=16)
+    kind: str = Field(max_length=16, index=True)
+    pupil_id: Optional[int] = Field(default=None, foreign_key="pupil.id", index=True)
+    staff_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    location_id: Optional[int] = Field(default=None, foreign_key="location.id")
+    asset: Optional[str] = Field(default=None, max_length=64)
+    description: Optional[str] = Field(default=None, max_length=200)
+    issued_at: datetime = Time()
+    retired_at: Optional[datetime] = Time(default=None)
+
+
+class HeldPhone(SQLModel, table=True):
+    """Where each phone is now: one row per phone held, written with its ledger row.
+
+    The primary key on the tag code is what stops two kiosks checking the same
+    phone in at once: the second insert fails inside the database.
+    """
+
+    __tablename__ = "held_phone"
+    tag_code: str = Field(primary_key=True, foreign_key="tag.code", max_length=16)
+    pupil_id: int = Field(foreign_key="pupil.id")
+    location_id: int = Field(foreign_key="location.id", index=True)
+    since: datetime = Time()
+    by_staff_id: int = Field(foreign_key="staff.id")
+    ledger_id: int = Field(foreign_key="ledger_entry.id")
+
+
+class ParentTask(SQLModel, table=True):
+    """A phone came in that the parents must be told about (R2)."""
+
+    __tablename__ = "parent_task"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    pupil_id: int = Field(foreign_key="pupil.id", index=True)
+    tag_code: str = Field(foreign_key="tag.code", max_length=16)
+    reason: str = Field(max_length=200)
+    opened_at: datetime = Time()
+    opened_ledger_id: int = Field(foreign_key="ledger_entry.id")
+    told_at: Optional[datetime] = Time(default=None, index=True)
+    told_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    how: Optional[str] = Field(default=None, max_length=200)
+
+
+class LedgerEntry(SQLModel, table=True):
+    """One thing that happened. Rows are only ever added (the purge aside).
+
+    ``hash`` covers this row's content and ``prev_hash``, so an edited or
+    deleted row breaks the chain.
+    """
+
+    __tablename__ = "ledger_entry"
+    __table_args__ = (
+        Index("ix_ledger_tag_id", "tag_code", "id"),
+        Index("ix_ledger_action_at", "action", "at"),
+        UniqueConstraint("hash", name="uq_ledger_hash"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = Time(index=True)
+    kiosk: str = Field(max_length=64)
+    staff_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    action: str = Field(max_length=32)
+    tag_code: Optional[str] = Field(default=None, max_length=16)
+    pupil_id: Optional[int] = Field(default=None, foreign_key="pupil.id", index=True)
+    from_location_id: Optional[int] = Field(default=None, foreign_key="location.id")
+    to_location_id: Optional[int] = Field(default=None, foreign_key="location.id")
+    detail: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    voids_id: Optional[int] = Field(default=None, foreign_key="ledger_entry.id")
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+    # Set by the retention purge, which blanks the row's content but keeps its hashes so the chain still links.
+    purged_at: Optional[datetime] = Time(default=None)
+
+
+class Device(SQLModel, table=True):
+    """A school camera, iPad or phone, from the devices import (the school's asset register).
+
+    Make, model and serial are written as the device writes them into its
+    photos' EXIF: that is how an image in the Drive folder is traced to it.
+    """
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    asset_tag: str = Field(max_length=64, unique=True)  # upper case: "IPAD-03"
+    kind: str = Field(max_length=16)  # one of DEVICE_KINDS
+    name: str = Field(max_length=100)
+    make: str = Field(max_length=100)
+    model: str = Field(max_length=100)
+    serial: Optional[str] = Field(default=None, max_length=64)
+    added_at: datetime = Time()
+
+
+class DeviceLoan(SQLModel, table=True):
+    """One lending of a device: out, back, and the confirmation that its images reached the Drive (R4).
+
+    A projection of the device_out / device_returned / device_uploaded ledger
+    rows, written with them. The partial unique index is what stops two kiosks
+    lending the same device at once: the second open loan fails inside the database.
+    """
+
+    __tablename__ = "device_loan"
+    __table_args__ = (
+        Index("uq_device_loan_open", "device_id", unique=True,
+              sqlite_where=text("returned_at IS NULL"), postgresql_where=text("returned_at IS NULL")),
+        Index("ix_device_loan_device_out", "device_id", "out_at"),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    device_id: int = Field(foreign_key="device.id")
+    staff_id: int = Field(foreign_key="staff.id")
+    class_name: str = Field(max_length=32)
+    purpose: str = Field(max_length=200)
+    out_at: datetime = Time(index=True)
+    out_ledger_id: int = Field(foreign_key="ledger_entry.id")
+    returned_at: Optional[datetime] = Time(default=None)
+    returned_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    images: Optional[int] = None  # claimed by the person returning it
+    returned_ledger_id: Optional[int] = Field(default=None, foreign_key="ledger_entry.id")
+    uploaded_at: Optional[datetime] = Time(default=None)
+    uploaded_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    verified: Optional[int] = None  # images found in the Drive folder; None = confirmed without a check
+    by_model_only: Optional[int] = None  # of those, matched by make and model alone (no serial in the EXIF)
+    wiped: Optional[bool] = None
+    folder: Optional[str] = Field(default=None, max_length=500)
+    uploaded_ledger_id: Optional[int] = Field(default=None, foreign_key="ledger_entry.id")
+
+
+class ConsentEvent(SQLModel, table=True):
+    """A parent's answer for one consent category, from the day it was recorded on (append-only).
+
+    A pupil's consent at a moment is their latest event at or before it; no
+    event means the form was not returned, which means no (R3).
+    """
+
+    __tablename__ = "consent_event"
+    __table_args__ = (Index("ix_consent_pupil_category_at", "pupil_id", "category", "at"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    pupil_id: int = Field(foreign_key="pupil.id")
+    category: str = Field(max_length=16)  # "photos", "website", "social" or "press"
+    given: bool
+    at: datetime = Time()
+    staff_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    ledger_id: int = Field(foreign_key="ledger_entry.id")
+
+
+EXCEPTION_KINDS = ("medical", "young carer", "SEND", "other")
+
+
+class PhoneException(SQLModel, table=True):
+    """A pupil agreed by the leadership team to keep their phone (DfE: glucose monitoring, young carers, SEND)."""
+
+    __tablename__ = "phone_exception"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    pupil_id: int = Field(foreign_key="pupil.id", index=True)
+    kind: str = Field(max_length=16)  # one of EXCEPTION_KINDS
+    conditions: str = Field(max_length=300)
+    approved_by_id: int = Field(foreign_key="staff.id")
+    approved_at: datetime = Time()
+    review_on: date
+    ledger_id: int = Field(foreign_key="ledger_entry.id")
+    ended_at: Optional[datetime] = Time(default=None)
+    ended_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+
+
+class Confiscation(SQLModel, table=True):
+    """A phone taken as a sanction: held where it was put, released only to a parent or carer, by name.
+
+    One open confiscation per phone (the partial unique index), written with its ledger rows.
+    """
+
+    __table_args__ = (
+        Index("uq_confiscation_open", "tag_code", unique=True,
+              sqlite_where=text("released_at IS NULL"), postgresql_where=text("released_at IS NULL")),
+    )
+    id: Optional[int] = Field(default=None, primary_key=True)
+    tag_code: str = Field(foreign_key="tag.code", max_length=16)
+    pupil_id: int = Field(foreign_key="pupil.id", index=True)
+    reason: str = Field(max_length=200)
+    location_id: int = Field(foreign_key="location.id")
+    by_staff_id: int = Field(foreign_key="staff.id")
+    at: datetime = Time()
+    ledger_id: int = Field(foreign_key="ledger_entry.id")
+    released_at: Optional[datetime] = Time(default=None)
+    released_to: Optional[str] = Field(default=None, max_length=100)  # the parent or carer's name
+    released_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    released_ledger_id: Optional[int] = Field(default=None, foreign_key="ledger_entry.id")
+
+
+class StaffPhoneException(SQLModel, table=True):
+    """R6: a member of staff allowed their phone in contact time, agreed with the leadership team."""
+
+    __tablename__ = "staff_phone_exception"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    reason: str = Field(max_length=200)
+    approved_by_id: int = Field(foreign_key="staff.id")
+    starts_on: date
+    ends_on: date
+    at: datetime = Time()
+    ledger_id: int = Field(foreign_key="ledger_entry.id")

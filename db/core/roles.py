@@ -1,0 +1,85 @@
+"""Who may do what: the README's role table, checked by every db function whatever calls it.
+
+| task             | teacher    | office | slt | admin |
+|------------------|------------|--------|-----|-------|
+| phones           | own class  | yes    | yes |       |
+| early hand-back  |            | yes    | yes |       |
+| office           |            | yes    | yes |       |
+| devices          | yes        | yes    | yes |       |
+| review           |            |        | yes |       |
+| admin            |            |        | yes | yes   |
+
+The command line without ``--by`` acts as ``COMMAND_LINE``: whoever can run
+``kiosk`` with the database's address can already change any row, so the
+roles protect the shared kiosk, where staff sign in with a PIN. Ledger rows
+written that way record no member of staff, only the kiosk's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from db.core.errors import Refused
+
+MAY: dict[str, tuple[str, ...]] = {
+    "phones": ("teacher", "office", "slt"),  # check in, hand back at home-time, confiscate (teachers: own class)
+    "early hand-back": ("office", "slt"),
+    "office": ("office", "slt"),  # phones held, parents to tell, walk-home permission, consent, releasing confiscations
+    "devices": ("teacher", "office", "slt"),  # lend, return, confirm upload (the office often keeps the iPads)
+    "review": ("slt",),  # reports, the devices review, exceptions, staff phone exceptions
+    "admin": ("slt", "admin"),  # imports, tags, PINs, purge, audit verify, subject access export
+}
+ONE = {"teacher": "a teacher", "office": "office staff", "slt": "on the leadership team", "admin": "an administrator"}
+GROUP = {"teacher": "teachers", "office": "office staff", "slt": "the leadership team", "admin": "administrators"}
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    """The person at the command line with the database's address (see the module note)."""
+
+    id: None = None
+    code: str = "command line"
+    first_name: str = "The"
+    surname: str = "command line"
+    role: str = "command line"
+    class_name: None = None
+    pin_hash: None = None
+    left_at: datetime | None = None
+    imei_note: None = None
+
+
+COMMAND_LINE = CommandLine()
+
+
+def may(staff, task: str) -> bool:
+    return staff is COMMAND_LINE or staff.role in MAY[task]
+
+
+def require(staff, task: str, doing: str) -> None:
+    """Refuse unless the staff member's role may do the task (``doing`` names it in the sentence)."""
+    if may(staff, task):
+        return
+    allowed = [GROUP[r] for r in MAY[task]]
+    allowed_text = ", ".join(allowed[:-1]) + " or " + allowed[-1] if len(allowed) > 1 else allowed[0]
+    raise Refused(f"{staff.first_name} {staff.surname} is {ONE.get(staff.role, staff.role)}: "
+                  f"{doing} is for {allowed_text}.")
+
+
+def other_class(staff, class_name: str | None) -> bool:
+    """A teacher acting for a class not their own (the office and the leadership team act for every class)."""
+    return staff.role == "teacher" and (staff.class_name or "").upper() != (class_name or "").upper()
+
+
+def require_class(staff, class_name: str, pupil: str, doing: str) -> None:
+    """Phones: teachers act for their own class only; the office and the leadership team for every class."""
+    require(staff, "phones", doing)
+    if other_class(staff, class_name):
+        own = f"your class is {staff.class_name}" if staff.class_name else "you have no class"
+        raise Refused(f"{pupil} is in {class_name} and {own}: {doing} is for {class_name}'s teacher or the office.")
+
+
+def require_self_or(asking, staff, task: str, doing: str) -> None:
+    """Something a member of staff may do for themselves (their PIN, their IMEI note); for anyone else, ``task``."""
+    if asking.id is None or asking.id != staff.id:
+        require(asking, task, doing)

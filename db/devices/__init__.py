@@ -1,0 +1,39 @@
+"""School cameras and iPads (R3, R4, R5): lending and return, photo consent and the do-not-photograph
+list, matching the Drive's photos to the devices, the leadership's review, and the device and consent imports."""
+
+from db.devices.consent import CATEGORIES, PHOTOS, category_key, consent_of, do_not_photograph, set_consent
+from db.devices.imports import ConsentImportReport, import_consent, import_devices
+from db.devices.lending import (
+    MAX_IMAGES,
+    PURPOSE_MAX,
+    confirm_upload,
+    device_info,
+    lend_device,
+    list_devices,
+    return_device,
+)
+from db.devices.matching import CLOCK_GRACE, model_key, provenance, serial_key
+from db.devices.review import devices_not_back, devices_out, images_per_week, loans_report, outstanding_uploads
+from db.devices.views import (
+    ConsentAnswer,
+    DeviceInfo,
+    LendResult,
+    Loan,
+    NoPhotoList,
+    NoPhotoPupil,
+    ProvenanceReport,
+    ProvenanceRow,
+    PupilConsent,
+    UploadResult,
+    WeekImages,
+    device_label,
+)
+
+__all__ = [
+    "CATEGORIES", "CLOCK_GRACE", "MAX_IMAGES", "PHOTOS", "PURPOSE_MAX", "ConsentAnswer", "ConsentImportReport",
+    "DeviceInfo", "LendResult", "Loan", "NoPhotoList", "NoPhotoPupil", "ProvenanceReport", "ProvenanceRow",
+    "PupilConsent", "UploadResult", "WeekImages", "category_key", "confirm_upload", "consent_of", "device_info",
+    "device_label", "devices_not_back", "devices_out", "do_not_photograph", "images_per_week", "import_consent",
+    "import_devices", "lend_device", "list_devices", "loans_report", "model_key", "outstanding_uploads",
+    "provenance", "return_device", "serial_key", "set_consent",
+]

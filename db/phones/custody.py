@@ -1,0 +1,288 @@
+"""The phone rules (R1, R2): check in, hand back, tell the parents, lock the cupboard, confiscate.
+
+Each function is one thing a person does. It opens its own transaction, applies
+the rule, writes the ledger row and the current-state projection together, and
+returns plain data. A refusal raises ``Refused`` and writes nothing.
+
+Check-in and hand-back run on every scan, so they use SQLAlchemy Core with
+statements built once: one read, then the writes (bench/scan_latency.py).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy import Connection, Row, bindparam, func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from db.core import (
+    WALK_HOME_YEAR,
+    CupboardCheck,
+    CustodyResult,
+    Database,
+    ParentNeeded,
+    ReasonNeeded,
+    Refused,
+    append,
+    cupboard_for,
+    find_pupil,
+    find_staff,
+    goes_to_cupboard,
+    may,
+    office,
+    other_class,
+    place_named,
+    plain,
+    pupil_first,
+    require,
+    require_class,
+    walk_home_valid,
+)
+from db.core.models import Confiscation, HeldPhone, Location, ParentTask, PhoneException, Pupil, Tag
+from db.core.outcomes import Outcome
+
+TAG, PUPIL, HELD, LOCATION = Tag.__table__, Pupil.__table__, HeldPhone.__table__, Location.__table__
+EXCEPTION, CONFISCATION = PhoneException.__table__, Confiscation.__table__
+_CUPBOARD = LOCATION.alias("cupboard")
+_WHERE = LOCATION.alias("held_in")
+# One read gives everything a scan needs: the tag, its pupil, where the phone is, the class cupboard.
+_SCAN = (sa.select(TAG.c.code, TAG.c.kind, TAG.c.retired_at, TAG.c.description,
+                PUPIL.c.id.label("pupil_id"), PUPIL.c.legal_first, PUPIL.c.preferred_first, PUPIL.c.surname,
+                PUPIL.c.year, PUPIL.c.class_name, PUPIL.c.walk_home, PUPIL.c.walk_home_at, PUPIL.c.left_at,
+                HELD.c.location_id.label("held_in"), HELD.c.since.label("held_since"),
+                _WHERE.c.name.label("held_in_name"),
+                _CUPBOARD.c.id.label("cupboard_id"), _CUPBOARD.c.name.label("cupboard_name"),
+                # Rare, but checked on every scan: scalar subqueries keep it to one round trip.
+                sa.select(func.max(EXCEPTION.c.id)).where(EXCEPTION.c.pupil_id == PUPIL.c.id,
+                                                          EXCEPTION.c.ended_at.is_(None))
+                .scalar_subquery().label("exception_id"),
+                sa.select(CONFISCATION.c.id).where(CONFISCATION.c.tag_code == TAG.c.code,
+                                                   CONFISCATION.c.released_at.is_(None))
+                .scalar_subquery().label("confiscation_id"))
+         .select_from(TAG.outerjoin(PUPIL, PUPIL.c.id == TAG.c.pupil_id)
+                      .outerjoin(HELD, HELD.c.tag_code == TAG.c.code)
+                      .outerjoin(_WHERE, _WHERE.c.id == HELD.c.location_id)
+                      .outerjoin(_CUPBOARD, (_CUPBOARD.c.kind == "cupboard")
+                                 & (_CUPBOARD.c.class_name == PUPIL.c.class_name)))
+         .where(TAG.c.code == bindparam("code")))
+_HOLD = HELD.insert()
+_TASK = ParentTask.__table__.insert()
+_RELEASE = HELD.delete().where(HELD.c.tag_code == bindparam("code"))
+
+
+def _scan_row(conn: Connection, code: str) -> Row:
+    """The phone tag and its pupil; refused if the code is not a phone tag in use."""
+    row = conn.execute(_SCAN, {"code": code}).first()
+    if row is None or row.retired_at is not None:
+        raise Refused(f"The tag {code} is not in use: it may be an old tag; issue a new one from the pupil's record.")
+    if row.kind != "phone":
+        raise Refused(f"{code} is a {row.kind} tag, not a phone tag: scan the tag on the phone pouch.")
+    if row.left_at is not None:
+        raise Refused(f"{_first(row)} {row.surname} has left the school: this tag is no longer in use.")
+    return row
+
+
+def _first(row) -> str:
+    return row.preferred_first or row.legal_first
+
+
+def _name(row) -> str:
+    return f"{_first(row)} {row.surname}"
+
+
+def _hold(conn: Connection, row, location_id: int, now, staff, entry: int) -> None:
+    """The phone is held here from now. The primary key on held_phone.tag_code is the real guard against two
+    kiosks at once: the second insert fails inside the database."""
+    conn.execute(_HOLD, {"tag_code": row.code, "pupil_id": row.pupil_id, "location_id": location_id, "since": now,
+                         "by_staff_id": staff.id, "ledger_id": entry})
+
+
+def _result(row, database: Database, now, location: str, outcome: Outcome, note: str | None = None,
+            parents: bool = False, review_due: bool = False) -> CustodyResult:
+    return CustodyResult(code=row.code, pupil=_name(row), first_name=_first(row),
+                         short_name=f"{_first(row)} {row.surname[:1]}.",
+                         class_name=row.class_name, description=row.description, location=location,
+                         outcome=outcome, note=note, at=database.local(now), parents_to_tell=parents,
+                         review_due=review_due)
+
+
+def phone_in(database: Database, code: str, by: str) -> CustodyResult:
+    """Morning check-in: Year 6 with walk-home permission → class cupboard (R1); anyone else → office, parents to tell (R2).
+
+    A pupil on the exceptions register keeps the phone: the scan is recorded as seen, not as a breach.
+    """
+    try:
+        with database.transaction() as conn:
+            staff = find_staff(conn, by, "phones", "checking in a phone")
+            row = _scan_row(conn, code)
+            require_class(staff, row.class_name, _name(row), "checking in this phone")
+            if row.confiscation_id is not None:
+                raise Refused(f"{_first(row)}'s phone is confiscated and held in the {row.held_in_name} until a "
+                              "parent or carer collects it.")
+            if row.held_in is not None:
+                since = database.local(row.held_since).strftime("%H:%M on %a %d %b")
+                raise Refused(f"{_first(row)}'s phone is already held in the {row.held_in_name} (since {since}): "
+                              "hand it back before checking it in again.")
+            now = database.now()
+            if row.exception_id is not None:
+                return _keeps_phone(conn, database, staff, row, now)
+            if goes_to_cupboard(row.year, walk_home_valid(database, row.walk_home, row.walk_home_at)):
+                kind, note = Outcome.CUPBOARD, None
+                location_id, location = (row.cupboard_id, row.cupboard_name) if row.cupboard_id else \
+                    cupboard_for(conn, row.class_name)
+            else:
+                kind = Outcome.OFFICE
+                note = ("only Year 6 pupils who walk home alone may bring a phone" if row.year != WALK_HOME_YEAR
+                        else "last year's walk-home permission ended on 31 August" if row.walk_home
+                        else "no walk-home permission is recorded")
+                location_id, location = office(conn)
+            entry = append(conn, database, "phone_in", staff_id=staff.id, tag_code=code, pupil_id=row.pupil_id,
+                           to_location_id=location_id, at=now)
+            _hold(conn, row, location_id, now, staff, entry)
+            if note:
+                conn.execute(_TASK, {"pupil_id": row.pupil_id, "tag_code": code, "reason": note, "opened_at": now,
+                                     "opened_ledger_id": entry})
+    except IntegrityError:
+        raise Refused(f"{_first(row)}'s phone has just been checked in at another kiosk.") from None
+    return _result(row, database, now, location, kind, f"Parents to be told: {note}." if note else None, bool(note))
+
+
+def phone_out(database: Database, code: str, by: str, *, to: str | None = None, reason: str | None = None) -> CustodyResult:
+    """Hand a phone back. Before home-time a reason is required (an early leaver, an appointment)."""
+    to = plain(to, 100) or None
+    reason = plain(reason, 200) or None
+    with database.transaction() as conn:
+        staff = find_staff(conn, by, "phones", "handing a phone back")
+        row = _scan_row(conn, code)
+        require_class(staff, row.class_name, _name(row), "handing this phone back")
+        if row.held_in is None and row.exception_id is not None:
+            raise Refused(f"{_first(row)} keeps their phone (exceptions register): there is nothing to hand back.")
+        if row.held_in is None:
+            raise Refused(f"{_first(row)}'s phone is not being held, so it cannot be handed back: check the tag.")
+        now = database.now()
+        if row.confiscation_id is not None:
+            return _release_to_parent(conn, database, staff, row, now, to)
+        early = database.local(now).time() < database.home_time
+        if early:
+            require(staff, "early hand-back", "handing a phone back before home-time")
+        if early and not reason:
+            raise ReasonNeeded(f"It is before home-time ({database.home_time:%H:%M}): give a reason for handing "
+                               "the phone back early, e.g. a dentist appointment.", _name(row))
+        if conn.execute(_RELEASE, {"code": code}).rowcount != 1:
+            raise Refused(f"{_first(row)}'s phone has just been handed back at another kiosk.")
+        append(conn, database, "phone_out", staff_id=staff.id, tag_code=code, pupil_id=row.pupil_id,
+               from_location_id=row.held_in, at=now, detail={"to": to, "reason": reason})
+    return _result(row, database, now, row.held_in_name, Outcome.HANDED_BACK, f"Before home-time: {reason}" if early else None)
+
+
+def _keeps_phone(conn: Connection, database: Database, staff, row, now) -> CustodyResult:
+    """The pupil is on the exceptions register: record that the phone was seen, hold nothing, tell nobody."""
+    exception = conn.execute(sa.select(EXCEPTION).where(EXCEPTION.c.id == row.exception_id)).first()
+    due = exception.review_on < database.local(now).date()
+    append(conn, database, "phone_kept", staff_id=staff.id, tag_code=row.code, pupil_id=row.pupil_id, at=now,
+           detail={"exception": exception.id, "kind": exception.kind})
+    note = f"Conditions: {exception.conditions}"
+    if due:
+        # Still kept: a lapsed review date must not take away a phone a child may need for their health.
+        note = f"Due for review since {exception.review_on:%d %b %Y}: tell the leadership team. {note}"
+    return _result(row, database, now, f"keeps phone: {exception.kind}", Outcome.KEEPS_PHONE, note, review_due=due)
+
+
+def _release_to_parent(conn: Connection, database: Database, staff, row, now, to: str | None) -> CustodyResult:
+    """A confiscated phone goes back only to a parent or carer, recorded by name (never to the pupil)."""
+    taken = conn.execute(sa.select(CONFISCATION).where(CONFISCATION.c.id == row.confiscation_id)).first()
+    pupil = _name(row)
+    if not may(staff, "office"):
+        raise Refused(f"{_first(row)}'s phone was confiscated ({taken.reason}): only the office or the leadership "
+                      "team can release it, to a parent or carer.")
+    names = {_first(row).lower(), row.legal_first.lower(), pupil.lower(), f"{row.legal_first} {row.surname}".lower()}
+    if not to or to.lower() in names:
+        raise ParentNeeded(f"{_first(row)}'s phone was confiscated ({taken.reason}): it can be released only to a "
+                           "parent or carer, not to the pupil; give the parent or carer's name.", pupil)
+    conn.execute(_RELEASE, {"code": row.code})
+    entry = append(conn, database, "confiscation_released", staff_id=staff.id, tag_code=row.code,
+                   pupil_id=row.pupil_id, from_location_id=row.held_in, at=now, detail={"to": to})
+    conn.execute(CONFISCATION.update().where(CONFISCATION.c.id == taken.id).values(
+        released_at=now, released_to=to, released_by_id=staff.id, released_ledger_id=entry))
+    return _result(row, database, now, row.held_in_name, Outcome.RELEASED, f"Confiscated phone released to {to}.")
+
+
+def confiscate(database: Database, code: str, by: str, reason: str, where: str | None = None) -> CustodyResult:
+    """Take a phone as a sanction (not safekeeping): who, why and where it is held, until a parent or carer collects it.
+
+    A phone already held (e.g. in the class cupboard) moves to ``where``; the office unless another place is named.
+    """
+    reason = plain(reason, 200)
+    if not reason:
+        raise Refused("Say why the phone is being confiscated, e.g. “used in class”.")
+    try:
+        return _confiscate(database, code, by, reason, where)
+    except IntegrityError:  # another kiosk held or confiscated it in the same moment: its row stands
+        raise Refused("That phone has just been checked in or confiscated at another kiosk: scan it again to "
+                      "see where it is.") from None
+
+
+def _confiscate(database: Database, code: str, by: str, reason: str, where: str | None) -> CustodyResult:
+    with database.transaction() as conn:
+        staff = find_staff(conn, by, "phones", "confiscating a phone")
+        row = _scan_row(conn, code)
+        require_class(staff, row.class_name, _name(row), "confiscating this phone")
+        if row.confiscation_id is not None:
+            raise Refused(f"{_first(row)}'s phone is already confiscated and held in the {row.held_in_name}.")
+        location_id, location = place_named(conn, where) if where else office(conn)
+        now = database.now()
+        entry = append(conn, database, "phone_confiscated", staff_id=staff.id, tag_code=code, pupil_id=row.pupil_id,
+                       from_location_id=row.held_in, to_location_id=location_id, at=now, detail={"reason": reason})
+        if row.held_in is None:
+            _hold(conn, row, location_id, now, staff, entry)
+        else:
+            conn.execute(HELD.update().where(HELD.c.tag_code == code).values(
+                location_id=location_id, since=now, by_staff_id=staff.id, ledger_id=entry))
+        conn.execute(CONFISCATION.insert().values(tag_code=code, pupil_id=row.pupil_id, reason=reason,
+                                                  location_id=location_id, by_staff_id=staff.id, at=now,
+                                                  ledger_id=entry))
+    return _result(row, database, now, location, Outcome.CONFISCATED,
+                   f"Confiscated: {reason}. Released only to a parent or carer.")
+
+
+def parents_told(database: Database, pupil_ref: str, by: str, how: str) -> int:
+    """Close the pupil's open parents-to-tell tasks; returns how many were closed."""
+    how = plain(how, 200)
+    if not how:
+        raise Refused("Say how the parents were told, e.g. --how “phoned mum at 10:05”.")
+    with database.writing() as session:
+        staff = find_staff(session, by, "office", "recording that parents were told")
+        pupil = find_pupil(session, pupil_ref)
+        tasks = session.exec(select(ParentTask).where(ParentTask.pupil_id == pupil.id,
+                                                      ParentTask.told_at.is_(None))).all()
+        if not tasks:
+            raise Refused(f"There is nothing to tell {pupil_first(pupil)}'s parents about: no phone task is open.")
+        now = database.now()
+        for task in tasks:
+            task.told_at, task.told_by_id, task.how = now, staff.id, how
+            session.add(task)
+        append(session, database, "parents_told", staff_id=staff.id, pupil_id=pupil.id, at=now,
+               detail={"how": how, "tasks": [t.id for t in tasks]})
+        session.commit()
+        return len(tasks)
+
+
+def cupboard_locked(database: Database, class_name: str, by: str) -> CupboardCheck:
+    """The teacher confirms the class cupboard is locked with the phones inside."""
+    class_name = (class_name or "").strip()[:32]
+    with database.writing() as session:
+        staff = find_staff(session, by, "phones", "confirming a cupboard is locked")
+        location = session.exec(select(Location).where(Location.kind == "cupboard",
+                                                       func.upper(Location.class_name) == class_name.upper())).first()
+        if location is None:
+            raise Refused(f"There is no cupboard for class “{class_name}”: check the class name, e.g. 6A.")
+        if other_class(staff, location.class_name):
+            raise Refused(f"Only {location.class_name}'s teacher or the office can confirm the {location.name} "
+                          f"is locked: your class is {staff.class_name or 'not set'}.")
+        phones = len(session.exec(select(HeldPhone.tag_code).where(HeldPhone.location_id == location.id)).all())
+        now = database.now()
+        append(session, database, "cupboard_locked", staff_id=staff.id, to_location_id=location.id, at=now,
+               detail={"phones": phones})
+        session.commit()
+        return CupboardCheck(location=location.name, class_name=location.class_name, phones=phones,
+                             locked_at=database.local(now))

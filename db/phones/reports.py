@@ -1,0 +1,161 @@
+"""What the office and the leadership team look at: phones held, parents to tell, the day's record."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
+from sqlmodel import select
+
+from db.core import (
+    ClassPhone,
+    CommandLine,
+    CupboardCheck,
+    CustodyEvent,
+    Database,
+    HeldPhoneRow,
+    ParentsToTell,
+    Refused,
+    acting,
+    day_start,
+    first_name,
+    full_name,
+    other_class,
+    short_name,
+    today,
+)
+from db.core.models import HeldPhone, LedgerEntry, Location, ParentTask, Pupil, Staff, Tag
+from db.core.outcomes import HeldStatus
+
+PHONE_ACTIONS = ("phone_in", "phone_out", "parents_told", "cupboard_locked", "walk_home_permitted", "walk_home_revoked",
+                 "phone_kept", "phone_confiscated", "confiscation_released")
+
+
+def _name(first: str | None, legal: str, surname: str) -> str:
+    return full_name(first_name(first, legal), surname)
+
+
+def phones_held(database: Database, *, by: str | CommandLine) -> list[HeldPhoneRow]:
+    """Every phone held now, by location, with "still held" after home-time and "left overnight"."""
+    acting(database, by, "office", "the list of every phone held")
+    now = database.local(database.now())
+    with database.reading() as session:
+        rows = session.exec(
+            select(HeldPhone, Tag.description, Pupil.preferred_first, Pupil.legal_first, Pupil.surname,
+                   Pupil.class_name, Location.name, Staff.first_name, Staff.surname)
+            .join(Tag, Tag.code == HeldPhone.tag_code).join(Pupil, Pupil.id == HeldPhone.pupil_id)
+            .join(Location, Location.id == HeldPhone.location_id).join(Staff, Staff.id == HeldPhone.by_staff_id)
+            .order_by(Location.name, Pupil.class_name, Pupil.surname)).all()
+    result = []
+    for held, description, preferred, legal, surname, class_name, where, staff_first, staff_last in rows:
+        since = database.local(held.since)
+        if since.date() < now.date():
+            status = HeldStatus.LEFT_OVERNIGHT
+        elif now.time() >= database.home_time:
+            status = HeldStatus.STILL_HELD
+        else:
+            status = HeldStatus.HELD
+        first = first_name(preferred, legal)
+        result.append(HeldPhoneRow(code=held.tag_code, pupil=full_name(first, surname),
+                                   short_name=short_name(first, surname), class_name=class_name,
+                                   description=description, location=where, since=since,
+                                   by=full_name(staff_first, staff_last), status=status))
+    return result
+
+
+def parents_pending(database: Database, *, by: str | CommandLine) -> list[ParentsToTell]:
+    """Parents still to be told that their child brought a phone (R2), oldest first."""
+    acting(database, by, "office", "the list of parents to tell")
+    with database.reading() as session:
+        rows = session.exec(
+            select(ParentTask, Pupil.upn, Pupil.adno, Pupil.preferred_first, Pupil.legal_first, Pupil.surname,
+                   Pupil.class_name)
+            .join(Pupil, Pupil.id == ParentTask.pupil_id).where(ParentTask.told_at.is_(None))
+            .order_by(ParentTask.opened_at)).all()
+    return [ParentsToTell(task_id=task.id, pupil_ref=upn or adno or task.tag_code, pupil=_name(p, legal, s),
+                          class_name=c, reason=task.reason, since=database.local(task.opened_at))
+            for task, upn, adno, p, legal, s, c in rows]
+
+
+def cupboards_to_check(database: Database, *, by: str | CommandLine) -> list[CupboardCheck]:
+    """Cupboards holding phones with no lock confirmation since the last phone went in today."""
+    acting(database, by, "office", "the list of cupboards to check")
+    start = day_start(database, today(database))
+    with database.reading() as session:
+        holding = session.exec(
+            select(Location, func.count(HeldPhone.tag_code), func.max(HeldPhone.since))
+            .join(HeldPhone, HeldPhone.location_id == Location.id).where(Location.kind == "cupboard")
+            .group_by(Location.id).order_by(Location.name)).all()
+        result = []
+        for location, phones, last_in in holding:
+            locked = session.exec(select(func.max(LedgerEntry.at)).where(
+                LedgerEntry.action == "cupboard_locked", LedgerEntry.to_location_id == location.id,
+                LedgerEntry.at >= start)).one()
+            if locked is None or _utc(locked) < _utc(last_in):
+                result.append(CupboardCheck(location=location.name, class_name=location.class_name, phones=phones,
+                                            locked_at=database.local(_utc(locked)) if locked else None))
+    return result
+
+
+def _utc(moment: datetime) -> datetime:
+    """Aggregates (max) skip the column type, so SQLite hands back naive UTC."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def class_phones_today(database: Database, class_name: str, *, by: str | CommandLine) -> list[ClassPhone]:
+    """The class's phones checked in today, and whether each has gone home."""
+    staff = acting(database, by, "phones", "the list of a class's phones")
+    if other_class(staff, class_name):
+        raise Refused(f"{class_name}'s phones are for {class_name}'s teacher and the office to see.")
+    start = day_start(database, today(database))
+    out = aliased(LedgerEntry)
+    with database.reading() as session:
+        rows = session.exec(
+            select(LedgerEntry, Tag.description, Pupil.preferred_first, Pupil.legal_first, Pupil.surname, Location.name)
+            .join(Pupil, Pupil.id == LedgerEntry.pupil_id).join(Tag, Tag.code == LedgerEntry.tag_code)
+            .join(Location, Location.id == LedgerEntry.to_location_id)
+            .where(LedgerEntry.action == "phone_in", LedgerEntry.at >= start,
+                   func.upper(Pupil.class_name) == class_name.upper())
+            .order_by(LedgerEntry.id.desc())).all()
+        result = []
+        for entry, description, preferred, legal, surname, where in rows:
+            back = session.exec(select(out.at).where(out.action == "phone_out", out.tag_code == entry.tag_code,
+                                                     out.id > entry.id).order_by(out.id).limit(1)).first()
+            result.append(ClassPhone(code=entry.tag_code, pupil=_name(preferred, legal, surname),
+                                     description=description, location=where, checked_in=database.local(entry.at),
+                                     handed_back=database.local(_utc(back)) if back else None))
+    return result
+
+
+def custody_report(database: Database, start: date | None = None, end: date | None = None, *,
+                   by: str | CommandLine) -> list[CustodyEvent]:
+    """Every phone event between two school days (inclusive), oldest first. Default: today."""
+    acting(database, by, "review", "the custody report")
+    start = start or today(database)
+    end = end or start
+    if end < start:
+        raise Refused("The --to date is before the --from date: swap them.")
+    to_loc, from_loc = aliased(Location), aliased(Location)
+    with database.reading() as session:
+        rows = session.exec(
+            select(LedgerEntry, Pupil.preferred_first, Pupil.legal_first, Pupil.surname, Pupil.class_name,
+                   to_loc.name, from_loc.name, Staff.first_name, Staff.surname)
+            .outerjoin(Pupil, Pupil.id == LedgerEntry.pupil_id)
+            .outerjoin(to_loc, to_loc.id == LedgerEntry.to_location_id)
+            .outerjoin(from_loc, from_loc.id == LedgerEntry.from_location_id)
+            .outerjoin(Staff, Staff.id == LedgerEntry.staff_id)
+            .where(LedgerEntry.action.in_(PHONE_ACTIONS), LedgerEntry.at >= day_start(database, start),
+                   LedgerEntry.at < day_start(database, end + timedelta(days=1)))
+            .order_by(LedgerEntry.id)).all()
+    return [CustodyEvent(at=database.local(e.at), action=e.action.replace("_", " "), code=e.tag_code,
+                         pupil=_name(p, legal, s) if s else None, class_name=c, location=to_name or from_name,
+                         by=f"{sf} {ss}" if sf else None, kiosk=e.kiosk, note=_note(e.detail))
+            for e, p, legal, s, c, to_name, from_name, sf, ss in rows]
+
+
+def _note(detail: str) -> str | None:
+    data = json.loads(detail or "{}")
+    parts = [f"{key}: {value}" for key, value in sorted(data.items()) if value not in (None, "", [], {})]
+    return "; ".join(parts) or None
