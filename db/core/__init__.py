@@ -2,8 +2,8 @@
 tables and their migrations, the ledger's hash chain, who may do what, who is who, the school's places
 and words, refusals and faults, and the plain data handed back.
 
-The light parts (refusals, faults, words, roles, the data handed back) load at once: the kiosk's first
-frame uses them. The rest (SQLAlchemy: about half a second) loads on first use.
+The light parts (refusals, faults, words, roles, outcomes, the data handed back) load at once: the
+kiosk's first frame uses them. The rest (SQLAlchemy: about half a second) loads on first use.
 """
 
 from __future__ import annotations
@@ -11,71 +11,37 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from db.core.errors import SENTENCE_MAX, AnswerNeeded, ParentNeeded, ReasonNeeded, Refused
+from db.core.errors import SENTENCE_MAX, AnswerNeeded, NotReady, ParentNeeded, ReasonNeeded, Refused
 from db.core.faults import UNREACHABLE, Fault, FaultKind, fault_kind, sentence
 from db.core.outcomes import AgreementStatus, DeviceStatus, HeldStatus, LoanStatus, Outcome, Role
 from db.core.roles import COMMAND_LINE, CommandLine, may, other_class, require, require_class, require_self_or
 from db.core.text import plain
-from db.core.views import (
-    ClassPhone,
-    CupboardCheck,
-    CustodyEvent,
-    CustodyResult,
-    HeldPhoneRow,
-    ParentsToTell,
-    PupilException,
-    PupilSummary,
-    StaffMember,
-    StaffPhoneAgreement,
-    TagInfo,
-)
+from db.core.views import (ClassPhone, CupboardCheck, CustodyEvent, CustodyResult, HeldPhoneRow, ParentsToTell,
+                           PupilException, PupilSummary, StaffMember, StaffPhoneAgreement, TagInfo)
 from db.core.walk_home import WALK_HOME_YEAR, goes_to_cupboard, walk_home_valid
-from db.core.words import (
-    day_range,
-    day_start,
-    first_name,
-    full_name,
-    parse_day,
-    plural,
-    pupil_first,
-    pupil_name,
-    pupil_short,
-    school_year_start,
-    short_name,
-    today,
-    when,
-)
+from db.core.words import (day_range, day_start, first_name, full_name, parse_day, plural, pupil_first, pupil_name,
+                           pupil_short, school_year_start, short_name, today, when)
 
-if TYPE_CHECKING:
-    from db.core.chain import GENESIS, LEDGER, append, row_hash
-    from db.core.directory import acting, class_on_roll, find_pupil, find_staff, staff_names, staff_view
-    from db.core.engine import (
-        HEAD_REVISION,
-        Clock,
-        Database,
-        NotReady,
-        Unreachable,
-        open_database,
-        require_ready,
-        schema_revision,
-        sqlite_url,
-        upgrade,
-        utc_now,
-    )
-    from db.core.places import cupboard_for, office, place_named
-
+# Loaded on first use (PEP 562 __getattr__ below); imported here for type checkers and import-linter.
 _LATER = {
     "db.core.chain": ("GENESIS", "LEDGER", "append", "row_hash"),
     "db.core.directory": ("acting", "class_on_roll", "find_pupil", "find_staff", "staff_names", "staff_view"),
-    "db.core.engine": ("HEAD_REVISION", "Clock", "Database", "DeviceStatus", "NotReady", "Outcome", "Unreachable", "open_database",
-                       "require_ready", "schema_revision", "sqlite_url", "upgrade", "utc_now"),
+    "db.core.engine": ("HEAD_REVISION", "Clock", "Database", "Unreachable", "open_database", "require_ready",
+                       "schema_revision", "sqlite_url", "upgrade", "utc_now"),
     "db.core.places": ("cupboard_for", "office", "place_named"),
 }
+if TYPE_CHECKING:
+    from db.core.chain import GENESIS, LEDGER, append, row_hash
+    from db.core.directory import acting, class_on_roll, find_pupil, find_staff, staff_names, staff_view
+    from db.core.engine import (HEAD_REVISION, Clock, Database, Unreachable, open_database, require_ready,
+                                schema_revision, sqlite_url, upgrade, utc_now)
+    from db.core.places import cupboard_for, office, place_named
+
 _HOME = {name: module for module, names in _LATER.items() for name in names}
 
 
 def __getattr__(name: str):
-    """Load a database part on first use (PEP 562), then keep it here."""
+    """Load a database part on first use, then keep it here."""
     if name not in _HOME:
         raise AttributeError(f"module 'db.core' has no attribute {name!r}")
     value = getattr(importlib.import_module(_HOME[name]), name)
@@ -85,13 +51,14 @@ def __getattr__(name: str):
 
 __all__ = [
     "COMMAND_LINE", "GENESIS", "HEAD_REVISION", "LEDGER", "SENTENCE_MAX", "UNREACHABLE", "WALK_HOME_YEAR",
-    "AgreementStatus", "AnswerNeeded", "ClassPhone", "Clock", "CommandLine", "CupboardCheck", "CustodyEvent", "CustodyResult",
-    "Database", "DeviceStatus", "Fault", "FaultKind", "HeldPhoneRow", "HeldStatus", "LoanStatus", "NotReady", "Outcome", "ParentNeeded", "ParentsToTell", "PupilException",
-    "PupilSummary", "ReasonNeeded", "Refused", "Role", "StaffMember", "StaffPhoneAgreement", "TagInfo", "Unreachable",
-    "acting", "append", "class_on_roll", "cupboard_for", "day_range", "day_start", "fault_kind", "find_pupil", "find_staff",
-    "first_name", "full_name", "goes_to_cupboard", "may", "office", "open_database", "other_class", "parse_day",
-    "place_named", "plain", "plural", "pupil_first", "pupil_name", "pupil_short", "require", "require_class",
-    "require_ready", "require_self_or", "row_hash", "schema_revision", "school_year_start", "sentence",
-    "short_name", "sqlite_url", "staff_names", "staff_view", "today", "upgrade", "utc_now", "walk_home_valid",
-    "when",
+    "AgreementStatus", "AnswerNeeded", "ClassPhone", "Clock", "CommandLine", "CupboardCheck", "CustodyEvent",
+    "CustodyResult", "Database", "DeviceStatus", "Fault", "FaultKind", "HeldPhoneRow", "HeldStatus", "LoanStatus",
+    "NotReady", "Outcome", "ParentNeeded", "ParentsToTell", "PupilException", "PupilSummary", "ReasonNeeded",
+    "Refused", "Role", "StaffMember", "StaffPhoneAgreement", "TagInfo", "Unreachable",
+    "acting", "append", "class_on_roll", "cupboard_for", "day_range", "day_start", "fault_kind", "find_pupil",
+    "find_staff", "first_name", "full_name", "goes_to_cupboard", "may", "office", "open_database", "other_class",
+    "parse_day", "place_named", "plain", "plural", "pupil_first", "pupil_name", "pupil_short", "require",
+    "require_class", "require_ready", "require_self_or", "row_hash", "schema_revision", "school_year_start",
+    "sentence", "short_name", "sqlite_url", "staff_names", "staff_view", "today", "upgrade", "utc_now",
+    "walk_home_valid", "when",
 ]

@@ -27,6 +27,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
+from db.core.errors import NotReady
 from db.core.faults import Fault, FaultKind, fault_kind
 
 Clock = Callable[[], datetime]
@@ -40,10 +41,6 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-class NotReady(RuntimeError):
-    """The database is missing or needs ``kiosk init``; the message says which."""
 
 
 class Unreachable(Fault):

@@ -1,4 +1,4 @@
-"""The one exception the ledger raises for a person: a refusal with a plain sentence."""
+"""What the ledger raises for a person: a refusal with a plain sentence, and a database not set up yet."""
 
 from db.core.text import plain
 
@@ -32,3 +32,7 @@ class ReasonNeeded(AnswerNeeded):
 
 class ParentNeeded(AnswerNeeded):
     """A confiscated phone without a parent or carer named: the kiosk asks who is collecting it."""
+
+
+class NotReady(RuntimeError):
+    """The database is missing or needs ``kiosk init``; the message says which."""

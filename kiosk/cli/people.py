@@ -1,0 +1,168 @@
+"""Pupils and staff: `kiosk import`, `kiosk staff` (PINs, staff phone exceptions, IMEI notes),
+`kiosk exception` (the pupils who keep their phone) and `kiosk pupil`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from db.core import Refused
+from kiosk.cli.options import acting_as, add_by, date_range, days, listing
+from kiosk.output import emit
+
+if TYPE_CHECKING:
+    from db.core import Database
+
+
+def add_commands(sub, options) -> None:
+    imp = options.group(sub, "import", "import an MIS export", dest="what")
+    for what, helptext in (("pupils", "pupils from SIMS, Arbor or Bromcom"), ("staff", "staff codes, names, roles"),
+                           ("devices", "school cameras and iPads"), ("consent", "photo consent")):
+        p = options.command(imp, what, cmd_import, helptext, acting=True)
+        p.add_argument("file", metavar="FILE")
+        if what == "pupils":
+            p.add_argument("--skip-bad", action="store_true", help="import the good rows, report the rest")
+
+    staff = options.group(sub, "staff", "staff")
+    options.command(staff, "set-pin", cmd_set_pin, "set a PIN (first line of standard input)",
+                    acting=True).add_argument("code", metavar="CODE")
+    p = options.command(staff, "phone-agree", cmd_staff_phone_agree,
+                        "record a staff phone exception agreed by the leadership team")
+    p.add_argument("code", metavar="CODE", help="the member of staff")
+    p.add_argument("--reason", required=True, metavar="TEXT")
+    date_range(p, required=True)
+    add_by(p, "the member of the leadership team agreeing it")
+    listing(options.command(staff, "phones", cmd_staff_phones,
+                            "staff phone exceptions (your own, or all for the leadership team)", acting=True))
+    p = options.command(staff, "imei", cmd_staff_imei, "show or set your private IMEI note")
+    p.add_argument("code", metavar="CODE", help="whose note")
+    add_by(p, "who is asking: the owner or the leadership team")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--set", metavar="TEXT", help="e.g. “IMEI 35 209900 176148 1, blue Pixel”")
+    which.add_argument("--clear", action="store_true")
+
+    exception = options.group(sub, "exception", "pupils who keep their phone (exceptions register)")
+    p = options.command(exception, "add", cmd_exception_add, "put a pupil on the exceptions register")
+    p.add_argument("pupil", metavar="PUPIL")
+    p.add_argument("--kind", required=True, metavar="KIND", help="medical, young carer, SEND or other")
+    p.add_argument("--conditions", required=True, metavar="TEXT", help="what was agreed")
+    p.add_argument("--review", required=True, metavar="DATE", help="when to review it (within a year)")
+    add_by(p, "the member of the leadership team approving it")
+    p = options.command(exception, "end", cmd_exception_end, "take a pupil off the exceptions register")
+    p.add_argument("pupil", metavar="PUPIL")
+    add_by(p)
+    p = listing(options.command(exception, "list", cmd_exception_list, "the exceptions register", acting=True))
+    p.add_argument("--all", action="store_true", help="include exceptions that have ended")
+
+    pupil = options.group(sub, "pupil", "pupils")
+    p = options.command(pupil, "permit", cmd_permit, "record a parents' permission")
+    p.add_argument("pupil", metavar="PUPIL", help="UPN, admission number or phone tag code")
+    p.add_argument("--walk-home", action="store_true", required=True)
+    add_by(p)
+    p.add_argument("--revoke", action="store_true")
+
+
+def cmd_import(args, database: Database) -> None:
+    from db.devices import import_consent, import_devices
+    from db.people import import_pupils, import_staff
+
+    path = Path(args.file)
+    if args.what == "pupils":
+        report = import_pupils(database, path, skip_bad=args.skip_bad, by=acting_as(args))
+    elif args.what == "staff":
+        report = import_staff(database, path, by=acting_as(args))
+    elif args.what == "devices":
+        report = import_devices(database, path, by=acting_as(args))
+    else:
+        consent = import_consent(database, path, by=acting_as(args))
+        withdrawn = (f" ({consent.withdrawn} consent{'s' if consent.withdrawn != 1 else ''} withdrawn)"
+                     if consent.withdrawn else "")
+        print(f"Imported consent from {path.name}: {consent.pupils} pupil{'s' if consent.pupils != 1 else ''}, "
+              f"{consent.changed} with new answers{withdrawn}.")
+        for line in consent.skipped:
+            print(f"  {line}", file=sys.stderr)
+        return
+    print(f"Imported {args.what} from {path.name}: {report.added} added, {report.updated} updated"
+          + (f", {report.archived} archived as leavers" if args.what == "pupils" else "") + ".")
+    for line in report.skipped:
+        print(f"  skipped {line}" if line.startswith("line ") else line, file=sys.stderr)
+
+
+def cmd_set_pin(args, database: Database) -> None:
+    from db.people import set_pin
+
+    if sys.stdin.isatty():
+        import getpass
+
+        pin = getpass.getpass("New PIN: ")
+        if getpass.getpass("The same PIN again: ") != pin:
+            raise Refused("The two PINs were different: nothing was changed, try again.")
+    else:
+        pin = sys.stdin.readline().rstrip("\r\n")
+    staff = set_pin(database, args.code, pin, by=acting_as(args))
+    print(f"The PIN for {staff.name} ({staff.code}) is set.")
+
+
+def cmd_staff_phone_agree(args, database: Database) -> None:
+    from db.phones import agree_staff_phone
+
+    row = agree_staff_phone(database, args.code, args.reason, *days(args), by=args.by)
+    print(f"Recorded: {row.staff} may keep their phone on from {row.starts_on:%d %b} to {row.ends_on:%d %b %Y} "
+          f"(agreed by {row.approved_by}).")
+
+
+def cmd_staff_phones(args, database: Database) -> None:
+    from db.phones import staff_phone_agreements
+
+    rows = [{"staff": r.staff, "code": r.staff_code, "reason": r.reason, "approved_by": r.approved_by,
+             "from": r.starts_on.isoformat(), "to": r.ends_on.isoformat(), "status": r.status}
+            for r in staff_phone_agreements(database, by=acting_as(args))]
+    emit(rows, args.format, empty="No staff phone exceptions are recorded.")
+
+
+def cmd_staff_imei(args, database: Database) -> None:
+    from db.phones import imei_note, set_imei_note
+
+    if args.set is not None or args.clear:
+        set_imei_note(database, args.code, "" if args.clear else args.set, by=args.by)
+        print("The IMEI note is cleared." if args.clear else "The IMEI note is saved (only you and the leadership "
+              "team can read it).")
+        return
+    note = imei_note(database, args.code, by=args.by)
+    print(note or f"No IMEI note is recorded for {args.code.upper()}.")
+
+
+def cmd_exception_add(args, database: Database) -> None:
+    from db.core import parse_day
+    from db.phones import add_exception
+
+    review = parse_day(args.review, "--review")
+    row = add_exception(database, args.pupil, args.kind, args.conditions, review, by=args.by)
+    print(f"{row.pupil} ({row.class_name}) keeps their phone: {row.kind}, review by {row.review_on:%d %b %Y}.")
+
+
+def cmd_exception_end(args, database: Database) -> None:
+    from db.phones import end_exception
+
+    ended = end_exception(database, args.pupil, by=args.by)
+    print(f"Ended {ended} exception{'s' if ended != 1 else ''}: the phone rules apply to this pupil again.")
+
+
+def cmd_exception_list(args, database: Database) -> None:
+    from db.phones import exceptions_register
+
+    rows = [{"pupil": r.pupil, "class": r.class_name, "kind": r.kind, "conditions": r.conditions,
+             "approved_by": r.approved_by, "approved_at": r.approved_at, "review_on": r.review_on.isoformat(),
+             "status": r.status} for r in exceptions_register(database, by=acting_as(args), ended=args.all)]
+    emit(rows, args.format, empty="No pupil is on the exceptions register.")
+
+
+def cmd_permit(args, database: Database) -> None:
+    from db.people import permit_walk_home
+
+    if not args.walk_home:
+        raise Refused("Say which permission: --walk-home (the parents' written permission to walk home alone).")
+    pupil = permit_walk_home(database, args.pupil, args.by, revoke=args.revoke)
+    state = "may walk home alone" if pupil.walk_home else "may no longer walk home alone"
+    print(f"Recorded: {pupil.name} ({pupil.class_name}) {state}.")

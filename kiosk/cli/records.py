@@ -1,0 +1,111 @@
+"""Review and data protection: `kiosk report custody`, `export`, `audit`, `purge` and `copy-to`."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from kiosk.cli.options import acting_as, date_range, days, listing
+from kiosk.output import emit
+
+if TYPE_CHECKING:
+    from db.core import Database
+
+
+def add_report(report, options) -> None:
+    """`kiosk report custody`: build_parser makes the `report` group, shared with devices.py."""
+    date_range(listing(options.command(report, "custody", cmd_report_custody, "phone events between two days",
+                                       acting=True)))
+
+
+def cmd_report_custody(args, database: Database) -> None:
+    from db.phones import custody_report
+
+    start, end = days(args)
+    rows = [{"at": e.at, "action": e.action, "code": e.code, "pupil": e.pupil, "class": e.class_name,
+             "location": e.location, "by": e.by, "kiosk": e.kiosk, "note": e.note}
+            for e in custody_report(database, start, end, by=acting_as(args))]
+    emit(rows, args.format, empty="Nothing happened to any phone on those days.")
+
+
+def add_commands(sub, options) -> None:
+    export = options.group(sub, "export", "subject access", dest="what")
+    p = options.command(export, "pupil", cmd_export_pupil, "everything held about one pupil, as JSON", acting=True)
+    p.add_argument("pupil", metavar="PUPIL", help="UPN, admission number or phone tag code")
+    audit = options.group(sub, "audit", "the tamper-evident ledger")
+    options.command(audit, "verify", cmd_audit_verify, "check that no ledger record was edited or deleted", acting=True)
+    p = options.command(sub, "purge", cmd_purge,
+                        "blank and delete records past the retention periods (settings keep_*_years)", acting=True)
+    p.add_argument("--dry-run", action="store_true", help="count what would go, change nothing")
+    copy = options.command(sub, "copy-to", cmd_copy_to, "copy this kiosk's records into a new, empty database "
+                           "(e.g. the school's PostgreSQL), then verify the copy", acting=True)
+    copy.add_argument("url", metavar="URL", help="the target, e.g. postgresql+psycopg://kiosk:PASSWORD@server/kiosk")
+
+
+def cmd_export_pupil(args, database: Database) -> None:
+    import json
+
+    from db.records import export_pupil
+
+    json.dump(export_pupil(database, args.pupil, by=acting_as(args)), sys.stdout, ensure_ascii=False, indent=2)
+    print()
+
+
+def cmd_audit_verify(args, database: Database) -> int:
+    from db.records import verify
+
+    checked = verify(database, by=acting_as(args))
+    print(f"The ledger is intact: {checked} records, each linked to the one before.")
+    return 0
+
+
+def cmd_purge(args, database: Database) -> None:
+    from db.core import acting
+    from db.records import Retention, purge, verify
+
+    settings = args.settings
+    retention = Retention(custody_years=settings.keep_custody_years,
+                          device_loans_years=settings.keep_device_loans_years,
+                          confiscations_years=settings.keep_confiscations_years,
+                          exceptions_years=settings.keep_exceptions_years, leavers_years=settings.keep_leavers_years)
+    acting(database, acting_as(args), "admin", "purging old records")  # a refusal stays one sentence
+    # Flushed before the transaction starts: a long purge shows it is working (and the kill test waits for it).
+    print("Counting records older than the retention periods…" if args.dry_run
+          else "Purging records older than the retention periods…", file=sys.stderr, flush=True)
+    report = purge(database, retention, by=acting_as(args), dry_run=args.dry_run)
+    _day = lambda day: f"{day.day} {day:%b %Y}"  # noqa: E731 - "1 Sep 2025" (%-d is not on Windows)
+    names = {"custody": "Custody records", "device_loans": "Device loan records",
+             "confiscations": "Confiscation records", "exceptions": "Exception records"}
+    for category, name in names.items():
+        count = report.redacted[category]
+        print(f"{name} before {_day(report.cutoffs[category])}: {count:,} "
+              f"{'would be blanked' if report.dry_run else 'blanked'}")
+    tables = {"parent_task": "closed parents-to-tell task", "device_loan": "finished device loan",
+              "confiscation": "released confiscation", "phone_exception": "ended pupil exception",
+              "staff_phone_exception": "ended staff phone exception", "consent_event": "consent answer",
+              "tag": "phone tag"}
+    deleted = [f"{n:,} {name}{'' if n == 1 else 's'}" for table, name in tables.items() if (n := report.deleted[table])]
+    print(f"Deleted: {', '.join(deleted)}" if deleted and not report.dry_run
+          else f"Would delete: {', '.join(deleted)}" if deleted else "No rows to delete.")
+    print(f"Leavers who left before {_day(report.cutoffs['leavers'])}: {report.leavers:,} "
+          f"{'would be removed' if report.dry_run else 'removed'}"
+          + (f" ({report.redacted['leavers']:,} more of their records blanked)" if report.redacted["leavers"] else ""))
+    if report.dry_run:
+        print("Nothing was changed (--dry-run).")
+        return
+    print(f"The audit chain still verifies: {verify(database, by=acting_as(args)):,} records.")
+
+
+def cmd_copy_to(args, database: Database) -> None:
+    from db.core import open_database
+    from db.records import copy_to
+
+    target = open_database(args.url, clock=database.clock, kiosk_name=database.kiosk_name,
+                           zone=args.settings.timezone, home_time=args.settings.home_time)
+    try:
+        result = copy_to(database, target, by=acting_as(args))
+    finally:
+        target.engine.dispose()
+    print(f"Copied to {result.target}:")
+    emit([{"table": t.table, "rows": t.rows} for t in result.tables], "table", empty="")
+    print(f"The ledger there is intact: {result.ledger_verified} records, each linked to the one before.")
