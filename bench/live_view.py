@@ -101,7 +101,8 @@ async def measure(url: str, samples: int, seed: int) -> dict:
     reloads = []
     for _ in range(30):
         start = time.perf_counter()
-        phones_held(database, by=COMMAND_LINE), parents_pending(database, by=COMMAND_LINE), cupboards_to_check(database, by=COMMAND_LINE)
+        (phones_held(database, by=COMMAND_LINE), parents_pending(database, by=COMMAND_LINE),
+         cupboards_to_check(database, by=COMMAND_LINE))
         reloads.append(time.perf_counter() - start)
 
     classroom = subprocess.Popen([sys.executable, __file__, "--writer", url], stdin=subprocess.PIPE,
@@ -186,8 +187,8 @@ def big_poll(path: Path, n: int = 500) -> dict:
 
 
 def demo_school(url: str) -> None:
-    from db.core import open_database, upgrade
     from db import demo
+    from db.core import open_database, upgrade
 
     database = open_database(url)
     upgrade(database)

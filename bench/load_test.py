@@ -91,8 +91,8 @@ def build_school(url: str, kiosks: int) -> list[list[str]]:
 def kiosk_process(index: int, url: str, phones: list[str], scans: int, barrier, results) -> None:
     import psycopg
 
-    from db.phones import phone_in, phone_out
     from db.core import Refused, open_database
+    from db.phones import phone_in, phone_out
 
     name = f"room-{index:02d}"
     # Home-time at midnight: every hand-back is after it, so none needs a reason.
@@ -186,7 +186,8 @@ def main() -> int:
     admin = psycopg.connect(admin_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
     admin.execute(f"CREATE DATABASE {name}")
     url = f"{admin_url.rpartition('/')[0]}/{name}"
-    server = admin.execute("SELECT version(), current_setting('fsync'), current_setting('synchronous_commit')").fetchone()
+    server = admin.execute("SELECT version(), current_setting('fsync'), "
+                           "current_setting('synchronous_commit')").fetchone()
     try:
         groups = build_school(url, args.kiosks)
         context = mp.get_context("spawn")
@@ -232,7 +233,8 @@ def main() -> int:
     print(f"{'floor: bare INSERT + COMMIT':30} {len(floor) / floor_wall:12.0f} {ms(statistics.median(floor))} "
           f"{ms(percentile(floor, 99))}")
     print(f"{'ratio scan / floor':30} {(len(floor) / floor_wall) / (total / scan_wall):11.1f}x "
-          f"{statistics.median(latency) / statistics.median(floor):9.1f}x {percentile(latency, 99) / percentile(floor, 99):9.1f}x"
+          f"{statistics.median(latency) / statistics.median(floor):9.1f}x "
+          f"{percentile(latency, 99) / percentile(floor, 99):9.1f}x"
           "   (throughput: floor/scans; latency: scans/floor)")
     print(f"\nscans: {total} ({len(saved)} saved, {refused} refused: already held / not held), "
           f"{len(errors)} errors{': ' + '; '.join(sorted(set(errors))[:3]) if errors else ''}")

@@ -103,7 +103,8 @@ def load_average() -> str:
 # --- the hash chain, exactly as db.core.row_hash computes it -----------------
 
 def chain_hash(row: tuple) -> str:
-    """``row_hash`` for a raw row (id, at_utc_aware, kiosk, staff, action, tag, pupil, from, to, detail, voids, prev)."""
+    """``row_hash`` for a raw row (id, at_utc_aware, kiosk, staff, action, tag, pupil, from, to, detail, voids,
+    prev)."""
     content = {"id": row[0], "at": row[1].isoformat(), "kiosk": row[2], "staff_id": row[3], "action": row[4],
                "tag_code": row[5], "pupil_id": row[6], "from": row[7], "to": row[8], "detail": row[9],
                "voids": row[10], "prev": row[11]}
@@ -209,7 +210,7 @@ class Builder:
             t += dt.timedelta(milliseconds=rng.randint(200, 2000))
             self.add(t, "office-pc", None, "tag_issued", tag=code, pupil=pid,
                      detail=json.dumps({"kind": "phone", "replaces": []}, sort_keys=True, ensure_ascii=False))
-        for code, pid, _ in walkers:
+        for _code, pid, _ in walkers:
             t += dt.timedelta(milliseconds=rng.randint(500, 5000))
             self.add(t, "office-pc", first_office, "walk_home_permitted", pupil=pid)
 
@@ -222,7 +223,7 @@ class Builder:
         to_office = min(len(others), checkins - to_cupboard)
         task_id = 0
         for day in days:
-            def at(h, m, spread_s):
+            def at(h, m, spread_s, day=day):
                 local = dt.datetime.combine(day, dt.time(h, m), LONDON) + dt.timedelta(
                     seconds=rng.uniform(0, spread_s))
                 return local.astimezone(UTC)
@@ -257,7 +258,8 @@ class Builder:
                     ident = self.add(moment, "office-pc", who, "phone_in", code, pid, to=1)
                     task_id += 1
                     open_task[pid] = task_id
-                    self.parent_tasks.append([task_id, pid, code, "only Year 6 pupils who walk home alone may bring a phone",
+                    self.parent_tasks.append([task_id, pid, code,
+                                              "only Year 6 pupils who walk home alone may bring a phone",
                                               stored_at(moment), ident, None, None, None])
                 elif kind == "locked":
                     loc, who = p
@@ -402,7 +404,8 @@ def pick_codes(path: Path, n: int, seed: int) -> tuple[list[tuple[str, int]], st
     others = conn.execute("SELECT t.code, t.pupil_id FROM tag t JOIN pupil p ON p.id = t.pupil_id "
                           "WHERE t.kind = 'phone' AND t.retired_at IS NULL AND NOT p.walk_home").fetchall()
     # The office may check in and hand back any class's phone at any time, so one member of staff does every scan.
-    staff_code, staff_id = conn.execute("SELECT code, id FROM staff WHERE role = 'office' ORDER BY id DESC LIMIT 1").fetchone()
+    staff_code, staff_id = conn.execute("SELECT code, id FROM staff WHERE role = 'office' "
+                                        "ORDER BY id DESC LIMIT 1").fetchone()
     conn.close()
     rng = random.Random(seed)
     return [rng.choice(walkers) if rng.random() < 0.75 else rng.choice(others) for _ in range(n)], staff_code, staff_id
@@ -441,8 +444,9 @@ class StepTimer:
     STEPS = ("find_staff", "_phone_tag", "_pupil_of", "cupboard_for", "office", "append")
 
     def __init__(self):
-        import db.ledger
         from sqlmodel import Session
+
+        import db.ledger
 
         self.ns: dict[str, int] = {}
         self._saved = []
@@ -511,9 +515,9 @@ def measure(path: Path, n: int, warmup: int, block: int, seed: int, *, profile: 
     measured = picks[warmup:]
     for number, start in enumerate(range(0, len(measured), block)):
         chunk = measured[start:start + block]
-        steps = [lambda: run_floor(chunk),
-                 lambda: run_pairs(chunk, lambda c: phone_in(database, c, staff_code),
-                                   lambda c: phone_out(database, c, staff_code), "")]
+        steps = [lambda chunk=chunk: run_floor(chunk),
+                 lambda chunk=chunk: run_pairs(chunk, lambda c: phone_in(database, c, staff_code),
+                                               lambda c: phone_out(database, c, staff_code), "")]
         for step in (steps if number % 2 == 0 else steps[::-1]):
             step()
     result.update(first_in=first_in, first_out=first_out, first_id=first_id)
@@ -624,8 +628,8 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"the bench database is at schema {revision}, the code at {HEAD_REVISION}: use --rebuild")
     size_mb = path.stat().st_size / 1e6
     sample = sorted({1, 2, total} | set(random.Random(args.seed).sample(range(1, total + 1), min(1000, total))))
-    print(f"ledger now {total:,} rows, file {size_mb:.0f} MB; row_hash agrees on {check_chain_orm(sqlite_url(path), sample)} "
-          f"sampled rows")
+    print(f"ledger now {total:,} rows, file {size_mb:.0f} MB; "
+          f"row_hash agrees on {check_chain_orm(sqlite_url(path), sample)} sampled rows")
 
     r = measure(path, args.n, max(1, args.warmup), max(1, args.block), args.seed + total, profile=args.profile,
                 breakdown=not args.no_breakdown)
@@ -636,7 +640,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nN = {args.n} (after {args.warmup} warm-up pairs, in blocks of {args.block}); first call after opening: "
           f"phone_in {r['first_in'] / 1e6:.2f} ms, phone_out {r['first_out'] / 1e6:.2f} ms")
     f50, f99, fmax = stats(r["floor"])
-    print(f"{'':24}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}   target p99 <= {TARGET_P99_MS:g} ms and <= {TARGET_RATIO:g}x floor")
+    print(f"{'':24}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}   "
+          f"target p99 <= {TARGET_P99_MS:g} ms and <= {TARGET_RATIO:g}x floor")
     print(f"{'floor (raw sqlite3)':24}{f50:9.3f}{f99:9.3f}{fmax:9.3f}")
     verdicts = []
     for key, label, floor_mult in (("in", "phone_in", 1), ("out", "phone_out", 1), ("pair", "pair (in + out)", 2)):
@@ -646,7 +651,8 @@ def main(argv: list[str] | None = None) -> int:
         ok_ratio = ratio99 <= TARGET_RATIO
         verdicts.append(ok_abs and ok_ratio)
         floor_name = "floor" if floor_mult == 1 else "2x floor"
-        print(f"{label:24}{p50:9.3f}{p99:9.3f}{pmax:9.3f}   p99 {mark(ok_abs)} ({p99:.2f} vs {TARGET_P99_MS * floor_mult:g} ms); "
+        print(f"{label:24}{p50:9.3f}{p99:9.3f}{pmax:9.3f}   "
+              f"p99 {mark(ok_abs)} ({p99:.2f} vs {TARGET_P99_MS * floor_mult:g} ms); "
               f"ratio to {floor_name}: p99 {ratio99:.1f}x {mark(ok_ratio)}, p50 {ratio50:.1f}x")
     if "breakdown" in r:
         print("\nwhere the time goes (mean over up to 200 extra pairs, instrumented):")

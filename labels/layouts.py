@@ -315,7 +315,8 @@ class _Sheet:
         self.printer.set(normal_textsize=True, bold=False, underline=0, align="left")
 
     def row(self, left: str, right: str) -> None:
-        """``left`` and ``right`` on one line when both fit, else ``left`` wrapped and ``right`` under it, on the right."""
+        """``left`` and ``right`` on one line when both fit, else ``left`` wrapped and ``right`` under it, on the
+        right."""
         left = self._for_printer(_clean(left))
         right = self._for_printer(_clean(right))[: self.paper.columns]
         check_printable(f"{left} {right}")

@@ -322,17 +322,18 @@ def _send_usb(address: PrinterAddress, data: bytes, timeout: float) -> None:
     finally:
         try:
             printer.close()
-        except Exception:  # closing a printer that went away must not hide the real error
+        except Exception:  # noqa: BLE001 - closing a printer that went away must not hide the real error
             pass
 
 
 def _use_bulk_out_endpoint(printer) -> None:
     """Many 58 mm printers do not use python-escpos's default endpoint 0x01: take the printer's own OUT endpoint."""
+    import usb.core
     import usb.util
 
     try:
         interface = printer.device.get_active_configuration()[(0, 0)]
-    except Exception:
+    except (usb.core.USBError, IndexError):  # no configuration set, or no interface 0: keep the default endpoint
         return
     endpoint = usb.util.find_descriptor(
         interface,
@@ -369,7 +370,7 @@ def _send_serial(address: PrinterAddress, data: bytes, timeout: float) -> None:
     finally:
         try:
             printer.close()
-        except Exception:  # a port that went away must not hide the real error
+        except Exception:  # noqa: BLE001 - a port that went away must not hide the real error
             pass
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 import secrets
-from enum import Enum
+from enum import StrEnum
 
 # Crockford's base 32 less Z: 31 symbols, so a prime modulus covers every symbol.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXY"
@@ -27,7 +27,7 @@ BODY_LENGTH = 6
 MAX_INPUT = 64  # anything longer is a paste, not a scan
 
 
-class TagKind(str, Enum):
+class TagKind(StrEnum):
     PHONE = "phone"
     DEVICE = "device"
     LOCATION = "location"
@@ -92,12 +92,15 @@ def parse_code(text: str) -> tuple[TagKind, str]:
         raise BadCode("Nothing was read: scan the tag again.")
     compact = _compact(cleaned)
     if len(compact) != BODY_LENGTH + 2 or any(ch not in _VALUE for ch in compact):
-        raise BadCode(f"“{_shorten(cleaned)}” is not a Custody Kiosk tag code: scan the tag again or type the code under the QR.")
+        raise BadCode(f"“{_shorten(cleaned)}” is not a Custody Kiosk tag code: "
+                      "scan the tag again or type the code under the QR.")
     kind = _KINDS.get(compact[0])
     if kind is None:
-        raise BadCode(f"“{_shorten(cleaned)}” is not a Custody Kiosk tag code: scan the tag again or type the code under the QR.")
+        raise BadCode(f"“{_shorten(cleaned)}” is not a Custody Kiosk tag code: "
+                      "scan the tag again or type the code under the QR.")
     if check_symbol(compact[:-1]) != compact[-1]:
-        raise BadCode(f"“{_shorten(cleaned)}” has a mistake in it (the check symbol does not match): type the code again carefully.")
+        raise BadCode(f"“{_shorten(cleaned)}” has a mistake in it (the check symbol does not match): "
+                      "type the code again carefully.")
     return kind, format_code(compact)
 
 

@@ -64,13 +64,16 @@ def clock() -> HandClock:
 
 
 POSTGRES_VARIABLE = "KIOSK_TEST_POSTGRES"
-NO_POSTGRES = (f"no PostgreSQL server for the tests: set {POSTGRES_VARIABLE}=postgresql+psycopg://USER@HOST:PORT/postgres "
-               f"(a user who may create databases), or {POSTGRES_VARIABLE}=start to start a throw-away one, or run .ci/run")
+NO_POSTGRES = ("no PostgreSQL server for the tests: "
+               f"set {POSTGRES_VARIABLE}=postgresql+psycopg://USER@HOST:PORT/postgres "
+               f"(a user who may create databases), or {POSTGRES_VARIABLE}=start to start a throw-away one, "
+               "or run .ci/run")
 BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="postgres", marks=pytest.mark.postgres)]
 
 
 def pytest_collection_modifyitems(config, items):
-    """A test on the SQLite file itself (it takes ``db_path``) has no PostgreSQL copy; a test needing the server is marked."""
+    """A test on the SQLite file itself (it takes ``db_path``) has no PostgreSQL copy; a test needing the server is
+    marked."""
     keep, drop = [], []
     for item in items:
         if "postgres" in item.fixturenames:
@@ -109,7 +112,8 @@ class PostgresServer:
         return f"{base}/{name}"
 
     def create(self, template: str | None = None) -> str:
-        """A new database, empty (no tables) or a copy of ``template`` (a URL); its URL. Dropped at the end of the session."""
+        """A new database, empty (no tables) or a copy of ``template`` (a URL); its URL. Dropped at the end of the
+        session."""
         name = f"kiosk_test_{uuid.uuid4().hex[:12]}"
         copy = f" TEMPLATE {template.rpartition('/')[2]} STRATEGY FILE_COPY" if template else ""
         self._admin.execute(f"CREATE DATABASE {name}{copy}")

@@ -94,7 +94,7 @@ def start(folder: Path | str | None = None, *, durable: bool = False, max_connec
                "-c timezone=UTC"]
     if not durable:
         options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
-    for attempt in range(5):  # another process may take the port between choosing and binding it
+    for _attempt in range(5):  # another process may take the port between choosing and binding it
         port = free_port()
         run = subprocess.run(_as_server_user([str(tools / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"),
                                               "-o", " ".join([f"-p {port}", *options]), "-w", "-t", "60", "start"]),

@@ -16,11 +16,35 @@ from db.core.faults import UNREACHABLE, Fault, FaultKind, fault_kind, sentence
 from db.core.outcomes import AgreementStatus, DeviceStatus, HeldStatus, LoanStatus, Outcome, Role
 from db.core.roles import COMMAND_LINE, CommandLine, may, other_class, require, require_class, require_self_or
 from db.core.text import plain
-from db.core.views import (ClassPhone, CupboardCheck, CustodyEvent, CustodyResult, HeldPhoneRow, ParentsToTell,
-                           PupilException, PupilSummary, StaffMember, StaffPhoneAgreement, TagInfo)
+from db.core.views import (
+    ClassPhone,
+    CupboardCheck,
+    CustodyEvent,
+    CustodyResult,
+    HeldPhoneRow,
+    ParentsToTell,
+    PupilException,
+    PupilSummary,
+    StaffMember,
+    StaffPhoneAgreement,
+    TagInfo,
+)
 from db.core.walk_home import WALK_HOME_YEAR, goes_to_cupboard, walk_home_valid
-from db.core.words import (day_range, day_start, first_name, full_name, parse_day, plural, pupil_first, pupil_name,
-                           pupil_short, school_year_start, short_name, today, when)
+from db.core.words import (
+    day_range,
+    day_start,
+    first_name,
+    full_name,
+    parse_day,
+    plural,
+    pupil_first,
+    pupil_name,
+    pupil_short,
+    school_year_start,
+    short_name,
+    today,
+    when,
+)
 
 # Loaded on first use (PEP 562 __getattr__ below); imported here for type checkers and import-linter.
 _LATER = {
@@ -33,8 +57,18 @@ _LATER = {
 if TYPE_CHECKING:
     from db.core.chain import GENESIS, LEDGER, append, row_hash
     from db.core.directory import acting, class_on_roll, find_pupil, find_staff, staff_names, staff_view
-    from db.core.engine import (HEAD_REVISION, Clock, Database, Unreachable, open_database, require_ready,
-                                schema_revision, sqlite_url, upgrade, utc_now)
+    from db.core.engine import (
+        HEAD_REVISION,
+        Clock,
+        Database,
+        Unreachable,
+        open_database,
+        require_ready,
+        schema_revision,
+        sqlite_url,
+        upgrade,
+        utc_now,
+    )
     from db.core.places import cupboard_for, office, place_named
 
 _HOME = {name: module for module, names in _LATER.items() for name in names}

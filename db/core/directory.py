@@ -26,7 +26,8 @@ def staff_view(staff) -> StaffMember:
                        role=staff.role, class_name=staff.class_name)
 
 
-def find_staff(target: Session | Connection, who: str | CommandLine, task: str | None = None, doing: str = "this") -> Row:
+def find_staff(target: Session | Connection, who: str | CommandLine, task: str | None = None,
+               doing: str = "this") -> Row:
     """The staff row (id, code, names, role, class, pin_hash) for a staff code or a badge tag.
 
     Refused if unknown, left, or if their role may not do ``task`` (db/core/roles.py;
@@ -68,7 +69,8 @@ def find_pupil(session: Session, ref: str, *, include_leavers: bool = False) -> 
         pupil = session.exec(select(Pupil).where(Pupil.upn == ref.upper())).first() or \
             session.exec(select(Pupil).where(Pupil.adno == ref)).first()
     if pupil is None:
-        raise Refused(f"No pupil has the UPN, admission number or phone tag “{ref[:32]}”: check it, or import the pupils first.")
+        raise Refused(f"No pupil has the UPN, admission number or phone tag “{ref[:32]}”: "
+                      "check it, or import the pupils first.")
     if pupil.left_at is not None and not include_leavers:
         raise Refused(f"{pupil_name(pupil)} has left the school (archived at the last import).")
     return pupil

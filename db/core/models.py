@@ -8,7 +8,6 @@ photos, no parents' numbers.
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from typing import Optional
 
 from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
@@ -42,50 +41,50 @@ def Time(**kwargs):  # noqa: N802 - reads like a type in the field list
 
 
 class Staff(SQLModel, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=32, unique=True)
     first_name: str = Field(max_length=100)
     surname: str = Field(max_length=100)
     role: str = Field(max_length=16)
-    class_name: Optional[str] = Field(default=None, max_length=32)
-    pin_hash: Optional[str] = Field(default=None, max_length=255)
-    imei_note: Optional[str] = Field(default=None, max_length=100)  # R6: seen only by its owner and the SLT
-    left_at: Optional[datetime] = Time(default=None)
+    class_name: str | None = Field(default=None, max_length=32)
+    pin_hash: str | None = Field(default=None, max_length=255)
+    imei_note: str | None = Field(default=None, max_length=100)  # R6: seen only by its owner and the SLT
+    left_at: datetime | None = Time(default=None)
 
 
 class Pupil(SQLModel, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
-    upn: Optional[str] = Field(default=None, max_length=13, unique=True)
-    adno: Optional[str] = Field(default=None, max_length=32, unique=True)
+    id: int | None = Field(default=None, primary_key=True)
+    upn: str | None = Field(default=None, max_length=13, unique=True)
+    adno: str | None = Field(default=None, max_length=32, unique=True)
     legal_first: str = Field(max_length=100)
-    preferred_first: Optional[str] = Field(default=None, max_length=100)
+    preferred_first: str | None = Field(default=None, max_length=100)
     surname: str = Field(max_length=100)
     year: int  # 0 = Reception, -1 = Nursery
     class_name: str = Field(max_length=32, index=True)
     # Projection of the latest walk-home permission event, written with it.
     walk_home: bool = False
-    walk_home_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
-    walk_home_at: Optional[datetime] = Time(default=None)
-    left_at: Optional[datetime] = Time(default=None)  # archived as a leaver by a full re-import
+    walk_home_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    walk_home_at: datetime | None = Time(default=None)
+    left_at: datetime | None = Time(default=None)  # archived as a leaver by a full re-import
 
 
 class Location(SQLModel, table=True):
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=100, unique=True)
     kind: str = Field(max_length=16)  # "cupboard" or "office"
-    class_name: Optional[str] = Field(default=None, max_length=32)
+    class_name: str | None = Field(default=None, max_length=32)
 
 
 class Tag(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=16)
     kind: str = Field(max_length=16, index=True)
-    pupil_id: Optional[int] = Field(default=None, foreign_key="pupil.id", index=True)
-    staff_id: Optional[int] = Field(default=None, foreign_key="staff.id")
-    location_id: Optional[int] = Field(default=None, foreign_key="location.id")
-    asset: Optional[str] = Field(default=None, max_length=64)
-    description: Optional[str] = Field(default=None, max_length=200)
+    pupil_id: int | None = Field(default=None, foreign_key="pupil.id", index=True)
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    location_id: int | None = Field(default=None, foreign_key="location.id")
+    asset: str | None = Field(default=None, max_length=64)
+    description: str | None = Field(default=None, max_length=200)
     issued_at: datetime = Time()
-    retired_at: Optional[datetime] = Time(default=None)
+    retired_at: datetime | None = Time(default=None)
 
 
 class HeldPhone(SQLModel, table=True):
@@ -108,15 +107,15 @@ class ParentTask(SQLModel, table=True):
     """A phone came in that the parents must be told about (R2)."""
 
     __tablename__ = "parent_task"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     pupil_id: int = Field(foreign_key="pupil.id", index=True)
     tag_code: str = Field(foreign_key="tag.code", max_length=16)
     reason: str = Field(max_length=200)
     opened_at: datetime = Time()
     opened_ledger_id: int = Field(foreign_key="ledger_entry.id")
-    told_at: Optional[datetime] = Time(default=None, index=True)
-    told_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
-    how: Optional[str] = Field(default=None, max_length=200)
+    told_at: datetime | None = Time(default=None, index=True)
+    told_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    how: str | None = Field(default=None, max_length=200)
 
 
 class LedgerEntry(SQLModel, table=True):
@@ -132,21 +131,21 @@ class LedgerEntry(SQLModel, table=True):
         Index("ix_ledger_action_at", "action", "at"),
         UniqueConstraint("hash", name="uq_ledger_hash"),
     )
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     at: datetime = Time(index=True)
     kiosk: str = Field(max_length=64)
-    staff_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
     action: str = Field(max_length=32)
-    tag_code: Optional[str] = Field(default=None, max_length=16)
-    pupil_id: Optional[int] = Field(default=None, foreign_key="pupil.id", index=True)
-    from_location_id: Optional[int] = Field(default=None, foreign_key="location.id")
-    to_location_id: Optional[int] = Field(default=None, foreign_key="location.id")
+    tag_code: str | None = Field(default=None, max_length=16)
+    pupil_id: int | None = Field(default=None, foreign_key="pupil.id", index=True)
+    from_location_id: int | None = Field(default=None, foreign_key="location.id")
+    to_location_id: int | None = Field(default=None, foreign_key="location.id")
     detail: str = Field(default="{}", sa_column=Column(Text, nullable=False))
-    voids_id: Optional[int] = Field(default=None, foreign_key="ledger_entry.id")
+    voids_id: int | None = Field(default=None, foreign_key="ledger_entry.id")
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
     # Set by the retention purge, which blanks the row's content but keeps its hashes so the chain still links.
-    purged_at: Optional[datetime] = Time(default=None)
+    purged_at: datetime | None = Time(default=None)
 
 
 class Device(SQLModel, table=True):
@@ -156,13 +155,13 @@ class Device(SQLModel, table=True):
     photos' EXIF: that is how an image in the Drive folder is traced to it.
     """
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     asset_tag: str = Field(max_length=64, unique=True)  # upper case: "IPAD-03"
     kind: str = Field(max_length=16)  # one of DEVICE_KINDS
     name: str = Field(max_length=100)
     make: str = Field(max_length=100)
     model: str = Field(max_length=100)
-    serial: Optional[str] = Field(default=None, max_length=64)
+    serial: str | None = Field(default=None, max_length=64)
     added_at: datetime = Time()
 
 
@@ -180,24 +179,24 @@ class DeviceLoan(SQLModel, table=True):
               sqlite_where=text("returned_at IS NULL"), postgresql_where=text("returned_at IS NULL")),
         Index("ix_device_loan_device_out", "device_id", "out_at"),
     )
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     device_id: int = Field(foreign_key="device.id")
     staff_id: int = Field(foreign_key="staff.id")
     class_name: str = Field(max_length=32)
     purpose: str = Field(max_length=200)
     out_at: datetime = Time(index=True)
     out_ledger_id: int = Field(foreign_key="ledger_entry.id")
-    returned_at: Optional[datetime] = Time(default=None)
-    returned_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
-    images: Optional[int] = None  # claimed by the person returning it
-    returned_ledger_id: Optional[int] = Field(default=None, foreign_key="ledger_entry.id")
-    uploaded_at: Optional[datetime] = Time(default=None)
-    uploaded_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
-    verified: Optional[int] = None  # images found in the Drive folder; None = confirmed without a check
-    by_model_only: Optional[int] = None  # of those, matched by make and model alone (no serial in the EXIF)
-    wiped: Optional[bool] = None
-    folder: Optional[str] = Field(default=None, max_length=500)
-    uploaded_ledger_id: Optional[int] = Field(default=None, foreign_key="ledger_entry.id")
+    returned_at: datetime | None = Time(default=None)
+    returned_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    images: int | None = None  # claimed by the person returning it
+    returned_ledger_id: int | None = Field(default=None, foreign_key="ledger_entry.id")
+    uploaded_at: datetime | None = Time(default=None)
+    uploaded_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    verified: int | None = None  # images found in the Drive folder; None = confirmed without a check
+    by_model_only: int | None = None  # of those, matched by make and model alone (no serial in the EXIF)
+    wiped: bool | None = None
+    folder: str | None = Field(default=None, max_length=500)
+    uploaded_ledger_id: int | None = Field(default=None, foreign_key="ledger_entry.id")
 
 
 class ConsentEvent(SQLModel, table=True):
@@ -209,12 +208,12 @@ class ConsentEvent(SQLModel, table=True):
 
     __tablename__ = "consent_event"
     __table_args__ = (Index("ix_consent_pupil_category_at", "pupil_id", "category", "at"),)
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     pupil_id: int = Field(foreign_key="pupil.id")
     category: str = Field(max_length=16)  # "photos", "website", "social" or "press"
     given: bool
     at: datetime = Time()
-    staff_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
     ledger_id: int = Field(foreign_key="ledger_entry.id")
 
 
@@ -225,7 +224,7 @@ class PhoneException(SQLModel, table=True):
     """A pupil agreed by the leadership team to keep their phone (DfE: glucose monitoring, young carers, SEND)."""
 
     __tablename__ = "phone_exception"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     pupil_id: int = Field(foreign_key="pupil.id", index=True)
     kind: str = Field(max_length=16)  # one of EXCEPTION_KINDS
     conditions: str = Field(max_length=300)
@@ -233,8 +232,8 @@ class PhoneException(SQLModel, table=True):
     approved_at: datetime = Time()
     review_on: date
     ledger_id: int = Field(foreign_key="ledger_entry.id")
-    ended_at: Optional[datetime] = Time(default=None)
-    ended_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
+    ended_at: datetime | None = Time(default=None)
+    ended_by_id: int | None = Field(default=None, foreign_key="staff.id")
 
 
 class Confiscation(SQLModel, table=True):
@@ -247,7 +246,7 @@ class Confiscation(SQLModel, table=True):
         Index("uq_confiscation_open", "tag_code", unique=True,
               sqlite_where=text("released_at IS NULL"), postgresql_where=text("released_at IS NULL")),
     )
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     tag_code: str = Field(foreign_key="tag.code", max_length=16)
     pupil_id: int = Field(foreign_key="pupil.id", index=True)
     reason: str = Field(max_length=200)
@@ -255,17 +254,17 @@ class Confiscation(SQLModel, table=True):
     by_staff_id: int = Field(foreign_key="staff.id")
     at: datetime = Time()
     ledger_id: int = Field(foreign_key="ledger_entry.id")
-    released_at: Optional[datetime] = Time(default=None)
-    released_to: Optional[str] = Field(default=None, max_length=100)  # the parent or carer's name
-    released_by_id: Optional[int] = Field(default=None, foreign_key="staff.id")
-    released_ledger_id: Optional[int] = Field(default=None, foreign_key="ledger_entry.id")
+    released_at: datetime | None = Time(default=None)
+    released_to: str | None = Field(default=None, max_length=100)  # the parent or carer's name
+    released_by_id: int | None = Field(default=None, foreign_key="staff.id")
+    released_ledger_id: int | None = Field(default=None, foreign_key="ledger_entry.id")
 
 
 class StaffPhoneException(SQLModel, table=True):
     """R6: a member of staff allowed their phone in contact time, agreed with the leadership team."""
 
     __tablename__ = "staff_phone_exception"
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     staff_id: int = Field(foreign_key="staff.id", index=True)
     reason: str = Field(max_length=200)
     approved_by_id: int = Field(foreign_key="staff.id")

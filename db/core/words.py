@@ -85,7 +85,8 @@ def parse_day(text: str | None, what: str) -> date | None:
     raise Refused(f"“{text[:20]}” is not a date for {what}: write it like 2026-11-10 or 10/11/2026.")
 
 
-def day_range(start: date | None, end: date | None, today: date, *, from_runs_to_today: bool = False) -> tuple[date, date]:
+def day_range(start: date | None, end: date | None, today: date, *,
+              from_runs_to_today: bool = False) -> tuple[date, date]:
     """The first and last day of a report, inclusive; today when neither is given, refused when they are swapped.
 
     One day given is that day alone; with ``from_runs_to_today`` a --from alone runs up to today

@@ -184,11 +184,13 @@ def _refuse_if_outstanding(session: Session, database: Database, device: Device)
     who = f"{borrower.first_name} {borrower.surname}"
     if last.returned_at is None:
         raise Refused(f"{device_label(device)} is out with {who} for {last.class_name} since "
-                      f"{when(database.local(last.out_at), database.local(database.now()))}: it must be returned before it is lent again.")
+                      f"{when(database.local(last.out_at), database.local(database.now()))}: "
+                      "it must be returned before it is lent again.")
     if last.images and last.uploaded_at is None:
         images = f"{last.images} image{'s' if last.images != 1 else ''}"
         raise Refused(f"{device_label(device)} still holds {images} from {who}'s loan for {last.class_name} "
-                      f"({when(database.local(last.out_at), database.local(database.now()))}) that are not confirmed uploaded to the Drive: "
+                      f"({when(database.local(last.out_at), database.local(database.now()))}) "
+                      "that are not confirmed uploaded to the Drive: "
                       "confirm the upload before lending it again.")
 
 
@@ -279,7 +281,8 @@ def _confirmable(session: Session, database: Database, device: Device, folder) -
         raise Refused(f"{device_label(device)} is still out: record its return (with the number of images) first.")
     if loan.uploaded_at is not None:
         who = session.get(Staff, loan.uploaded_by_id)
-        done = f"by {who.first_name} {who.surname} at {when(database.local(loan.uploaded_at), database.local(database.now()))}"
+        done = (f"by {who.first_name} {who.surname} "
+                f"at {when(database.local(loan.uploaded_at), database.local(database.now()))}")
         if loan.verified is not None and loan.verified >= (loan.images or 0):
             raise Refused(f"The upload of {device_label(device)}'s images was already confirmed {done}: "
                           f"{loan.verified} found on the Drive.")

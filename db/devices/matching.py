@@ -129,7 +129,8 @@ def _provenance_row(database: Database, photo: photos.Photo, devices: list[Devic
                              loan=text if len(covering) == 1 else None, note=photo.note, **row)
     note = photo.note or "taken when this device was not lent out"
     chosen = sorted(candidates, key=lambda d: d.asset_tag)
-    return ProvenanceRow(device=" or ".join(device_label(d) for d in chosen), registered=True, loan=None, note=note, **row)
+    return ProvenanceRow(device=" or ".join(device_label(d) for d in chosen), registered=True, loan=None, note=note,
+                         **row)
 
 
 def _loans_at(loans: list[DeviceLoan], moment: datetime | None, now: datetime) -> list[DeviceLoan]:

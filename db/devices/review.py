@@ -1,4 +1,5 @@
-"""The leadership's review of the school's cameras and iPads: loans, uploads outstanding, devices not back, images per week."""
+"""The leadership's review of the school's cameras and iPads: loans, uploads outstanding, devices not back,
+images per week."""
 
 from __future__ import annotations
 

@@ -107,7 +107,8 @@ def _result(row, database: Database, now, location: str, outcome: Outcome, note:
 
 
 def phone_in(database: Database, code: str, by: str) -> CustodyResult:
-    """Morning check-in: Year 6 with walk-home permission → class cupboard (R1); anyone else → office, parents to tell (R2).
+    """Morning check-in: Year 6 with walk-home permission → class cupboard (R1); anyone else → office,
+    parents to tell (R2).
 
     A pupil on the exceptions register keeps the phone: the scan is recorded as seen, not as a breach.
     """
@@ -147,7 +148,8 @@ def phone_in(database: Database, code: str, by: str) -> CustodyResult:
     return _result(row, database, now, location, kind, f"Parents to be told: {note}." if note else None, bool(note))
 
 
-def phone_out(database: Database, code: str, by: str, *, to: str | None = None, reason: str | None = None) -> CustodyResult:
+def phone_out(database: Database, code: str, by: str, *, to: str | None = None,
+              reason: str | None = None) -> CustodyResult:
     """Hand a phone back. Before home-time a reason is required (an early leaver, an appointment)."""
     to = plain(to, 100) or None
     reason = plain(reason, 200) or None
@@ -172,7 +174,8 @@ def phone_out(database: Database, code: str, by: str, *, to: str | None = None, 
             raise Refused(f"{_first(row)}'s phone has just been handed back at another kiosk.")
         append(conn, database, "phone_out", staff_id=staff.id, tag_code=code, pupil_id=row.pupil_id,
                from_location_id=row.held_in, at=now, detail={"to": to, "reason": reason})
-    return _result(row, database, now, row.held_in_name, Outcome.HANDED_BACK, f"Before home-time: {reason}" if early else None)
+    return _result(row, database, now, row.held_in_name, Outcome.HANDED_BACK,
+                   f"Before home-time: {reason}" if early else None)
 
 
 def _keeps_phone(conn: Connection, database: Database, staff, row, now) -> CustodyResult:

@@ -49,7 +49,8 @@ def add_exception(database: Database, pupil_ref: str, kind: str, conditions: str
     kind = exception_kind(kind)
     conditions = plain(conditions, 300)
     if not conditions:
-        raise Refused("Say what was agreed, e.g. --conditions “phone kept in bag on silent; used only for the glucose app”.")
+        raise Refused("Say what was agreed, e.g. "
+                      "--conditions “phone kept in bag on silent; used only for the glucose app”.")
     today = database.local(database.now()).date()
     if review_on is None or not today < review_on <= date.fromordinal(today.toordinal() + MAX_REVIEW_DAYS):
         raise Refused("Give a review date within the next year, e.g. --review 2027-07-16.")

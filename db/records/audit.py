@@ -27,7 +27,7 @@ class _Blanked:
 
     first: str  # how the first of them is named in a refusal
     count: int = 0
-    digest: "hashlib._Hash" = field(default_factory=hashlib.sha256)
+    digest: hashlib._Hash = field(default_factory=hashlib.sha256)
 
     def add(self, record_id: int) -> None:
         self.digest.update(f"{',' if self.count else ''}{record_id}".encode())
@@ -47,7 +47,8 @@ def verify(database: Database, *, by: str | CommandLine) -> int:
             if not batch:
                 break
             for entry in batch:
-                where = f"Ledger record {entry['id']} ({entry['action']} at {database.local(entry['at']):%d %b %Y %H:%M})"
+                where = (f"Ledger record {entry['id']} "
+                         f"({entry['action']} at {database.local(entry['at']):%d %b %Y %H:%M})")
                 if entry["prev_hash"] != previous:
                     raise Refused(f"{where} does not follow the record before it: a record was deleted or changed.")
                 if entry["purged_at"] is not None:

@@ -72,7 +72,8 @@ def copy_to(source: Database, target: Database, *, by: str | CommandLine) -> Cop
             _reset_sequences(write, tables)
     copied = _counts(target, tables)
     if copied != _counts(source, tables):
-        raise Refused(f"The copy at {where} does not hold the same number of rows as this kiosk: copy again to an empty database.")
+        raise Refused(f"The copy at {where} does not hold the same number of rows as this kiosk: "
+                      "copy again to an empty database.")
     return CopyResult(target=where, tables=tuple(CopiedTable(name, n) for name, n in copied.items()),
                       ledger_verified=audit.verify(target, by=by))
 
@@ -91,7 +92,8 @@ def _counts(database: Database, tables) -> dict[str, int]:
 
 
 def _reset_sequences(conn, tables) -> None:
-    """Explicit ids were copied: start each id sequence after the last copied id, so the next insert does not collide."""
+    """Explicit ids were copied: start each id sequence after the last copied id, so the next insert does not
+    collide."""
     for table in tables:
         key = list(table.primary_key.columns)
         if len(key) != 1 or not key[0].autoincrement or key[0].type.python_type is not int:

@@ -27,7 +27,8 @@ def _iso(database: Database, moment: datetime | None) -> str | None:
 
 
 def export_pupil(database: Database, pupil_ref: str, *, by: str | CommandLine) -> dict[str, Any]:
-    """The pupil's record, tags, phone now, parents-to-tell tasks, consent, exceptions, confiscations and every ledger row about them.
+    """The pupil's record, tags, phone now, parents-to-tell tasks, consent, exceptions, confiscations and every
+    ledger row about them.
 
     Staff appear by name (the school's own record of who acted); no other pupil appears.
     """

@@ -67,7 +67,8 @@ def issue_phone_tag(database: Database, pupil_ref: str, make_code: MakeCode, des
                                              Tag.retired_at.is_(None))).all()
         for tag in old:
             if session.get(HeldPhone, tag.code):
-                raise Refused(f"{pupil_first(pupil)}'s phone is being held under tag {tag.code}: hand it back before issuing a new tag.")
+                raise Refused(f"{pupil_first(pupil)}'s phone is being held under tag {tag.code}: "
+                              "hand it back before issuing a new tag.")
             tag.retired_at = database.now()
             session.add(tag)
         tag = Tag(code=_fresh_code(session, make_code), kind="phone", pupil_id=pupil.id,

@@ -40,7 +40,8 @@ def main(argv: list[str] | None = None, *, clock: Clock = utc_now) -> int:
     if args.command is None:
         url = settings.database_url()
         if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
-            print("This kiosk has no database yet: run `kiosk init` first (or `kiosk demo` to try it).", file=sys.stderr)
+            print("This kiosk has no database yet: run `kiosk init` first (or `kiosk demo` to try it).",
+                  file=sys.stderr)
             return 1
         # The kiosk paints its sign-in screen first and loads the database layer behind it.
         return start_kiosk(settings)

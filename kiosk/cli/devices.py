@@ -29,7 +29,8 @@ def add_commands(sub, options) -> None:
                                 "confirm the device's images are on the school Drive"))
     p.add_argument("code", metavar="CODE")
     add_by(p)
-    p.add_argument("--folder", metavar="PATH", help="the school Drive folder as this computer sees it: its photos are checked")
+    p.add_argument("--folder", metavar="PATH",
+                   help="the school Drive folder as this computer sees it: its photos are checked")
     p.add_argument("--wiped", action="store_true", help="the images have been deleted from the device")
 
 

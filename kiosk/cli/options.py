@@ -43,7 +43,7 @@ def add_by(p: argparse.ArgumentParser, helptext: str | None = None, *, acting: b
 
 
 def acting_as(args) -> str:
-    """The staff code given with --by, else the command line itself (db/roles.py says what it may do)."""
+    """The staff code given with --by, else the command line itself (db/core/roles.py says what it may do)."""
     from db.core import COMMAND_LINE
 
     return getattr(args, "by", None) or COMMAND_LINE

@@ -112,4 +112,5 @@ def cmd_cupboard_locked(args, database: Database) -> None:
     from db.phones import cupboard_locked
 
     check = cupboard_locked(database, args.class_name, args.by)
-    print(f"The {check.location} is confirmed locked with {check.phones} phone{'s' if check.phones != 1 else ''} inside.")
+    print(f"The {check.location} is confirmed locked with "
+          f"{check.phones} phone{'s' if check.phones != 1 else ''} inside.")

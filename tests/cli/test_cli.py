@@ -63,8 +63,9 @@ def test_morning_check_in_and_where(kiosk, filled):
     status, out, _ = kiosk("phone", "in", filled.walker.lower().replace("-", ""), "--by", "hbr")
     assert status == 0 and out == "Amira Khan (6A): the phone goes to the 6A cupboard.\n"
     status, out, _ = kiosk("phone", "in", filled.year4, "--by", "LPA")
-    assert status == 0 and out.splitlines() == ["Zoë Wiśniewski (4B): the phone goes to the Office.",
-                                                "Parents to be told: only Year 6 pupils who walk home alone may bring a phone."]
+    assert status == 0 and out.splitlines() == [
+        "Zoë Wiśniewski (4B): the phone goes to the Office.",
+        "Parents to be told: only Year 6 pupils who walk home alone may bring a phone."]
     status, out, _ = kiosk("phone", "where", "--format", "json")
     rows = json.loads(out)
     assert [(r["pupil"], r["class"], r["location"], r["by"]) for r in rows] == [
@@ -89,7 +90,8 @@ def test_refusals_exit_1_with_one_sentence_and_change_nothing(kiosk, filled):
     for args, sentence in [
         (("phone", "in", filled.walker, "--by", "HBR"), "already held in the 6A cupboard"),
         (("phone", "in", "'; DROP TABLE pupil; --", "--by", "HBR"), "is not a Custody Kiosk tag code"),
-        (("phone", "in", filled.year4[:-1] + ("0" if filled.year4[-1] != "0" else "1"), "--by", "LPA"), "has a mistake in it"),
+        (("phone", "in", filled.year4[:-1] + ("0" if filled.year4[-1] != "0" else "1"), "--by", "LPA"),
+         "has a mistake in it"),
         (("phone", "in", "x" * 10_000, "--by", "HBR"), "far too long"),
         (("phone", "in", "\x1b[2J\x07", "--by", "HBR"), "is not a Custody Kiosk tag code"),
         (("phone", "in", filled.year4, "--by", "NOBODY"), "No member of staff has the code"),
@@ -129,7 +131,8 @@ def test_parents_pending_and_told(kiosk, filled):
     kiosk("phone", "in", filled.year4, "--by", "LPA")
     _, out, _ = kiosk("parents", "pending", "--format", "json")
     [row] = json.loads(out)
-    assert (row["pupil"], row["class"]) == ("Zoë Wiśniewski", "4B") and {"pupil", "class", "reason", "since"} <= set(row)
+    assert ((row["pupil"], row["class"]) == ("Zoë Wiśniewski", "4B")
+            and {"pupil", "class", "reason", "since"} <= set(row))
     status, out, _ = kiosk("parents", "told", filled.year4, "--by", "MJO", "--how", "phoned mum")
     assert status == 0 and "parents were told" in out
     _, out, _ = kiosk("parents", "pending")
@@ -200,7 +203,8 @@ def test_demo_fill_only_uses_its_own_database_and_refuses_a_school(tmp_path, cap
 def test_the_command_line_never_imports_textual(db_path, filled):
     code = ("import sys, kiosk.cli as c; c.main(['--db', sys.argv[1], 'phone', 'where']); "
             "print('textual' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code, f"sqlite:///{db_path}"], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", code, f"sqlite:///{db_path}"], capture_output=True, text=True,
+                         check=True)
     assert out.stdout.strip().splitlines()[-1] == "False"
 
 
@@ -214,7 +218,7 @@ def test_import_pupils_and_staff_from_the_command_line(kiosk, tmp_path):
     pupils = tmp_path / "pupils.csv"
     pupils.write_bytes(("\ufeffStudent List\r\n\r\nSurname,Forename,Year,Reg Group,UPN,Adno\r\n"
                         f"Khan,Amira,Year 6,6A,{upn.calc_check_digit(good) + good},1001\r\n"
-                        "O'Connor,Ben,Y6,6A,A801999924002,1002\r\n").encode("utf-8"))
+                        "O'Connor,Ben,Y6,6A,A801999924002,1002\r\n").encode())
     status, out, err = kiosk("import", "pupils", str(pupils))
     assert status == 1 and out == ""
     assert err.splitlines()[0].startswith("1 row in pupils.csv could not be imported, so nothing was imported")

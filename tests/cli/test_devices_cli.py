@@ -81,8 +81,10 @@ def test_lending_twice_is_refused_with_who_has_it_and_changes_nothing(kiosk, sch
     _, before, _ = kiosk("report", "devices", "--format", "json")
     for args, sentence in [
         (("device", "out", "IPAD-03", "--by", "MJO", "--class", "6A", "--purpose", "x"),
-         "IPAD-03 iPad 3 is out with Hannah Brooks for 4B since 08:40 today: it must be returned before it is lent again."),
-        (("device", "out", "CAM-01", "--by", "HBR", "--class", "9Z", "--purpose", "x"), "No pupil on roll is in class “9Z”"),
+         "IPAD-03 iPad 3 is out with Hannah Brooks for 4B since 08:40 today: "
+         "it must be returned before it is lent again."),
+        (("device", "out", "CAM-01", "--by", "HBR", "--class", "9Z", "--purpose", "x"),
+         "No pupil on roll is in class “9Z”"),
         (("device", "out", "CAM-01", "--by", "HBR", "--class", "4B", "--purpose", "x", "--printer", "lpt1"),
          "printer"),
         (("device", "return", "CAM-01", "--by", "HBR", "--images", "3"), "CAM-01 Canon 1 is not out"),
@@ -157,12 +159,14 @@ def test_report_devices_keys_formats_and_class(kiosk, school_with_devices, clock
     kiosk("device", "return", "CAM-01", "--by", "HBR", "--images", "1")
     canon(tmp_path / "d" / "a.jpg", datetime(2026, 11, 10, 10, 0))
     status, out, _ = kiosk("device", "uploaded", "CAM-01", "--by", "MJO", "--folder", str(tmp_path / "d"), "--wiped")
-    assert status == 0 and out == f"Recorded: 1 image from CAM-01 Canon 1's loan found in {tmp_path / 'd'}, 1 claimed (1 file read).\n"
+    assert status == 0 and out == (f"Recorded: 1 image from CAM-01 Canon 1's loan found in {tmp_path / 'd'}, "
+                                   "1 claimed (1 file read).\n")
     at(clock, 2026, 11, 12, 9, 0)
     kiosk("device", "out", "IPAD-03", "--by", "HBR", "--class", "6A", "--purpose", "assembly")
     status, out, _ = kiosk("report", "devices", "--from", "2026-11-09", "--format", "json")
     rows = json.loads(out)
-    keys = {"device", "staff", "class", "purpose", "out", "returned", "images", "verified", "uploaded_by", "uploaded_at"}
+    keys = {"device", "staff", "class", "purpose", "out", "returned", "images", "verified", "uploaded_by",
+            "uploaded_at"}
     assert status == 0 and all(keys <= set(r) for r in rows)
     assert [(r["device"], r["class"], r["images"], r["verified"], r["uploaded_by"], r["status"]) for r in rows] == [
         ("CAM-01 Canon 1", "4B", 1, 1, "Maria Jones", "verified"), ("IPAD-03 iPad 3", "6A", None, None, None, "out")]
@@ -218,7 +222,8 @@ def test_images_must_be_a_number(kiosk, school_with_devices):
 
 
 def test_the_device_commands_never_import_textual(db_path, school_with_devices, tmp_path):
-    code = ("import sys, kiosk.cli as c; c.main(['--db', sys.argv[1], 'report', 'provenance', '--folder', sys.argv[2]]);"
+    code = ("import sys, kiosk.cli as c; "
+            "c.main(['--db', sys.argv[1], 'report', 'provenance', '--folder', sys.argv[2]]);"
             " print('textual' in sys.modules)")
     canon(tmp_path / "p" / "a.jpg", datetime(2026, 11, 10, 8, 0))
     out = subprocess.run([sys.executable, "-c", code, f"sqlite:///{db_path}", str(tmp_path / "p")],

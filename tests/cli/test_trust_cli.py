@@ -8,10 +8,12 @@ from tests.cli.test_cli import filled, kiosk  # noqa: F401 - the shared fixtures
 
 
 @pytest.mark.parametrize("args, words", [
-    (("report", "custody", "--by", "HBR"), "Hannah Brooks is a teacher: the custody report is for the leadership team."),
+    (("report", "custody", "--by", "HBR"),
+     "Hannah Brooks is a teacher: the custody report is for the leadership team."),
     (("phone", "where", "--by", "LPA"), "the list of every phone held is for office staff or the leadership team."),
     (("audit", "verify", "--by", "MJO"), "checking the audit chain is for the leadership team or administrators."),
-    (("export", "pupil", "1001", "--by", "HBR"), "a subject access export is for the leadership team or administrators."),
+    (("export", "pupil", "1001", "--by", "HBR"),
+     "a subject access export is for the leadership team or administrators."),
     (("import", "staff", "tests/data/staff.csv", "--by", "MJO"), "importing staff is for the leadership team"),
     (("exception", "list", "--by", "MJO"), "the exceptions register is for the leadership team."),
 ])
@@ -67,7 +69,8 @@ def test_staff_phone_agreement_and_imei_note(kiosk, filled):
     status, out, err = kiosk("staff", "phone-agree", "HBR", "--reason", "On call for a parent in hospital",
                              "--from", "2026-11-09", "--to", "2026-12-18", "--by", "HTE")
     assert status == 0, err
-    assert out == "Recorded: Hannah Brooks may keep their phone on from 09 Nov to 18 Dec 2026 (agreed by Helen Teale).\n"
+    assert out == ("Recorded: Hannah Brooks may keep their phone on from 09 Nov to 18 Dec 2026 "
+                   "(agreed by Helen Teale).\n")
     status, out, _ = kiosk("staff", "phones", "--by", "MJO", "--format", "json")
     assert status == 0 and json.loads(out) == []  # not theirs
     status, out, _ = kiosk("staff", "phones", "--format", "json")

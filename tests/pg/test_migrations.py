@@ -31,7 +31,8 @@ def test_init_upgrades_an_older_postgresql_database_in_place_keeping_its_records
     with database.engine.begin() as conn:  # a database made by the first release
         config.attributes["connection"] = conn
         command.upgrade(config, "0001")
-        conn.execute(text("INSERT INTO staff (code, first_name, surname, role) VALUES ('HBR', 'Hannah', 'Brooks', 'teacher')"))
+        conn.execute(text("INSERT INTO staff (code, first_name, surname, role) "
+                          "VALUES ('HBR', 'Hannah', 'Brooks', 'teacher')"))
     assert schema_revision(database) == "0001"
     assert main(["--db", url, "tags", "list"]) == 1
     assert "run `kiosk init` to upgrade it" in capsys.readouterr().err

@@ -7,12 +7,11 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from db import people
+from db import demo, people
 from db.core import COMMAND_LINE, Database, PupilSummary, StaffMember, open_database, sqlite_url
 from db.people import pupil_summary
 from db.phones import phones_held
 from db.tags import list_tags
-from db import demo
 from kiosk.app import KioskApp, make_app
 from kiosk.config import Settings
 from kiosk.widgets.result_panel import ResultPanel
@@ -112,7 +111,8 @@ def panel(pilot: Pilot) -> ResultPanel:
 
 def phone_of(database: Database, *, walker: bool, held: bool, class_name: str | None = None,
              nth: int = 0) -> PupilSummary:
-    """A tagged pupil (the nth that fits): a Year 6 walker (phone to the cupboard) or not (office), whose phone is or is not held."""
+    """A tagged pupil (the nth that fits): a Year 6 walker (phone to the cupboard) or not (office), whose phone is
+    or is not held."""
     held_codes = {row.code for row in phones_held(database, by=COMMAND_LINE)}
     for tag in list_tags(database, "phone"):
         if (tag.code in held_codes) != held:

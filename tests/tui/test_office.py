@@ -61,7 +61,8 @@ async def test_t_records_how_the_parents_were_told(school):
         await settle(pilot)
         assert isinstance(app.screen, OfficeScreen)
         assert [r[0] for r in rows(app, "#pending")] == [pending[0].pupil] + [t.pupil for t in pending[2:]]
-    assert [t.task_id for t in parents_pending(school, by=COMMAND_LINE)] == [pending[0].task_id] + [t.task_id for t in pending[2:]]
+    assert [t.task_id for t in parents_pending(school, by=COMMAND_LINE)] == (
+        [pending[0].task_id] + [t.task_id for t in pending[2:]])
     told = [e for e in custody_report(school, by=COMMAND_LINE) if e.action == "parents told"]
     assert told[-1].pupil == pending[1].pupil and "how: Phoned" in told[-1].note
 

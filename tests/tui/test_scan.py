@@ -300,7 +300,8 @@ async def test_cupboard_locked_for_the_teachers_class(school):
         assert panel(pilot).mood == "-done"
         assert "6B cupboard locked" in panel(pilot).text
     assert "6B cupboard" not in [c.location for c in cupboards_to_check(school, by=COMMAND_LINE)]
-    assert [e.location for e in custody_report(school, by=COMMAND_LINE) if e.action == "cupboard locked"][-1] == "6B cupboard"
+    assert [e.location for e in custody_report(school, by=COMMAND_LINE)
+            if e.action == "cupboard locked"][-1] == "6B cupboard"
 
 
 async def test_cupboard_locked_asks_staff_without_a_class_which_one(school):

@@ -1,4 +1,5 @@
-"""Signing in at the kiosk: a wrong PIN or an unknown code is refused in one red sentence; the right one opens scanning."""
+"""Signing in at the kiosk: a wrong PIN or an unknown code is refused in one red sentence; the right one opens
+scanning."""
 
 from __future__ import annotations
 

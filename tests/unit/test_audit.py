@@ -42,7 +42,8 @@ def test_a_deleted_record_is_named(database, history):
 
 
 def test_two_records_swapped_are_found(database, history):
-    columns = "at, kiosk, staff_id, action, tag_code, pupil_id, from_location_id, to_location_id, detail, prev_hash, hash"
+    columns = ("at, kiosk, staff_id, action, tag_code, pupil_id, from_location_id, to_location_id, detail, "
+               "prev_hash, hash")
     tamper(history, "PRAGMA foreign_keys = OFF",
            "CREATE TEMP TABLE swap AS SELECT * FROM ledger_entry WHERE id IN (6, 7)",
            "UPDATE ledger_entry SET hash = hash || '-' WHERE id IN (6, 7)",  # the hashes are unique

@@ -11,10 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from db import devices
-from db.devices import lending
 from db.core import COMMAND_LINE, Refused
 from db.core.models import ConsentEvent, DeviceLoan, LedgerEntry, Pupil
-from db.devices import NoPhotoPupil, WeekImages, import_consent, import_devices, matching
+from db.devices import NoPhotoPupil, WeekImages, import_consent, import_devices, lending, matching
 from db.records import verify
 from db.tags import issue_device_tag, issue_phone_tag
 from photos import NO_EXIF
@@ -134,7 +133,8 @@ def test_a_device_back_with_no_images_can_be_lent_at_once(database, cameras, clo
 
 
 @pytest.mark.parametrize(("call", "sentence"), [
-    (lambda db: devices.lend_device(db, "NOPE-1", "HBR", "4B", "x"), "No school device has the tag or asset tag “NOPE-1”"),
+    (lambda db: devices.lend_device(db, "NOPE-1", "HBR", "4B", "x"),
+     "No school device has the tag or asset tag “NOPE-1”"),
     (lambda db: devices.lend_device(db, "CAM-01", "NOBODY", "4B", "x"), "No member of staff has the code"),
     (lambda db: devices.lend_device(db, "CAM-01", "HBR", "9Z", "x"), "No pupil on roll is in class “9Z”"),
     (lambda db: devices.lend_device(db, "CAM-01", "HBR", "4B", "   "), "Say what the device is for"),
@@ -270,7 +270,8 @@ def test_a_withdrawal_applies_from_the_day_it_is_recorded(database, cameras, clo
     lent_at = clock()
 
     clock.advance(days=1)
-    report = import_consent(database, write(tmp_path / "c.csv", CONSENT.replace("1005,Yes,", "1005,No,")), by=COMMAND_LINE)
+    report = import_consent(database, write(tmp_path / "c.csv", CONSENT.replace("1005,Yes,", "1005,No,")),
+                            by=COMMAND_LINE)
     assert (report.pupils, report.changed, report.withdrawn, report.given) == (5, 1, 1, 0)
     second_day = devices.lend_device(database, "IPAD-03", "HBR", "4B", "art")
     assert NoPhotoPupil(pupils["1005"], "Mia P.", ("Photos in school",)) in second_day.no_photo.pupils
@@ -333,7 +334,8 @@ def test_provenance_traces_each_photo_or_flags_it(database, cameras, clock, tmp_
                          "e_phone.jpg", "f_no_exif.jpg"}
     assert [(f, rows[f].device, rows[f].registered, rows[f].loan, rows[f].note) for f in sorted(rows)] == [
         ("a_ipad_on_loan.heic", "IPAD-03 iPad 3", True, "Hannah Brooks, 4B, Tue 10 Nov", None),
-        ("b_ipad_not_lent.jpg", "IPAD-03 iPad 3 or IPAD-04 iPad 4", True, None, "taken when this device was not lent out"),
+        ("b_ipad_not_lent.jpg", "IPAD-03 iPad 3 or IPAD-04 iPad 4", True, None,
+         "taken when this device was not lent out"),
         ("c_canon.jpg", "CAM-01 Canon 1", True, "Hannah Brooks, 4B, Tue 10 Nov", None),
         ("d_other_canon.jpg", "Canon Canon EOS 2000D", False, None, "not taken on a registered school device"),
         ("e_phone.jpg", "samsung SM-S918B", False, None, "not taken on a registered school device"),
@@ -414,15 +416,18 @@ def test_every_operation_writes_a_chained_ledger_row(database, cameras, clock, t
 
 
 def test_loans_report_by_days_and_class(database, cameras, clock, tmp_path):
-    lend_and_return(database, clock, code="CAM-01", class_name="4B", out=(2026, 11, 10, 9, 0), back=(2026, 11, 10, 12, 0))
+    lend_and_return(database, clock, code="CAM-01", class_name="4B", out=(2026, 11, 10, 9, 0),
+                    back=(2026, 11, 10, 12, 0))
     lend_and_return(database, clock, code="IPAD-03", class_name="6A", images=0, out=(2026, 11, 12, 9, 0),
                     back=(2026, 11, 12, 10, 0))
     at(clock, 2026, 11, 13, 9, 0)
-    assert [loan.class_name for loan in devices.loans_report(database, date(2026, 11, 1), by=COMMAND_LINE)] == ["4B", "6A"]
-    assert [loan.class_name for loan in devices.loans_report(database, date(2026, 11, 1), class_name="4b", by=COMMAND_LINE)] == ["4B"]
+    assert [loan.class_name for loan in devices.loans_report(database, date(2026, 11, 1),
+                                                             by=COMMAND_LINE)] == ["4B", "6A"]
+    assert [loan.class_name for loan in devices.loans_report(database, date(2026, 11, 1), class_name="4b",
+                                                             by=COMMAND_LINE)] == ["4B"]
     assert devices.loans_report(database, by=COMMAND_LINE) == []  # today only
-    assert [loan.device for loan in devices.loans_report(database, date(2026, 11, 12), date(2026, 11, 12), by=COMMAND_LINE)] == [
-        "IPAD-03 iPad 3"]
+    assert [loan.device for loan in devices.loans_report(database, date(2026, 11, 12), date(2026, 11, 12),
+                                                         by=COMMAND_LINE)] == ["IPAD-03 iPad 3"]
     with pytest.raises(Refused, match="--to date is before the --from date"):
         devices.loans_report(database, date(2026, 11, 12), date(2026, 11, 10), by=COMMAND_LINE)
 
@@ -447,13 +452,15 @@ def test_images_per_week_for_the_chart(database, cameras, clock, tmp_path):
     devices.confirm_upload(database, "CAM-01", "HBR", folder=tmp_path)
     lend_and_return(database, clock, code="IPAD-03", images=6, out=(2026, 11, 24, 9, 0), back=(2026, 11, 24, 12, 0))
     weeks = devices.images_per_week(database, date(2026, 11, 9), date(2026, 11, 27), by=COMMAND_LINE)
-    assert weeks == [WeekImages("2026-W46", date(2026, 11, 9), 1, 4, 1), WeekImages("2026-W47", date(2026, 11, 16), 0, 0, 0),
+    assert weeks == [WeekImages("2026-W46", date(2026, 11, 9), 1, 4, 1),
+                     WeekImages("2026-W47", date(2026, 11, 16), 0, 0, 0),
                      WeekImages("2026-W48", date(2026, 11, 23), 1, 6, 0)]
 
 
 def test_devices_out_now(database, cameras, clock):
     devices.lend_device(database, "IPAD-04", "HBR", "4B", "x")
-    assert [(loan.device, loan.staff) for loan in devices.devices_out(database, by=COMMAND_LINE)] == [("IPAD-04 iPad 4", "Hannah Brooks")]
+    assert [(loan.device, loan.staff) for loan in devices.devices_out(database, by=COMMAND_LINE)] == [
+        ("IPAD-04 iPad 4", "Hannah Brooks")]
     assert devices.device_info(database, "ipad-04").loan.staff_code == "HBR"
 
 

@@ -12,8 +12,18 @@ import pytest
 from PIL import Image
 
 import photos
-from photos import FolderProblem
-from photos import NO_EXIF, Photo, Progress, Skipped, capture_time, headers, read_folder, read_photo, scan
+from photos import (
+    NO_EXIF,
+    FolderProblem,
+    Photo,
+    Progress,
+    Skipped,
+    capture_time,
+    headers,
+    read_folder,
+    read_photo,
+    scan,
+)
 from tests.photos import canon, exif, ipad, personal_phone, photo
 
 LONDON = ZoneInfo("Europe/London")

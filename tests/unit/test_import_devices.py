@@ -70,13 +70,17 @@ def test_a_reimport_updates_by_asset_tag_and_keeps_devices_not_in_the_file(datab
     header = "Asset Tag,Type,Name,Make,Model,Serial"
     import_devices(database, write(tmp_path / "a.csv", [header, "IPAD-03,ipad,iPad 3,Apple,iPad,",
                                                          "CAM-01,camera,Canon 1,Canon,EOS 2000D,1"]), by=COMMAND_LINE)
-    report = import_devices(database, write(tmp_path / "b.csv", [header, "ipad-03,ipad,iPad 3,Apple,iPad (9th generation),",
-                                                                  "IPAD-05,ipad,iPad 5,Apple,iPad (9th generation),"]), by=COMMAND_LINE)
+    report = import_devices(database, write(tmp_path / "b.csv", [
+        header,
+        "ipad-03,ipad,iPad 3,Apple,iPad (9th generation),",
+        "IPAD-05,ipad,iPad 5,Apple,iPad (9th generation),",
+    ]), by=COMMAND_LINE)
     assert report == ImportReport(added=1, updated=1, archived=0, skipped=())
     assert registered(database)["IPAD-03"][3] == "iPad (9th generation)"
     assert set(registered(database)) == {"IPAD-03", "CAM-01", "IPAD-05"}
     # No Serial column: the serials stored are kept.
-    import_devices(database, write(tmp_path / "c.csv", ["Asset Tag,Type,Name,Make,Model", "CAM-01,camera,Canon 1,Canon,EOS 2000D"]), by=COMMAND_LINE)
+    import_devices(database, write(tmp_path / "c.csv", ["Asset Tag,Type,Name,Make,Model",
+                                                        "CAM-01,camera,Canon 1,Canon,EOS 2000D"]), by=COMMAND_LINE)
     assert registered(database)["CAM-01"][4] == "1"
 
 
@@ -110,9 +114,11 @@ def test_bad_device_rows_are_all_reported_with_their_lines_and_nothing_is_import
 
 def test_a_serial_already_registered_to_another_device_is_a_bad_row(database, tmp_path):
     header = "Asset Tag,Type,Name,Make,Model,Serial"
-    import_devices(database, write(tmp_path / "a.csv", [header, "CAM-01,camera,Canon 1,Canon,EOS 2000D,555"]), by=COMMAND_LINE)
+    import_devices(database, write(tmp_path / "a.csv", [header, "CAM-01,camera,Canon 1,Canon,EOS 2000D,555"]),
+                   by=COMMAND_LINE)
     with pytest.raises(Refused) as refused:
-        import_devices(database, write(tmp_path / "b.csv", [header, "CAM-09,camera,Canon 9,Canon,EOS 2000D,555"]), by=COMMAND_LINE)
+        import_devices(database, write(tmp_path / "b.csv", [header, "CAM-09,camera,Canon 9,Canon,EOS 2000D,555"]),
+                       by=COMMAND_LINE)
     assert refused.value.details == ("line 2: the serial 555 of this model belongs to CAM-01 already: check both",)
 
 
@@ -160,7 +166,8 @@ def test_consent_from_an_mis_export_yes_no_and_blank(database, tmp_path, pupils)
 
 
 def test_a_column_missing_from_the_file_leaves_that_category_alone(database, tmp_path, pupils):
-    import_consent(database, write(tmp_path / "a.csv", ["Adno,Photos in school,Press", "1001,Yes,Yes"]), by=COMMAND_LINE)
+    import_consent(database, write(tmp_path / "a.csv", ["Adno,Photos in school,Press", "1001,Yes,Yes"]),
+                   by=COMMAND_LINE)
     report = import_consent(database, write(tmp_path / "b.csv", ["Adno,Press", "1001,No"]), by=COMMAND_LINE)
     assert (report.changed, report.withdrawn) == (1, 1)
     assert [(a.category, a.given) for a in devices.consent_of(database, "1001").answers] == [
@@ -196,7 +203,8 @@ def test_bad_consent_rows_are_all_reported_and_nothing_is_recorded(database, tmp
 def test_a_pupil_who_has_left_is_reported_and_left_alone(database, tmp_path, pupils):
     import_pupils(database, write(tmp_path / "p.csv", ["Forename,Surname,Year,Class,Adno", "Ben,O'Connor,4,4B,1002",
                                                         "Zoë,Wiśniewski,4,4B,1003"]), by=COMMAND_LINE)
-    report = import_consent(database, write(tmp_path / "c.csv", ["Adno,Photos in school", "1001,Yes", "1002,Yes"]), by=COMMAND_LINE)
+    report = import_consent(database, write(tmp_path / "c.csv", ["Adno,Photos in school", "1001,Yes", "1002,Yes"]),
+                            by=COMMAND_LINE)
     assert report.pupils == 1 and report.skipped == (
         "line 2: Amira Khan has left the school: their consent was not changed",)
     assert [e[0] for e in events(database)] == [pupils["1002"]]

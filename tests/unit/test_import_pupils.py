@@ -281,7 +281,7 @@ def bad_rows_file(tmp_path: Path) -> Path:
         f",Nameless,6,6A,{U5},5,",                                   # 10
         f"Dup,Upn,6,6A,{U1},6,",                                     # 11
         f"Dup,Adno,6,6A,{U6},3,",                                    # 12
-        f"Bad,Short,6,6A,801200005,7,",                              # 13
+        "Bad,Short,6,6A,801200005,7,",                              # 13
         f"Long,{'x' * 101},6,6A,{make_upn(50)},8,",                  # 14
         f"Long,Class,6,{'6' * 33},{make_upn(51)},9,",                # 15
         f"Bad,Blank year,,6A,{make_upn(52)},10,",                    # 16
@@ -404,9 +404,11 @@ def test_already_archived_pupils_are_not_archived_again(database, tmp_path, cloc
 
 def test_a_file_without_a_preferred_name_column_keeps_stored_preferred_names(database, tmp_path):
     import_pupils(database, write(tmp_path / "a.csv", ["Forename,Known As,Surname,Year,Class,UPN",
-                                                       f"Thomas,Tom,Ng,6,6A,{U1}", f"Ann,Annie,Lee,6,6A,{U2}"]), by=COMMAND_LINE)
+                                                       f"Thomas,Tom,Ng,6,6A,{U1}", f"Ann,Annie,Lee,6,6A,{U2}"]),
+                  by=COMMAND_LINE)
     import_pupils(database, write(tmp_path / "b.csv", ["Forename,Known As,Surname,Year,Class,UPN",
-                                                       f"Ann,,Lee,6,6A,{U2}", f"Thomas,Tom,Ng,6,6A,{U1}"]), by=COMMAND_LINE)
+                                                       f"Ann,,Lee,6,6A,{U2}", f"Thomas,Tom,Ng,6,6A,{U1}"]),
+                  by=COMMAND_LINE)
     import_pupils(database, write(tmp_path / "c.csv", ["Forename,Surname,Year,Class,UPN",
                                                        f"Thomas,Ng,6,6B,{U1}", f"Ann,Lee,6,6A,{U2}"]), by=COMMAND_LINE)
     rows = pupils(database)
@@ -417,15 +419,18 @@ def test_a_file_without_a_preferred_name_column_keeps_stored_preferred_names(dat
 def test_partial_import_archives_nobody(database, tmp_path):
     header = "Forename,Surname,Year,Class,UPN"
     import_pupils(database, write(tmp_path / "a.csv", [header, f"A,A,6,6A,{U1}", f"B,B,6,6A,{U2}"]), by=COMMAND_LINE)
-    assert import_pupils(database, write(tmp_path / "b.csv", [header, f"C,C,6,6A,{U3}"]), full=False, by=COMMAND_LINE).archived == 0
+    assert import_pupils(database, write(tmp_path / "b.csv", [header, f"C,C,6,6A,{U3}"]), full=False,
+                         by=COMMAND_LINE).archived == 0
     assert all(p.left_at is None for p in pupils(database).values())
 
 
 def test_numbers_of_two_different_known_pupils_on_one_row_is_a_bad_row(database, tmp_path):
     header = "Forename,Surname,Year,Class,UPN,Adno"
-    import_pupils(database, write(tmp_path / "a.csv", [header, f"A,A,6,6A,{U1},1", f"B,B,6,6A,{U2},2"]), by=COMMAND_LINE)
+    import_pupils(database, write(tmp_path / "a.csv", [header, f"A,A,6,6A,{U1},1", f"B,B,6,6A,{U2},2"]),
+                  by=COMMAND_LINE)
     with pytest.raises(Refused) as refused:
-        import_pupils(database, write(tmp_path / "b.csv", [header, f"A,A,6,6A,{U1},2", f"B,B,6,6A,{U2},9"]), by=COMMAND_LINE)
+        import_pupils(database, write(tmp_path / "b.csv", [header, f"A,A,6,6A,{U1},2", f"B,B,6,6A,{U2},9"]),
+                      by=COMMAND_LINE)
     assert refused.value.details == (
         f"line 2: the UPN {U1} and the admission number 2 belong to two different pupils already imported: "
         "check both",)
@@ -436,7 +441,8 @@ def test_two_rows_reaching_the_same_known_pupil_is_a_bad_row(database, tmp_path)
     header = "Forename,Surname,Year,Class,UPN,Adno"
     import_pupils(database, write(tmp_path / "a.csv", [header, f"A,A,6,6A,{U1},1"]), by=COMMAND_LINE)
     with pytest.raises(Refused) as refused:
-        import_pupils(database, write(tmp_path / "b.csv", [header, f"A,A,6,6A,{U1},", f"A,A,6,6A,{U2},1"]), by=COMMAND_LINE)
+        import_pupils(database, write(tmp_path / "b.csv", [header, f"A,A,6,6A,{U1},", f"A,A,6,6A,{U2},1"]),
+                      by=COMMAND_LINE)
     assert refused.value.details == ("line 3: this is the same pupil as line 2 (matched by UPN or admission number)",)
 
 

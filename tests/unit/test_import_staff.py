@@ -69,7 +69,8 @@ def test_header_synonyms(database, tmp_path):
 
 
 def test_class_column_is_optional(database, tmp_path):
-    import_staff(database, write(tmp_path / "noclass.csv", ["Code,First Name,Surname,Role", "AB,Ann,Bee,office"]), by=COMMAND_LINE)
+    import_staff(database, write(tmp_path / "noclass.csv", ["Code,First Name,Surname,Role", "AB,Ann,Bee,office"]),
+                 by=COMMAND_LINE)
     assert staff(database)["AB"].class_name is None
 
 
@@ -107,13 +108,15 @@ def test_bad_rows_refuse_everything_with_line_numbers(database, tmp_path):
 
 
 def test_reimport_updates_by_code_keeps_pins_and_keeps_staff_not_in_the_file(database, tmp_path):
-    import_staff(database, write(tmp_path / "a.csv", [HEADER, "AB,Ann,Bee,teacher,4B", "CD,Cal,Dee,office,"]), by=COMMAND_LINE)
+    import_staff(database, write(tmp_path / "a.csv", [HEADER, "AB,Ann,Bee,teacher,4B", "CD,Cal,Dee,office,"]),
+                 by=COMMAND_LINE)
     with database.writing() as session:
         for member in session.exec(select(Staff)).all():
             member.pin_hash = f"hash-of-{member.code}"
         session.commit()
 
-    report = import_staff(database, write(tmp_path / "b.csv", [HEADER, "ab,Ann,Bee-Jones,slt,", "EF,Eve,Eff,admin,"]), by=COMMAND_LINE)
+    report = import_staff(database, write(tmp_path / "b.csv", [HEADER, "ab,Ann,Bee-Jones,slt,", "EF,Eve,Eff,admin,"]),
+                          by=COMMAND_LINE)
 
     assert report == ImportReport(added=1, updated=1, archived=0, skipped=())
     rows = staff(database)
@@ -121,7 +124,8 @@ def test_reimport_updates_by_code_keeps_pins_and_keeps_staff_not_in_the_file(dat
         ("Bee-Jones", "slt", None, "hash-of-AB")
     assert (rows["CD"].surname, rows["CD"].pin_hash, rows["CD"].left_at) == ("Dee", "hash-of-CD", None)
     assert rows["EF"].pin_hash is None
-    assert import_staff(database, write(tmp_path / "c.csv", [HEADER, "EF,Eve,Eff,admin,"]), by=COMMAND_LINE).updated == 0
+    assert import_staff(database, write(tmp_path / "c.csv", [HEADER, "EF,Eve,Eff,admin,"]),
+                        by=COMMAND_LINE).updated == 0
 
 
 def test_a_file_without_a_class_column_keeps_stored_classes(database, tmp_path):
@@ -133,7 +137,8 @@ def test_a_file_without_a_class_column_keeps_stored_classes(database, tmp_path):
 
 def test_missing_role_column(database, tmp_path):
     with pytest.raises(Refused) as refused:
-        import_staff(database, write(tmp_path / "norole.csv", ["Code,First Name,Surname", "AB,Ann,Bee"]), by=COMMAND_LINE)
+        import_staff(database, write(tmp_path / "norole.csv", ["Code,First Name,Surname", "AB,Ann,Bee"]),
+                     by=COMMAND_LINE)
     assert str(refused.value) == ("The file norole.csv has no Role column (name it Role): "
                                   "fix the header row and import it again.")
 

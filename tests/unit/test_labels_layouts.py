@@ -141,7 +141,8 @@ def test_the_end_of_day_list_groups_phones_by_location_with_the_time_on_the_righ
 
 def test_the_do_not_photograph_slip_names_each_pupil_and_what_was_refused():
     paper = PAPER["80mm"]
-    job = no_photo_slip_job("4B", [NoPhotoLine("Amira K.", "Website, Press"), NoPhotoLine("Ben T.", "Photos in school")],
+    job = no_photo_slip_job("4B", [NoPhotoLine("Amira K.", "Website, Press"),
+                                   NoPhotoLine("Ben T.", "Photos in school")],
                             paper, device="iPad 3", at="13:00")
     texts = [line.text for line in lines_of(job, paper)]
     assert texts[:4] == ["DO NOT PHOTOGRAPH", "Class 4B", "iPad 3", "13:00"]

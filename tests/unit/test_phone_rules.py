@@ -18,7 +18,8 @@ def ledger_rows(database) -> int:
 
 def test_year6_walker_goes_to_the_class_cupboard(database, school):
     result = phones.phone_in(database, school.walker, "HBR")
-    assert (result.pupil, result.class_name, result.location, result.outcome) == ("Amira Khan", "6A", "6A cupboard", "cupboard")
+    assert (result.pupil, result.class_name, result.location, result.outcome) == (
+        "Amira Khan", "6A", "6A cupboard", "cupboard")
     assert result.note is None and not result.parents_to_tell
     assert result.description == "black iPhone, blue case"
     [held] = phones.phones_held(database, by=COMMAND_LINE)
@@ -75,7 +76,8 @@ def test_two_kiosks_scanning_the_same_phone_at_once_give_one_check_in(database, 
     assert sorted(outcomes) == ["refused"] * 7 + ["saved"]
     with kiosks[0].reading() as session:
         assert session.exec(select(func.count()).select_from(HeldPhone)).one() == 1
-        assert session.exec(select(func.count()).select_from(LedgerEntry).where(LedgerEntry.action == "phone_in")).one() == 1
+        assert session.exec(select(func.count()).select_from(LedgerEntry)
+                            .where(LedgerEntry.action == "phone_in")).one() == 1
     assert records.verify(kiosks[0], by=COMMAND_LINE) > 0
 
 
@@ -133,7 +135,8 @@ def test_unknown_staff_and_missing_role_are_refused(database, school):
     with pytest.raises(Refused, match="No member of staff has the code “XYZ”"):
         phones.phone_in(database, school.walker, "XYZ")
     phones.phone_in(database, school.year4, "LPA")
-    with pytest.raises(Refused, match="Hannah Brooks is a teacher: recording that parents were told is for office staff or the leadership team."):
+    with pytest.raises(Refused, match="Hannah Brooks is a teacher: recording that parents were told is for "
+                                      "office staff or the leadership team."):
         phones.parents_told(database, "1003", "HBR", "phoned")
     assert len(phones.parents_pending(database, by=COMMAND_LINE)) == 1
 

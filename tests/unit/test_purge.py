@@ -188,7 +188,8 @@ def test_the_default_periods_blank_old_custody_and_loans_and_keep_what_is_live(d
                 row["voids_id"], row["detail"]) == (None, None, None, None, None, None, "{}")
         assert row["action"] and row["at"].year == 2024 and row["kiosk"] == "test-kiosk"  # counts per day survive
     checkpoint = rows[-1]
-    assert (checkpoint["action"], checkpoint["staff_id"], checkpoint["at"]) == ("purge", staff_id(database, "ADM"), PURGED_AT)
+    assert (checkpoint["action"], checkpoint["staff_id"], checkpoint["at"]) == (
+        "purge", staff_id(database, "ADM"), PURGED_AT)
     assert checkpoint["id"] == report.checkpoint_id
     detail = json.loads(checkpoint["detail"])
     assert detail == {"cutoffs": {k: v.isoformat() for k, v in report.cutoffs.items()}, "redacted": 16,

@@ -11,7 +11,8 @@ from kiosk.scan import HOME_TIME, MORNING, scan_phone
 scanner_like = st.one_of(
     st.text(max_size=80),
     st.text(alphabet="0123456789ABCDEFGHJKMNPQRSTVWXYZ-plio ", min_size=6, max_size=14),
-    st.sampled_from(["'; DROP TABLE ledger_entry; --", "\x00\x1b[2J", "P-0000-000", "S-AAAA-AAA", "x" * 10_000, "\r\n", ""]),
+    st.sampled_from(["'; DROP TABLE ledger_entry; --", "\x00\x1b[2J", "P-0000-000", "S-AAAA-AAA", "x" * 10_000,
+                     "\r\n", ""]),
 )
 
 
