@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from db.core.errors import Refused
+from db.core.words import full_name
 
 MAY: dict[str, tuple[str, ...]] = {
     "phones": ("teacher", "office", "slt"),  # check in, hand back at home-time, confiscate (teachers: own class)
@@ -62,7 +63,7 @@ def require(staff, task: str, doing: str) -> None:
         return
     allowed = [GROUP[r] for r in MAY[task]]
     allowed_text = ", ".join(allowed[:-1]) + " or " + allowed[-1] if len(allowed) > 1 else allowed[0]
-    raise Refused(f"{staff.first_name} {staff.surname} is {ONE.get(staff.role, staff.role)}: "
+    raise Refused(f"{full_name(staff.first_name, staff.surname)} is {ONE.get(staff.role, staff.role)}: "
                   f"{doing} is for {allowed_text}.")
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 import photos
-from db.core import Database, Refused, append, class_on_roll, find_staff, full_name, plain, staff_names, when
+from db.core import Database, Refused, append, class_on_roll, find_staff, full_name, plain, plural, staff_names, when
 from db.core.models import Device, DeviceLoan, Staff, Tag
 from db.core.outcomes import DeviceStatus, LoanStatus
 from db.devices.consent import no_photo_list
@@ -181,13 +181,13 @@ def _refuse_if_outstanding(session: Session, database: Database, device: Device)
     if last is None:
         return
     borrower = session.get(Staff, last.staff_id)
-    who = f"{borrower.first_name} {borrower.surname}"
+    who = full_name(borrower.first_name, borrower.surname)
     if last.returned_at is None:
         raise Refused(f"{device_label(device)} is out with {who} for {last.class_name} since "
                       f"{when(database.local(last.out_at), database.local(database.now()))}: "
                       "it must be returned before it is lent again.")
     if last.images and last.uploaded_at is None:
-        images = f"{last.images} image{'s' if last.images != 1 else ''}"
+        images = f"{plural(last.images, 'image')}"
         raise Refused(f"{device_label(device)} still holds {images} from {who}'s loan for {last.class_name} "
                       f"({when(database.local(last.out_at), database.local(database.now()))}) "
                       "that are not confirmed uploaded to the Drive: "
@@ -281,7 +281,7 @@ def _confirmable(session: Session, database: Database, device: Device, folder) -
         raise Refused(f"{device_label(device)} is still out: record its return (with the number of images) first.")
     if loan.uploaded_at is not None:
         who = session.get(Staff, loan.uploaded_by_id)
-        done = (f"by {who.first_name} {who.surname} "
+        done = (f"by {full_name(who.first_name, who.surname)} "
                 f"at {when(database.local(loan.uploaded_at), database.local(database.now()))}")
         if loan.verified is not None and loan.verified >= (loan.images or 0):
             raise Refused(f"The upload of {device_label(device)}'s images was already confirmed {done}: "

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 import photos
-from db.core import CommandLine, Database, Refused, acting, staff_names
+from db.core import CommandLine, Database, Refused, acting, full_name, staff_names
 from db.core.models import Device, DeviceLoan, Staff
 from db.devices.views import ProvenanceReport, ProvenanceRow, device_label
 
@@ -124,7 +124,7 @@ def _provenance_row(database: Database, photo: photos.Photo, devices: list[Devic
         loan = covering[0][1]
         borrower = staff.get(loan.staff_id)
         when = database.local(loan.out_at)
-        text = f"{borrower.first_name} {borrower.surname}, {loan.class_name}, {when:%a} {when.day} {when:%b}"
+        text = f"{full_name(borrower.first_name, borrower.surname)}, {loan.class_name}, {when:%a} {when.day} {when:%b}"
         return ProvenanceRow(device=" or ".join(device_label(d) for d in chosen), registered=True,
                              loan=text if len(covering) == 1 else None, note=photo.note, **row)
     note = photo.note or "taken when this device was not lent out"

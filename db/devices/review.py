@@ -8,18 +8,14 @@ from datetime import date, timedelta
 from sqlalchemy import func
 from sqlmodel import select
 
-from db.core import CommandLine, Database, Refused, acting, day_start, today
+from db.core import CommandLine, Database, acting, day_range, day_start, today
 from db.core.models import DeviceLoan
 from db.devices.lending import loans_of
 from db.devices.views import Loan, WeekImages
 
 
 def _range(database: Database, start: date | None, end: date | None) -> tuple[date, date]:
-    end = end or today(database)
-    start = start or end
-    if end < start:
-        raise Refused("The --to date is before the --from date: swap them.")
-    return start, end
+    return day_range(start, end, today(database), from_runs_to_today=True)
 
 
 def loans_report(database: Database, start: date | None = None, end: date | None = None,

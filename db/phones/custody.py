@@ -27,6 +27,8 @@ from db.core import (
     cupboard_for,
     find_pupil,
     find_staff,
+    first_name,
+    full_name,
     goes_to_cupboard,
     may,
     office,
@@ -36,6 +38,7 @@ from db.core import (
     pupil_first,
     require,
     require_class,
+    short_name,
     walk_home_valid,
 )
 from db.core.models import Confiscation, HeldPhone, Location, ParentTask, PhoneException, Pupil, Tag
@@ -83,11 +86,11 @@ def _scan_row(conn: Connection, code: str) -> Row:
 
 
 def _first(row) -> str:
-    return row.preferred_first or row.legal_first
+    return first_name(row.preferred_first, row.legal_first)
 
 
 def _name(row) -> str:
-    return f"{_first(row)} {row.surname}"
+    return full_name(_first(row), row.surname)
 
 
 def _hold(conn: Connection, row, location_id: int, now, staff, entry: int) -> None:
@@ -100,7 +103,7 @@ def _hold(conn: Connection, row, location_id: int, now, staff, entry: int) -> No
 def _result(row, database: Database, now, location: str, outcome: Outcome, note: str | None = None,
             parents: bool = False, review_due: bool = False) -> CustodyResult:
     return CustodyResult(code=row.code, pupil=_name(row), first_name=_first(row),
-                         short_name=f"{_first(row)} {row.surname[:1]}.",
+                         short_name=short_name(_first(row), row.surname),
                          class_name=row.class_name, description=row.description, location=location,
                          outcome=outcome, note=note, at=database.local(now), parents_to_tell=parents,
                          review_due=review_due)

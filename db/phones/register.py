@@ -23,6 +23,7 @@ from db.core import (
     append,
     find_pupil,
     find_staff,
+    full_name,
     may,
     plain,
     pupil_first,
@@ -112,7 +113,7 @@ def _exception_view(database: Database, row: PhoneException, pupil: Pupil, staff
               else AgreementStatus.CURRENT)
     return PupilException(id=row.id, pupil=pupil_name(pupil),
                           pupil_ref=pupil.upn or pupil.adno or "", class_name=pupil.class_name, kind=row.kind,
-                          conditions=row.conditions, approved_by=f"{staff.first_name} {staff.surname}",
+                          conditions=row.conditions, approved_by=full_name(staff.first_name, staff.surname),
                           approved_at=database.local(row.approved_at), review_on=row.review_on, status=status)
 
 
@@ -157,8 +158,8 @@ def _agreement_view(database: Database, row: StaffPhoneException, staff, approve
     today = database.local(database.now()).date()
     status = (AgreementStatus.ENDED if row.ends_on < today else AgreementStatus.NOT_STARTED if row.starts_on > today
               else AgreementStatus.CURRENT)
-    return StaffPhoneAgreement(id=row.id, staff=f"{staff.first_name} {staff.surname}", staff_code=staff.code,
-                               reason=row.reason, approved_by=f"{approver.first_name} {approver.surname}",
+    return StaffPhoneAgreement(id=row.id, staff=full_name(staff.first_name, staff.surname), staff_code=staff.code,
+                               reason=row.reason, approved_by=full_name(approver.first_name, approver.surname),
                                starts_on=row.starts_on, ends_on=row.ends_on, status=status)
 
 

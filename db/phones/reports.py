@@ -19,6 +19,7 @@ from db.core import (
     ParentsToTell,
     Refused,
     acting,
+    day_range,
     day_start,
     first_name,
     full_name,
@@ -133,10 +134,7 @@ def custody_report(database: Database, start: date | None = None, end: date | No
                    by: str | CommandLine) -> list[CustodyEvent]:
     """Every phone event between two school days (inclusive), oldest first. Default: today."""
     acting(database, by, "review", "the custody report")
-    start = start or today(database)
-    end = end or start
-    if end < start:
-        raise Refused("The --to date is before the --from date: swap them.")
+    start, end = day_range(start, end, today(database))
     to_loc, from_loc = aliased(Location), aliased(Location)
     with database.reading() as session:
         rows = session.exec(

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlmodel import select
 
-from db.core import CommandLine, Database, acting, find_pupil
+from db.core import CommandLine, Database, acting, find_pupil, full_name
 from db.core.models import (
     Confiscation,
     ConsentEvent,
@@ -36,7 +36,7 @@ def export_pupil(database: Database, pupil_ref: str, *, by: str | CommandLine) -
     with database.reading() as session:
         # Leavers too: a subject access request outlives the roll.
         pupil = find_pupil(session, pupil_ref, include_leavers=True)
-        staff = {s.id: f"{s.first_name} {s.surname}" for s in session.exec(select(Staff))}
+        staff = {s.id: full_name(s.first_name, s.surname) for s in session.exec(select(Staff))}
         places = {loc.id: loc.name for loc in session.exec(select(Location))}
         tags = session.exec(select(Tag).where(Tag.pupil_id == pupil.id).order_by(Tag.issued_at)).all()
         held = session.exec(select(HeldPhone).where(HeldPhone.pupil_id == pupil.id)).all()

@@ -14,10 +14,12 @@ from db.core import (
     append,
     find_pupil,
     find_staff,
+    full_name,
     may,
     plain,
     pupil_first,
     pupil_name,
+    pupil_short,
     require_class,
 )
 from db.core.models import Device, HeldPhone, Location, Pupil, Staff, Tag
@@ -30,10 +32,10 @@ def label(session: Session, tag: Tag) -> str:
     """What is printed beside the QR (R5: a pupil's first name, surname initial and class)."""
     if tag.kind == "phone" and tag.pupil_id:
         pupil = session.get(Pupil, tag.pupil_id)
-        return f"{pupil_first(pupil)} {pupil.surname[:1]}. {pupil.class_name}"
+        return f"{pupil_short(pupil)} {pupil.class_name}"
     if tag.kind == "staff" and tag.staff_id:
         staff = session.get(Staff, tag.staff_id)
-        return f"{staff.code} {staff.first_name} {staff.surname}"
+        return f"{staff.code} {full_name(staff.first_name, staff.surname)}"
     if tag.kind == "location" and tag.location_id:
         return session.get(Location, tag.location_id).name
     if tag.kind == "device" and tag.asset:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from db.core import Refused
+from db.core import Refused, plural
 from kiosk.cli.options import acting_as, add_by, date_range, days, listing, printer_options
 from kiosk.output import emit
 
@@ -78,7 +78,7 @@ def cmd_device_return(args, database: Database) -> None:
 
     loan = return_device(database, args.code, args.by, args.images)
     if loan.images:
-        print(f"Returned: {loan.device}, {loan.images} image{'s' if loan.images != 1 else ''}. Upload them to the "
+        print(f"Returned: {loan.device}, {plural(loan.images, 'image')}. Upload them to the "
               "school Drive, wipe the device, then confirm with `kiosk device uploaded`.")
     else:
         print(f"Returned: {loan.device}, no images: it can be lent again.")
@@ -95,9 +95,9 @@ def cmd_device_uploaded(args, database: Database) -> None:
             print(f"Recorded: {loan.uploaded_by} confirmed {loan.device}'s {result.claimed} images are on the Drive "
                   "(unverified: no folder was checked).")
         else:
-            found = f"{result.verified} image{'s' if result.verified != 1 else ''}"
+            found = f"{plural(result.verified, 'image')}"
             print(f"Recorded: {found} from {loan.device}'s loan found in {args.folder}, {result.claimed} claimed "
-                  f"({result.files:,} file{'s' if result.files != 1 else ''} read).")
+                  f"({plural(result.files, 'file')} read).")
         if result.by_model_only:
             print(f"{result.by_model_only} of them were matched by make and model alone: the device writes no "
                   "serial number into its photos.")
@@ -127,7 +127,7 @@ def _print_notes(notes, what: str, limit: int = 10) -> None:
     if not notes:
         return
     count = len(notes)
-    print(f"{count} file{'s' if count != 1 else ''} {what}:", file=sys.stderr)
+    print(f"{plural(count, 'file')} {what}:", file=sys.stderr)
     for note in notes[:limit]:
         print(f"  {note.path}: {note.note}", file=sys.stderr)
     if count > limit:
@@ -166,6 +166,6 @@ def cmd_report_provenance(args, database: Database) -> None:
             for r in report.rows]
     emit(rows, args.format, empty="No photos were found in that folder.")
     if report.unregistered:
-        print(f"{report.unregistered} of {len(report.rows)} image{'s' if len(report.rows) != 1 else ''} "
+        print(f"{report.unregistered} of {plural(len(report.rows), 'image')} "
               "could not be traced to a registered school device.", file=sys.stderr)
     _print_notes(report.skipped, "could not be checked")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from db.core import Refused
+from db.core import Refused, plural
 from kiosk.cli.options import acting_as, add_by, date_range, days, listing
 from kiosk.output import emit
 
@@ -76,9 +76,9 @@ def cmd_import(args, database: Database) -> None:
         report = import_devices(database, path, by=acting_as(args))
     else:
         consent = import_consent(database, path, by=acting_as(args))
-        withdrawn = (f" ({consent.withdrawn} consent{'s' if consent.withdrawn != 1 else ''} withdrawn)"
+        withdrawn = (f" ({plural(consent.withdrawn, 'consent')} withdrawn)"
                      if consent.withdrawn else "")
-        print(f"Imported consent from {path.name}: {consent.pupils} pupil{'s' if consent.pupils != 1 else ''}, "
+        print(f"Imported consent from {path.name}: {plural(consent.pupils, 'pupil')}, "
               f"{consent.changed} with new answers{withdrawn}.")
         for line in consent.skipped:
             print(f"  {line}", file=sys.stderr)
@@ -146,7 +146,7 @@ def cmd_exception_end(args, database: Database) -> None:
     from db.phones import end_exception
 
     ended = end_exception(database, args.pupil, by=args.by)
-    print(f"Ended {ended} exception{'s' if ended != 1 else ''}: the phone rules apply to this pupil again.")
+    print(f"Ended {plural(ended, 'exception')}: the phone rules apply to this pupil again.")
 
 
 def cmd_exception_list(args, database: Database) -> None:

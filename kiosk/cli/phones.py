@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from db.core import Outcome
+from db.core import Outcome, plural
 from kiosk.cli.options import acting_as, add_by, listing, printer_options
 from kiosk.output import emit
 
@@ -105,7 +105,7 @@ def cmd_parents_told(args, database: Database) -> None:
     from db.phones import parents_told
 
     closed = parents_told(database, args.pupil, args.by, args.how)
-    print(f"Recorded that the parents were told ({closed} phone{'s' if closed > 1 else ''}).")
+    print(f"Recorded that the parents were told ({plural(closed, 'phone')}).")
 
 
 def cmd_cupboard_locked(args, database: Database) -> None:
@@ -113,4 +113,4 @@ def cmd_cupboard_locked(args, database: Database) -> None:
 
     check = cupboard_locked(database, args.class_name, args.by)
     print(f"The {check.location} is confirmed locked with "
-          f"{check.phones} phone{'s' if check.phones != 1 else ''} inside.")
+          f"{plural(check.phones, 'phone')} inside.")
