@@ -441,18 +441,18 @@ class SqlTimer:
 class StepTimer:
     """Times the steps phone_in/phone_out call (wrapped in this process only, restored afterwards)."""
 
-    STEPS = ("find_staff", "_phone_tag", "_pupil_of", "cupboard_for", "office", "append")
+    STEPS = ("find_staff", "_scan_row", "cupboard_for", "office", "_hold", "append")
 
     def __init__(self):
         from sqlmodel import Session
 
-        import db.ledger
+        from db.phones import custody
 
         self.ns: dict[str, int] = {}
         self._saved = []
         for name in self.STEPS:
-            if hasattr(db.ledger, name):
-                self._wrap(db.ledger, name, name)
+            if hasattr(custody, name):
+                self._wrap(custody, name, name)
         self._wrap(Session, "commit", "session.commit (flush + COMMIT)")
 
     def _wrap(self, owner, attr, label):

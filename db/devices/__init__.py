@@ -1,5 +1,15 @@
 """School cameras and iPads (R3, R4, R5): lending and return, photo consent and the do-not-photograph
-list, matching the Drive's photos to the devices, the leadership's review, and the device and consent imports."""
+list, matching the Drive's photos to the devices, the leadership's review, and the device and consent imports.
+
+Each function is one thing a person does or asks. It opens its own session, applies the rule, writes the
+ledger row with the projection it changes (``device_loan``, ``consent_event``), and returns plain frozen data.
+
+- Consent is an append-only history per pupil and category; a pupil's consent at a moment is their
+  latest answer at or before it, and no answer means no.
+- An image belongs to a device when its EXIF make and model match the device's and, where both carry
+  one, so does the body serial number. iPads write no serial, so same-model iPads are told apart only
+  by which one was lent when the photo was taken.
+"""
 
 from db.devices.consent import CATEGORIES, PHOTOS, category_key, consent_of, do_not_photograph, set_consent
 from db.devices.imports import ConsentImportReport, import_consent, import_devices

@@ -1,18 +1,7 @@
-"""School cameras and iPads (R3, R4, R5): lending, photo consent, checking the Drive, the leadership's review.
+"""Lending a school camera or iPad, its return, and the confirmation that its images reached the Drive.
 
-Each function is one thing a person does or asks. It opens its own session,
-applies the rule, writes the ledger row with the projection it changes
-(``device_loan``, ``consent_event``), and returns plain frozen data.
-
-- A device is named by its tag code (what a scanner types) or its asset tag.
-- A device that is out, or whose last loan's images are not confirmed on the
-  Drive, is not lent again.
-- Consent is an append-only history per pupil and category; a pupil's consent
-  at a moment is their latest answer at or before it, and no answer means no.
-- An image belongs to a device when its EXIF make and model match the
-  device's and, where both carry one, so does the body serial number. iPads
-  write no serial, so same-model iPads are told apart only by which one was
-  lent when the photo was taken.
+A device is named by its tag code (what a scanner types) or its asset tag. A device that is out, or
+whose last loan's images are not confirmed on the Drive, is not lent again.
 """
 
 from __future__ import annotations
@@ -31,20 +20,17 @@ from db.core.outcomes import DeviceStatus, LoanStatus
 from db.devices.consent import no_photo_list
 from db.devices.matching import CLOCK_GRACE, count_photos_of, read_drive
 from db.devices.views import DeviceInfo, LendResult, Loan, UploadResult, device_label
-from tagcodes import printed_form as compact_code
+from tagcodes import printed_form
 
 DAY_ENDS = time(18, 0)  # a device still out at this time has gone home with someone
 MAX_IMAGES = 100_000
 PURPOSE_MAX = 200
 
 
-# --- Finding a device ---------------------------------------------------------------------------
-
-
 def _find_device(session: Session, code: str) -> tuple[Device, str | None]:
     """The device for a tag code or an asset tag, and its tag code in use."""
     text = " ".join((code or "").split())
-    tag_code = compact_code(text)
+    tag_code = printed_form(text)
     old_tag = False
     if tag_code:
         tag = session.get(Tag, tag_code)
@@ -101,9 +87,6 @@ def _device_info(session: Session, database: Database, device: Device, tag_code:
                       status=status, loan=loan)
 
 
-# --- Loans as plain data ------------------------------------------------------------------------
-
-
 def loans_of(session: Session, database: Database, rows: list[DeviceLoan]) -> list[Loan]:
     devices = {d.id: d for d in session.exec(select(Device).where(Device.id.in_({r.device_id for r in rows}))).all()}
     staff = staff_names(session, [i for r in rows for i in (r.staff_id, r.returned_by_id, r.uploaded_by_id)])
@@ -138,9 +121,6 @@ def _loan(database: Database, row: DeviceLoan, device: Device, staff: dict[int, 
                 uploaded_at=database.local(row.uploaded_at) if row.uploaded_at else None,
                 verified=row.verified, by_model_only=row.by_model_only, wiped=row.wiped, not_back=not_back,
                 status=status)
-
-
-# --- Lending, return, upload --------------------------------------------------------------------
 
 
 def lend_device(database: Database, code: str, by: str, class_name: str, purpose: str) -> LendResult:
