@@ -5,24 +5,28 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from textual import events, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.signal import Signal
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from db.core import CustodyResult, Refused, StaffMember
 from kiosk.config import Settings, config_file
+from kiosk.failures import sentence_for
 from kiosk.live import LedgerWatch
 from kiosk.print_queue import FAILED, PrintQueue, QueuedJob
 from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.sign_in import SignInScreen
+from kiosk.theme import THEME
+from kiosk.work import Done, Failed, Refusal, carry_out
 
 if TYPE_CHECKING:
     from db.core import Database
@@ -54,24 +58,18 @@ class KioskApp(App[None]):
 
     cursor_blink = True  # snapshot tests set False on the instance so screenshots are stable
 
-    class PrintJobReady(Message):
-        """A job's bytes are made (or could not be): it goes into the queue on the event loop."""
-
-        def __init__(self, kind: str, printer: str, job: PrintJob | None, refusal: str | None = None) -> None:
-            super().__init__()
-            self.kind, self.printer, self.job, self.refusal = kind, printer, job, refusal
-
+    @dataclass
     class PrintJobChanged(Message):
         """The print worker started, printed or failed a job."""
 
-        def __init__(self, job: QueuedJob) -> None:
-            super().__init__()
-            self.job = job
+        job: QueuedJob
 
     def __init__(self, settings: Settings, database: Database | None = None, *,
                  clock: Callable[[], datetime] | None = None, printer: str | None = None,
                  sign_in_hint: str | None = None) -> None:
         super().__init__()
+        self.register_theme(THEME)
+        self.theme = THEME.name
         self.settings = settings
         self.sign_in_hint = sign_in_hint  # the demo's codes and PINs: the terminal hides what was printed
         self.database = database  # opened after the first frame when not given (see open_database)
@@ -86,7 +84,8 @@ class KioskApp(App[None]):
         self._said_no_printer = False
         self.staff: StaffMember | None = None
         self._last_input = time.monotonic()
-        self.live = LedgerWatch(self)  # other kiosks' writes, and whether the database can be reached
+        # Other kiosks' writes, and whether the database can be reached (it may open after the first frame).
+        self.live = LedgerWatch(self, lambda: self.database, self.database_back)
         if database is not None:
             self.database_ready.set()
 
@@ -109,7 +108,7 @@ class KioskApp(App[None]):
     @work(thread=True, group="database", exit_on_error=False)
     def open_database(self) -> None:
         """Load the database layer and connect after the sign-in screen is up: SQLAlchemy costs half a second."""
-        from db.core import NotReady, Unreachable, open_database, require_ready
+        from db.core import Unreachable, open_database, require_ready
 
         settings = self.settings
         try:
@@ -120,10 +119,8 @@ class KioskApp(App[None]):
         except Unreachable as exc:
             # Down at start-up: keep the connection details, so the watch notices when it is back (database_back).
             self.database, self.database_problem = database, str(exc)
-        except (NotReady, Refused) as exc:
-            self.database_problem = str(exc)
-        except Exception:  # noqa: BLE001 - whatever went wrong, the sign-in screen says so in one sentence
-            self.database_problem = "The school database cannot be reached: check the network cable, then try again."
+        except Exception as exc:  # noqa: BLE001 - whatever went wrong, the sign-in screen says so in one sentence
+            self.database_problem = sentence_for(exc)
         finally:
             self.database_ready.set()
         if self.database is not None:
@@ -133,20 +130,26 @@ class KioskApp(App[None]):
 
     def database_back(self) -> None:
         """The watch reached the database again (watch thread): a kiosk that started during an outage checks it."""
-        from db.core import UNREACHABLE, NotReady, require_ready
+        from db.core import require_ready
 
-        if self.database_problem != UNREACHABLE:
+        if self.database_problem is None:  # the watch runs only on a database that opened, or was unreachable
             return
         try:
             require_ready(self.database)
             self.database_problem = None
-        except NotReady as exc:
-            self.database_problem = str(exc)
+        except Exception as exc:  # noqa: BLE001 - not set up, or gone again: the sign-in screen says which
+            self.database_problem = sentence_for(exc)
 
     def _show_database_problem(self) -> None:
         if isinstance(self.screen, SignInScreen):
             self.bell()
             self.screen.start_again(self.database_problem, refused=True)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Workers post their own outcome (kiosk/work.py); one that failed outside that, a bug, is logged and said."""
+        if event.state == WorkerState.ERROR:
+            self.bell()
+            self.notify(sentence_for(event.worker.error), severity="error", timeout=15)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, ACTIVITY):
@@ -263,27 +266,22 @@ class KioskApp(App[None]):
     @work(thread=True, group="print-jobs", exit_on_error=False)
     def make_print_job(self, kind: str, printer: str, make: Callable[[Database], PrintJob]) -> None:
         """Read the data and lay out the job off the event loop (the first job imports python-escpos)."""
-        try:
-            job = make(self.database)
-        except Refused as exc:
-            self.post_message(self.PrintJobReady(kind, printer, None, str(exc)))
-        except Exception:
-            self.log.error("making a print job failed")
-            self.post_message(self.PrintJobReady(kind, printer, None,
-                                                 "The kiosk could not get that ready to print: try again in a moment."))
-        else:
-            self.post_message(self.PrintJobReady(kind, printer, job))
+        carry_out(self, "print-job", (kind, printer), make, self.database, not_done="Not printed")
 
-    def on_kiosk_app_print_job_ready(self, message: PrintJobReady) -> None:
-        if message.refusal:
-            self.bell()
-            self.notify(message.refusal, title="Nothing printed", severity="error", timeout=10)
-            return
-        queued = self.print_queue.submit(message.job, message.printer, message.kind)
-        if message.kind != "receipt":  # a slip per phone at scanner speed would bury the screen in messages
+    def on_done(self, message: Done) -> None:
+        """A job's bytes are made: it goes into the queue (the app's only worker that posts back)."""
+        kind, printer = message.key
+        queued = self.print_queue.submit(message.value, printer, kind)
+        if kind != "receipt":  # a slip per phone at scanner speed would bury the screen in messages
             self.notify(f"Printing: {queued.title}.", timeout=4)
         self.print_queue_changed.publish(self.print_queue)
         self.start_printing()
+
+    @on(Refusal)
+    @on(Failed)
+    def nothing_printed(self, message: Refusal | Failed) -> None:
+        self.bell()
+        self.notify(message.sentence, title="Nothing printed", severity="error", timeout=10)
 
     @work(thread=True, group="print", exit_on_error=False)
     def start_printing(self) -> None:
@@ -296,11 +294,8 @@ class KioskApp(App[None]):
             try:
                 send(queued.job, queued.printer)
                 problem = None
-            except Refused as exc:
-                problem = str(exc)
-            except Exception:  # whatever the printer library did, the job waits and the kiosk says so
-                self.log.error("printing failed")
-                problem = f"The printer at {queued.printer} could not take the job: check it, then print again."
+            except Exception as exc:  # noqa: BLE001 - whatever the printer library did, the job waits and says why
+                problem = sentence_for(exc, not_done="Not printed")
             done = self.print_queue.finish(queued.id, problem)
             if done is not None:
                 self.post_message(self.PrintJobChanged(done))

@@ -10,40 +10,56 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
+import threading
 from pathlib import Path
 
 from db.core import Fault, NotReady, Refused
 from kiosk.config import data_dir
 
 LOG_NAME = "kiosk.log"
-UNKNOWN = "Not saved: the kiosk hit a fault it does not know (details in {log}); tell IT."
+UNKNOWN = "{not_done}: the kiosk hit a fault it does not know (details in {log}); tell IT."
 _logger = logging.getLogger("custody_kiosk.faults")
+_lock = threading.Lock()
 
 
 def log_file() -> Path:
     return data_dir() / LOG_NAME
 
 
-def sentence_for(exc: BaseException) -> str:
-    """The one sentence for what went wrong; an unknown fault is logged with its traceback first."""
+def sentence_for(exc: BaseException, not_done: str = "Not saved") -> str:
+    """The one sentence for what went wrong; an unknown fault is logged with its traceback first.
+
+    ``not_done`` opens the sentence for an unknown fault: "Not printed" when a print job failed, not a record.
+    """
     if isinstance(exc, (Refused, Fault, NotReady)):
         return str(exc)
-    return UNKNOWN.format(log=record(exc))
+    return UNKNOWN.format(not_done=not_done, log=record(exc))
 
 
 def record(exc: BaseException) -> str:
     """Write the exception and its traceback to the log file; returns where (or why it could not)."""
     path = log_file()
     try:
-        if not _logger.handlers:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
-            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-            _logger.addHandler(handler)
-            _logger.propagate = False
-        _logger.error("unexpected fault", exc_info=(type(exc), exc, exc.__traceback__))
-        for handler in _logger.handlers:
-            handler.flush()
+        with _lock:  # workers may fail at the same moment
+            _log_to(path)
+            _logger.error("unexpected fault", exc_info=(type(exc), exc, exc.__traceback__))
+            for handler in _logger.handlers:
+                handler.flush()
     except OSError:  # the disk that failed may hold the log too: say so instead of a path that has nothing
         return f"{path}, which could not be written either"
     return str(path)
+
+
+def _log_to(path: Path) -> None:
+    """Point the log at ``path``: once, and again if the user data folder moved (each test has its own)."""
+    if any(getattr(handler, "baseFilename", None) == os.path.abspath(path) for handler in _logger.handlers):
+        return
+    for old in list(_logger.handlers):
+        _logger.removeHandler(old)
+        old.close()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    _logger.addHandler(handler)
+    _logger.propagate = False

@@ -1,23 +1,26 @@
 """Keeping every kiosk live: one cheap poll of the newest ledger row, once a second.
 
 When any kiosk records anything, the newest ledger id changes and the screens that list phones reload. The same
-poll is the health check: a poll that cannot reach the school database puts up the "Not saved" banner, and the
-first poll that gets through again takes it down. One query (``SELECT max(id) FROM ledger_entry``, a primary key
-lookup) works the same on SQLite and PostgreSQL, on any network, with no server-side set-up.
+poll is the health check: a poll that cannot reach the school database puts up the "Not saved" banner with that
+fault's own sentence, and the first poll that gets through again takes it down. One query
+(``SELECT max(id) FROM ledger_entry``, a primary key lookup) works the same on SQLite and PostgreSQL, on any
+network, with no server-side set-up.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from textual.app import App
 from textual.dom import DOMNode
 from textual.signal import Signal
 
+from kiosk.failures import record, sentence_for
+
 if TYPE_CHECKING:
-    from kiosk.app import KioskApp
+    from db.core import Database
 
 POLL_SECONDS = 1.0  # a check-in at another kiosk shows within about a second (docs/performance.md)
 
@@ -26,19 +29,24 @@ class LedgerWatch:
     """Polls the database from a thread of its own and tells the event loop what changed.
 
     ``changed`` carries the newest ledger id when another write lands (or the database comes back);
-    ``reach`` carries True/False when the school database becomes reachable or unreachable.
+    ``reach`` carries the outage's sentence when the database cannot be reached, and None when it can again.
+    ``database`` gives the database (None until it opens); ``back`` runs when it can be reached again.
 
     Its own daemon thread rather than a Textual worker: a worker that never ends would hold an executor
     slot that scans need and would keep ``workers.wait_for_complete()`` waiting for ever.
     """
 
-    def __init__(self, app: KioskApp, poll_seconds: float = POLL_SECONDS) -> None:
+    def __init__(self, app: App, database: Callable[[], Database | None], back: Callable[[], None],
+                 poll_seconds: float = POLL_SECONDS) -> None:
         self.app = app
+        self.database = database
+        self.back = back
         self.poll_seconds = poll_seconds
         self.changed: Signal[int] = Signal(app, "ledger-changed")
-        self.reach: Signal[bool] = Signal(app, "database-reach")
-        self.reachable = True
+        self.reach: Signal[str | None] = Signal(app, "database-reach")
+        self.outage: str | None = None  # the sentence while the database cannot be reached
         self.newest: int | None = None
+        self._fault: str | None = None  # another poll failure, said once until a poll gets through
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -55,8 +63,8 @@ class LedgerWatch:
         while not self._stop.is_set():
             try:
                 self.poll()
-            except Exception:  # noqa: BLE001 - a screen's callback failing must not end the watch for the day
-                logging.getLogger(__name__).exception("the ledger watch's poll failed")
+            except Exception as exc:  # noqa: BLE001 - a screen's callback failing must not end the watch for the day
+                record(exc)
             self._stop.wait(self.poll_seconds)
 
     def poll(self) -> None:
@@ -64,19 +72,22 @@ class LedgerWatch:
         from db.core import Unreachable  # loaded by the time the database is open
 
         try:
-            newest = self.app.database.newest_entry()
-        except Unreachable:
-            if self.reachable:
-                self.reachable = False
-                self._tell(self.reach.publish, False)
+            newest = self.database().newest_entry()
+        except Unreachable as exc:
+            if self.outage is None:
+                self.outage = str(exc)
+                self._tell(self.reach.publish, self.outage)
             return
-        except Exception:  # noqa: BLE001 - anything else is not an outage; the next poll tries again
+        except Exception as exc:  # noqa: BLE001 - not an outage: the next poll tries again
+            if self._fault is None:  # a fault the kiosk does not know goes to kiosk.log, once, not every second
+                self._fault = sentence_for(exc)
             return
-        came_back = not self.reachable
+        self._fault = None
+        came_back = self.outage is not None
         if came_back:
-            self.app.database_back()  # a kiosk started during the outage checks the database is set up
-            self.reachable = True
-            self._tell(self.reach.publish, True)
+            self.back()  # a kiosk started during the outage checks the database is set up
+            self.outage = None
+            self._tell(self.reach.publish, None)
         if came_back or (self.newest is not None and newest != self.newest):
             self._tell(self.changed.publish, newest)
         self.newest = newest

@@ -14,6 +14,7 @@ the last committed write of every other kiosk, exactly as on SQLite.
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -105,30 +106,35 @@ def sqlite_url(path: Path | str) -> str:
 
 
 def open_database(url: str, *, clock: Clock = utc_now, kiosk_name: str | None = None,
-                  zone: str = "Europe/London", home_time: time = time(15, 15)) -> Database:
-    """Connect (nothing is created here: ``kiosk init`` does that)."""
+                  zone: str = "Europe/London", home_time: time = time(15, 15),
+                  lock_wait_ms: int | None = None) -> Database:
+    """Connect (nothing is created here: ``kiosk init`` does that).
+
+    ``lock_wait_ms``: how long a write waits for another kiosk's write lock (``LOCK_WAIT_MS`` when not given).
+    """
+    wait = LOCK_WAIT_MS if lock_wait_ms is None else lock_wait_ms
     if url.startswith("sqlite:///"):
         folder = Path(url.removeprefix("sqlite:///")).parent
         if not folder.is_dir():
             raise NotReady(f"The folder {folder} does not exist: check the database path.")
-    engine = create_engine(url, future=True, **_engine_options(url))
+    engine = create_engine(url, future=True, **_engine_options(url, wait))
     _report_faults(engine)
     if engine.dialect.name == "sqlite":
-        _sqlite_production_settings(engine)
+        _sqlite_production_settings(engine, wait)
     elif engine.dialect.name == "postgresql":
         _postgresql_write_lock(engine)
     return Database(url=url, engine=engine, clock=clock, kiosk_name=kiosk_name or socket.gethostname(),
                     zone=ZoneInfo(zone), home_time=home_time)
 
 
-def _engine_options(url: str) -> dict:
+def _engine_options(url: str, wait_ms: int) -> dict:
     if url.startswith("sqlite"):
-        # Busy kiosks wait up to 15 s for another writer rather than fail.
-        return {"connect_args": {"timeout": 15, "check_same_thread": False}}
+        # Busy kiosks wait for another writer rather than fail.
+        return {"connect_args": {"timeout": wait_ms / 1000, "check_same_thread": False}}
     # A kiosk whose server restarted reconnects on its next scan instead of failing once.
     options: dict = {"pool_pre_ping": True}
     if url.startswith("postgresql"):
-        options["connect_args"] = {"options": f"-c lock_timeout={LOCK_WAIT_MS}", "connect_timeout": 10}
+        options["connect_args"] = {"options": f"-c lock_timeout={wait_ms}", "connect_timeout": 10}
     return options
 
 
@@ -153,17 +159,27 @@ def _report_faults(engine: Engine) -> None:
             raise Fault(kind, on_file=on_file) from original
 
 
-def _sqlite_production_settings(engine: Engine) -> None:
+def _sqlite_production_settings(engine: Engine, wait_ms: int) -> None:
+    path = engine.url.database  # None or ":memory:" for a database in memory, which is always writable
+
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
+    def _on_connect(dbapi_connection, record):
         # Let us issue BEGIN ourselves (pysqlite's own BEGIN is always DEFERRED).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.execute(f"PRAGMA busy_timeout={int(wait_ms)}")
         cursor.close()
+        # SQLite opens a file it may not write read-only, and that connection stays so.
+        record.info["read_only"] = path not in (None, "", ":memory:") and not os.access(path, os.W_OK)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection, record):
+        # Not kept for the next write: once the file is writable again, the next connection can write.
+        if record.info.get("read_only"):
+            record.invalidate()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):

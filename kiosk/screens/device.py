@@ -8,6 +8,7 @@ then what happened (green done, amber look twice, red refused with the bell); be
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from datetime import datetime
 
 from rich.table import Table
@@ -22,11 +23,13 @@ from textual.widgets import Button, Checkbox, ContentSwitcher, Input, Label, Pro
 from textual.worker import get_current_worker
 
 from db import devices
-from db.core import UNREACHABLE, DeviceStatus, Refused, StaffMember
+from db.core import DeviceStatus, StaffMember, plural, when
 from db.devices import DeviceInfo, LendResult, Loan, NoPhotoPupil, UploadResult
+from kiosk.screens.base import KioskScreen
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.result_panel import ResultPanel
 from kiosk.widgets.status_bar import StatusBar
+from kiosk.work import Done, Failed, Refusal, carry_out
 from photos import Progress
 
 PURPOSES = ("Trip", "PE", "Class photos", "Assembly")
@@ -34,41 +37,23 @@ NOTES_SHOWN = 8  # files the folder check could not read: the first few, then a 
 KIND_WORDS = {"ipad": "iPad", "camera": "camera", "phone": "phone"}
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def clean_folder(text: str) -> str:
     """The folder as typed or pasted: Windows' "Copy as path" puts quotes round it."""
     return text.strip().strip('"').strip("'").strip()
 
 
-class DeviceScreen(Screen[str | None]):
+class DeviceScreen(KioskScreen, Screen[str | None]):
     """Returns a one-line summary of what was done, for the scan screen's panel (None if nothing was)."""
 
     CSS_PATH = "device.tcss"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [Binding("escape", "back", "Back to scanning", key_display="Esc")]
 
-    class Lent(Message):
-        def __init__(self, result: LendResult | None, refusal: str | None) -> None:
-            super().__init__()
-            self.result, self.refusal = result, refusal
-
-    class Returned(Message):
-        def __init__(self, loan: Loan | None, refusal: str | None) -> None:
-            super().__init__()
-            self.loan, self.refusal = loan, refusal
-
+    @dataclass
     class Progressed(Message):
-        def __init__(self, progress: Progress) -> None:
-            super().__init__()
-            self.progress = progress
+        """How far the folder check has got."""
 
-    class Uploaded(Message):
-        def __init__(self, result: UploadResult | None, refusal: str | None, folder: str | None) -> None:
-            super().__init__()
-            self.result, self.refusal, self.folder = result, refusal, folder
+        progress: Progress
 
     def __init__(self, staff: StaffMember, info: DeviceInfo) -> None:
         super().__init__()
@@ -134,7 +119,7 @@ class DeviceScreen(Screen[str | None]):
         yield KioskFooter()
 
     def _drive_folder(self) -> str:
-        return getattr(self.app.settings, "drive_folder", None) or ""
+        return self.kiosk.settings.drive_folder or ""
 
     def on_mount(self) -> None:
         self.show_device(self.info)
@@ -166,9 +151,7 @@ class DeviceScreen(Screen[str | None]):
 
     def when(self, moment: datetime) -> str:
         """13:05 today, or 13:05 on Mon 9 Nov."""
-        if moment.date() == self.app.local_now().date():
-            return f"{moment:%H:%M} today"
-        return f"{moment:%H:%M} on {moment:%a} {moment.day} {moment:%b}"
+        return when(moment, self.kiosk.local_now())
 
     def kind(self) -> str:
         return KIND_WORDS.get(self.info.kind, "device")
@@ -237,23 +220,42 @@ class DeviceScreen(Screen[str | None]):
 
     @work(thread=True, exclusive=True, group="device", exit_on_error=False)
     def lend(self, class_name: str, purpose: str) -> None:
-        code = self.info.tag_code or self.info.asset_tag
-        try:
-            result = devices.lend_device(self.app.database, code, self.staff.code, class_name, purpose)
-        except Refused as exc:
-            self.post_message(self.Lent(None, str(exc)))
-        except Exception:
-            self.log.error("lending a device failed")
-            self.post_message(self.Lent(None, UNREACHABLE))
-        else:
-            self.post_message(self.Lent(result, None))
+        carry_out(self, "lend", None, devices.lend_device, self.kiosk.database, self.device_code, self.staff.code,
+                  class_name, purpose)
 
-    def on_device_screen_lent(self, message: Lent) -> None:
+    @property
+    def device_code(self) -> str:
+        """What names the device to db.devices: its tag, or its asset tag when it has none."""
+        return self.info.tag_code or self.info.asset_tag
+
+    def on_done(self, message: Done) -> None:
         self._busy = False
-        if message.refusal:
-            self.refused(message.refusal, "Not lent")
-            return
-        lent = message.result
+        match message.task:
+            case "lend":
+                self.show_lent(message.value)
+            case "return":
+                self.show_returned(message.value)
+            case "upload":
+                self.show_uploaded(message.value, message.key)
+
+    def on_refusal(self, message: Refusal) -> None:
+        if message.task == "upload" and self._stop.is_set():  # the person stopped it: nothing wrong, nothing recorded
+            self._busy = False
+            self.panel.show("-note", "Check stopped", message.sentence)
+            self.step("upload")
+        else:
+            self.not_done(message)
+
+    def on_failed(self, message: Failed) -> None:
+        self.not_done(message)
+
+    def not_done(self, message: Refusal | Failed) -> None:
+        self._busy = False
+        self.refused(message.sentence, "Not lent" if message.task == "lend" else "Not recorded")
+        if message.task == "upload":
+            self.step("upload")
+
+    def show_lent(self, lent: LendResult) -> None:
         loan = lent.loan
         self.panel.show("-done", f"{self.info.name} lent to {loan.class_name}",
                         f"To {loan.staff} for “{loan.purpose}” at {loan.out:%H:%M}. When it comes back, scan its "
@@ -261,11 +263,11 @@ class DeviceScreen(Screen[str | None]):
         self.summary = f"{loan.device} lent to {loan.staff} for {loan.class_name} at {loan.out:%H:%M}."
         self.show_no_photo(lent)
         slip = self.query_one("#slip", Static)
-        if not self.app.printer:
+        if not self.kiosk.printer:
             slip.update("No slip printed: this kiosk has no printer set up. Note the names above before the "
                         "first photo.")
-        elif self.app.print_no_photo_slip(lent):  # the loan is saved: a printer problem cannot undo it
-            slip.update(f"The list is printing on the slip printer ({self.app.printer}): keep it with the "
+        elif self.kiosk.print_no_photo_slip(lent):  # the loan is saved: a printer problem cannot undo it
+            slip.update(f"The list is printing on the slip printer ({self.kiosk.printer}): keep it with the "
                         f"{self.kind()}.")
         else:  # an address that cannot work: the message in the corner says why
             slip.update("No slip printed: the printer's address is not right. Note the names above before the "
@@ -319,23 +321,10 @@ class DeviceScreen(Screen[str | None]):
 
     @work(thread=True, exclusive=True, group="device", exit_on_error=False)
     def return_device(self, images: int) -> None:
-        code = self.info.tag_code or self.info.asset_tag
-        try:
-            loan = devices.return_device(self.app.database, code, self.staff.code, images)
-        except Refused as exc:
-            self.post_message(self.Returned(None, str(exc)))
-        except Exception:
-            self.log.error("returning a device failed")
-            self.post_message(self.Returned(None, UNREACHABLE))
-        else:
-            self.post_message(self.Returned(loan, None))
+        carry_out(self, "return", None, devices.return_device, self.kiosk.database, self.device_code, self.staff.code,
+                  images)
 
-    def on_device_screen_returned(self, message: Returned) -> None:
-        self._busy = False
-        if message.refusal:
-            self.refused(message.refusal)
-            return
-        loan = message.loan
+    def show_returned(self, loan: Loan) -> None:
         after = self.query_one("#after", Static)
         if loan.images:
             images = plural(loan.images, "image")
@@ -382,41 +371,22 @@ class DeviceScreen(Screen[str | None]):
     @work(thread=True, exclusive=True, group="device", exit_on_error=False)
     def confirm_upload(self, folder: str | None, wiped: bool) -> None:
         worker = get_current_worker()
-        code = self.info.tag_code or self.info.asset_tag
-        try:
-            result = devices.confirm_upload(
-                self.app.database, code, self.staff.code, folder=folder, wiped=wiped,
-                progress=lambda update: self.post_message(self.Progressed(update)),
-                cancelled=lambda: self._stop.is_set() or worker.is_cancelled)
-        except Refused as exc:
-            self.post_message(self.Uploaded(None, str(exc), folder))
-        except Exception:
-            self.log.error("confirming an upload failed")
-            self.post_message(self.Uploaded(None, UNREACHABLE, folder))
-        else:
-            self.post_message(self.Uploaded(result, None, folder))
+        carry_out(self, "upload", folder, devices.confirm_upload, self.kiosk.database, self.device_code,
+                  self.staff.code, folder=folder, wiped=wiped,
+                  progress=lambda update: self.post_message(self.Progressed(update)),
+                  cancelled=lambda: self._stop.is_set() or worker.is_cancelled)
 
     def on_device_screen_progressed(self, message: Progressed) -> None:
         done = message.progress
         self.query_one("#progress-text", Static).update(
-            f"Reading the Drive folder: {done.files:,} file{'' if done.files == 1 else 's'} looked at, "
-            f"{done.photos:,} photo{'' if done.photos == 1 else 's'} so far.")
+            f"Reading the Drive folder: {plural(done.files, 'file')} looked at, {plural(done.photos, 'photo')} so far.")
 
     @on(Button.Pressed, "#stop")
     def stop_pressed(self) -> None:
         self._stop.set()
         self.query_one("#progress-text", Static).update("Stopping…")
 
-    def on_device_screen_uploaded(self, message: Uploaded) -> None:
-        self._busy = False
-        if message.refusal:
-            if self._stop.is_set():  # the person stopped it: nothing wrong, nothing recorded
-                self.panel.show("-note", "Check stopped", message.refusal)
-            else:
-                self.refused(message.refusal)
-            self.step("upload")
-            return
-        result = message.result
+    def show_uploaded(self, result: UploadResult, folder: str | None) -> None:
         loan = result.loan
         claimed, verified = result.claimed, result.verified
         done = f"Confirmed by {loan.uploaded_by} at {loan.uploaded_at:%H:%M}"
@@ -427,7 +397,7 @@ class DeviceScreen(Screen[str | None]):
                       f"{again}")
         else:
             headline = f"{verified} of {claimed} on the Drive"
-            detail = (f"{plural(verified, 'photo')} from this loan found in {message.folder} "
+            detail = (f"{plural(verified, 'photo')} from this loan found in {folder} "
                       f"({plural(result.files, 'file')} read). {done}.{again}")
         good = verified is not None and verified == claimed and not result.note
         self.panel.show("-done" if good else "-note", headline, detail, result.note or "")

@@ -8,37 +8,40 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
 from db import devices
-from db.core import UNREACHABLE, Refused, parse_day
+from db.core import Database, LoanStatus, Refused, parse_day, plural, school_year_start, short_name
 from db.devices import Loan, WeekImages
 from kiosk.output import emit
 from kiosk.screens.ask import AskScreen
+from kiosk.screens.base import KioskScreen
+from kiosk.theme import NOTE_BADGE, REFUSED_BADGE, rgb, style
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.status_bar import StatusBar
 from kiosk.widgets.table import KioskTable
+from kiosk.work import Done, Failed, Refusal, carry_out
 
 CHART_WEEKS = 10
 MAX_CHART_WEEKS = 16  # a term; more bars than this are too thin to label at 80 columns
 # Outstanding needs someone to chase it: amber, as "done, but note this" is; a device not back is red.
-AMBER = "bold #000000 on #f2a900"
-RED = "bold #ffffff on #a4161a"
-STATUS_STYLE = {"not back": RED, "upload outstanding": AMBER, "fewer found": "bold #f2a900",
-                "unverified": "bold #f2a900", "verified": "#3fbf6a"}
-ROW_STYLE = {"not back": "bold #ff5a5f", "upload outstanding": "bold #f2a900"}  # the rest of the row stands out too
-LATE = "bold #ff5a5f"  # back, but after the end of the day it was lent
-TAKEN_COLOUR, FOUND_COLOUR = (242, 169, 0), (63, 191, 106)
+STATUS_STYLE = {LoanStatus.NOT_BACK: REFUSED_BADGE, LoanStatus.UPLOAD_OUTSTANDING: NOTE_BADGE,
+                LoanStatus.FEWER_FOUND: style("bold $note"), LoanStatus.UNVERIFIED: style("bold $note"),
+                LoanStatus.VERIFIED: style("$done-light")}
+# The rest of the row stands out too.
+ROW_STYLE = {LoanStatus.NOT_BACK: style("bold $refused-light"), LoanStatus.UPLOAD_OUTSTANDING: style("bold $note")}
+LATE = style("bold $refused-light")  # back, but after the end of the day it was lent
+TAKEN_COLOUR, FOUND_COLOUR = rgb("note"), rgb("done-light")  # the chart's bars
 # The same keys as `kiosk report devices --format csv`, in the same order.
 CSV_KEYS = ("device", "staff", "class", "purpose", "out", "returned", "images", "verified", "uploaded_by",
             "uploaded_at", "wiped", "status")
@@ -61,16 +64,10 @@ def parse_days(text: str) -> tuple[date, date]:
     return min(days), max(days)
 
 
-def school_year_start(day: date) -> date:
-    return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
-
-
-def short_name(full: str | None) -> str:
+def staff_short(full: str | None) -> str:
     """"Hannah B.": staff names in the table are short so that every column fits 120 columns."""
-    if not full:
-        return ""
-    first, _, surname = full.partition(" ")
-    return f"{first} {surname[:1]}." if surname else first
+    first, _, surname = (full or "").partition(" ")
+    return short_name(first, surname)
 
 
 def export_folder() -> Path:
@@ -81,6 +78,47 @@ def export_folder() -> Path:
     return documents if documents.is_dir() else Path.home()
 
 
+@dataclass(frozen=True)
+class Review:
+    """What the screen shows for the days chosen, and the devices now."""
+
+    loans: list[Loan]
+    out_now: int
+    outstanding: int
+    not_back: int
+    weeks: list[WeekImages]
+
+
+def review(database: Database, start: date, end: date, chart_start: date, chart_end: date, class_name: str | None,
+           by: str) -> Review:
+    return Review(devices.loans_report(database, start, end, class_name, by=by),
+                  len(devices.devices_out(database, by=by)), len(devices.outstanding_uploads(database, by=by)),
+                  len(devices.devices_not_back(database, by=by)),
+                  devices.images_per_week(database, chart_start, chart_end, class_name, by=by))
+
+
+def export_loans(database: Database, start: date, end: date, class_name: str | None, by: str) -> str:
+    """Save the loans shown as a CSV file in the Documents folder (never over last week's); the sentence to show."""
+    loans = devices.loans_report(database, start, end, class_name, by=by)
+    if not loans:
+        raise Refused("No device was lent on those days, so there is nothing to export.")
+    name = f"device-loans-{start}-to-{end}{'-' + class_name if class_name else ''}"
+    try:
+        folder = export_folder()
+        path = folder / f"{name}.csv"
+        number = 2
+        while path.exists():
+            path = folder / f"{name}-{number}.csv"
+            number += 1
+        # utf-8-sig: Excel reads Zoë and Wiśniewski right only with the byte-order mark.
+        with path.open("x", encoding="utf-8-sig", newline="") as out:
+            emit(report_rows(loans), "csv", empty="", out=out)
+    except OSError as exc:
+        raise Refused(f"The list could not be saved ({exc.strerror or exc}): check there is space in your Documents "
+                      "folder, then press E again.") from None
+    return f"Saved {plural(len(loans), 'loan')} to {path} (open it with Excel or Google Sheets)."
+
+
 def report_rows(loans: list[Loan]) -> list[dict]:
     return [{"device": loan.device, "staff": loan.staff, "class": loan.class_name, "purpose": loan.purpose,
              "out": loan.out, "returned": loan.returned, "images": loan.images, "verified": loan.verified,
@@ -88,7 +126,7 @@ def report_rows(loans: list[Loan]) -> list[dict]:
              "status": loan.status} for loan in loans]
 
 
-class DevicesReviewScreen(Screen):
+class DevicesReviewScreen(KioskScreen, Screen):
     CSS_PATH = "devices_review.tcss"
     AUTO_FOCUS = "#loans"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
@@ -102,18 +140,6 @@ class DevicesReviewScreen(Screen):
         Binding("e", "export", "Export", key_display="E"),
     ]
     WIDE_ONLY = ("this_week",)
-
-    class Loaded(Message):
-        def __init__(self, loans: list[Loan], out_now: int, outstanding: int, not_back: int,
-                     weeks: list[WeekImages], error: str | None = None) -> None:
-            super().__init__()
-            self.loans, self.out_now, self.outstanding, self.not_back = loans, out_now, outstanding, not_back
-            self.weeks, self.error = weeks, error
-
-    class Exported(Message):
-        def __init__(self, sentence: str, refused: bool) -> None:
-            super().__init__()
-            self.sentence, self.refused = sentence, refused
 
     def __init__(self) -> None:
         super().__init__()
@@ -155,7 +181,7 @@ class DevicesReviewScreen(Screen):
     # --- the days shown --------------------------------------------------------
 
     def today(self) -> date:
-        return self.app.local_now().date()
+        return self.kiosk.local_now().date()
 
     def action_this_week(self, load: bool = True) -> None:
         self.start = monday(self.today())
@@ -220,52 +246,49 @@ class DevicesReviewScreen(Screen):
         last = monday(self.end)
         first = min(monday(self.start), last - timedelta(weeks=CHART_WEEKS - 1))
         first = max(first, last - timedelta(weeks=MAX_CHART_WEEKS - 1))
-        self.load(self.start, self.end, first, self.end, self.class_name, self.app.staff.code)
+        self.load(self.start, self.end, first, self.end, self.class_name, self.kiosk.staff.code)
 
     @work(thread=True, exclusive=True, group="review", exit_on_error=False)
     def load(self, start: date, end: date, chart_start: date, chart_end: date, class_name: str | None,
              by: str) -> None:
-        database = self.app.database
-        try:
-            loaded = self.Loaded(devices.loans_report(database, start, end, class_name, by=by),
-                                 len(devices.devices_out(database, by=by)),
-                                 len(devices.outstanding_uploads(database, by=by)),
-                                 len(devices.devices_not_back(database, by=by)),
-                                 devices.images_per_week(database, chart_start, chart_end, class_name, by=by))
-        except Refused as exc:
-            loaded = self.Loaded([], 0, 0, 0, [], error=str(exc))
-        except Exception:
-            self.log.error("loading the devices review failed")
-            loaded = self.Loaded([], 0, 0, 0, [], error=UNREACHABLE)
-        self.post_message(loaded)
+        carry_out(self, "review", None, review, self.kiosk.database, start, end, chart_start, chart_end, class_name,
+                  by)
 
-    def on_devices_review_screen_loaded(self, message: Loaded) -> None:
-        if message.error:  # keep what is on screen; say it may be out of date
-            self.say(f"{message.error} What is shown may be out of date.", refused=True)
+    def on_done(self, message: Done) -> None:
+        if message.task == "export":
+            self.say(message.value)
             return
-        self.loans, self.weeks = message.loans, message.weeks
+        shown: Review = message.value
+        self.loans, self.weeks = shown.loans, shown.weeks
         self.show_range()
-        self.show_summary(message.out_now, message.outstanding, message.not_back)
+        self.show_summary(shown.out_now, shown.outstanding, shown.not_back)
         self.show_loans()
         self.show_chart()
+
+    @on(Refusal)
+    @on(Failed)
+    def not_done(self, message: Refusal | Failed) -> None:
+        # A review that did not load keeps what is on screen, and says it may be out of date.
+        after = " What is shown may be out of date." if message.task == "review" else ""
+        self.say(f"{message.sentence}{after}", refused=True)
 
     def show_range(self) -> None:
         loans = self.loans
         taken = sum(loan.images or 0 for loan in loans)
         found = sum(loan.verified or 0 for loan in loans)
         who = f"{self.class_name}'s loans" if self.class_name else "Loans"
-        count = f"{len(loans)} loan{'s' if len(loans) != 1 else ''}"
         self.query_one("#range", Static).update(
-            f"{who} {self.describe_days()}: {count}, {taken} images taken, {found} on the Drive")
+            f"{who} {self.describe_days()}: {plural(len(loans), 'loan')}, {taken} images taken, {found} on the Drive")
 
     def show_summary(self, out_now: int, outstanding: int, not_back: int) -> None:
         line = Text("Now: ")
-        line.append(f"{out_now} device{'s' if out_now != 1 else ''} out", style="bold")
+        line.append(f"{plural(out_now, 'device')} out", style="bold")
         line.append("  ")
-        uploads = f" {outstanding} upload{'s' if outstanding != 1 else ''} outstanding "
-        line.append(uploads, style=AMBER if outstanding else "bold")
+        line.append(f" {plural(outstanding, 'upload')} outstanding ",
+                    style=NOTE_BADGE if outstanding else "bold")
         line.append("  ")
-        line.append(f" {not_back} not back by the end of the day ", style=RED if not_back else "bold")
+        line.append(f" {not_back} not back by the end of the day ",
+                    style=REFUSED_BADGE if not_back else "bold")
         self.query_one("#summary", Static).update(line)
 
     def when(self, moment: datetime | None, since: datetime | None = None) -> str:
@@ -283,17 +306,17 @@ class DevicesReviewScreen(Screen):
         row = table.cursor_row
         table.clear()
         for loan in self.loans:
-            style = ROW_STYLE.get(loan.status, "")
-            uploaded = f"{short_name(loan.uploaded_by)} {self.when(loan.uploaded_at, loan.returned)}".strip()
+            row_style = ROW_STYLE.get(loan.status, "")
+            uploaded = f"{staff_short(loan.uploaded_by)} {self.when(loan.uploaded_at, loan.returned)}".strip()
             table.add_row(
-                Text(loan.asset_tag, style=style), Text(short_name(loan.staff), style=style),
-                Text(loan.class_name, style=style), Text(self.when(loan.out), style=style),
-                Text(self.when(loan.returned, loan.out), style=LATE if loan.not_back else style),
-                Text("" if loan.images is None else str(loan.images), style=style),
-                Text("" if loan.verified is None else str(loan.verified), style=style),
+                Text(loan.asset_tag, style=row_style), Text(staff_short(loan.staff), style=row_style),
+                Text(loan.class_name, style=row_style), Text(self.when(loan.out), style=row_style),
+                Text(self.when(loan.returned, loan.out), style=LATE if loan.not_back else row_style),
+                Text("" if loan.images is None else str(loan.images), style=row_style),
+                Text("" if loan.verified is None else str(loan.verified), style=row_style),
                 Text(f" {loan.status} " if loan.status in ROW_STYLE else loan.status,
                      style=STATUS_STYLE.get(loan.status, "")),
-                Text(uploaded, style=style), Text(loan.purpose, style=style), key=str(loan.id))
+                Text(uploaded, style=row_style), Text(loan.purpose, style=row_style), key=str(loan.id))
         table.move_cursor(row=min(row, max(table.row_count - 1, 0)))
 
     def show_chart(self) -> None:
@@ -319,39 +342,11 @@ class DevicesReviewScreen(Screen):
     # --- export ----------------------------------------------------------------
 
     def action_export(self) -> None:
-        self.export(self.start, self.end, self.class_name, self.app.staff.code)
+        self.export(self.start, self.end, self.class_name, self.kiosk.staff.code)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def export(self, start: date, end: date, class_name: str | None, by: str) -> None:
-        try:
-            loans = devices.loans_report(self.app.database, start, end, class_name, by=by)
-            if not loans:
-                raise Refused("No device was lent on those days, so there is nothing to export.")
-            folder = export_folder()
-            name = f"device-loans-{start}-to-{end}{'-' + class_name if class_name else ''}"
-            path = folder / f"{name}.csv"
-            number = 2
-            while path.exists():  # never overwrite last week's export
-                path = folder / f"{name}-{number}.csv"
-                number += 1
-            # utf-8-sig: Excel reads Zoë and Wiśniewski right only with the byte-order mark.
-            with path.open("x", encoding="utf-8-sig", newline="") as out:
-                emit(report_rows(loans), "csv", empty="", out=out)
-        except Refused as exc:
-            self.post_message(self.Exported(str(exc), True))
-        except OSError as exc:
-            self.post_message(self.Exported(f"The list could not be saved ({exc.strerror or exc}): check there "
-                                            "is space in your Documents folder, then press E again.", True))
-        except Exception:
-            self.log.error("exporting the devices review failed")
-            self.post_message(self.Exported(UNREACHABLE, True))
-        else:
-            count = f"{len(loans)} loan{'s' if len(loans) != 1 else ''}"
-            self.post_message(self.Exported(f"Saved {count} to {path} (open it with Excel or Google Sheets).",
-                                            False))
-
-    def on_devices_review_screen_exported(self, message: Exported) -> None:
-        self.say(message.sentence, refused=message.refused)
+        carry_out(self, "export", None, export_loans, self.kiosk.database, start, end, class_name, by)
 
     def say(self, sentence: str, refused: bool = False) -> None:
         if refused:

@@ -6,17 +6,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from db.core import UNREACHABLE, PupilSummary, Refused, TagInfo
+from db.core import PupilSummary, TagInfo
 from db.people import find_pupils
 from db.tags import issue_phone_tag
+from kiosk.screens.base import KioskScreen
 from kiosk.screens.tag_preview import TagPreviewScreen
 from kiosk.widgets.big_text import BigText
 from kiosk.widgets.scan_field import ScanField
+from kiosk.work import Done, Failed, Refusal, carry_out
 from tagcodes import TagKind, new_code
 
 
@@ -25,21 +26,11 @@ def _describe(pupil: PupilSummary) -> str:
     return f"{pupil.name} · {pupil.class_name} · {tag} · phone {pupil.phone}"
 
 
-class FindPupilScreen(ModalScreen[TagInfo | None]):
+class FindPupilScreen(KioskScreen, ModalScreen[TagInfo | None]):
     """Returns the tag issued, or None when closed without one."""
 
     CSS_PATH = "find_pupil.tcss"
     BINDINGS = [Binding("escape", "close", "Close"), Binding("down", "to_results", show=False)]
-
-    class Found(Message):
-        def __init__(self, pupils: list[PupilSummary] | None) -> None:
-            super().__init__()
-            self.pupils = pupils
-
-    class Issued(Message):
-        def __init__(self, tag: TagInfo | None, refusal: str | None) -> None:
-            super().__init__()
-            self.tag, self.refusal = tag, refusal
 
     def __init__(self) -> None:
         super().__init__()
@@ -78,18 +69,24 @@ class FindPupilScreen(ModalScreen[TagInfo | None]):
 
     @work(thread=True, exclusive=True, group="find", exit_on_error=False)
     def find(self, text: str) -> None:
-        try:
-            pupils = find_pupils(self.app.database, text)
-        except Exception:
-            self.log.error("finding pupils failed")
-            pupils = None
-        self.post_message(self.Found(pupils))
+        carry_out(self, "find", None, find_pupils, self.kiosk.database, text)
 
-    def on_find_pupil_screen_found(self, message: Found) -> None:
-        if message.pupils is None:
-            self._say(UNREACHABLE, refused=True)
-            return
-        self.pupils = message.pupils
+    def on_done(self, message: Done) -> None:
+        if message.task == "issue":
+            self._issued(message.value)
+        else:
+            self._found(message.value)
+
+    @on(Refusal)
+    @on(Failed)
+    def not_done(self, message: Refusal | Failed) -> None:
+        if message.task == "issue":
+            self._issuing = False
+            self.app.bell()
+        self._say(message.sentence, refused=True)
+
+    def _found(self, pupils: list[PupilSummary]) -> None:
+        self.pupils = pupils
         options = self.query_one("#pupils", OptionList)
         options.clear_options()
         options.add_options(Option(_describe(p)) for p in self.pupils)
@@ -129,30 +126,19 @@ class FindPupilScreen(ModalScreen[TagInfo | None]):
             return
         if not self._issuing:  # a second Enter while the first is saving must not issue two tags
             self._issuing = True
-            self.issue_tag(ref, event.value, self.app.staff.code)
+            self.issue_tag(ref, event.value, self.kiosk.staff.code)
 
     @work(thread=True, exclusive=True, group="issue", exit_on_error=False)
     def issue_tag(self, ref: str, description: str, by: str) -> None:
-        try:
-            tag = issue_phone_tag(self.app.database, ref, lambda: new_code(TagKind.PHONE), description, by=by)
-        except Refused as exc:
-            self.post_message(self.Issued(None, str(exc)))
-        except Exception:
-            self.log.error("issuing a tag failed")
-            self.post_message(self.Issued(None, UNREACHABLE))
-        else:
-            self.post_message(self.Issued(tag, None))
+        carry_out(self, "issue", None, issue_phone_tag, self.kiosk.database, ref, lambda: new_code(TagKind.PHONE),
+                  description, by=by)
 
-    def on_find_pupil_screen_issued(self, message: Issued) -> None:
+    def _issued(self, tag: TagInfo) -> None:
         self._issuing = False
-        if message.refusal:
-            self.app.bell()
-            self._say(message.refusal, refused=True)
-            return
-        self.tag = message.tag
+        self.tag = tag
         self.query_one("#dialog").add_class("-issued")
         self.query_one("#code", BigText).update(self.tag.code)
-        if self.app.printer:  # the offer to print: the tag is previewed first, then printed
+        if self.kiosk.printer:  # the offer to print: the tag is previewed first, then printed
             self._say(f"New tag {self.tag.code} for {self.tag.label}: press Enter to see it and print it, "
                       "or write the code on the pouch.")
             self.query_one("#print", Button).focus()
@@ -170,7 +156,7 @@ class FindPupilScreen(ModalScreen[TagInfo | None]):
                              callback=self._previewed)
 
     def _previewed(self, print_it: bool) -> None:
-        if print_it and self.app.print_tag(self.tag.code):
+        if print_it and self.kiosk.print_tag(self.tag.code):
             self.action_close()
 
     @on(Button.Pressed, "#done")

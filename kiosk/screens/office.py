@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
-from textual.worker import get_current_worker
 
-from db.core import UNREACHABLE, CupboardCheck, HeldPhoneRow, ParentsToTell, Refused
+from db.core import CupboardCheck, Database, HeldPhoneRow, ParentsToTell, plural, today
 from db.phones import cupboards_to_check, parents_pending, parents_told, phones_held
 from kiosk.live import when_ledger_changes
 from kiosk.screens.ask import AskScreen
+from kiosk.screens.base import KioskScreen
+from kiosk.theme import HELD_STYLE
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.status_bar import StatusBar
 from kiosk.widgets.table import KioskTable
+from kiosk.work import Done, Failed, Refusal, carry_out
 
 HOW_TOLD = ("Phoned", "Spoke at the gate", "Message sent")
-# After home-time a phone still held needs a look; one left overnight needs action.
-STATUS_STYLE = {"held": "", "still held": "bold #000000 on #f2a900", "left overnight": "bold #ffffff on #a4161a"}
 
 
-class OfficeScreen(Screen):
+@dataclass(frozen=True)
+class OfficeLists:
+    """The screen's three lists, read together."""
+
+    held: list[HeldPhoneRow]
+    pending: list[ParentsToTell]
+    cupboards: list[CupboardCheck]
+
+
+def office_lists(database: Database, staff_code: str) -> OfficeLists:
+    return OfficeLists(phones_held(database, by=staff_code), parents_pending(database, by=staff_code),
+                       cupboards_to_check(database, by=staff_code))
+
+
+class OfficeScreen(KioskScreen, Screen):
     CSS_PATH = "office.tcss"
     AUTO_FOCUS = "#pending"
     refresh_seconds = 5.0  # other kiosks write to the same database: keep the lists live
@@ -35,17 +50,6 @@ class OfficeScreen(Screen):
         Binding("f9", "print_queue", "Print queue", key_display="F9"),
     ]
     WIDE_ONLY = ("print_queue",)  # at 80 columns: the status bar names F9 whenever the queue holds anything
-
-    class Loaded(Message):
-        def __init__(self, held: list[HeldPhoneRow], pending: list[ParentsToTell], cupboards: list[CupboardCheck],
-                     error: str | None = None) -> None:
-            super().__init__()
-            self.held, self.pending, self.cupboards, self.error = held, pending, cupboards, error
-
-    class Told(Message):
-        def __init__(self, pupil: str, refusal: str | None) -> None:
-            super().__init__()
-            self.pupil, self.refusal = pupil, refusal
 
     def __init__(self) -> None:
         super().__init__()
@@ -72,50 +76,59 @@ class OfficeScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
-        self.load(self.app.database, self.app.staff.code)
+        self.load(self.kiosk.database, self.kiosk.staff.code)
 
     @work(thread=True, exclusive=True, group="office", exit_on_error=False)
-    def load(self, database, staff_code: str) -> None:
-        try:
-            loaded = self.Loaded(phones_held(database, by=staff_code), parents_pending(database, by=staff_code),
-                                 cupboards_to_check(database, by=staff_code))
-        except Exception:
-            self.log.error("loading the office lists failed")
-            loaded = self.Loaded([], [], [], error=UNREACHABLE)
-        if not get_current_worker().is_cancelled:  # a newer reload replaced this one: its lists are older
-            self.post_message(loaded)
+    def load(self, database: Database, staff_code: str) -> None:
+        # Exclusive: a newer reload replaces this one, and this one's older lists are never shown.
+        carry_out(self, "lists", None, office_lists, database, staff_code)
 
-    def on_office_screen_loaded(self, message: Loaded) -> None:
-        if message.error:  # keep the last lists on screen; say they may be out of date
-            area = self.query_one("#cupboards", Static)
-            area.update(f"{message.error} These lists may be out of date.")
-            area.set_class(True, "-refused")
+    def on_done(self, message: Done) -> None:
+        if message.task == "told":
+            self.notify(f"Recorded: {message.key}'s parents have been told.")
+            self.reload()
+        else:
+            self._show_lists(message.value)
+
+    @on(Refusal)
+    @on(Failed)
+    def not_done(self, message: Refusal | Failed) -> None:
+        if message.task == "told":
+            self.app.bell()
+            self.notify(message.sentence, severity="error", timeout=10)
+            self.reload()
             return
+        # Keep the last lists on screen and say they may be out of date (no bell: the lists reload every few seconds).
+        area = self.query_one("#cupboards", Static)
+        area.update(f"{message.sentence} These lists may be out of date.")
+        area.set_class(True, "-refused")
+
+    def _show_lists(self, lists: OfficeLists) -> None:
         self.query_one("#cupboards").remove_class("-refused")
-        self._show_cupboards(message.cupboards)
+        self._show_cupboards(lists.cupboards)
         held = self.query_one("#held", DataTable)
         row = held.cursor_row
         held.clear()
-        for phone in message.held:
-            held.add_row(phone.location, Text(phone.status, style=STATUS_STYLE.get(phone.status, "")), phone.pupil,
-                         phone.class_name, self._when(phone.since), phone.description or "", phone.by, key=phone.code)
+        for phone in lists.held:
+            status = Text(phone.status, style=HELD_STYLE.get(phone.status, ""))
+            held.add_row(phone.location, status, phone.pupil, phone.class_name, self._when(phone.since),
+                         phone.description or "", phone.by, key=phone.code)
         held.move_cursor(row=min(row, max(held.row_count - 1, 0)))
-        self.query_one("#held-title", Static).update(f"Phones held now: {len(message.held)}")
+        self.query_one("#held-title", Static).update(f"Phones held now: {len(lists.held)}")
 
-        self.pending = message.pending
+        self.pending = lists.pending
         pending = self.query_one("#pending", DataTable)
         row = pending.cursor_row
         pending.clear()
-        for task in message.pending:
+        for task in lists.pending:
             pending.add_row(task.pupil, task.class_name, self._when(task.since), task.reason, key=str(task.task_id))
         pending.move_cursor(row=min(row, max(pending.row_count - 1, 0)))
         self.query_one("#pending-title", Static).update(
-            f"Parents still to tell: {len(message.pending)}" + ("  (select one, then press T)" if message.pending else ""))
+            f"Parents still to tell: {len(lists.pending)}" + ("  (select one, then press T)" if lists.pending else ""))
 
     def _when(self, moment) -> str:
         """Today's times as 09:05; older ones with the day, because they were left overnight."""
-        database = self.app.database
-        if moment.date() == database.local(database.now()).date():
+        if moment.date() == today(self.kiosk.database):
             return f"{moment:%H:%M}"
         return f"{moment:%a %d %b %H:%M}"
 
@@ -128,7 +141,7 @@ class OfficeScreen(Screen):
             return
         lines = []
         for check in cupboards:
-            phones = "1 phone" if check.phones == 1 else f"{check.phones} phones"
+            phones = plural(check.phones, "phone")
             last = f"last confirmed {check.locked_at:%H:%M}, before more phones went in" if check.locked_at \
                 else "not confirmed locked today"
             lines.append(f"⚠ {check.location}: {phones}, {last}.")
@@ -138,10 +151,10 @@ class OfficeScreen(Screen):
         self.app.pop_screen()
 
     def action_print_still_held(self) -> None:
-        self.app.print_still_held()
+        self.kiosk.print_still_held()
 
     def action_print_queue(self) -> None:
-        self.app.show_print_queue()
+        self.kiosk.show_print_queue()
 
     def action_told(self) -> None:
         table = self.query_one("#pending", DataTable)
@@ -156,25 +169,8 @@ class OfficeScreen(Screen):
 
     def _record_told(self, task: ParentsToTell, how: str | None) -> None:
         if how:
-            self.record_told(task, how, self.app.staff.code)
+            self.record_told(task, how, self.kiosk.staff.code)
 
     @work(thread=True, group="told", exit_on_error=False)
     def record_told(self, task: ParentsToTell, how: str, staff_code: str) -> None:
-        database = self.app.database
-        try:
-            parents_told(database, task.pupil_ref, staff_code, how)
-        except Refused as exc:
-            self.post_message(self.Told(task.pupil, str(exc)))
-        except Exception:
-            self.log.error("recording parents told failed")
-            self.post_message(self.Told(task.pupil, UNREACHABLE))
-        else:
-            self.post_message(self.Told(task.pupil, None))
-
-    def on_office_screen_told(self, message: Told) -> None:
-        if message.refusal:
-            self.app.bell()
-            self.notify(message.refusal, severity="error", timeout=10)
-        else:
-            self.notify(f"Recorded: {message.pupil}'s parents have been told.")
-        self.reload()
+        carry_out(self, "told", task.pupil, parents_told, self.kiosk.database, task.pupil_ref, staff_code, how)

@@ -10,16 +10,18 @@ from textual.widgets import DataTable, Static
 
 from db.core import Refused
 from kiosk.print_queue import FAILED, PRINTED, PRINTING, PrintQueue, QueuedJob
+from kiosk.screens.base import KioskScreen
+from kiosk.theme import REFUSED_BADGE
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.status_bar import StatusBar
 from kiosk.widgets.table import KioskTable
 
-# Failed is the one that needs a person: red, as a refusal is; printing is blue like the mode buttons.
-STATE_STYLE = {FAILED: "bold #ffffff on #a4161a", PRINTING: "bold", PRINTED: "dim"}
+# Failed is the one that needs a person: red, as a refusal is.
+STATE_STYLE = {FAILED: REFUSED_BADGE, PRINTING: "bold", PRINTED: "dim"}
 WHERE_KEYS = "On the scan screen: F7 prints your class's tags, F8 reprints the tag of the phone just scanned."
 
 
-class PrintQueueScreen(Screen):
+class PrintQueueScreen(KioskScreen, Screen):
     CSS_PATH = "print_queue.tcss"
     AUTO_FOCUS = "#jobs"
     BINDINGS = [
@@ -38,15 +40,15 @@ class PrintQueueScreen(Screen):
 
     @property
     def queue(self) -> PrintQueue:
-        return self.app.print_queue
+        return self.kiosk.print_queue
 
     def on_mount(self) -> None:
         self.query_one("#jobs", DataTable).add_columns("Queued", "Job", "State", "Printer")
-        self.app.print_queue_changed.subscribe(self, lambda _: self.show_jobs())
+        self.kiosk.print_queue_changed.subscribe(self, lambda _: self.show_jobs())
         self.show_jobs()
 
     def show_jobs(self) -> None:
-        app = self.app
+        app = self.kiosk
         self.query_one("#printer", Static).update(
             f"Printer: {app.printer} · paper {app.settings.paper}" if app.printer else app.printer_problem())
         table = self.query_one("#jobs", DataTable)
@@ -97,8 +99,8 @@ class PrintQueueScreen(Screen):
         except Refused as exc:
             self.notify(str(exc), severity="warning")
             return
-        self.app.print_queue_changed.publish(self.queue)
-        self.app.start_printing()
+        self.kiosk.print_queue_changed.publish(self.queue)
+        self.kiosk.start_printing()
 
     def action_cancel(self) -> None:
         job = self.selected()
@@ -111,4 +113,4 @@ class PrintQueueScreen(Screen):
             self.notify(str(exc), severity="warning")
             return
         self.notify(f"Cancelled: {job.title}.")
-        self.app.print_queue_changed.publish(self.queue)
+        self.kiosk.print_queue_changed.publish(self.queue)

@@ -9,18 +9,16 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from db.core import (
-    UNREACHABLE,
     AnswerNeeded,
     ClassPhone,
-    CupboardCheck,
     CustodyResult,
+    Database,
     HeldPhoneRow,
     Outcome,
     ParentNeeded,
@@ -35,16 +33,19 @@ from db.tags import list_tags
 from kiosk.live import when_ledger_changes
 from kiosk.scan import HOME_TIME, MORNING, read_phone_code, scan_phone
 from kiosk.screens.ask import AskScreen
+from kiosk.screens.base import KioskScreen
 from kiosk.screens.device import DeviceScreen
 from kiosk.screens.find_pupil import FindPupilScreen
-from kiosk.screens.office import STATUS_STYLE, OfficeScreen
+from kiosk.screens.office import OfficeScreen
 from kiosk.screens.tag_preview import TagPreviewScreen
+from kiosk.theme import HELD_STYLE
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.mode_switch import ModeSwitch
 from kiosk.widgets.result_panel import ResultPanel
 from kiosk.widgets.scan_field import ScanField
 from kiosk.widgets.status_bar import StatusBar
 from kiosk.widgets.table import KioskTable
+from kiosk.work import Done, Failed, Refusal, carry_out
 from tagcodes import BadCode, TagKind, looks_like_code, parse_code
 
 NOON = time(12, 0)  # before noon the kiosk starts in morning check-in, after it in home-time hand-back
@@ -57,7 +58,7 @@ READY = {
 }
 
 
-class ScanScreen(Screen):
+class ScanScreen(KioskScreen, Screen):
     CSS_PATH = "scan.tcss"
     AUTO_FOCUS = "#scan"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # 80×24 gets a tighter layout
@@ -89,37 +90,6 @@ class ScanScreen(Screen):
         """
         return ("print_queue",) + (("reprint_tag",) if may(self.staff, "review") else ("devices_review",))
 
-    class Scanned(Message):
-        """A scan's outcome; ``seq`` orders scans, because thread workers may finish out of order."""
-
-        def __init__(self, seq: int, text: str, *, result: CustodyResult | None = None, refusal: str | None = None,
-                     question: AnswerNeeded | None = None) -> None:
-            super().__init__()
-            self.seq, self.text, self.result, self.refusal = seq, text, result, refusal
-            self.question = question  # a hand-back the kiosk finishes by asking one more thing
-
-    class DeviceScanned(Message):
-        """A school camera or iPad was scanned: its state, for the device screen."""
-
-        def __init__(self, seq: int, info: DeviceInfo) -> None:
-            super().__init__()
-            self.seq, self.info = seq, info
-
-    class CupboardChecked(Message):
-        def __init__(self, seq: int, check: CupboardCheck | None, refusal: str | None) -> None:
-            super().__init__()
-            self.seq, self.check, self.refusal = seq, check, refusal
-
-    class TagFound(Message):
-        def __init__(self, tag: TagInfo | None, refusal: str | None) -> None:
-            super().__init__()
-            self.tag, self.refusal = tag, refusal
-
-    class PhonesListed(Message):
-        def __init__(self, rows: list[ClassPhone] | list[HeldPhoneRow] | None) -> None:
-            super().__init__()
-            self.rows = rows
-
     def __init__(self, staff: StaffMember) -> None:
         super().__init__()
         self.staff = staff  # fixed for this screen's life: signing out closes it
@@ -133,7 +103,8 @@ class ScanScreen(Screen):
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield ModeSwitch()
-        yield ScanField(id="scan", placeholder="Scan a tag (phone pouch, camera or iPad), or type the code under the QR")
+        yield ScanField(id="scan",
+                        placeholder="Scan a tag (phone pouch, camera or iPad), or type the code under the QR")
         yield ResultPanel(id="result")
         yield Static(id="phones-title", markup=False)
         table = KioskTable(id="phones", cursor_type="none", zebra_stripes=True)
@@ -148,7 +119,7 @@ class ScanScreen(Screen):
             table.add_columns("Pupil", "Where", "In", "Back", "Phone")
         else:
             table.add_columns("Pupil", "Class", "Where", "Since", "Status", "Phone")
-        database = self.app.database
+        database = self.kiosk.database
         self.set_reactive(ScanScreen.mode, MORNING if database.local(database.now()).time() < NOON else HOME_TIME)
         self.watch_mode(self.mode)
         self.refresh_phones()
@@ -190,62 +161,73 @@ class ScanScreen(Screen):
     @work(thread=True, group="scan", exit_on_error=False)
     def scan(self, seq: int, text: str, mode: str, staff_code: str, reason: str | None, to: str | None) -> None:
         # Not exclusive: an exclusive worker would cancel the previous scan at scanner speed.
-        database = self.app.database
-        try:
-            if is_device_scan(text):
-                self.post_message(self.DeviceScanned(seq, device_info(database, text)))
-                return
-            if not looks_like_code(text):  # an asset tag typed by hand ("ipad-03") opens the device too
-                try:
-                    self.post_message(self.DeviceScanned(seq, device_info(database, text)))
-                    return
-                except Refused:
-                    pass  # not a device either: the phone path says what is wrong with the code
-            result = scan_phone(database, text, staff_code, mode, reason, to)
-        except AnswerNeeded as exc:
-            self.post_message(self.Scanned(seq, text, refusal=str(exc), question=exc))
-        except Refused as exc:
-            self.post_message(self.Scanned(seq, text, refusal=str(exc)))
-        except Exception:  # the kiosk must stay up whatever the database does
-            self.log.error("scan failed")
-            self.post_message(self.Scanned(seq, text, refusal=UNREACHABLE))
+        carry_out(self, "scan", (seq, text), read_scan, self.kiosk.database, text, staff_code, mode, reason, to)
+
+    def on_done(self, message: Done) -> None:
+        """Each worker's answer; ``key`` starts with the sequence number for anything shown on the panel."""
+        match message.task:
+            case "scan" if isinstance(message.value, DeviceInfo):
+                self._device_scanned(message.key[0], message.value)
+            case "scan":
+                self._scanned(message.key[0], message.value)
+            case "cupboard":
+                self.query_one(ResultPanel).show_cupboard_locked(message.value, self.staff.name)
+                self._shown = max(self._shown, message.key[0])
+            case "phones":
+                self._fill_table(message.value)
+                self._listed()
+            case "tag":
+                tag = message.value
+                self.app.push_screen(TagPreviewScreen(tag), callback=lambda yes: self._previewed(tag, yes))
+
+    def on_refusal(self, message: Refusal) -> None:
+        if isinstance(message.refusal, AnswerNeeded):  # a hand-back the kiosk finishes by asking one more thing
+            self._ask(message.key[1], message.refusal)
         else:
-            self.post_message(self.Scanned(seq, text, result=result))
+            self.not_done(message)
 
-    def on_scan_screen_scanned(self, message: Scanned) -> None:
-        if message.question:
-            self._ask(message.text, message.question)
-            return
-        stale = message.seq <= self._shown
-        panel = self.query_one(ResultPanel)
-        if message.refusal:
-            self.app.bell()
-            if stale:  # an earlier scan failed after a later one succeeded: still say so
-                self.notify(message.refusal, title="An earlier scan was not recorded", severity="error", timeout=10)
-            else:
-                panel.show_refused(message.refusal)
-        elif not stale:
-            if message.result.outcome == Outcome.HANDED_BACK:
-                panel.show_handed_back(message.result)
-            elif message.result.outcome == Outcome.CONFISCATED:
-                panel.show_confiscated(message.result)
-            elif message.result.outcome == Outcome.RELEASED:
-                panel.show_released(message.result)
-            else:
-                panel.show_checked_in(message.result)
-        self._shown = max(self._shown, message.seq)
-        if message.result:
-            if self._last_code is None or message.seq > self._last_code[0]:
-                self._last_code = (message.seq, message.result.code)
-            if message.result.outcome in (Outcome.CUPBOARD, Outcome.OFFICE) and self.app.settings.receipt_on_check_in:
-                self.app.print_receipt(message.result)  # the check-in is saved already: printing cannot undo it
-            self.refresh_phones_soon()
+    def on_failed(self, message: Failed) -> None:
+        self.not_done(message)
 
-    def on_scan_screen_device_scanned(self, message: DeviceScanned) -> None:
-        if message.seq <= self._shown:  # a phone scanned after it has already answered: stay on the scan
+    def not_done(self, message: Refusal | Failed) -> None:
+        """Red, with the bell; nothing is shown as saved. A list that could not load keeps what it showed."""
+        if message.task == "phones":
+            self._listed()
             return
-        self._shown = message.seq
-        self.app.push_screen(DeviceScreen(self.staff, message.info), callback=self._device_done)
+        self.app.bell()
+        if message.task == "tag":
+            self.notify(message.sentence, title="Nothing printed", severity="error")
+            return
+        seq = message.key[0]
+        if message.task == "scan" and seq <= self._shown:  # an earlier scan failed after a later one succeeded
+            self.notify(message.sentence, title="An earlier scan was not recorded", severity="error", timeout=10)
+        else:
+            self.query_one(ResultPanel).show_refused(message.sentence)
+        self._shown = max(self._shown, seq)
+
+    def _scanned(self, seq: int, result: CustodyResult) -> None:
+        if seq > self._shown:
+            panel = self.query_one(ResultPanel)
+            if result.outcome == Outcome.HANDED_BACK:
+                panel.show_handed_back(result)
+            elif result.outcome == Outcome.CONFISCATED:
+                panel.show_confiscated(result)
+            elif result.outcome == Outcome.RELEASED:
+                panel.show_released(result)
+            else:
+                panel.show_checked_in(result)
+        self._shown = max(self._shown, seq)
+        if self._last_code is None or seq > self._last_code[0]:
+            self._last_code = (seq, result.code)
+        if result.outcome in (Outcome.CUPBOARD, Outcome.OFFICE) and self.kiosk.settings.receipt_on_check_in:
+            self.kiosk.print_receipt(result)  # the check-in is saved already: printing cannot undo it
+        self.refresh_phones_soon()
+
+    def _device_scanned(self, seq: int, info: DeviceInfo) -> None:
+        if seq <= self._shown:  # a phone scanned after it has already answered: stay on the scan
+            return
+        self._shown = seq
+        self.app.push_screen(DeviceScreen(self.staff, info), callback=self._device_done)
 
     def _device_done(self, summary: str | None) -> None:
         if summary:
@@ -260,7 +242,7 @@ class ScanScreen(Screen):
                             "The parent or carer's name, e.g. Mrs Khan (mum)")
             answer, still_held = "to", "Cancelled: the confiscated phone is still held."
         else:
-            home = self.app.database.home_time
+            home = self.kiosk.database.home_time
             box = AskScreen(f"It is before home-time ({home:%H:%M}). Why is {question.pupil}'s phone being handed "
                             "back early?", HAND_BACK_REASONS, "Or type the reason, e.g. dentist at 14:00")
             answer, still_held = "reason", "Cancelled: the phone is still held."
@@ -292,21 +274,10 @@ class ScanScreen(Screen):
 
     @work(thread=True, group="phones", exit_on_error=False)
     def list_phones(self, staff: StaffMember) -> None:
-        database = self.app.database
-        try:
-            if staff.class_name:
-                rows = class_phones_today(database, staff.class_name, by=staff.code)
-            else:  # office and leadership see every phone; an administrator has no phone list
-                rows = phones_held(database, by=staff.code) if may(staff, "office") else []
-        except Exception:
-            self.log.error("listing phones failed")
-            rows = None
-        self.post_message(self.PhonesListed(rows))
+        carry_out(self, "phones", None, phones_for, self.kiosk.database, staff)
 
-    def on_scan_screen_phones_listed(self, message: PhonesListed) -> None:
+    def _listed(self) -> None:
         self._listing = False
-        if message.rows is not None:
-            self._fill_table(message.rows)
         if self._list_again:
             self._list_again = False
             self.refresh_phones()
@@ -324,7 +295,7 @@ class ScanScreen(Screen):
         else:
             title.update(f"Every phone held now: {len(rows)}")
             for row in rows:
-                status = Text(row.status, style=STATUS_STYLE.get(row.status, ""))
+                status = Text(row.status, style=HELD_STYLE.get(row.status, ""))
                 table.add_row(row.pupil, row.class_name, row.location, f"{row.since:%H:%M}", status,
                               row.description or "", key=row.code)
 
@@ -356,7 +327,7 @@ class ScanScreen(Screen):
 
     def _tag_issued(self, tag: TagInfo | None) -> None:
         if tag is not None:
-            where = "put the printed tag on the pouch, or write" if self.app.printer else "write"
+            where = "put the printed tag on the pouch, or write" if self.kiosk.printer else "write"
             self.query_one(ResultPanel).show_ready(f"New tag {tag.code}",
                                                    f"For {tag.label}: {where} {tag.code} on the pouch.")
             self._shown = self._seq
@@ -377,24 +348,7 @@ class ScanScreen(Screen):
 
     @work(thread=True, group="cupboard", exit_on_error=False)
     def lock_cupboard(self, seq: int, class_name: str, staff_code: str) -> None:
-        try:
-            check = cupboard_locked(self.app.database, class_name, staff_code)
-        except Refused as exc:
-            self.post_message(self.CupboardChecked(seq, None, str(exc)))
-        except Exception:
-            self.log.error("cupboard confirmation failed")
-            self.post_message(self.CupboardChecked(seq, None, UNREACHABLE))
-        else:
-            self.post_message(self.CupboardChecked(seq, check, None))
-
-    def on_scan_screen_cupboard_checked(self, message: CupboardChecked) -> None:
-        panel = self.query_one(ResultPanel)
-        if message.refusal:
-            self.app.bell()
-            panel.show_refused(message.refusal)
-        else:
-            panel.show_cupboard_locked(message.check, self.staff.name)
-        self._shown = max(self._shown, message.seq)
+        carry_out(self, "cupboard", (seq, class_name), cupboard_locked, self.kiosk.database, class_name, staff_code)
 
     # --- confiscation: a sanction, not safekeeping ----------------------------
 
@@ -416,35 +370,27 @@ class ScanScreen(Screen):
 
     @work(thread=True, group="scan", exit_on_error=False)
     def confiscate_phone(self, seq: int, text: str, reason: str, staff_code: str) -> None:
-        try:
-            result = confiscate(self.app.database, read_phone_code(text), staff_code, reason)
-        except Refused as exc:
-            self.post_message(self.Scanned(seq, text, refusal=str(exc)))
-        except Exception:
-            self.log.error("confiscating failed")
-            self.post_message(self.Scanned(seq, text, refusal=UNREACHABLE))
-        else:
-            self.post_message(self.Scanned(seq, text, result=result))
+        carry_out(self, "scan", (seq, text), confiscate_tag, self.kiosk.database, text, staff_code, reason)
 
     # --- printing ---------------------------------------------------------
 
     def action_print_class_tags(self) -> None:
-        problem = self.app.printer_problem()
+        problem = self.kiosk.printer_problem()
         if problem:
             self.notify(problem, title="Nothing printed", severity="warning", timeout=12)
         elif self.staff.class_name:
-            self.app.print_class_tags(self.staff.class_name)
+            self.kiosk.print_class_tags(self.staff.class_name)
         else:
             self.app.push_screen(AskScreen("Which class's tags shall I print?", placeholder="The class, e.g. 6A"),
                                  callback=self._print_class)
 
     def _print_class(self, class_name: str | None) -> None:
         if class_name:
-            self.app.print_class_tags(class_name)
+            self.kiosk.print_class_tags(class_name)
         self.focus_scan()
 
     def action_reprint_tag(self) -> None:
-        problem = self.app.printer_problem()
+        problem = self.kiosk.printer_problem()
         if problem:
             self.notify(problem, title="Nothing printed", severity="warning", timeout=12)
         elif self._last_code is None:
@@ -455,31 +401,44 @@ class ScanScreen(Screen):
 
     @work(thread=True, exclusive=True, group="find-tag", exit_on_error=False)
     def find_tag(self, code: str) -> None:
-        try:
-            [tag] = list_tags(self.app.database, code=code)
-        except Refused as exc:
-            self.post_message(self.TagFound(None, str(exc)))
-        except Exception:
-            self.log.error("finding a tag failed")
-            self.post_message(self.TagFound(None, UNREACHABLE))
-        else:
-            self.post_message(self.TagFound(tag, None))
-
-    def on_scan_screen_tag_found(self, message: TagFound) -> None:
-        if message.refusal:
-            self.app.bell()
-            self.notify(message.refusal, title="Nothing printed", severity="error")
-            return
-        tag = message.tag
-        self.app.push_screen(TagPreviewScreen(tag), callback=lambda yes: self._previewed(tag, yes))
+        carry_out(self, "tag", None, one_tag, self.kiosk.database, code)
 
     def _previewed(self, tag: TagInfo, print_it: bool) -> None:
         if print_it:
-            self.app.print_tag(tag.code)
+            self.kiosk.print_tag(tag.code)
         self.focus_scan()
 
     def action_print_queue(self) -> None:
-        self.app.show_print_queue()
+        self.kiosk.show_print_queue()
+
+
+def read_scan(database: Database, text: str, staff_code: str, mode: str, reason: str | None,
+              to: str | None) -> CustodyResult | DeviceInfo:
+    """A device's state for a device tag (or an asset tag typed by hand), else the phone checked in or handed back."""
+    if is_device_scan(text):
+        return device_info(database, text)
+    if not looks_like_code(text):  # an asset tag typed by hand ("ipad-03") opens the device too
+        try:
+            return device_info(database, text)
+        except Refused:
+            pass  # not a device either: the phone path says what is wrong with the code
+    return scan_phone(database, text, staff_code, mode, reason, to)
+
+
+def phones_for(database: Database, staff: StaffMember) -> list[ClassPhone] | list[HeldPhoneRow]:
+    """The list under the panel: a teacher's class today; every phone held for the office and leadership."""
+    if staff.class_name:
+        return class_phones_today(database, staff.class_name, by=staff.code)
+    return phones_held(database, by=staff.code) if may(staff, "office") else []  # an administrator has none
+
+
+def confiscate_tag(database: Database, text: str, staff_code: str, reason: str) -> CustodyResult:
+    return confiscate(database, read_phone_code(text), staff_code, reason)
+
+
+def one_tag(database: Database, code: str) -> TagInfo:
+    [tag] = list_tags(database, code=code)
+    return tag
 
 
 def is_device_scan(text: str) -> bool:

@@ -5,32 +5,22 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
-from db.core import UNREACHABLE, Refused, StaffMember
+from kiosk.screens.base import KioskScreen
 from kiosk.widgets.big_text import BigText
 from kiosk.widgets.scan_field import ScanField
 from kiosk.widgets.status_bar import StatusBar
+from kiosk.work import Done, Failed, Refusal, carry_out
 
 
-class SignInScreen(Screen):
+class SignInScreen(KioskScreen, Screen):
     CSS_PATH = "sign_in.tcss"
     AUTO_FOCUS = "#code"
 
-    class SignedIn(Message):
-        def __init__(self, staff: StaffMember) -> None:
-            super().__init__()
-            self.staff = staff
-
-    class NotSignedIn(Message):
-        def __init__(self, sentence: str) -> None:
-            super().__init__()
-            self.sentence = sentence
-
     def compose(self) -> ComposeResult:
-        settings = self.app.settings
+        settings = self.kiosk.settings
         yield StatusBar(" · ".join(filter(None, (settings.school_name, f"kiosk {settings.kiosk_name}"))))
         with Center():
             with Vertical(id="card"):
@@ -41,8 +31,8 @@ class SignInScreen(Screen):
                 yield Label("Your PIN", id="pin-label")
                 yield ScanField(id="pin", password=True, placeholder="PIN")
                 yield Static(id="message", markup=False)
-                if self.app.sign_in_hint:
-                    yield Static(self.app.sign_in_hint, id="hint", markup=False)
+                if self.kiosk.sign_in_hint:
+                    yield Static(self.kiosk.sign_in_hint, id="hint", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -85,27 +75,21 @@ class SignInScreen(Screen):
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
     def check(self, code: str, pin: str) -> None:
         # argon2 is deliberately slow: keep it off the event loop.
-        app = self.app
-        app.database_ready.wait()  # the database may still be opening just after start-up
-        if app.database_problem:
-            self.post_message(self.NotSignedIn(app.database_problem))
+        kiosk = self.kiosk
+        kiosk.database_ready.wait()  # the database may still be opening just after start-up
+        if kiosk.database_problem:
+            self.post_message(Failed("sign-in", None, kiosk.database_problem))
             return
         from db.people import sign_in  # loaded with the database, after the first frame
 
-        try:
-            staff = sign_in(app.database, code, pin)
-        except Refused as exc:
-            self.post_message(self.NotSignedIn(str(exc)))
-        except Exception:  # the kiosk must stay up whatever the database does
-            self.log.error("sign-in failed")
-            self.post_message(self.NotSignedIn(UNREACHABLE))
-        else:
-            self.post_message(self.SignedIn(staff))
+        carry_out(self, "sign-in", None, sign_in, kiosk.database, code, pin)
 
-    def on_sign_in_screen_not_signed_in(self, message: NotSignedIn) -> None:
+    @on(Refusal)
+    @on(Failed)
+    def not_signed_in(self, message: Refusal | Failed) -> None:
         self.app.bell()
         self.start_again(message.sentence, refused=True)
 
-    def on_sign_in_screen_signed_in(self, message: SignedIn) -> None:
+    def on_done(self, message: Done) -> None:
         self.start_again()
-        self.app.signed_in(message.staff)
+        self.kiosk.signed_in(message.value)

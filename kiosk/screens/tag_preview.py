@@ -11,11 +11,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from db.core import TagInfo
+from kiosk.theme import QR
 from kiosk.widgets.big_text import BigText
 from labels import qr_halfblocks
-
-# Lit blocks are the light modules: white on black whatever the theme, so a phone camera reads the screen.
-QR_STYLE = "#ffffff on #000000"
 
 
 class TagPreviewScreen(ModalScreen[bool]):
@@ -33,7 +31,7 @@ class TagPreviewScreen(ModalScreen[bool]):
         with Vertical(id="dialog"):
             yield Static(self.heading, id="heading", markup=False)
             with Horizontal(id="tag"):
-                yield Static(Text(qr_halfblocks(self.tag.code), style=QR_STYLE, no_wrap=True), id="qr")
+                yield Static(Text(qr_halfblocks(self.tag.code), style=QR, no_wrap=True), id="qr")
                 with Vertical(id="words"):
                     yield Static(self.tag.label, id="label", markup=False)
                     yield Static(self.tag.description or "", id="description", markup=False)

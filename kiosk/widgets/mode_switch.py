@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on
@@ -22,10 +23,9 @@ class ModeButton(Button, can_focus=False):
 class ModeSwitch(Horizontal):
     DEFAULT_CSS = (Path(__file__).with_suffix(".tcss")).read_text()
 
+    @dataclass
     class Chosen(Message):
-        def __init__(self, mode: str) -> None:
-            super().__init__()
-            self.mode = mode
+        mode: str
 
     def compose(self) -> ComposeResult:
         for mode, label in LABELS.items():

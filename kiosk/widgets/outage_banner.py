@@ -6,13 +6,12 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from db.core import UNREACHABLE  # the CLI's sentence too
-
 AFTER = "Nothing scanned now is recorded: keep those phones to one side. This goes by itself when the database is back."
 
 
 class OutageBanner(Static):
-    """Hidden while the database answers; follows the app's ``live.reach`` signal (kiosk/live.py)."""
+    """Hidden while the database answers; follows the app's ``live.reach`` signal (kiosk/live.py), which carries
+    the outage's own sentence (a server, or this PC's database file)."""
 
     DEFAULT_CSS = (Path(__file__).with_suffix(".tcss")).read_text()
 
@@ -21,11 +20,11 @@ class OutageBanner(Static):
 
     def on_mount(self) -> None:
         watch = getattr(self.app, "live", None)
-        self.show_reach(watch is None or watch.reachable)
+        self.show_outage(watch.outage if watch is not None else None)
         if watch is not None:
-            watch.reach.subscribe(self, self.show_reach)
+            watch.reach.subscribe(self, self.show_outage)
 
-    def show_reach(self, reachable: bool) -> None:
-        if not reachable:
-            self.update(f"{UNREACHABLE}\n{AFTER}")
-        self.display = not reachable
+    def show_outage(self, sentence: str | None) -> None:
+        if sentence:
+            self.update(f"{sentence}\n{AFTER}")
+        self.display = bool(sentence)

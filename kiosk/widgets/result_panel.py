@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from db.core import CupboardCheck, CustodyResult, Outcome
+from db.core import CupboardCheck, CustodyResult, Outcome, plural
 from kiosk.widgets.big_text import BigText
 
 MOODS = ("-ready", "-done", "-note", "-refused")
@@ -90,9 +90,9 @@ class ResultPanel(Vertical):
                    result.note or "")
 
     def show_cupboard_locked(self, check: CupboardCheck, by: str) -> None:
-        phones = "1 phone" if check.phones == 1 else f"{check.phones} phones"
         when = check.locked_at.strftime("%H:%M") if check.locked_at else ""
-        self._show("-done", f"{check.location} locked", f"Confirmed at {when} by {by}, with {phones} inside.")
+        self._show("-done", f"{check.location} locked",
+                   f"Confirmed at {when} by {by}, with {plural(check.phones, 'phone')} inside.")
 
     def show_refused(self, sentence: str, headline: str = "Not recorded") -> None:
         self._show("-refused", headline, sentence)

@@ -17,8 +17,10 @@ from db.core import COMMAND_LINE
 from db.core.models import Pupil
 from kiosk.print_queue import PRINTED
 from kiosk.screens.device import DeviceScreen
-from kiosk.screens.devices_review import AMBER, RED, DevicesReviewScreen, parse_days
+from kiosk.screens.devices_review import DevicesReviewScreen, parse_days
 from kiosk.screens.scan import ScanScreen
+from kiosk.theme import NOTE_BADGE as AMBER
+from kiosk.theme import REFUSED_BADGE as RED
 from tests.conftest import LONDON
 from tests.photos import ipad, personal_phone, photo
 from tests.tui.helpers import build_app, device_tag, on_screen, panel, scan, settle, signed_in

@@ -6,7 +6,7 @@ import time
 
 from textual.widgets import DataTable
 
-from db.core import COMMAND_LINE
+from db.core import COMMAND_LINE, Refused
 from db.people import find_pupils
 from db.phones import class_phones_today, cupboards_to_check, custody_report, parents_pending, phones_held
 from db.tags import list_tags
@@ -16,6 +16,7 @@ from kiosk.screens.find_pupil import FindPupilScreen
 from kiosk.screens.scan import ScanScreen
 from kiosk.screens.sign_in import SignInScreen
 from kiosk.widgets.big_text import BigText
+from kiosk.work import Done, Refusal
 from tests.tui.helpers import (
     build_app,
     list_caught_up,
@@ -326,8 +327,8 @@ async def test_only_the_newest_scan_shows_and_an_older_refusal_still_rings(schoo
         await signed_in(pilot, "HBR", "1234")
         screen = app.screen
         screen._seq = 2  # two scans are on their way
-        screen.post_message(ScanScreen.Scanned(2, pupil.phone_tag, result=result))
-        screen.post_message(ScanScreen.Scanned(1, "P-0000-000", refusal="That tag is not in use."))
+        screen.post_message(Done("scan", (2, pupil.phone_tag), result))
+        screen.post_message(Refusal("scan", (1, "P-0000-000"), Refused("That tag is not in use.")))
         await settle(pilot)
         assert panel(pilot).mood == "-done" and pupil.name in panel(pilot).text
         assert app.bells == 1

@@ -1,0 +1,103 @@
+"""Real faults under a SQLite database file, for the kiosk's and the command line's fault tests.
+
+The tests run as root (CI too), and root writes a ``chmod 444`` file all the same, so a read-only file here is
+one made immutable (``chattr +i``), which root cannot write either: SQLite then opens it read-only and says
+"attempt to write a readonly database", as it does for a teacher's kiosk whose file was made read-only under it.
+(A read-only bind mount also stops SQLite making its -wal and -shm files, which it reports as "unable to open
+database file", another fault; a ``?mode=ro`` URI would be the kiosk choosing to read only.) A full disk is a
+real tmpfs a couple of megabytes big, filled to the last byte. A test that cannot have one of these skips,
+naming what is missing. The one fault made up here is the one nobody named: a database call that raises.
+"""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from db import phones
+
+SURPRISE = "the ledger fell over in a way nobody foresaw"
+
+
+def _run(*command: str) -> str | None:
+    """Run a system command; None when it worked, else why not."""
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        return str(exc)
+    if done.returncode:
+        return done.stderr.strip() or f"exit {done.returncode}"
+    return None
+
+
+@contextmanager
+def small_disk(folder: Path, size: str = "2m") -> Iterator[Path]:
+    """A tmpfs of ``size`` mounted on ``folder``, unmounted at the end (needs root)."""
+    folder.mkdir(exist_ok=True)
+    problem = _run("mount", "-t", "tmpfs", "-o", f"size={size}", "kiosk-test", str(folder))
+    if problem:
+        pytest.skip(f"a full disk needs root to mount a small tmpfs (mount -t tmpfs): {problem}")
+    try:
+        yield folder
+    finally:
+        _run("umount", "--lazy", str(folder))
+
+
+@contextmanager
+def disk_full(folder: Path) -> Iterator[None]:
+    """Every free byte of the disk holding ``folder`` taken by one file until the end."""
+    filler = folder / "filler"
+    with filler.open("wb", buffering=0) as out:
+        try:
+            while True:
+                out.write(bytes(4096))
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+    try:
+        yield
+    finally:
+        filler.unlink()
+
+
+@contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """The file made immutable (``chattr +i``) until the end; connections opened before keep writing, as any
+    open file does: the caller's next connection meets the read-only file."""
+    problem = _run("chattr", "+i", str(path))
+    if problem:
+        pytest.skip(f"a read-only file needs root and chattr +i on the test folder's file system: {problem}")
+    try:
+        yield
+    finally:
+        _run("chattr", "-i", str(path))
+
+
+@contextmanager
+def write_lock(path: Path) -> Iterator[None]:
+    """Another kiosk's connection holds the database's write lock (``BEGIN IMMEDIATE``) until the end."""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        other.rollback()
+        other.close()
+
+
+def fall_over(*_args, **_kwargs):
+    raise RuntimeError(SURPRISE)
+
+
+@contextmanager
+def phone_in_falls_over(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A fault nobody named: checking a phone in raises RuntimeError until the end."""
+    with monkeypatch.context() as patch:
+        patch.setattr(phones, "phone_in", fall_over)
+        yield
