@@ -9,23 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kiosk.cli import devices, people, phones, records, serve, setup, tags
+from kiosk.cli.opening import Clock, connect, start_kiosk, utc_now
 from kiosk.cli.options import Options
-from kiosk.config import Settings, data_dir
-
-if TYPE_CHECKING:
-    from db.core import Database
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+from kiosk.config import Settings
 
 
 def main(argv: list[str] | None = None, *, clock: Clock = utc_now) -> int:
@@ -77,28 +66,6 @@ def setting_problem(exc: ValueError) -> str:
             "check settings.toml and the KIOSK_ variables.")
 
 
-def connect(settings: Settings, clock: Clock = utc_now, *, create: bool = False) -> Database:
-    """The database the settings name; ``create`` (kiosk init) makes the default data folder if need be."""
-    from db.core import NotReady, open_database
-
-    url = settings.database_url()
-    if settings.db is None:
-        folder = data_dir()
-        if create:
-            folder.mkdir(parents=True, exist_ok=True)
-        elif not folder.is_dir():
-            raise NotReady("This kiosk has no database yet: run `kiosk init` first (or `kiosk demo` to try it).")
-    return open_database(url, clock=clock, kiosk_name=settings.kiosk_name, zone=settings.timezone,
-                         home_time=settings.home_time)
-
-
-def start_kiosk(settings: Settings, database: Database | None = None, hint: str | None = None) -> int:
-    from kiosk.app import make_app  # Textual only when the kiosk itself runs
-
-    make_app(settings, database=database, sign_in_hint=hint).run()
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     options = Options()
     parser = argparse.ArgumentParser(prog="kiosk", parents=[options.common],
@@ -118,3 +85,6 @@ def build_parser() -> argparse.ArgumentParser:
     records.add_commands(sub, options)  # export, audit, purge, copy-to
     serve.add_commands(sub, options)
     return parser
+
+
+__all__ = ["Clock", "build_parser", "connect", "main", "setting_problem", "start_kiosk", "utc_now"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kiosk.cli.opening import connect, start_kiosk
 from kiosk.cli.options import acting_as
 from kiosk.cli.tags import tag_rows
 from kiosk.config import Settings, data_dir
@@ -11,7 +12,7 @@ from kiosk.output import emit
 
 if TYPE_CHECKING:
     from db.core import Database
-    from kiosk.cli import Clock
+    from kiosk.cli.opening import Clock
 
 
 def add_commands(sub, options) -> None:
@@ -30,8 +31,6 @@ def cmd_init(args, database: Database) -> None:
 
 
 def run_demo(args, settings: Settings, clock: Clock) -> int:
-    from kiosk.cli import connect, start_kiosk  # the package imports this module: not at the top
-
     if settings.db is None:
         # The demo school lives in a file of its own, made afresh each time: never the school's record.
         path = data_dir() / "demo.db"

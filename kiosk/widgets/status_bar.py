@@ -38,7 +38,8 @@ class StatusBar(Horizontal):
         app = self.app
         staff = getattr(app, "staff", None)
         if staff is not None:
-            who = f"Signed in: {staff.name}" + (f" · class {staff.class_name}" if staff.class_name else f" · {staff.role}")
+            where = f"class {staff.class_name}" if staff.class_name else staff.role
+            who = f"Signed in: {staff.name} · {where}"
         else:
             who = "Nobody signed in"
         self.query_one("#who", Static).update(f"{who}{' · ' + self._place if self._place else ''}")

@@ -1,20 +1,16 @@
 """No module of the kiosk imports itself through others: a cycle half-loads a module, and two rooms that need
-each other are one room. Every import counts, type-only ones too, but two named below."""
+each other are one room. Every import counts, type-only ones too, but the one named below."""
 
 import grimp
 
 # Screens name the app's class for type checkers only (kiosk/screens/base.py, under TYPE_CHECKING): posting's
 # pattern for a typed ``self.app``. It never runs.
 TYPE_ONLY = ("kiosk.screens.base", "kiosk.app")
-# The command line's own, reworked on its own branch: kiosk/cli/setup.py imports connect and start_kiosk from its
-# package, which imports setup. Take this line out when that goes.
-COMMAND_LINE = ("kiosk.cli.setup", "kiosk.cli")
 
 
 def kiosk_graph() -> grimp.ImportGraph:
     graph = grimp.build_graph("kiosk", cache_dir=None)
-    for importer, imported in (TYPE_ONLY, COMMAND_LINE):
-        graph.remove_import(importer=importer, imported=imported)
+    graph.remove_import(importer=TYPE_ONLY[0], imported=TYPE_ONLY[1])
     return graph
 
 
