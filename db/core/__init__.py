@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from db.core.admission import adno_key
 from db.core.errors import SENTENCE_MAX, AnswerNeeded, NotReady, ParentNeeded, ReasonNeeded, Refused
 from db.core.faults import UNREACHABLE, Fault, FaultKind, fault_kind, sentence
 from db.core.outcomes import AgreementStatus, DeviceStatus, HeldStatus, LoanStatus, Outcome, Role
@@ -88,7 +89,7 @@ __all__ = [
     "AgreementStatus", "AnswerNeeded", "ClassPhone", "Clock", "CommandLine", "CupboardCheck", "CustodyEvent",
     "CustodyResult", "Database", "DeviceStatus", "Fault", "FaultKind", "HeldPhoneRow", "HeldStatus", "LoanStatus",
     "NotReady", "Outcome", "ParentNeeded", "ParentsToTell", "PupilException", "PupilSummary", "ReasonNeeded",
-    "Refused", "Role", "StaffMember", "StaffPhoneAgreement", "TagInfo", "Unreachable",
+    "Refused", "Role", "StaffMember", "StaffPhoneAgreement", "TagInfo", "Unreachable", "adno_key",
     "acting", "append", "class_on_roll", "cupboard_for", "day_range", "day_start", "fault_kind", "find_pupil",
     "find_staff", "first_name", "full_name", "goes_to_cupboard", "may", "office", "open_database", "other_class",
     "parse_day", "place_named", "plain", "plural", "pupil_first", "pupil_name", "pupil_short", "require",

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Row, bindparam, func
 from sqlmodel import Session, select
 
+from db.core.admission import adno_key
 from db.core.engine import Database
 from db.core.errors import Refused
 from db.core.models import Pupil, Staff, Tag
@@ -66,14 +67,25 @@ def find_pupil(session: Session, ref: str, *, include_leavers: bool = False) -> 
         if tag and tag.pupil_id:
             pupil = session.get(Pupil, tag.pupil_id)
     if pupil is None and 0 < len(ref) <= 32:
-        pupil = session.exec(select(Pupil).where(Pupil.upn == ref.upper())).first() or \
-            session.exec(select(Pupil).where(Pupil.adno == ref)).first()
+        pupil = session.exec(select(Pupil).where(Pupil.upn == ref.upper())).first() or _by_adno(session, ref)
     if pupil is None:
         raise Refused(f"No pupil has the UPN, admission number or phone tag “{ref[:32]}”: "
                       "check it, or import the pupils first.")
     if pupil.left_at is not None and not include_leavers:
         raise Refused(f"{pupil_name(pupil)} has left the school (archived at the last import).")
     return pupil
+
+
+def _by_adno(session: Session, ref: str) -> Pupil | None:
+    """The pupil whose admission number is ``ref`` as the MIS means it: "17" finds "000017" (Excel dropped the
+    zeros of one or the other), "a0042" finds "A0042". The number as stored wins over one equal only so."""
+    exact = session.exec(select(Pupil).where(Pupil.adno == ref)).first()
+    if exact is not None:
+        return exact
+    # ltrim(x, '0') and upper() are the same on SQLite and PostgreSQL; adno_key then keeps only true matches.
+    near = session.exec(select(Pupil).where(func.upper(func.ltrim(Pupil.adno, "0")) == ref.lstrip("0").upper())
+                        .order_by(Pupil.id)).all()
+    return next((p for p in near if adno_key(p.adno) == adno_key(ref)), None)
 
 
 def staff_names(session: Session, ids) -> dict[int, Staff]:

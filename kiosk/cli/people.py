@@ -23,6 +23,9 @@ def add_commands(sub, options) -> None:
         p.add_argument("file", metavar="FILE")
         if what == "pupils":
             p.add_argument("--skip-bad", action="store_true", help="import the good rows, report the rest")
+            p.add_argument("--yes", action="store_true",
+                           help="archive the pupils missing from the file even if they are more than a third "
+                                "of the pupils on roll")
 
     staff = options.group(sub, "staff", "staff")
     options.command(staff, "set-pin", cmd_set_pin, "set a PIN (first line of standard input)",
@@ -69,7 +72,7 @@ def cmd_import(args, database: Database) -> None:
 
     path = Path(args.file)
     if args.what == "pupils":
-        report = import_pupils(database, path, skip_bad=args.skip_bad, by=acting_as(args))
+        report = import_pupils(database, path, skip_bad=args.skip_bad, archive_many=args.yes, by=acting_as(args))
     elif args.what == "staff":
         report = import_staff(database, path, by=acting_as(args))
     elif args.what == "devices":
@@ -83,8 +86,10 @@ def cmd_import(args, database: Database) -> None:
         for line in consent.skipped:
             print(f"  {line}", file=sys.stderr)
         return
+    # The columns left out are named, so the office knows that DOB or an email address was not copied here.
+    ignored = f" Ignored columns: {', '.join(report.ignored)} — not kept." if report.ignored else ""
     print(f"Imported {args.what} from {path.name}: {report.added} added, {report.updated} updated"
-          + (f", {report.archived} archived as leavers" if args.what == "pupils" else "") + ".")
+          + (f", {report.archived} archived as leavers" if args.what == "pupils" else "") + "." + ignored)
     for line in report.skipped:
         print(f"  skipped {line}" if line.startswith("line ") else line, file=sys.stderr)
 

@@ -202,12 +202,21 @@ def test_empty_file(database, tmp_path, content):
     assert str(refused.value) == "The file empty.csv is empty: export the list again and import that file."
 
 
-def test_windows_1252_file_is_refused_not_guessed(database, tmp_path):
+def test_windows_1252_file_is_read_exactly(database, tmp_path):
+    """Excel's plain "CSV (Comma delimited)" is Windows-1252: once refused (issue 11 reversed that), now read."""
     path = write(tmp_path / "excel.csv", [
         "Forename,Surname,Year,Class,UPN", f"Zoë,O’Connor,6,6A,{U1}",
     ], bom=False, encoding="cp1252")
     assert b"\x92" in path.read_bytes() and b"\xeb" in path.read_bytes()
 
+    import_pupils(database, path, by=COMMAND_LINE)
+    assert (pupils(database)[U1].legal_first, pupils(database)[U1].surname) == ("Zoë", "O’Connor")
+
+
+def test_bytes_none_of_the_encodings_read_are_refused_not_guessed(database, tmp_path):
+    """0x81 is undefined in Windows-1252 and starts no UTF-8 character: the file is refused, not garbled."""
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"Forename,Surname,Year,Class,UPN\r\nZo\x81,Smith,6,6A," + U1.encode() + b"\r\n")
     with pytest.raises(Refused) as refused:
         import_pupils(database, path, by=COMMAND_LINE)
     assert str(refused.value) == NOT_UTF8
@@ -216,11 +225,11 @@ def test_windows_1252_file_is_refused_not_guessed(database, tmp_path):
     assert pupils(database) == {} and ledger(database) == []
 
 
-def test_utf16_file_is_refused(database, tmp_path):
+def test_utf16_file_is_read(database, tmp_path):
     path = tmp_path / "unicode.txt"
-    path.write_bytes("Forename,Surname,Year,Class,UPN\r\n".encode("utf-16"))
-    with pytest.raises(Refused, match="not saved as UTF-8"):
-        import_pupils(database, path, by=COMMAND_LINE)
+    path.write_bytes(f"Forename,Surname,Year,Class,UPN\r\nZoë,Nguyễn,6,6A,{U1}\r\n".encode("utf-16"))
+    import_pupils(database, path, by=COMMAND_LINE)
+    assert (pupils(database)[U1].legal_first, pupils(database)[U1].surname) == ("Zoë", "Nguyễn")
 
 
 def test_no_header_row(database, tmp_path):

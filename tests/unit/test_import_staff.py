@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from db.core import COMMAND_LINE, Refused
 from db.core.models import LedgerEntry, Staff
-from db.core.spreadsheet import NOT_UTF8, ImportReport
+from db.core.spreadsheet import ImportReport
 from db.people import import_staff
 
 DATA = Path(__file__).parent.parent / "data"
@@ -143,12 +143,12 @@ def test_missing_role_column(database, tmp_path):
                                   "fix the header row and import it again.")
 
 
-def test_windows_1252_is_refused(database, tmp_path):
+def test_windows_1252_is_read(database, tmp_path):
+    """Once refused (issue 11 reversed that): Excel's plain CSV is Windows-1252, and Siân O’Neill comes out exactly."""
     path = write(tmp_path / "staff.csv", [HEADER, "AB,Siân,O’Neill,teacher,"], bom=False, encoding="cp1252")
-    with pytest.raises(Refused) as refused:
-        import_staff(database, path, by=COMMAND_LINE)
-    assert str(refused.value) == NOT_UTF8
-    assert staff(database) == {}
+    assert b"\x92" in path.read_bytes()
+    assert import_staff(database, path, by=COMMAND_LINE).added == 1
+    assert (staff(database)["AB"].first_name, staff(database)["AB"].surname) == ("Siân", "O’Neill")
 
 
 def test_missing_and_empty_files(database, tmp_path):
