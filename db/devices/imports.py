@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlmodel import select
 from stdnum.gb import upn as upn_number
 
-from db.core import CommandLine, Database, Refused, append, find_staff
+from db.core import CommandLine, Database, Refused, adno_key, append, find_staff
 from db.core.models import DEVICE_KINDS, Device, Pupil
 from db.core.spreadsheet import NAME_MAX, BadRows, Column, ImportReport, Row, clean_text, or_list, read_rows, refuse_bad
 from db.devices.consent import current_answers, record_answers
@@ -143,7 +143,7 @@ def _update_device(device: Device, row: DeviceRow) -> bool:
 
 CONSENT_COLUMNS = (
     Column("upn", "UPN", ("UPN",)),
-    Column("adno", "Admission Number", ("Adno", "Admission No", "Admission Number")),
+    Column("adno", "Admission Number", ("Adno", "Admission No", "Admission Number"), also=("Adm No", "MIS ID")),
     Column("photos", "Photos in school", ("Photos in school", "Photos", "Photographs in school", "Photographs",
                                           "School Photos")),
     Column("website", "Website", ("Website", "Web site", "School Website")),
@@ -217,11 +217,11 @@ def import_consent(database: Database, path: Path, *, by: str | CommandLine) -> 
         staff = find_staff(session, by, "admin", "importing photo consent")
         pupils = session.exec(select(Pupil)).all()
         by_upn = {p.upn: p for p in pupils if p.upn}
-        by_adno = {p.adno: p for p in pupils if p.adno}
+        by_adno = {adno_key(p.adno): p for p in pupils if p.adno}  # Excel drops an admission number's 0s
         claimed: dict[int, int] = {}
         matched, left = [], []
         for row in parsed:
-            upn_owner, adno_owner = by_upn.get(row.upn), by_adno.get(row.adno)
+            upn_owner, adno_owner = by_upn.get(row.upn), by_adno.get(adno_key(row.adno)) if row.adno else None
             pupil = upn_owner or adno_owner
             if pupil is None:
                 number = f"the UPN {row.upn}" if row.upn else f"the admission number {row.adno}"

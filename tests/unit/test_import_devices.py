@@ -266,3 +266,14 @@ def test_random_rows_under_a_real_header_give_a_report_or_a_refusal(database, tm
     path.write_text(_csv(["Asset Tag", "Type", "Name", "Make", "Model", "Serial"], assets), encoding="utf-8",
                     newline="")
     _report_or_refusal(lambda: import_devices(database, path, by=COMMAND_LINE))
+
+
+def test_consent_matches_an_admission_number_excel_stripped_of_its_zeros(database, tmp_path):
+    with database.writing() as session:
+        session.add(Pupil(adno="000017", legal_first="Maya", surname="Obi", year=3, class_name="3C"))
+        session.commit()
+    report = import_consent(database, write(tmp_path / "consent.csv", ["MIS ID,Photos in school", "17,No"]),
+                            by=COMMAND_LINE)
+    assert (report.pupils, report.withdrawn) == (1, 0)
+    refused = devices.consent_of(database, "000017")
+    assert [(a.category, a.given) for a in refused.answers if a.category == "photos"] == [("photos", False)]
