@@ -1,20 +1,23 @@
-"""Reading the school Drive folder: every photo in it, with what its header says (photos.headers).
+"""Reading the school Drive folder: every photo and video in it, with what its header says (photos.headers).
 
 ``scan`` walks a folder (sub-folders too, links followed once: a link back to a folder already read is
-skipped, so a loop ends) and yields one :class:`Photo` per image and one :class:`Skipped` per file or
-folder it could not check. It is an iterator so that the kiosk can run it in a worker: it reports
-progress every few hundred files and stops as soon as ``cancelled()`` says so.
+skipped, so a loop ends) and yields one :class:`Photo` per image, one :class:`Video` per video and one
+:class:`Skipped` per file or folder it could not check. A photo or video that is a copy of one met
+earlier carries ``duplicate_of`` (photos.duplicates), so it can be counted once. It is an iterator so that
+the kiosk can run it in a worker: it reports progress every few hundred files and stops as soon as
+``cancelled()`` says so. Memory stays small: one header at a time, and a few hundred bytes per file kept.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from photos.headers import IGNORED_NAMES, Photo, Skipped, read_photo, reason
+from photos.duplicates import Duplicates
+from photos.headers import IGNORED_NAMES, Photo, Skipped, Video, read_photo, reason
 
 MAX_FILES = 100_000  # a whole school's photo archive; past this, the person is asked for a narrower folder
 MAX_DEPTH = 64
@@ -31,15 +34,22 @@ class Progress:
     photos: int
     skipped: int
     done: bool = False
+    videos: int = 0
 
 
 @dataclass(frozen=True)
 class FolderScan:
     folder: str
-    photos: tuple[Photo, ...]
+    photos: tuple[Photo, ...]  # copies included, each with ``duplicate_of`` naming the file it repeats
     skipped: tuple[Skipped, ...]
     files: int
     complete: bool  # False when stopped by ``cancelled`` or at MAX_FILES
+    videos: tuple[Video, ...] = ()  # copies included, as for photos
+
+    @property
+    def duplicates(self) -> int:
+        """Photos and videos that repeat one met earlier in the folder (each image is counted once)."""
+        return sum(1 for photo in self.photos if photo.duplicate_of) + sum(1 for v in self.videos if v.duplicate_of)
 
 
 def check_folder(folder: Path | str) -> Path:
@@ -65,8 +75,8 @@ def check_folder(folder: Path | str) -> Path:
 
 def scan(folder: Path | str, zone: ZoneInfo, *, progress: Callable[[Progress], None] | None = None,
          cancelled: Callable[[], bool] | None = None, every: int = PROGRESS_EVERY,
-         max_files: int = MAX_FILES) -> Iterator[Photo | Skipped]:
-    """Every photo and every skipped file under ``folder``, in name order, folder by folder.
+         max_files: int = MAX_FILES) -> Iterator[Photo | Video | Skipped]:
+    """Every photo, video and skipped file under ``folder``, in name order, folder by folder.
 
     FolderProblem at once (before the first item) if the folder itself cannot be
     read; anything inside that cannot be read is a :class:`Skipped`, never an
@@ -81,7 +91,9 @@ def read_folder(folder: Path | str, zone: ZoneInfo, *, progress: Callable[[Progr
                 cancelled: Callable[[], bool] | None = None, max_files: int = MAX_FILES) -> FolderScan:
     """The whole scan collected (see :func:`scan`)."""
     photos: list[Photo] = []
+    videos: list[Video] = []
     skipped: list[Skipped] = []
+    kept = {Photo: photos, Video: videos, Skipped: skipped}
     counts = {"files": 0}
 
     def count(update: Progress) -> None:
@@ -91,13 +103,15 @@ def read_folder(folder: Path | str, zone: ZoneInfo, *, progress: Callable[[Progr
 
     stop = cancelled or (lambda: False)
     for item in scan(folder, zone, progress=count, cancelled=stop, max_files=max_files):
-        (photos if isinstance(item, Photo) else skipped).append(item)
+        kept[type(item)].append(item)
     complete = not stop() and not any(s.note.startswith("stopped after") for s in skipped)
-    return FolderScan(str(folder), tuple(photos), tuple(skipped), counts["files"], complete)
+    return FolderScan(str(folder), tuple(photos), tuple(skipped), counts["files"], complete, tuple(videos))
 
 
-def _scan(root: Path, zone: ZoneInfo, progress, cancelled, every: int, max_files: int) -> Iterator[Photo | Skipped]:
-    files = photos = skipped = 0
+def _scan(root: Path, zone: ZoneInfo, progress, cancelled, every: int,
+          max_files: int) -> Iterator[Photo | Video | Skipped]:
+    files = photos = videos = skipped = 0
+    copies = Duplicates(str(root))
     for found in _walk(root, cancelled):
         if isinstance(found, Skipped):
             skipped += 1
@@ -110,17 +124,21 @@ def _scan(root: Path, zone: ZoneInfo, progress, cancelled, every: int, max_files
             break
         files += 1
         item = read_photo(path, zone, rel)
-        if isinstance(item, Photo):
-            photos += 1
-        else:
+        if isinstance(item, Skipped):
             skipped += 1
+        else:
+            original = copies.original_of(item)
+            if original is not None:
+                item = replace(item, duplicate_of=original)
+            photos += isinstance(item, Photo)
+            videos += isinstance(item, Video)
         yield item
         if progress and files % every == 0:
-            progress(Progress(files, photos, skipped))
+            progress(Progress(files, photos, skipped, videos=videos))
         if cancelled():
             break
     if progress:
-        progress(Progress(files, photos, skipped, done=True))
+        progress(Progress(files, photos, skipped, done=True, videos=videos))
 
 
 def _walk(root: Path, cancelled) -> Iterator[tuple[str, str] | Skipped]:
@@ -138,7 +156,7 @@ def _walk(root: Path, cancelled) -> Iterator[tuple[str, str] | Skipped]:
         folder, rel, depth = stack.pop()
         try:
             with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
+                entries = sorted(listing, key=_name_order)
         except OSError as exc:
             yield Skipped(rel or ".", f"this folder could not be opened ({reason(exc)})")
             continue
@@ -172,6 +190,11 @@ def _walk(root: Path, cancelled) -> Iterator[tuple[str, str] | Skipped]:
             elif entry.is_symlink():
                 yield Skipped(child, "a link to something that is not there")
         stack.extend(reversed(subfolders))
+
+
+def _name_order(entry: os.DirEntry) -> tuple[str, str]:
+    """Name order, the name before its extension first: "IMG_1.JPG" comes before Drive's "IMG_1 (1).JPG"."""
+    return os.path.splitext(entry.name)
 
 
 def _identity(path: str) -> tuple:

@@ -1,18 +1,23 @@
-"""Real photos for tests: small JPEGs (Pillow) and HEICs (pillow-heif) carrying the EXIF a camera writes."""
+"""Real photos and videos for tests: JPEGs (Pillow), HEICs (pillow-heif) and TIFF-based raws (Pillow's TIFF
+writer) carrying the EXIF a camera writes; MP4/MOV/3GP files as real box structures; and ExifTool's own
+raw samples (tests/data/photos, with their source and licence in its README)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import struct
+from datetime import datetime, timezone
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, TiffImagePlugin
 
 MAKE, MODEL, EXIF_IFD = 0x010F, 0x0110, 0x8769
-ORIGINAL, OFFSET_ORIGINAL, BODY_SERIAL = 0x9003, 0x9011, 0xA431
+ORIGINAL, OFFSET_ORIGINAL, SUBSEC_ORIGINAL, BODY_SERIAL = 0x9003, 0x9011, 0x9291, 0xA431
+DNG_VERSION, DNG_SERIAL = 0xC612, 0xC62F
+SAMPLES = Path(__file__).parent / "data" / "photos"
 
 
 def exif(make: str | None = None, model: str | None = None, taken: datetime | str | None = None,
-         offset: str | None = None, serial: str | None = None) -> Image.Exif:
+         offset: str | None = None, serial: str | None = None, subsec: str | None = None) -> Image.Exif:
     """EXIF as a camera writes it: Make and Model in IFD0; capture time, its offset and body serial in the Exif IFD.
 
     ``taken``: a naive datetime (the camera's clock) or the EXIF text itself.
@@ -29,17 +34,19 @@ def exif(make: str | None = None, model: str | None = None, taken: datetime | st
         sub[OFFSET_ORIGINAL] = offset
     if serial is not None:
         sub[BODY_SERIAL] = serial
+    if subsec is not None:
+        sub[SUBSEC_ORIGINAL] = subsec
     return data
 
 
 def photo(path: Path, *, make: str | None = None, model: str | None = None, taken: datetime | str | None = None,
-          offset: str | None = None, serial: str | None = None, size: tuple[int, int] = (48, 32),
-          colour: tuple[int, int, int] = (200, 120, 40)) -> Path:
+          offset: str | None = None, serial: str | None = None, subsec: str | None = None,
+          size: tuple[int, int] = (48, 32), colour: tuple[int, int, int] = (200, 120, 40)) -> Path:
     """Write a real image (JPEG or, for .heic, HEIC) with that EXIF; no EXIF at all when every field is None."""
     path.parent.mkdir(parents=True, exist_ok=True)
     image = Image.new("RGB", size, colour)
-    fields = (make, model, taken, offset, serial)
-    extra = {"exif": exif(make, model, taken, offset, serial).tobytes()} if any(f is not None for f in fields) else {}
+    fields = (make, model, taken, offset, serial, subsec)
+    extra = {"exif": exif(*fields).tobytes()} if any(f is not None for f in fields) else {}
     if path.suffix.lower() in (".heic", ".heif"):
         import pillow_heif
 
@@ -63,3 +70,54 @@ def canon(path: Path, taken: datetime | str, serial: str = "012345678901", offse
 def personal_phone(path: Path, taken: datetime | str) -> Path:
     """A photo from someone's own phone: a model the school does not own."""
     return photo(path, make="samsung", model="SM-S918B", taken=taken, offset="+00:00")
+
+
+def raw_tiff(path: Path, *, make: str, model: str, taken: datetime | str, serial: str | None = None,
+             offset: str | None = None, dng: bool = False, big_endian: bool = False, shade: int = 90) -> Path:
+    """A TIFF-based raw still as cameras lay it out: Make and Model in IFD0, an Exif IFD with the capture time
+    and BodySerialNumber; with ``dng``, DNGVersion and the serial as CameraSerialNumber in IFD0 instead.
+    The picture is 16-bit grey, as sensor data is; ``big_endian`` writes it Motorola-style ("MM")."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    info = TiffImagePlugin.ImageFileDirectory_v2()
+    info[MAKE], info[MODEL] = make, model
+    sub = {ORIGINAL: taken if isinstance(taken, str) else taken.strftime("%Y:%m:%d %H:%M:%S")}
+    if offset is not None:
+        sub[OFFSET_ORIGINAL] = offset
+    if dng:
+        info[DNG_VERSION] = b"\x01\x04\x00\x00"
+        info.tagtype[DNG_VERSION] = 1
+        if serial is not None:
+            info[DNG_SERIAL] = serial
+    elif serial is not None:
+        sub[BODY_SERIAL] = serial
+    info[EXIF_IFD] = sub
+    Image.new("I;16B" if big_endian else "I;16", (24, 16), shade).save(path, format="TIFF", tiffinfo=info)
+    return path
+
+
+def box(kind: bytes, content: bytes = b"", *, large: bool = False) -> bytes:
+    """One ISO box: size, type, content (``large``: the 64-bit size form)."""
+    if large:
+        return struct.pack(">I4sQ", 1, kind, 16 + len(content)) + content
+    return struct.pack(">I4s", 8 + len(content), kind) + content
+
+
+def movie_header(created: datetime | None, *, version: int = 0) -> bytes:
+    """An ``mvhd`` box: creation and modification time in seconds since 1904-01-01 UTC (0: none)."""
+    seconds = 0 if created is None else int((created - datetime(1904, 1, 1, tzinfo=timezone.utc)).total_seconds())
+    times = struct.pack(">QQIQ", seconds, seconds, 600, 0) if version == 1 else struct.pack(">IIII", seconds,
+                                                                                           seconds, 600, 0)
+    rest = struct.pack(">IH10x36sII", 0x00010000, 0x0100, b"\x00" * 36, 0, 2) + b"\x00" * 16
+    return box(b"mvhd", bytes([version, 0, 0, 0]) + times + rest)
+
+
+def video(path: Path, created: datetime | None, *, brand: bytes = b"qt  ", version: int = 0, moov_last: bool = False,
+          media: bytes = b"\x00" * 64, ftyp: bool = True) -> Path:
+    """A real MP4/MOV/3GP container: ``ftyp``, ``moov``/``mvhd`` and ``mdat`` (``moov_last``: after the media,
+    as cameras that write as they record leave it)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    head = box(b"ftyp", brand + b"\x00\x00\x02\x00" + brand + b"isom") if ftyp else b""
+    moov = box(b"moov", movie_header(created, version=version))
+    parts = [head, box(b"mdat", media), moov] if moov_last else [head, moov, box(b"mdat", media)]
+    path.write_bytes(b"".join(parts))
+    return path

@@ -18,7 +18,7 @@ from db.core import Database, Refused, append, class_on_roll, find_staff, full_n
 from db.core.models import Device, DeviceLoan, Staff, Tag
 from db.core.outcomes import DeviceStatus, LoanStatus
 from db.devices.consent import no_photo_list
-from db.devices.matching import CLOCK_GRACE, count_photos_of, read_drive
+from db.devices.matching import CLOCK_GRACE, LoanImages, loan_images, read_drive
 from db.devices.views import DeviceInfo, LendResult, Loan, UploadResult, device_label
 from tagcodes import printed_form
 
@@ -199,11 +199,15 @@ def confirm_upload(database: Database, code: str, by: str, *, folder: Path | str
     """Confirm that the last loan's images are on the Drive (R4), checking ``folder`` when given.
 
     With a folder, the images there taken by this device between its lending
-    and its return are counted from their EXIF (the folder is read before
-    anything is written, so a bad folder or a stopped check changes nothing).
-    Without one the confirmation is recorded as unverified. Refused when the
-    device is out, was never lent, its images are already verified, or none of
-    the images claimed are in the folder.
+    and its return are counted from their EXIF, each image once however many
+    copies the folder holds (the folder is read before anything is written, so
+    a bad folder or a stopped check changes nothing). The result also says how
+    many copies were left out, how many videos were made in that time, and how
+    many photos taken in that time came from devices the school has not
+    registered (a personal phone on the trip). Without a folder the
+    confirmation is recorded as unverified. Refused when the device is out, was
+    never lent, its images are already verified, or none of the images claimed
+    are in the folder.
     """
     with database.reading() as session:
         find_staff(session, by, "devices", "confirming an upload")
@@ -213,14 +217,15 @@ def confirm_upload(database: Database, code: str, by: str, *, folder: Path | str
         window = (loan.out_at - CLOCK_GRACE, loan.returned_at + CLOCK_GRACE)
         loan_id, claimed = loan.id, loan.images or 0
     verified = by_model = None
-    files, notes = 0, ()
+    files, notes, seen = 0, (), LoanImages(0, 0, 0, 0, 0)
     if folder is not None:
         scan = read_drive(folder, database.zone, progress=progress, cancelled=cancelled)
         if cancelled and cancelled():
             raise Refused("The check of the Drive folder was stopped: nothing was recorded.")
-        verified, by_model = count_photos_of(scan.photos, device, devices, window)
+        seen = loan_images(scan, device, devices, window)
+        verified, by_model = seen.found, seen.by_model
         files, notes = scan.files, _notes(scan)
-        if claimed and not verified:
+        if claimed and not verified and not seen.videos:
             raise Refused(f"None of the {claimed} images from {device_label(device)}'s loan were found in {folder}: "
                           "wait for Google Drive to finish syncing and try again, or confirm without a folder "
                           "to record it unverified.")
@@ -240,17 +245,24 @@ def confirm_upload(database: Database, code: str, by: str, *, folder: Path | str
         session.add(loan)
         session.commit()
         result = loans_of(session, database, [loan])[0]
-    note = None
+    note, videos_told = None, False
     if verified is not None and verified < claimed:
         note = (f"Only {verified} of the {claimed} images claimed were found in the folder: the rest may still "
                 "be syncing, or still on the device.")
+        if seen.videos:  # the rest may be these videos: say so once, here
+            videos_told = True
+            note = (f"Only {verified} of the {claimed} images claimed were found in the folder as photos from this "
+                    f"device. The folder also holds {plural(seen.videos, 'video')} made during the loan, which may "
+                    "be the rest: a video does not say which device made it, so videos are not in the count.")
     elif verified is not None and verified > claimed:
         also = " (or another device of the same model was out at the same time)" if by_model else ""
         note = f"{verified} images were found, more than the {claimed} claimed at the return{also}."
     elif not wiped and claimed:
         note = "The device is not marked as wiped: delete the images from it once they are on the Drive."
     return UploadResult(loan=result, claimed=claimed, verified=verified, by_model_only=by_model or 0,
-                        files=files, notes=notes, note=note)
+                        files=files, notes=notes, note=note, duplicates=seen.duplicates,
+                        unregistered=seen.unregistered, videos=seen.videos,
+                        remarks=_remarks(seen, videos_told))
 
 
 def _confirmable(session: Session, database: Database, device: Device, folder) -> DeviceLoan:
@@ -273,6 +285,24 @@ def _confirmable(session: Session, database: Database, device: Device, folder) -
 
 
 def _notes(scan: photos.FolderScan) -> tuple[photos.Skipped, ...]:
-    return tuple([photos.Skipped(p.path, p.note) for p in scan.photos if p.note] + list(scan.skipped))
+    return tuple([photos.Skipped(p.path, p.note) for p in scan.photos if p.note and not p.duplicate_of]
+                 + list(scan.skipped))
+
+
+def _remarks(seen: LoanImages, videos_told: bool) -> tuple[str, ...]:
+    """What else the folder held from the loan's time, one plain sentence each (the CLI and the kiosk show them)."""
+    remarks = []
+    if seen.unregistered:
+        were = "was" if seen.unregistered == 1 else "were"
+        remarks.append(f"{plural(seen.unregistered, 'photo')} in the folder {were} taken during the loan on a "
+                       "device the school has not registered, such as a personal phone: pupils may be "
+                       "photographed only on school devices. The leadership team's provenance report lists them.")
+    if seen.duplicates:
+        copies = "1 file was a copy" if seen.duplicates == 1 else f"{seen.duplicates:,} files were copies"
+        remarks.append(f"{copies} of a photo already counted: each photo is counted once.")
+    if seen.videos and not videos_told:
+        remarks.append(f"The folder also holds {plural(seen.videos, 'video')} made during the loan: a video "
+                       "does not say which device made it, so videos are not in the count.")
+    return tuple(remarks)
 
 

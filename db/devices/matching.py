@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import bisect
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -72,19 +74,37 @@ def _candidates(photo: photos.Photo, devices: Iterable[Device]) -> tuple[list[De
     return same_model, False
 
 
-def count_photos_of(in_folder: Iterable[photos.Photo], device: Device, devices: list[Device],
-                    window: tuple[datetime, datetime]) -> tuple[int, int]:
-    """How many of the photos this device took within the window, and how many of those by model alone."""
-    found = by_model = 0
+@dataclass(frozen=True)
+class LoanImages:
+    """What the folder holds from one loan's time window (each image counted once)."""
+
+    found: int  # photos this device took in the window
+    by_model: int  # of those, matched by make and model alone
+    duplicates: int  # further copies of those photos, not counted
+    unregistered: int  # photos taken in the window on a camera or phone the school has not registered
+    videos: int  # videos made in the window (a video does not say which device made it)
+
+
+def loan_images(scan: photos.FolderScan, device: Device, devices: list[Device],
+                window: tuple[datetime, datetime]) -> LoanImages:
+    """Count the folder's images from ``window``: this device's, their copies, strangers' and videos."""
+    found = by_model = duplicates = unregistered = 0
     start, end = window
-    for photo in in_folder:
+    for photo in scan.photos:
         if photo.captured is None or not start <= photo.captured <= end:
             continue
         candidates, by_serial = _candidates(photo, devices)
         if any(d.id == device.id for d in candidates):
+            if photo.duplicate_of:
+                duplicates += 1
+                continue
             found += 1
             by_model += not by_serial
-    return found, by_model
+        elif not candidates and (photo.make or photo.model) and not photo.duplicate_of:
+            unregistered += 1
+    videos = sum(1 for video in scan.videos
+                 if not video.duplicate_of and video.created is not None and start <= video.created <= end)
+    return LoanImages(found, by_model, duplicates, unregistered, videos)
 
 
 def provenance(database: Database, folder: Path | str, *, by: str | CommandLine,
@@ -92,7 +112,9 @@ def provenance(database: Database, folder: Path | str, *, by: str | CommandLine,
                cancelled: Callable[[], bool] | None = None) -> ProvenanceReport:
     """Every image in the folder with the registered device that took it, or flagged as from an unregistered one.
 
-    A photo without EXIF, or damaged, cannot be traced and is flagged too.
+    A photo without EXIF, or damaged, cannot be traced and is flagged too. A copy of an image met earlier
+    in the folder gets the same row as the first, with ``duplicate_of`` naming it (it counts once).
+    Videos are counted in the report, not traced: they carry no camera serial.
     """
     acting(database, by, "review", "the report of which devices took the images")
     scan = read_drive(folder, database.zone, progress=progress, cancelled=cancelled)
@@ -106,17 +128,19 @@ def provenance(database: Database, folder: Path | str, *, by: str | CommandLine,
     now = database.now()
     rows = tuple(_provenance_row(database, photo, devices, by_device, staff, now) for photo in scan.photos)
     return ProvenanceReport(folder=str(folder), rows=rows, skipped=tuple(scan.skipped),
-                            files=scan.files, complete=scan.complete)
+                            files=scan.files, complete=scan.complete, videos=scan.videos)
 
 
 def _provenance_row(database: Database, photo: photos.Photo, devices: list[Device],
                     loans: dict[int, list[DeviceLoan]], staff: dict[int, Staff], now: datetime) -> ProvenanceRow:
     captured = database.local(photo.captured) if photo.captured else None
     candidates, _by_serial = _candidates(photo, devices)
-    camera = " ".join(part for part in (photo.make, photo.model) if part) or None
-    row = dict(file=photo.path, captured=captured, make=photo.make, model=photo.model, serial=photo.serial)
+    camera = _one(" ".join(part for part in (photo.make, photo.model) if part) or None)
+    row = dict(file=photo.path, captured=captured, make=photo.make, model=photo.model, serial=photo.serial,
+               duplicate_of=photo.duplicate_of)
+    copy = "a copy of another file in the folder: counted once" if photo.duplicate_of else None
     if not candidates:
-        note = photo.note or "not taken on a registered school device"
+        note = copy or photo.note or "not taken on a registered school device"
         return ProvenanceRow(device=camera, registered=False, loan=None, note=note, **row)
     covering = [(d, loan) for d in candidates for loan in _loans_at(loans.get(d.id, []), photo.captured, now)]
     if covering:
@@ -125,12 +149,17 @@ def _provenance_row(database: Database, photo: photos.Photo, devices: list[Devic
         borrower = staff.get(loan.staff_id)
         when = database.local(loan.out_at)
         text = f"{full_name(borrower.first_name, borrower.surname)}, {loan.class_name}, {when:%a} {when.day} {when:%b}"
-        return ProvenanceRow(device=" or ".join(device_label(d) for d in chosen), registered=True,
-                             loan=text if len(covering) == 1 else None, note=photo.note, **row)
-    note = photo.note or "taken when this device was not lent out"
+        return ProvenanceRow(device=_one(" or ".join(device_label(d) for d in chosen)), registered=True,
+                             loan=_one(text) if len(covering) == 1 else None, note=copy or photo.note, **row)
+    note = copy or photo.note or "taken when this device was not lent out"
     chosen = sorted(candidates, key=lambda d: d.asset_tag)
-    return ProvenanceRow(device=" or ".join(device_label(d) for d in chosen), registered=True, loan=None, note=note,
-                         **row)
+    return ProvenanceRow(device=_one(" or ".join(device_label(d) for d in chosen)), registered=True, loan=None,
+                         note=note, **row)
+
+
+def _one(text: str | None) -> str | None:
+    """One copy of a text that thousands of rows repeat (a device, a loan): a report may hold 100,000 rows."""
+    return sys.intern(text) if text else None
 
 
 def _loans_at(loans: list[DeviceLoan], moment: datetime | None, now: datetime) -> list[DeviceLoan]:

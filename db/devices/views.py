@@ -95,6 +95,10 @@ class UploadResult:
     files: int  # files looked at in the folder
     notes: tuple[photos.Skipped, ...]  # files that could not be checked, and why
     note: str | None  # a reason to look twice (amber on the kiosk), e.g. fewer found than claimed
+    duplicates: int = 0  # further copies of this loan's photos in the folder: each image counted once
+    unregistered: int = 0  # photos in the folder taken during the loan on devices the school has not registered
+    videos: int = 0  # videos in the folder made during the loan (not matched to a device)
+    remarks: tuple[str, ...] = ()  # one plain sentence for each of the three above that is not 0
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,7 @@ class PupilConsent:
     answers: tuple[ConsentAnswer, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a report holds up to photos.MAX_FILES rows
 class ProvenanceRow:
     file: str
     device: str | None  # the registered device(s), else the camera as its EXIF names it, else None
@@ -125,6 +129,7 @@ class ProvenanceRow:
     serial: str | None
     loan: str | None  # "Hannah Brooks, 4B, Tue 10 Nov" when taken during a recorded loan
     note: str | None
+    duplicate_of: str | None = None  # the file this one is a copy of: the image is counted once
 
 
 @dataclass(frozen=True)
@@ -134,10 +139,22 @@ class ProvenanceReport:
     skipped: tuple[photos.Skipped, ...]  # files that are not photos or could not be read
     files: int
     complete: bool
+    videos: tuple[photos.Video, ...] = ()  # counted, not traced: a video does not say which device made it
 
     @property
     def unregistered(self) -> int:
-        return sum(not row.registered for row in self.rows)
+        """Images (each counted once) not traced to a registered device."""
+        return sum(not row.registered and not row.duplicate_of for row in self.rows)
+
+    @property
+    def duplicates(self) -> int:
+        """Rows that repeat an image met earlier in the folder, and copies of videos."""
+        return sum(1 for row in self.rows if row.duplicate_of) + sum(1 for v in self.videos if v.duplicate_of)
+
+    @property
+    def images(self) -> int:
+        """Different images in the folder: rows less the copies."""
+        return sum(1 for row in self.rows if not row.duplicate_of)
 
 
 @dataclass(frozen=True)

@@ -103,10 +103,13 @@ def cmd_device_uploaded(args, database: Database) -> None:
                   "serial number into its photos.")
         if result.note:
             print(result.note)
+        for remark in result.remarks:
+            print(remark)
     else:
         emit([{"device": loan.device, "claimed": result.claimed, "verified": result.verified,
                "by_model_only": result.by_model_only, "wiped": loan.wiped, "uploaded_by": loan.uploaded_by,
-               "uploaded_at": loan.uploaded_at, "files": result.files, "not_checked": len(result.notes)}],
+               "uploaded_at": loan.uploaded_at, "files": result.files, "not_checked": len(result.notes),
+               "duplicates": result.duplicates, "unregistered": result.unregistered, "videos": result.videos}],
              args.format, empty="")
     _print_notes(result.notes, "could not be checked")
 
@@ -162,10 +165,18 @@ def cmd_report_provenance(args, database: Database) -> None:
 
     report = provenance(database, args.folder, by=acting_as(args), progress=_progress("Reading the folder"))
     rows = [{"file": r.file, "device": r.device, "captured": r.captured, "registered": r.registered,
-             "make": r.make, "model": r.model, "serial": r.serial, "loan": r.loan, "note": r.note}
+             "make": r.make, "model": r.model, "serial": r.serial, "loan": r.loan, "note": r.note,
+             "duplicate_of": r.duplicate_of}
             for r in report.rows]
     emit(rows, args.format, empty="No photos were found in that folder.")
     if report.unregistered:
-        print(f"{report.unregistered} of {plural(len(report.rows), 'image')} "
+        print(f"{report.unregistered} of {plural(report.images, 'image')} "
               "could not be traced to a registered school device.", file=sys.stderr)
+    if report.duplicates:
+        copies = "1 file was a copy" if report.duplicates == 1 else f"{report.duplicates:,} files were copies"
+        print(f"{copies} of an image already listed: each image is counted once.", file=sys.stderr)
+    videos = sum(1 for video in report.videos if not video.duplicate_of)
+    if videos:
+        print(f"{plural(videos, 'video')} in the folder: counted, not traced (a video does not say "
+              "which device made it).", file=sys.stderr)
     _print_notes(report.skipped, "could not be checked")

@@ -399,8 +399,9 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
             headline = f"{verified} of {claimed} on the Drive"
             detail = (f"{plural(verified, 'photo')} from this loan found in {folder} "
                       f"({plural(result.files, 'file')} read). {done}.{again}")
-        good = verified is not None and verified == claimed and not result.note
-        self.panel.show("-done" if good else "-note", headline, detail, result.note or "")
+        good = verified is not None and verified == claimed and not result.note and not result.unregistered
+        notes = "\n".join(filter(None, (result.note, *result.remarks)))
+        self.panel.show("-done" if good else "-note", headline, detail, notes)
         self.query_one("#after", Static).update(self._notes(result))
         self.summary = (f"{loan.device}: {verified} of {claimed} images found on the Drive." if verified is not None
                         else f"{loan.device}: upload recorded, unverified.")

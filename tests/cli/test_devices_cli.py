@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 
 from kiosk.cli import main
 from tests.conftest import LONDON
-from tests.photos import canon, ipad, personal_phone, photo
+from tests.photos import SAMPLES, canon, ipad, personal_phone, photo, video
 
 DEVICES = ("Asset Tag,Type,Name,Make,Model,Serial\r\n"
            "IPAD-03,ipad,iPad 3,Apple,iPad (9th generation),\r\n"
@@ -130,7 +131,40 @@ def test_return_then_uploaded_with_the_folder_as_json(kiosk, school_with_devices
     assert (row["device"], row["claimed"], row["verified"], row["by_model_only"], row["wiped"], row["uploaded_by"]) == (
         "IPAD-03 iPad 3", 2, 2, 2, True, "Maria Jones")
     assert row["uploaded_at"] == "2026-11-10T12:00:00+00:00"
+    assert (row["duplicates"], row["unregistered"], row["videos"]) == (0, 1, 0)  # the phone photo, during the loan
     assert err.splitlines() == ["1 file could not be checked:", "  Trips/list.txt: not a photo"]
+
+
+def test_uploaded_counts_each_photo_once_and_tells_of_a_device_the_school_does_not_own(kiosk, school_with_devices,
+                                                                                      clock, tmp_path):
+    drive, walk = tmp_path / "Drive", tmp_path / "Drive" / "Walk"
+    at(clock, 2026, 11, 10, 9, 0)
+    kiosk("device", "out", "CAM-01", "--by", "HBR", "--class", "4B", "--purpose", "walk")
+    first = canon(walk / "IMG_0001.JPG", datetime(2026, 11, 10, 10, 0))
+    canon(walk / "IMG_0002.JPG", datetime(2026, 11, 10, 10, 5))
+    shutil.copy(first, walk / "IMG_0001 (1).JPG")  # uploaded twice
+    (drive / "Archive").mkdir()
+    shutil.copy(first, drive / "Archive" / "IMG_0001.JPG")
+    personal_phone(walk / "phone.jpg", datetime(2026, 11, 10, 10, 10))  # during the loan
+    personal_phone(walk / "last week.jpg", datetime(2026, 11, 3, 10, 10))  # not during the loan: not this check's
+    video(walk / "MVI_0003.MP4", datetime(2026, 11, 10, 10, 20, tzinfo=timezone.utc), brand=b"mp42")
+    shutil.copy(SAMPLES / "CanonRaw.cr3", walk / "IMG_0004.CR3")  # a raw from 2018: not during the loan
+    at(clock, 2026, 11, 10, 12, 0)
+    kiosk("device", "return", "CAM-01", "--by", "HBR", "--images", "4")
+    status, out, err = kiosk("device", "uploaded", "CAM-01", "--by", "MJO", "--folder", str(drive), "--wiped")
+    assert status == 0 and err == ""
+    assert out.splitlines() == [
+        f"Recorded: 2 images from CAM-01 Canon 1's loan found in {drive}, 4 claimed (8 files read).",
+        "Only 2 of the 4 images claimed were found in the folder as photos from this device. The folder also holds "
+        "1 video made during the loan, which may be the rest: a video does not say which device made it, so videos "
+        "are not in the count.",
+        "1 photo in the folder was taken during the loan on a device the school has not registered, such as a "
+        "personal phone: pupils may be photographed only on school devices. The leadership team's provenance "
+        "report lists them.",
+        "2 files were copies of a photo already counted: each photo is counted once."]
+    status, out, _ = kiosk("device", "uploaded", "CAM-01", "--by", "MJO", "--folder", str(drive), "--format", "json")
+    [row] = json.loads(out)
+    assert (row["verified"], row["duplicates"], row["unregistered"], row["videos"], row["files"]) == (2, 2, 1, 1, 8)
 
 
 def test_uploaded_without_a_folder_is_unverified(kiosk, school_with_devices, clock):
@@ -201,6 +235,30 @@ def test_report_provenance_flags_a_personal_phone(kiosk, school_with_devices, cl
     assert out.splitlines()[0].split()[:4] == ["FILE", "DEVICE", "CAPTURED", "REGISTERED"]
     status, _, err = kiosk("report", "provenance", "--folder", str(tmp_path / "nowhere"))
     assert status == 1 and err.startswith("There is no folder at")
+
+
+def test_report_provenance_marks_copies_reads_raws_and_counts_videos(kiosk, school_with_devices, tmp_path):
+    folder = tmp_path / "Drive"
+    school = canon(folder / "a_school.jpg", datetime(2026, 11, 10, 8, 0))
+    shutil.copy(school, folder / "b_school copy.jpg")
+    phone = personal_phone(folder / "c_phone.jpg", datetime(2026, 11, 10, 8, 5))
+    shutil.copy(phone, folder / "d_phone again.jpg")
+    shutil.copy(SAMPLES / "CanonRaw.cr3", folder / "e_IMG_0004.CR3")
+    video(folder / "f_clip.mov", datetime(2026, 11, 10, 8, 10, tzinfo=timezone.utc))
+    status, out, err = kiosk("report", "provenance", "--folder", str(folder), "--format", "json")
+    assert status == 0
+    rows = [(r["file"], r["device"], r["registered"], r["duplicate_of"], r["note"]) for r in json.loads(out)]
+    copy = "a copy of another file in the folder: counted once"
+    assert rows == [
+        ("a_school.jpg", "CAM-01 Canon 1", True, None, "taken when this device was not lent out"),
+        ("b_school copy.jpg", "CAM-01 Canon 1", True, "a_school.jpg", copy),
+        ("c_phone.jpg", "samsung SM-S918B", False, None, "not taken on a registered school device"),
+        ("d_phone again.jpg", "samsung SM-S918B", False, "c_phone.jpg", copy),
+        ("e_IMG_0004.CR3", "Canon Canon EOS M50", False, None, "not taken on a registered school device")]
+    assert err.splitlines() == [
+        "2 of 3 images could not be traced to a registered school device.",
+        "2 files were copies of an image already listed: each image is counted once.",
+        "1 video in the folder: counted, not traced (a video does not say which device made it)."]
 
 
 def test_import_consent_reports_withdrawals_and_bad_rows(kiosk, school_with_devices, tmp_path):

@@ -18,12 +18,16 @@ from photos import (
     Photo,
     Progress,
     Skipped,
+    Video,
     capture_time,
     headers,
+    isobmff,
     read_folder,
     read_photo,
     scan,
+    tiff,
 )
+from photos.reader import Bytes, Damaged, Reader
 from tests.photos import canon, exif, ipad, personal_phone, photo
 
 LONDON = ZoneInfo("Europe/London")
@@ -42,7 +46,7 @@ def utc(*args) -> datetime:
 def test_a_jpeg_gives_make_model_serial_and_capture_time_with_its_offset(tmp_path):
     path = canon(tmp_path / "IMG_0001.JPG", "2026:11:10 13:05:09", serial="012345678901", offset="+01:00")
     assert read_photo(path, LONDON) == Photo("IMG_0001.JPG", "jpeg", "Canon", "Canon EOS 2000D", "012345678901",
-                                             utc(2026, 11, 10, 12, 5, 9))
+                                             utc(2026, 11, 10, 12, 5, 9), size=path.stat().st_size)
 
 
 def test_a_heic_from_an_ipad_is_read_from_its_boxes_without_libheif(tmp_path, monkeypatch):
@@ -50,16 +54,16 @@ def test_a_heic_from_an_ipad_is_read_from_its_boxes_without_libheif(tmp_path, mo
     monkeypatch.setattr(headers, "_heif_exif_by_libheif", lambda _path: pytest.fail("fell back to libheif"))
     # No offset: read in the school's zone, which is British Summer Time in July.
     assert read_photo(path, LONDON) == Photo("IMG_0002.HEIC", "heic", "Apple", "iPad (9th generation)", None,
-                                             utc(2026, 7, 10, 9, 30))
+                                             utc(2026, 7, 10, 9, 30), size=path.stat().st_size)
 
 
 def test_a_heic_this_reader_cannot_follow_is_read_by_libheif(tmp_path, monkeypatch):
     path = ipad(tmp_path / "odd.heic", "2026:07:10 10:30:00", offset="+01:00")
 
     def cannot_follow(_reader):
-        raise headers._Damaged("an unusual layout")
+        raise Damaged("an unusual layout")
 
-    monkeypatch.setattr(headers, "_heif_exif", cannot_follow)
+    monkeypatch.setattr(isobmff, "heif_exif", cannot_follow)
     found = read_photo(path, LONDON)
     assert (found.make, found.model, found.captured) == ("Apple", "iPad (9th generation)", utc(2026, 7, 10, 9, 30))
 
@@ -130,7 +134,8 @@ def test_bad_files_are_notes_never_crashes(tmp_path):
     result = {item.path: item for item in scan(tmp_path, LONDON)}
     assert result["good.jpg"].note is None and result["good.jpg"].captured == utc(2026, 11, 10, 13, 5)
     assert result["truncated.jpg"].note == "damaged: its header could not be read"
-    assert result["no_exif.jpg"] == Photo("no_exif.jpg", "jpeg", None, None, None, None, NO_EXIF)
+    assert result["no_exif.jpg"] == Photo("no_exif.jpg", "jpeg", None, None, None, None, NO_EXIF,
+                                          (tmp_path / "no_exif.jpg").stat().st_size)
     assert result["renamed.jpg"].note == "damaged: named as an image but its content is not one"
     assert result["notes.txt"] == Skipped("notes.txt", "not a photo")
     assert result["screenshot.png"].note.startswith("a PNG image: no EXIF camera information")
@@ -315,14 +320,15 @@ def test_the_quick_exif_reader_agrees_with_pillow(tmp_path, endian):
     image.save(tmp_path / "n.heic", format="HEIF", exif=data.tobytes())
     for name in ("n.jpg", "n.heic"):
         with open(tmp_path / name, "rb") as handle:
-            reader = headers._Reader(handle)
-            raw = headers._jpeg_exif(reader) if name.endswith("jpg") else headers._heif_exif(reader)
-        quick, slow = headers._tiff_fields(raw), headers._pillow_fields(raw)
+            reader = Reader(handle)
+            raw = headers._jpeg_exif(reader) if name.endswith("jpg") else isobmff.heif_exif(reader)
+        quick, slow = tiff.fields(Bytes(raw.removeprefix(b"Exif\x00\x00"))), headers._pillow_fields(raw)
         for ours, pillows in zip(quick, slow):
-            assert {t: headers._text(v) for t, v in ours.items() if t != headers.TAG_EXIF_IFD} == {
+            assert {t: headers._text(v) for t, v in ours.items() if t != tiff.TAG_EXIF_IFD} == {
                 t: headers._text(v) for t, v in pillows.items()}
         assert read_photo(tmp_path / name, LONDON) == Photo(name, name[2:].replace("jpg", "jpeg"), "NIKON CORPORATION",
-                                                            "NIKON D3500", "6001234", utc(2026, 11, 10, 13, 5))
+                                                            "NIKON D3500", "6001234", utc(2026, 11, 10, 13, 5),
+                                                            size=(tmp_path / name).stat().st_size)
 
 
 # --- Whatever a file holds: a photo or a note, never an exception -------------------------------------
@@ -363,4 +369,4 @@ def test_a_damaged_real_photo_gives_a_photo_or_a_note(tmp_path_factory, suffix, 
 def test_any_bytes_give_a_photo_or_a_note(tmp_path_factory, data, suffix):
     path = tmp_path_factory.mktemp("fuzz") / f"x{suffix}"
     path.write_bytes(data)
-    assert isinstance(read_photo(path, LONDON), (Photo, Skipped))
+    assert isinstance(read_photo(path, LONDON), (Photo, Video, Skipped))
