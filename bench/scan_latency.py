@@ -57,7 +57,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event
 from sqlmodel import select
 
-from db.core import GENESIS, HEAD_REVISION, open_database, row_hash, sqlite_url, upgrade
+from db.core import GENESIS, HEAD_REVISION, open_database, pupil_search_key, row_hash, sqlite_url, upgrade
 from db.core.models import LedgerEntry
 from db.phones import phone_in, phone_out
 from tagcodes import TagKind, new_code
@@ -200,9 +200,10 @@ class Builder:
             while code in codes:
                 code = new_code(TagKind.PHONE)
             codes.add(code)
-            self.pupils.append((pid, None, f"A{100000 + pid}", rng.choice(FIRST), None, rng.choice(SURNAMES),
+            first, surname = rng.choice(FIRST), rng.choice(SURNAMES)
+            self.pupils.append((pid, None, f"A{100000 + pid}", first, None, surname,
                                 year, class_name, walk, first_office if walk else None,
-                                stored_at(start) if walk else None, None))
+                                stored_at(start) if walk else None, None, pupil_search_key(first, None, surname)))
             self.tags.append((code, "phone", pid, None, None, None, "black pouch", stored_at(start), None))
             (walkers if walk else others).append((code, pid, class_name))
         t = start
@@ -291,8 +292,8 @@ class Builder:
                          "VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)", self.staff)
         conn.executemany("INSERT INTO location (id, name, kind, class_name) VALUES (?, ?, ?, ?)", self.locations)
         conn.executemany("INSERT INTO pupil (id, upn, adno, legal_first, preferred_first, surname, year, class_name, "
-                         "walk_home, walk_home_by_id, walk_home_at, left_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                         self.pupils)
+                         "walk_home, walk_home_by_id, walk_home_at, left_at, search_key) "
+                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", self.pupils)
         conn.executemany("INSERT INTO tag (code, kind, pupil_id, staff_id, location_id, asset, description, issued_at, "
                          "retired_at) VALUES (?,?,?,?,?,?,?,?,?)", self.tags)
         conn.executemany("INSERT INTO ledger_entry (id, at, kiosk, staff_id, action, tag_code, pupil_id, "

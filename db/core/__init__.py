@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from db.core.admission import adno_key
 from db.core.errors import SENTENCE_MAX, AnswerNeeded, NotReady, ParentNeeded, ReasonNeeded, Refused
 from db.core.faults import UNREACHABLE, Fault, FaultKind, fault_kind, sentence
+from db.core.names import name_key, pupil_search_key, search_words
 from db.core.outcomes import AgreementStatus, DeviceStatus, HeldStatus, LoanStatus, Outcome, Role
 from db.core.roles import COMMAND_LINE, CommandLine, may, other_class, require, require_class, require_self_or
 from db.core.text import plain
@@ -91,9 +92,10 @@ __all__ = [
     "NotReady", "Outcome", "ParentNeeded", "ParentsToTell", "PupilException", "PupilSummary", "ReasonNeeded",
     "Refused", "Role", "StaffMember", "StaffPhoneAgreement", "TagInfo", "Unreachable", "adno_key",
     "acting", "append", "class_on_roll", "cupboard_for", "day_range", "day_start", "fault_kind", "find_pupil",
-    "find_staff", "first_name", "full_name", "goes_to_cupboard", "may", "office", "open_database", "other_class",
-    "parse_day", "place_named", "plain", "plural", "pupil_first", "pupil_name", "pupil_short", "require",
-    "require_class", "require_ready", "require_self_or", "row_hash", "schema_revision", "school_year_start",
-    "sentence", "short_name", "sqlite_url", "staff_names", "staff_view", "today", "upgrade", "utc_now",
+    "find_staff", "first_name", "full_name", "goes_to_cupboard", "may", "name_key", "office", "open_database",
+    "other_class", "parse_day", "place_named", "plain", "plural", "pupil_first", "pupil_name", "pupil_search_key",
+    "pupil_short", "require", "require_class", "require_ready", "require_self_or", "row_hash", "schema_revision",
+    "school_year_start", "search_words", "sentence", "short_name", "sqlite_url", "staff_names", "staff_view", "today",
+    "upgrade", "utc_now",
     "walk_home_valid", "when",
 ]

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, text
+from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, event, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+from db.core.names import pupil_search_key
 
 ROLES = ("teacher", "office", "slt", "admin")  # who may do what: db/core/roles.py
 DEVICE_KINDS = ("camera", "ipad", "phone", "other")
@@ -53,6 +55,9 @@ class Staff(SQLModel, table=True):
 
 
 class Pupil(SQLModel, table=True):
+    # db.people.find_pupils seeks the pupils on roll (left_at IS NULL) here and checks their keys in the index,
+    # reading a pupil's row only when the key matches: leavers, kept for years, cost the search nothing.
+    __table_args__ = (Index("ix_pupil_on_roll_search_key", "left_at", "search_key"),)
     id: int | None = Field(default=None, primary_key=True)
     upn: str | None = Field(default=None, max_length=13, unique=True)
     adno: str | None = Field(default=None, max_length=32, unique=True)
@@ -66,6 +71,16 @@ class Pupil(SQLModel, table=True):
     walk_home_by_id: int | None = Field(default=None, foreign_key="staff.id")
     walk_home_at: datetime | None = Time(default=None)
     left_at: datetime | None = Time(default=None)  # archived as a leaver by a full re-import
+    # The three names as db.core.names.pupil_search_key makes them, set on every insert and update below.
+    search_key: str = Field(default="", sa_column_kwargs={"server_default": ""}, sa_type=Text)
+
+
+@event.listens_for(Pupil, "before_insert")
+@event.listens_for(Pupil, "before_update")
+def _keep_search_key(_mapper, _connection, pupil: Pupil) -> None:
+    """Every write of a pupil through the ORM (the MIS import, the demo, a rename) keeps the key in step with
+    the names. Nothing writes a pupil's names with Core statements; the migration fills the key for older rows."""
+    pupil.search_key = pupil_search_key(pupil.legal_first, pupil.preferred_first, pupil.surname)
 
 
 class Location(SQLModel, table=True):

@@ -7,7 +7,17 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from db.core import Database, Refused, append, class_on_roll, find_pupil, find_staff, pupil_name, pupil_short
+from db.core import (
+    Database,
+    Refused,
+    append,
+    class_on_roll,
+    find_pupil,
+    find_staff,
+    name_key,
+    pupil_name,
+    pupil_short,
+)
 from db.core.models import ConsentEvent, Pupil
 from db.devices.views import ConsentAnswer, NoPhotoList, NoPhotoPupil, PupilConsent
 
@@ -41,7 +51,8 @@ def no_photo_list(session: Session, database: Database, class_name: str, at: dat
             continue
         entry = NoPhotoPupil(pupil.id, pupil_short(pupil), refused)
         (refuse if CATEGORIES[PHOTOS] in refused else limited).append(entry)
-    order = lambda p: p.short_name.casefold()  # noqa: E731 - first names, as the teacher reads the slip
+    # First names, as the teacher reads the slip: Łukasz with the Ls and Émile with the Es, not after Zara.
+    order = lambda p: (name_key(p.short_name), p.short_name)  # noqa: E731
     return NoPhotoList(class_name=class_name, at=database.local(at), pupils=tuple(sorted(refuse, key=order)),
                        not_published=tuple(sorted(limited, key=order)), on_roll=len(pupils))
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from db.core import (
+    CommandLine,
     Database,
     PupilSummary,
     append,
@@ -14,6 +14,7 @@ from db.core import (
     goes_to_cupboard,
     pupil_name,
     pupil_short,
+    search_words,
     walk_home_valid,
 )
 from db.core.models import PhoneException, Pupil, Tag
@@ -31,20 +32,23 @@ def summary(session: Session, database: Database, pupil: Pupil) -> PupilSummary:
                         year=pupil.year, upn=pupil.upn, adno=pupil.adno, walk_home=walks, phone_tag=tag, phone=goes)
 
 
-def find_pupils(database: Database, text: str, limit: int = 12) -> list[PupilSummary]:
-    """Pupils on roll whose name contains every word typed (for tagging a pupil by name)."""
-    words = [w for w in (text or "").lower().split() if w][:4]
-    if not words:
-        return []
+def find_pupils(database: Database, text: str, limit: int = 12, *, by: str | CommandLine) -> list[PupilSummary]:
+    """Pupils on roll whose legal first, preferred first or surname contains every word typed, whatever the case,
+    accents and apostrophes (db/core/names.py): "łaski" finds Łaski, "obrien" O’Brien. Any member of staff may
+    look, as the kiosk's F3 box always let them (what they may then do to the pupil's phone has its own rules);
+    an unknown code is refused.
+    """
+    words = search_words(text)
     with database.reading() as session:
+        find_staff(session, by)  # any member of staff; an unknown or departed code is refused
+        if not words:
+            return []
         query = select(Pupil).where(Pupil.left_at.is_(None))
-        for word in words:
-            pattern = f"%{word[:40]}%"
-            query = query.where(or_(func.lower(Pupil.legal_first).like(pattern),
-                                    func.lower(Pupil.preferred_first).like(pattern),
-                                    func.lower(Pupil.surname).like(pattern)))
-        pupils = session.exec(query.order_by(Pupil.class_name, Pupil.surname).limit(limit)).all()
-        return [summary(session, database, p) for p in pupils]
+        for word in words:  # the key and the words hold no LIKE wildcards; autoescape all the same
+            query = query.where(Pupil.search_key.contains(word, autoescape=True))
+        # By class, then surname and first name as the key spells them (Đặng beside Davies, not after Zhou).
+        query = query.order_by(Pupil.class_name, Pupil.search_key, Pupil.id).limit(limit)
+        return [summary(session, database, p) for p in session.exec(query).all()]
 
 
 def pupil_summary(database: Database, ref: str) -> PupilSummary:

@@ -31,6 +31,7 @@ from db.core import (
     full_name,
     goes_to_cupboard,
     may,
+    name_key,
     office,
     other_class,
     place_named,
@@ -201,8 +202,9 @@ def _release_to_parent(conn: Connection, database: Database, staff, row, now, to
     if not may(staff, "office"):
         raise Refused(f"{_first(row)}'s phone was confiscated ({taken.reason}): only the office or the leadership "
                       "team can release it, to a parent or carer.")
-    names = {_first(row).lower(), row.legal_first.lower(), pupil.lower(), f"{row.legal_first} {row.surname}".lower()}
-    if not to or to.lower() in names:
+    # The pupil's own name however it is typed ("zoe wisniewski" is Zoë Wiśniewski): never released to them.
+    names = {name_key(name) for name in (_first(row), row.legal_first, pupil, f"{row.legal_first} {row.surname}")}
+    if not to or name_key(to) in names:
         raise ParentNeeded(f"{_first(row)}'s phone was confiscated ({taken.reason}): it can be released only to a "
                            "parent or carer, not to the pupil; give the parent or carer's name.", pupil)
     conn.execute(_RELEASE, {"code": row.code})

@@ -64,6 +64,9 @@ def add_commands(sub, options) -> None:
     p.add_argument("--walk-home", action="store_true", required=True)
     add_by(p)
     p.add_argument("--revoke", action="store_true")
+    p = listing(options.command(pupil, "find", cmd_find, "find pupils on roll by part of a name", acting=True))
+    p.add_argument("text", metavar="TEXT", help="part of a first name or surname, in any case, with or without "
+                   "accents, e.g. “laski” or “amira kh”")
 
 
 def cmd_import(args, database: Database) -> None:
@@ -171,3 +174,19 @@ def cmd_permit(args, database: Database) -> None:
     pupil = permit_walk_home(database, args.pupil, args.by, revoke=args.revoke)
     state = "may walk home alone" if pupil.walk_home else "may no longer walk home alone"
     print(f"Recorded: {pupil.name} ({pupil.class_name}) {state}.")
+
+
+def cmd_find(args, database: Database) -> None:
+    from db.core import plain, search_words
+    from db.people import find_pupils
+
+    if not search_words(args.text):
+        raise Refused("Give part of a pupil's name to find, e.g. “laski” or “amira kh”.")
+    most = 200  # the command line lists more than the kiosk's box of twelve, not the whole school
+    found = find_pupils(database, args.text, most + 1, by=acting_as(args))
+    rows = [{"pupil": p.upn or p.adno, "name": p.name, "class": p.class_name, "tag": p.phone_tag}
+            for p in found[:most]]
+    emit(rows, args.format, empty=f"No pupil on roll has “{plain(args.text, 40)}” in their name.")
+    if len(found) > most:
+        print(f"More than {most} pupils match: only the first {most} are listed; type more of the name.",
+              file=sys.stderr)

@@ -65,11 +65,11 @@ class FindPupilScreen(KioskScreen, ModalScreen[TagInfo | None]):
 
     @on(Input.Changed, "#name")
     def name_changed(self, event: Input.Changed) -> None:
-        self.find(event.value)
+        self.find(event.value, self.kiosk.staff.code)
 
     @work(thread=True, exclusive=True, group="find", exit_on_error=False)
-    def find(self, text: str) -> None:
-        carry_out(self, "find", None, find_pupils, self.kiosk.database, text)
+    def find(self, text: str, by: str) -> None:
+        carry_out(self, "find", None, find_pupils, self.kiosk.database, text, by=by)
 
     def on_done(self, message: Done) -> None:
         if message.task == "issue":

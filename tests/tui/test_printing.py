@@ -179,8 +179,8 @@ async def test_a_new_tag_from_find_pupil_is_previewed_then_printed(school, tmp_p
 
     from db.people import find_pupils
 
-    pupil = next(p for p in find_pupils(school, "a", limit=200)
-                 if p.phone_tag is None and len(find_pupils(school, p.name)) == 1)
+    pupil = next(p for p in find_pupils(school, "a", limit=200, by=COMMAND_LINE)
+                 if p.phone_tag is None and len(find_pupils(school, p.name, by=COMMAND_LINE)) == 1)
     out = tmp_path / "tag.prn"
     app = build_app(school, printer=f"file:{out}")
     async with app.run_test(size=(120, 36)) as pilot:

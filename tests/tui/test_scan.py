@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import time
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, OptionList
 
 from db.core import COMMAND_LINE, Refused
+from db.core.models import Pupil
 from db.people import find_pupils
 from db.phones import class_phones_today, cupboards_to_check, custody_report, parents_pending, phones_held
 from db.tags import list_tags
@@ -268,8 +269,8 @@ async def test_office_screen_opens_for_office_staff(school):
 
 async def test_find_pupil_issues_a_tag_shown_large(school):
     # A pupil with no tag yet, whose name is unique, so the first result is theirs.
-    pupil = next(p for p in find_pupils(school, "a", limit=200)
-                 if p.phone_tag is None and len(find_pupils(school, p.name)) == 1)
+    pupil = next(p for p in find_pupils(school, "a", limit=200, by=COMMAND_LINE)
+                 if p.phone_tag is None and len(find_pupils(school, p.name, by=COMMAND_LINE)) == 1)
     app = build_app(school)
     async with app.run_test(size=(120, 36)) as pilot:
         await signed_in(pilot, "MJO", "4567")
@@ -289,6 +290,30 @@ async def test_find_pupil_issues_a_tag_shown_large(school):
     issued = [tag for tag in list_tags(school, "phone") if tag.code == code]
     assert len(issued) == 1
     assert issued[0].label.startswith(pupil.short_name) and issued[0].description == "blue Nokia"
+
+
+async def test_find_pupil_finds_a_name_typed_without_its_capital_or_accents_and_shows_it_as_stored(school):
+    with school.writing() as session:
+        session.add(Pupil(adno="9001", legal_first="Jan", surname="Łaski", year=5, class_name="5A"))
+        session.commit()
+    app = build_app(school)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "HBR", "1234")  # a teacher of 6A finds a pupil of 5A
+        await pilot.press("f3")
+        await pilot.press(*"łaski")
+        await settle(pilot)
+        assert app.screen.query_one("#name").value == "łaski"
+        options = app.screen.query_one("#pupils", OptionList)
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert shown == ["Jan Łaski · 5A · no tag yet · phone goes to the office"]
+        assert str(app.screen.query_one("#message").render()) == ""
+        await pilot.press(*["backspace"] * 5, *"NGUYEN")
+        await settle(pilot)
+        assert app.screen.query_one("#name").value == "NGUYEN"
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        expected = find_pupils(school, "Nguyễn", by=COMMAND_LINE)
+        assert shown and len(shown) == len(expected) and all(" Nguyễn · " in line for line in shown)
+        assert [line.split(" · ")[0] for line in shown] == [p.name for p in expected]
 
 
 async def test_cupboard_locked_for_the_teachers_class(school):
