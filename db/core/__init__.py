@@ -31,10 +31,12 @@ from db.core.views import (
 )
 from db.core.walk_home import WALK_HOME_YEAR, goes_to_cupboard, walk_home_valid
 from db.core.words import (
+    day_and_time,
     day_range,
     day_start,
     first_name,
     full_name,
+    in_school_year,
     parse_day,
     plural,
     pupil_first,
@@ -42,6 +44,7 @@ from db.core.words import (
     pupil_short,
     school_year_start,
     short_name,
+    short_time,
     today,
     when,
 )
@@ -95,4 +98,5 @@ __all__ = [
     "require_class", "require_ready", "require_self_or", "row_hash", "schema_revision", "school_year_start",
     "sentence", "short_name", "sqlite_url", "staff_names", "staff_view", "today", "upgrade", "utc_now",
     "walk_home_valid", "when",
+    "day_and_time", "in_school_year", "short_time",
 ]
