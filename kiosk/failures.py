@@ -59,7 +59,9 @@ def _log_to(path: Path) -> None:
         _logger.removeHandler(old)
         old.close()
     path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    # backslashreplace: a fault quoting a file name with bytes that are not UTF-8 is still logged, as \xff.
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8",
+                                                   errors="backslashreplace")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     _logger.addHandler(handler)
     _logger.propagate = False

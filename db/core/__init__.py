@@ -33,10 +33,12 @@ from db.core.views import (
 )
 from db.core.walk_home import WALK_HOME_YEAR, goes_to_cupboard, walk_home_valid
 from db.core.words import (
+    day_and_time,
     day_range,
     day_start,
     first_name,
     full_name,
+    in_school_year,
     parse_day,
     plural,
     pupil_first,
@@ -44,6 +46,7 @@ from db.core.words import (
     pupil_short,
     school_year_start,
     short_name,
+    short_time,
     today,
     when,
 )
@@ -98,4 +101,5 @@ __all__ = [
     "school_year_start", "search_words", "sentence", "short_name", "sqlite_url", "staff_names", "staff_view", "today",
     "upgrade", "utc_now",
     "walk_home_valid", "when",
+    "day_and_time", "in_school_year", "short_time",
 ]

@@ -1,5 +1,6 @@
 """The school's words, each written once: names as staff see and print them (R5), the school year,
-"13:05 today", a date typed by a person, a range of days, plurals.
+"13:05 today", a time in a table (with its year outside this school year), a date typed by a person, a range
+of days, plurals.
 
 Light on purpose: no database import, so the kiosk's first frame can use it.
 """
@@ -65,11 +66,30 @@ def day_start(database: Database, day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=database.zone)
 
 
+def in_school_year(day: date, today: date) -> bool:
+    """Whether ``day`` falls in the school year ``today`` is in: a date outside it is shown with its year."""
+    start = school_year_start(today)
+    return start <= day < start.replace(year=start.year + 1)
+
+
+def day_and_time(moment: datetime, today: date) -> str:
+    """``Tue 10 Nov 08:40`` in a table; ``Tue 10 Nov 2025 08:40`` when the day is not in this school year."""
+    year = "" if in_school_year(moment.date(), today) else f" {moment:%Y}"
+    return f"{moment:%a %d %b}{year} {moment:%H:%M}"
+
+
+def short_time(moment: datetime, today: date) -> str:
+    """``09:05`` today; an older time with its day (``Mon 09 Nov 15:10``), as `day_and_time` writes it."""
+    return f"{moment:%H:%M}" if moment.date() == today else day_and_time(moment, today)
+
+
 def when(moment: datetime, now: datetime) -> str:
-    """``13:05 today``, or ``13:05 on Mon 9 Nov``: both times in the school's zone."""
+    """``13:05 today``, or ``13:05 on Mon 9 Nov`` (``… 9 Nov 2025`` outside this school year): both times in the
+    school's zone."""
     if moment.date() == now.date():
         return f"{moment:%H:%M} today"
-    return f"{moment:%H:%M} on {moment:%a} {moment.day} {moment:%b}"
+    year = "" if in_school_year(moment.date(), now.date()) else f" {moment:%Y}"
+    return f"{moment:%H:%M} on {moment:%a} {moment.day} {moment:%b}{year}"
 
 
 def parse_day(text: str | None, what: str) -> date | None:

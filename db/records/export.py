@@ -23,7 +23,7 @@ from db.core.models import (
 
 
 def _iso(database: Database, moment: datetime | None) -> str | None:
-    return database.local(moment).isoformat() if moment else None
+    return database.local(moment).isoformat(timespec="seconds") if moment else None  # ISO 8601, to the second
 
 
 def export_pupil(database: Database, pupil_ref: str, *, by: str | CommandLine) -> dict[str, Any]:

@@ -3,11 +3,16 @@
 One module per command group, its parser above its handlers; options.py holds what they share.
 Exit status, decided here only: 0 done, 1 refused (one plain sentence on stderr, nothing changed),
 2 usage error (argparse). Textual is imported only when the kiosk itself starts.
+
+A reader that stops early (``kiosk … --format csv | head -1``) ends the command quietly with 0: what the command
+was asked to do is done (a change is committed before anything is printed), the reader took what it wanted, and a
+script under ``set -o pipefail`` does not fail or pass by how much the listing held.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -19,6 +24,30 @@ from kiosk.config import Settings
 
 def main(argv: list[str] | None = None, *, clock: Clock = utc_now) -> int:
     """Run one command; ``clock`` lets tests fix the time."""
+    try:
+        status = run(sys.argv[1:] if argv is None else argv, clock)
+        sys.stdout.flush()  # here, not at exit: a reader gone is caught below
+    except BrokenPipeError:
+        return reader_gone()
+    return status
+
+
+def reader_gone() -> int:
+    """The reader of standard output closed it: stop quietly (Python's recipe, docs "Note on SIGPIPE")."""
+    try:
+        # What is still buffered goes nowhere at exit, instead of failing again with a message.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # not a real file (a test's captured output): nothing is flushed at exit
+        pass
+    return 0
+
+
+def run(argv: list[str], clock: Clock) -> int:
+    not_text = next((arg for arg in argv if not is_text(arg)), None)
+    if not_text is not None:
+        print(not_utf8(not_text), file=sys.stderr)
+        return 1
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -46,6 +75,10 @@ def main(argv: list[str] | None = None, *, clock: Clock = utc_now) -> int:
         return args.handler(args, database) or 0
     except KeyboardInterrupt:
         return 1
+    except BrokenPipeError:
+        # The reader of the output has gone: main() ends quietly. (It is no printer's: labels/printers.py names a
+        # printer's broken connection in a sentence of its own.)
+        raise
     except Exception as exc:  # noqa: BLE001 - every failure is one sentence and exit 1, never a traceback
         from kiosk.failures import sentence_for
 
@@ -53,6 +86,25 @@ def main(argv: list[str] | None = None, *, clock: Clock = utc_now) -> int:
         for line in getattr(exc, "details", ()):
             print(f"  {line}", file=sys.stderr)
         return 1
+
+
+def is_text(arg: str) -> bool:
+    """Whether an argument was UTF-8 text: Python turns other bytes into surrogate escapes (PEP 383)."""
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def not_utf8(arg: str) -> str:
+    """One sentence for an argument holding bytes that are not UTF-8; it shows them as \\xff, never fails to print."""
+    try:
+        shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that no byte made
+        shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
+    return (f"“{shown}” is not text the kiosk can read (it holds bytes that are not UTF-8): type it again, "
+            "or set the terminal to UTF-8.")
 
 
 def setting_problem(exc: ValueError) -> str:

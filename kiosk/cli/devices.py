@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from db.core import Refused, plural
 from kiosk.cli.options import acting_as, add_by, date_range, days, listing, printer_options
+from kiosk.loan_report import LOAN_KEYS, loan_rows
 from kiosk.output import emit
 
 if TYPE_CHECKING:
@@ -84,6 +85,10 @@ def cmd_device_return(args, database: Database) -> None:
         print(f"Returned: {loan.device}, no images: it can be lent again.")
 
 
+UPLOADED_KEYS = ("device", "claimed", "verified", "by_model_only", "wiped", "uploaded_by", "uploaded_at", "files",
+                 "not_checked", "duplicates", "unregistered", "videos")
+
+
 def cmd_device_uploaded(args, database: Database) -> None:
     from db.devices import confirm_upload
 
@@ -110,7 +115,7 @@ def cmd_device_uploaded(args, database: Database) -> None:
                "by_model_only": result.by_model_only, "wiped": loan.wiped, "uploaded_by": loan.uploaded_by,
                "uploaded_at": loan.uploaded_at, "files": result.files, "not_checked": len(result.notes),
                "duplicates": result.duplicates, "unregistered": result.unregistered, "videos": result.videos}],
-             args.format, empty="")
+             args.format, keys=UPLOADED_KEYS, empty="")
     _print_notes(result.notes, "could not be checked")
 
 
@@ -149,18 +154,20 @@ def add_reports(report, options) -> None:
 
 
 def cmd_report_devices(args, database: Database) -> None:
+    from db.core import today
     from db.devices import loans_report
 
     start, end = days(args)
-    rows = [{"device": loan.device, "staff": loan.staff, "class": loan.class_name, "purpose": loan.purpose,
-             "out": loan.out, "returned": loan.returned, "images": loan.images, "verified": loan.verified,
-             "uploaded_by": loan.uploaded_by, "uploaded_at": loan.uploaded_at, "wiped": loan.wiped,
-             "status": loan.status}
-            for loan in loans_report(database, start, end, args.class_name, by=acting_as(args))]
-    emit(rows, args.format, empty="No device was lent on those days.")
+    rows = loan_rows(loans_report(database, start, end, args.class_name, by=acting_as(args)))
+    emit(rows, args.format, keys=LOAN_KEYS, empty="No device was lent on those days.", today=today(database))
+
+
+PROVENANCE_KEYS = ("file", "device", "captured", "registered", "make", "model", "serial", "loan", "note",
+                   "duplicate_of")
 
 
 def cmd_report_provenance(args, database: Database) -> None:
+    from db.core import today
     from db.devices import provenance
 
     report = provenance(database, args.folder, by=acting_as(args), progress=_progress("Reading the folder"))
@@ -168,7 +175,8 @@ def cmd_report_provenance(args, database: Database) -> None:
              "make": r.make, "model": r.model, "serial": r.serial, "loan": r.loan, "note": r.note,
              "duplicate_of": r.duplicate_of}
             for r in report.rows]
-    emit(rows, args.format, empty="No photos were found in that folder.")
+    emit(rows, args.format, keys=PROVENANCE_KEYS, empty="No photos were found in that folder.",
+         today=today(database))
     if report.unregistered:
         print(f"{report.unregistered} of {plural(report.images, 'image')} "
               "could not be traced to a registered school device.", file=sys.stderr)

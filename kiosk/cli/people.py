@@ -120,13 +120,17 @@ def cmd_staff_phone_agree(args, database: Database) -> None:
           f"(agreed by {row.approved_by}).")
 
 
+STAFF_PHONE_KEYS = ("staff", "code", "reason", "approved_by", "from", "to", "status")
+EXCEPTION_KEYS = ("pupil", "class", "kind", "conditions", "approved_by", "approved_at", "review_on", "status")
+
+
 def cmd_staff_phones(args, database: Database) -> None:
     from db.phones import staff_phone_agreements
 
     rows = [{"staff": r.staff, "code": r.staff_code, "reason": r.reason, "approved_by": r.approved_by,
              "from": r.starts_on.isoformat(), "to": r.ends_on.isoformat(), "status": r.status}
             for r in staff_phone_agreements(database, by=acting_as(args))]
-    emit(rows, args.format, empty="No staff phone exceptions are recorded.")
+    emit(rows, args.format, keys=STAFF_PHONE_KEYS, empty="No staff phone exceptions are recorded.")
 
 
 def cmd_staff_imei(args, database: Database) -> None:
@@ -158,12 +162,14 @@ def cmd_exception_end(args, database: Database) -> None:
 
 
 def cmd_exception_list(args, database: Database) -> None:
+    from db.core import today
     from db.phones import exceptions_register
 
     rows = [{"pupil": r.pupil, "class": r.class_name, "kind": r.kind, "conditions": r.conditions,
              "approved_by": r.approved_by, "approved_at": r.approved_at, "review_on": r.review_on.isoformat(),
              "status": r.status} for r in exceptions_register(database, by=acting_as(args), ended=args.all)]
-    emit(rows, args.format, empty="No pupil is on the exceptions register.")
+    emit(rows, args.format, keys=EXCEPTION_KEYS, empty="No pupil is on the exceptions register.",
+         today=today(database))
 
 
 def cmd_permit(args, database: Database) -> None:
@@ -176,6 +182,9 @@ def cmd_permit(args, database: Database) -> None:
     print(f"Recorded: {pupil.name} ({pupil.class_name}) {state}.")
 
 
+FIND_KEYS = ("pupil", "name", "class", "tag")
+
+
 def cmd_find(args, database: Database) -> None:
     from db.core import plain, search_words
     from db.people import find_pupils
@@ -186,7 +195,7 @@ def cmd_find(args, database: Database) -> None:
     found = find_pupils(database, args.text, most + 1, by=acting_as(args))
     rows = [{"pupil": p.upn or p.adno, "name": p.name, "class": p.class_name, "tag": p.phone_tag}
             for p in found[:most]]
-    emit(rows, args.format, empty=f"No pupil on roll has “{plain(args.text, 40)}” in their name.")
+    emit(rows, args.format, keys=FIND_KEYS, empty=f"No pupil on roll has “{plain(args.text, 40)}” in their name.")
     if len(found) > most:
         print(f"More than {most} pupils match: only the first {most} are listed; type more of the name.",
               file=sys.stderr)

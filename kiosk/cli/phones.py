@@ -77,7 +77,12 @@ def cmd_phone_confiscate(args, database: Database) -> None:
           "it can be released only to a parent or carer.")
 
 
+HELD_KEYS = ("code", "pupil", "class", "location", "since", "by", "status", "description")
+PENDING_KEYS = ("pupil", "class", "reason", "since")
+
+
 def cmd_phone_where(args, database: Database) -> None:
+    from db.core import today
     from db.phones import phones_held
 
     if args.printer:
@@ -90,15 +95,16 @@ def cmd_phone_where(args, database: Database) -> None:
     rows = [{"code": r.code, "pupil": r.pupil, "class": r.class_name, "location": r.location, "since": r.since,
              "by": r.by, "status": r.status, "description": r.description or ""}
             for r in phones_held(database, by=acting_as(args))]
-    emit(rows, args.format, empty="No phones are held.")
+    emit(rows, args.format, keys=HELD_KEYS, empty="No phones are held.", today=today(database))
 
 
 def cmd_parents_pending(args, database: Database) -> None:
+    from db.core import today
     from db.phones import parents_pending
 
     rows = [{"pupil": r.pupil, "class": r.class_name, "reason": r.reason, "since": r.since}
             for r in parents_pending(database, by=acting_as(args))]
-    emit(rows, args.format, empty="No parents are waiting to be told.")
+    emit(rows, args.format, keys=PENDING_KEYS, empty="No parents are waiting to be told.", today=today(database))
 
 
 def cmd_parents_told(args, database: Database) -> None:

@@ -18,14 +18,19 @@ def add_report(report, options) -> None:
                                        acting=True)))
 
 
+CUSTODY_KEYS = ("at", "action", "code", "pupil", "class", "location", "by", "kiosk", "note")
+
+
 def cmd_report_custody(args, database: Database) -> None:
+    from db.core import today
     from db.phones import custody_report
 
     start, end = days(args)
     rows = [{"at": e.at, "action": e.action, "code": e.code, "pupil": e.pupil, "class": e.class_name,
              "location": e.location, "by": e.by, "kiosk": e.kiosk, "note": e.note}
             for e in custody_report(database, start, end, by=acting_as(args))]
-    emit(rows, args.format, empty="Nothing happened to any phone on those days.")
+    emit(rows, args.format, keys=CUSTODY_KEYS, empty="Nothing happened to any phone on those days.",
+         today=today(database))
 
 
 def add_commands(sub, options) -> None:
@@ -107,5 +112,5 @@ def cmd_copy_to(args, database: Database) -> None:
     finally:
         target.engine.dispose()
     print(f"Copied to {result.target}:")
-    emit([{"table": t.table, "rows": t.rows} for t in result.tables], "table", empty="")
+    emit([{"table": t.table, "rows": t.rows} for t in result.tables], "table", keys=("table", "rows"), empty="")
     print(f"The ledger there is intact: {result.ledger_verified} records, each linked to the one before.")

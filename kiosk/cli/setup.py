@@ -48,7 +48,7 @@ def run_demo(args, settings: Settings, clock: Clock) -> int:
     print(f"Demo school: Meadowbank Primary (fictional), in {settings.database_url().replace('sqlite:///', '')}")
     print("Sign in with one of these staff codes and PINs:")
     emit([{"code": s.code, "pin": s.pin, "name": s.name, "role": s.role, "class": s.class_name or ""}
-          for s in logins], "table", empty="")
+          for s in logins], "table", keys=("code", "pin", "name", "role", "class"), empty="")
     from db.phones import phones_held
 
     held = {row.code for row in phones_held(database, by=acting_as(args))}

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from db.core import Database
 
 KINDS = ("phone", "device", "location", "staff")
+TAG_KEYS = ("code", "kind", "label", "description")
 
 
 def add_commands(sub, options) -> None:
@@ -60,7 +61,7 @@ def tag_rows(database: Database, kind: str | None) -> list[dict]:
 
 
 def cmd_tags_list(args, database: Database) -> None:
-    emit(tag_rows(database, args.kind), args.format, empty="No tags have been issued yet.")
+    emit(tag_rows(database, args.kind), args.format, keys=TAG_KEYS, empty="No tags have been issued yet.")
 
 
 def cmd_tags_print(args, database: Database) -> None:

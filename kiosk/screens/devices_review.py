@@ -21,9 +21,10 @@ from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
 from db import devices
-from db.core import Database, LoanStatus, Refused, parse_day, plural, school_year_start, short_name
+from db.core import Database, LoanStatus, Refused, in_school_year, parse_day, plural, school_year_start, short_name
 from db.devices import Loan, WeekImages
-from kiosk.output import emit
+from kiosk.loan_report import LOAN_KEYS, loan_rows
+from kiosk.output import write_csv
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.base import KioskScreen
 from kiosk.theme import NOTE_BADGE, REFUSED_BADGE, rgb, style
@@ -42,9 +43,6 @@ STATUS_STYLE = {LoanStatus.NOT_BACK: REFUSED_BADGE, LoanStatus.UPLOAD_OUTSTANDIN
 ROW_STYLE = {LoanStatus.NOT_BACK: style("bold $refused-light"), LoanStatus.UPLOAD_OUTSTANDING: style("bold $note")}
 LATE = style("bold $refused-light")  # back, but after the end of the day it was lent
 TAKEN_COLOUR, FOUND_COLOUR = rgb("note"), rgb("done-light")  # the chart's bars
-# The same keys as `kiosk report devices --format csv`, in the same order.
-CSV_KEYS = ("device", "staff", "class", "purpose", "out", "returned", "images", "verified", "uploaded_by",
-            "uploaded_at", "wiped", "status")
 RANGE_CHOICES = ("This week", "Last 4 weeks", "This school year")
 
 
@@ -110,20 +108,14 @@ def export_loans(database: Database, start: date, end: date, class_name: str | N
         while path.exists():
             path = folder / f"{name}-{number}.csv"
             number += 1
-        # utf-8-sig: Excel reads Zoë and Wiśniewski right only with the byte-order mark.
+        # utf-8-sig: Excel reads Zoë and Wiśniewski right only with the byte-order mark. The columns and cells are
+        # those of `kiosk report devices --format csv`.
         with path.open("x", encoding="utf-8-sig", newline="") as out:
-            emit(report_rows(loans), "csv", empty="", out=out)
+            write_csv(loan_rows(loans), LOAN_KEYS, out)
     except OSError as exc:
         raise Refused(f"The list could not be saved ({exc.strerror or exc}): check there is space in your Documents "
                       "folder, then press E again.") from None
     return f"Saved {plural(len(loans), 'loan')} to {path} (open it with Excel or Google Sheets)."
-
-
-def report_rows(loans: list[Loan]) -> list[dict]:
-    return [{"device": loan.device, "staff": loan.staff, "class": loan.class_name, "purpose": loan.purpose,
-             "out": loan.out, "returned": loan.returned, "images": loan.images, "verified": loan.verified,
-             "uploaded_by": loan.uploaded_by, "uploaded_at": loan.uploaded_at, "wiped": loan.wiped,
-             "status": loan.status} for loan in loans]
 
 
 class DevicesReviewScreen(KioskScreen, Screen):
@@ -292,14 +284,17 @@ class DevicesReviewScreen(KioskScreen, Screen):
         self.query_one("#summary", Static).update(line)
 
     def when(self, moment: datetime | None, since: datetime | None = None) -> str:
-        """Mon 13:05 within one week shown, else 9 Nov 13:05; only the time when it is the same day as ``since``."""
+        """Mon 13:05 within one week shown, else 9 Nov 13:05 (9 Nov 2025 13:05 outside this school year); only the
+        time when it is the same day as ``since``."""
         if moment is None:
             return ""
         if since is not None and moment.date() == since.date():
             return f"{moment:%H:%M}"
         if self.end - self.start < timedelta(days=7) and self.start <= moment.date() <= self.end:
+            # The week shown is in the range line above, with its year.
             return f"{moment:%a %H:%M}"
-        return f"{moment.day} {moment:%b %H:%M}"
+        year = "" if in_school_year(moment.date(), self.today()) else f" {moment:%Y}"
+        return f"{moment.day} {moment:%b}{year} {moment:%H:%M}"
 
     def show_loans(self) -> None:
         table = self.query_one("#loans", DataTable)

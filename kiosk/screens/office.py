@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from db.core import CupboardCheck, Database, HeldPhoneRow, ParentsToTell, plural, today
+from db.core import CupboardCheck, Database, HeldPhoneRow, ParentsToTell, plural, short_time, today
 from db.phones import cupboards_to_check, parents_pending, parents_told, phones_held
 from kiosk.live import when_ledger_changes
 from kiosk.screens.ask import AskScreen
@@ -127,10 +127,9 @@ class OfficeScreen(KioskScreen, Screen):
             f"Parents still to tell: {len(lists.pending)}" + ("  (select one, then press T)" if lists.pending else ""))
 
     def _when(self, moment) -> str:
-        """Today's times as 09:05; older ones with the day, because they were left overnight."""
-        if moment.date() == today(self.kiosk.database):
-            return f"{moment:%H:%M}"
-        return f"{moment:%a %d %b %H:%M}"
+        """Today's times as 09:05; older ones with the day, because they were left overnight (and the year, when
+        they were left since before this school year)."""
+        return short_time(moment, today(self.kiosk.database))
 
     def _show_cupboards(self, cupboards: list[CupboardCheck]) -> None:
         # The school's evidence of reasonable care: every cupboard holding phones confirmed locked today.

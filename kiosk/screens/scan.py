@@ -26,6 +26,8 @@ from db.core import (
     StaffMember,
     TagInfo,
     may,
+    short_time,
+    today,
 )
 from db.devices import DeviceInfo, device_info
 from db.phones import class_phones_today, confiscate, cupboard_locked, phones_held
@@ -296,7 +298,9 @@ class ScanScreen(KioskScreen, Screen):
             title.update(f"Every phone held now: {len(rows)}")
             for row in rows:
                 status = Text(row.status, style=HELD_STYLE.get(row.status, ""))
-                table.add_row(row.pupil, row.class_name, row.location, f"{row.since:%H:%M}", status,
+                # A phone held since an earlier day (confiscated, left overnight) shows that day.
+                since = short_time(row.since, today(self.kiosk.database))
+                table.add_row(row.pupil, row.class_name, row.location, since, status,
                               row.description or "", key=row.code)
 
     # --- keys -------------------------------------------------------------

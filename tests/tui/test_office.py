@@ -46,6 +46,11 @@ async def test_after_home_time_phones_are_still_held_and_next_morning_left_overn
         await settle(pilot)
         assert {r[1] for r in rows(app, "#held")} == {"left overnight"}
         assert "Tue 10 Nov" in rows(app, "#held")[0][4]  # an old phone shows its day, not just the time
+        assert "2026" not in rows(app, "#held")[0][4]  # in this school year
+        clock.moment = clock.moment.replace(year=2027, month=9, day=7)  # left since the last school year
+        app.screen.reload()
+        await settle(pilot)
+        assert rows(app, "#held")[0][4].startswith("Tue 10 Nov 2026 ")
 
 
 async def test_t_records_how_the_parents_were_told(school):
