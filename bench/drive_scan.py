@@ -7,8 +7,8 @@ What it measures
     - JPEGs from Pillow with the EXIF a camera writes (Make, Model, DateTimeOriginal, OffsetTimeOriginal on
       some, BodySerialNumber on the cameras'), and phone photos;
     - one in seven a HEIC from pillow-heif, as iPads save them;
-    - one in ten a raw still: ExifTool's own CR3, CR2, NEF and DNG samples (tests/data/photos), each copy
-      given its own capture time in place, so each is a different image;
+    - one in ten a raw still: a Canon CR3 or CR2, Nikon NEF or DNG as tests/raw_files.py makes them (laid
+      out as those cameras lay them out), each with its own capture time, so each is a different image;
     - one image in ten saved twice: half as a copy in an "Archive" folder, half renamed beside the first
       ("IMG_00042 (1).jpg", as Drive names a second upload);
     - one video (MOV) per hundred images, as a real container.
@@ -66,21 +66,21 @@ sys.path.insert(0, str(ROOT))
 TARGET_SECONDS = 10.0
 TARGET_MB = 200
 OUT = Path(__file__).resolve().parent / "out"
-SAMPLES = ROOT / "tests" / "data" / "photos"
-LAYOUT_VERSION = "2"
+LAYOUT_VERSION = "3"
 CAMERAS = [("Canon", "Canon EOS 2000D", "012345678901"), ("Canon", "Canon EOS 2000D", "012345678902"),
            ("NIKON CORPORATION", "NIKON D3500", "6001234"), ("OLYMPUS CORPORATION", "TG-6", "BHK201234")]
 IPADS = [("Apple", "iPad (9th generation)"), ("Apple", "iPad (10th generation)")]
 PHONES = [("samsung", "SM-S918B"), ("Apple", "iPhone 13")]
-# ExifTool's samples and the capture time written in each (replaced in place, same length, in every copy).
-RAWS = {"CanonRaw.cr3": b"2018:02:21 12:08:56", "CanonRaw.cr2": b"2005:08:03 18:59:18",
-        "Nikon.nef": b"2004:06:09 16:02:35", "DNG.dng": b"2005:08:03 18:59:18"}
+RAWS = (".CR3", ".CR2", ".NEF", ".DNG")  # made by tests/raw_files.py
 
 
 def build(folder: Path, n: int, seed: int = 7) -> dict[str, int]:
     """Make the tree (once); returns how many of each kind, and of copies and videos."""
     from PIL import Image
 
+    from tests import raw_files
+
+    makers = {".CR3": raw_files.cr3, ".CR2": raw_files.cr2, ".NEF": raw_files.nef, ".DNG": raw_files.dng}
     marker = folder / ".complete"
     if marker.is_file() and marker.read_text().split("\n")[0] == f"{LAYOUT_VERSION} {n} {seed}":
         return json.loads(marker.read_text().split("\n")[1])
@@ -90,7 +90,6 @@ def build(folder: Path, n: int, seed: int = 7) -> dict[str, int]:
     shutil.rmtree(folder, ignore_errors=True)
     rng = random.Random(seed)
     start = datetime(2026, 9, 7, 8, 30)
-    raws = {name: (SAMPLES / name).read_bytes() for name in RAWS}
     counts = {"jpeg": 0, "heic": 0, "raw": 0, "copies": 0, "videos": 0}
     made = time.perf_counter()
     for i in range(n):
@@ -99,9 +98,8 @@ def build(folder: Path, n: int, seed: int = 7) -> dict[str, int]:
         sub.mkdir(parents=True, exist_ok=True)
         roll = rng.random()
         if roll < 0.10:
-            name = rng.choice(sorted(RAWS))
-            path = sub / f"IMG_{i:05d}{Path(name).suffix.upper()}"
-            path.write_bytes(raws[name].replace(RAWS[name], taken.strftime("%Y:%m:%d %H:%M:%S").encode()))
+            suffix = rng.choice(RAWS)
+            path = makers[suffix](sub / f"IMG_{i:05d}{suffix}", taken=taken)
             counts["raw"] += 1
         else:
             exif = Image.Exif()

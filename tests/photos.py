@@ -1,6 +1,12 @@
-"""Real photos and videos for tests: JPEGs (Pillow), HEICs (pillow-heif) and TIFF-based raws (Pillow's TIFF
-writer) carrying the EXIF a camera writes; MP4/MOV/3GP files as real box structures; and ExifTool's own
-raw samples (tests/data/photos, with their source and licence in its README)."""
+"""Real photos and videos for tests: JPEGs (Pillow) and HEICs (pillow-heif) carrying the EXIF a camera writes,
+and MP4/MOV/3GP files as real box structures (a MOV as old QuickTime writes it starts with ``moov``, no
+``ftyp``: ``video(..., ftyp=False)``).
+
+Raw stills (CR2, CR3, NEF, DNG, RW2, ORF, ARW, PEF, RAF) are made in ``tests/raw_files.py``, from the formats'
+public descriptions: the repository holds no camera's or other project's files, only code that writes
+them. Real camera files are checked only when someone puts them beside the repository (see the end of
+tests/unit/test_photo_kinds.py).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,10 @@ import struct
 from datetime import datetime, timezone
 from pathlib import Path
 
-from PIL import Image, TiffImagePlugin
+from PIL import Image
 
 MAKE, MODEL, EXIF_IFD = 0x010F, 0x0110, 0x8769
 ORIGINAL, OFFSET_ORIGINAL, SUBSEC_ORIGINAL, BODY_SERIAL = 0x9003, 0x9011, 0x9291, 0xA431
-DNG_VERSION, DNG_SERIAL = 0xC612, 0xC62F
-SAMPLES = Path(__file__).parent / "data" / "photos"
 
 
 def exif(make: str | None = None, model: str | None = None, taken: datetime | str | None = None,
@@ -70,29 +74,6 @@ def canon(path: Path, taken: datetime | str, serial: str = "012345678901", offse
 def personal_phone(path: Path, taken: datetime | str) -> Path:
     """A photo from someone's own phone: a model the school does not own."""
     return photo(path, make="samsung", model="SM-S918B", taken=taken, offset="+00:00")
-
-
-def raw_tiff(path: Path, *, make: str, model: str, taken: datetime | str, serial: str | None = None,
-             offset: str | None = None, dng: bool = False, big_endian: bool = False, shade: int = 90) -> Path:
-    """A TIFF-based raw still as cameras lay it out: Make and Model in IFD0, an Exif IFD with the capture time
-    and BodySerialNumber; with ``dng``, DNGVersion and the serial as CameraSerialNumber in IFD0 instead.
-    The picture is 16-bit grey, as sensor data is; ``big_endian`` writes it Motorola-style ("MM")."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    info = TiffImagePlugin.ImageFileDirectory_v2()
-    info[MAKE], info[MODEL] = make, model
-    sub = {ORIGINAL: taken if isinstance(taken, str) else taken.strftime("%Y:%m:%d %H:%M:%S")}
-    if offset is not None:
-        sub[OFFSET_ORIGINAL] = offset
-    if dng:
-        info[DNG_VERSION] = b"\x01\x04\x00\x00"
-        info.tagtype[DNG_VERSION] = 1
-        if serial is not None:
-            info[DNG_SERIAL] = serial
-    elif serial is not None:
-        sub[BODY_SERIAL] = serial
-    info[EXIF_IFD] = sub
-    Image.new("I;16B" if big_endian else "I;16", (24, 16), shade).save(path, format="TIFF", tiffinfo=info)
-    return path
 
 
 def box(kind: bytes, content: bytes = b"", *, large: bool = False) -> bytes:

@@ -12,7 +12,8 @@ import pytest
 
 from kiosk.cli import main
 from tests.conftest import LONDON
-from tests.photos import SAMPLES, canon, ipad, personal_phone, photo, video
+from tests.photos import canon, ipad, personal_phone, photo, video
+from tests.raw_files import cr3
 
 DEVICES = ("Asset Tag,Type,Name,Make,Model,Serial\r\n"
            "IPAD-03,ipad,iPad 3,Apple,iPad (9th generation),\r\n"
@@ -148,7 +149,7 @@ def test_uploaded_counts_each_photo_once_and_tells_of_a_device_the_school_does_n
     personal_phone(walk / "phone.jpg", datetime(2026, 11, 10, 10, 10))  # during the loan
     personal_phone(walk / "last week.jpg", datetime(2026, 11, 3, 10, 10))  # not during the loan: not this check's
     video(walk / "MVI_0003.MP4", datetime(2026, 11, 10, 10, 20, tzinfo=timezone.utc), brand=b"mp42")
-    shutil.copy(SAMPLES / "CanonRaw.cr3", walk / "IMG_0004.CR3")  # a raw from 2018: not during the loan
+    cr3(walk / "IMG_0004.CR3", taken="2018:02:21 12:08:56")  # a raw from 2018: not during the loan
     at(clock, 2026, 11, 10, 12, 0)
     kiosk("device", "return", "CAM-01", "--by", "HBR", "--images", "4")
     status, out, err = kiosk("device", "uploaded", "CAM-01", "--by", "MJO", "--folder", str(drive), "--wiped")
@@ -243,7 +244,7 @@ def test_report_provenance_marks_copies_reads_raws_and_counts_videos(kiosk, scho
     shutil.copy(school, folder / "b_school copy.jpg")
     phone = personal_phone(folder / "c_phone.jpg", datetime(2026, 11, 10, 8, 5))
     shutil.copy(phone, folder / "d_phone again.jpg")
-    shutil.copy(SAMPLES / "CanonRaw.cr3", folder / "e_IMG_0004.CR3")
+    cr3(folder / "e_IMG_0004.CR3", taken="2018:02:21 12:08:56")
     video(folder / "f_clip.mov", datetime(2026, 11, 10, 8, 10, tzinfo=timezone.utc))
     status, out, err = kiosk("report", "provenance", "--folder", str(folder), "--format", "json")
     assert status == 0

@@ -10,7 +10,8 @@ from datetime import datetime, timezone
 from PIL import Image
 
 from photos import duplicates, read_folder
-from tests.photos import SAMPLES, canon, exif, ipad, video
+from tests.photos import canon, exif, ipad, video
+from tests.raw_files import cr3
 
 LONDON = __import__("zoneinfo").ZoneInfo("Europe/London")
 
@@ -48,8 +49,8 @@ def test_a_copy_an_archived_copy_and_a_renamed_copy_are_one_image(tmp_path):
     (tmp_path / "Archive 2026").mkdir()
     shutil.copy(first, tmp_path / "Archive 2026" / "IMG_0001.HEIC")
     shutil.copy(first, tmp_path / "Trip" / "museum steps.heic")  # renamed
-    shutil.copy(SAMPLES / "CanonRaw.cr3", tmp_path / "Trip" / "IMG_0002.CR3")
-    shutil.copy(SAMPLES / "CanonRaw.cr3", tmp_path / "Archive 2026" / "IMG_0002.CR3")
+    raw = cr3(tmp_path / "Trip" / "IMG_0002.CR3", taken="2026:11:10 10:02:00", offset="+00:00")
+    shutil.copy(raw, tmp_path / "Archive 2026" / "IMG_0002.CR3")
     canon(tmp_path / "Trip" / "IMG_0003.JPG", "2026:11:10 10:05:00")  # a different image
     result = read_folder(tmp_path, LONDON)
     copies = {p.path: p.duplicate_of for p in result.photos}
@@ -121,3 +122,17 @@ def test_a_copy_that_cannot_be_read_again_is_counted_as_itself(tmp_path, monkeyp
     monkeypatch.setattr(duplicates, "open", refuse, raising=False)
     result = read_folder(tmp_path, LONDON)
     assert [p.duplicate_of for p in result.photos] == [None, None] and result.duplicates == 0
+
+
+def test_a_copied_raw_counts_once_and_a_burst_of_raws_counts_each(tmp_path, monkeypatch):
+    """A CR3 burst: one camera, one second, one size; the subseconds tell the frames apart without reading them."""
+    read = count_reads(monkeypatch)
+    for frame in ("21", "46", "71"):
+        cr3(tmp_path / f"IMG_00{frame}.CR3", taken="2026:11:10 10:00:00", subsec=frame)
+    assert read == [] and read_folder(tmp_path, LONDON).duplicates == 0
+    shutil.copy(tmp_path / "IMG_0046.CR3", tmp_path / "IMG_0046 (1).CR3")
+    result = read_folder(tmp_path, LONDON)
+    assert [(p.path, p.subsec, p.duplicate_of) for p in result.photos] == [
+        ("IMG_0021.CR3", "21", None), ("IMG_0046.CR3", "46", None), ("IMG_0046 (1).CR3", "46", "IMG_0046.CR3"),
+        ("IMG_0071.CR3", "71", None)]
+    assert sum(read) == 2 * (tmp_path / "IMG_0046.CR3").stat().st_size  # small files: each read whole, once

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from photos import Video, headers, read_photo
-from tests.photos import box, ipad, movie_header, raw_tiff
+from tests.photos import box, ipad, movie_header
+from tests.raw_files import cr2, nef
 
 LONDON = __import__("zoneinfo").ZoneInfo("Europe/London")
 GB = 1024 ** 3
@@ -102,14 +103,14 @@ def test_a_five_gigabyte_video_is_read_from_its_boxes(tmp_path):
 
 
 def test_a_raw_that_claims_huge_parts_is_a_note_at_once(tmp_path):
-    path = raw_tiff(tmp_path / "a.cr2", make="Canon", model="Canon EOS 2000D", taken="2026:11:10 10:00:00")
+    path = cr2(tmp_path / "a.cr2", model="Canon EOS 2000D", taken="2026:11:10 10:00:00")
     data = bytearray(path.read_bytes())
     ifd0 = struct.unpack_from("<I", data, 4)[0]
     struct.pack_into("<H", data, ifd0, 0xFFFF)  # 65,535 entries in IFD0
     path.write_bytes(bytes(data))
     begun = time.perf_counter()
     assert read_photo(path, LONDON).note == "damaged: its header could not be read"
-    huge = raw_tiff(tmp_path / "b.nef", make="NIKON CORPORATION", model="NIKON Z 30", taken="2026:11:10 10:00:00")
+    huge = nef(tmp_path / "b.nef", model="NIKON Z 30", taken="2026:11:10 10:00:00")
     data = bytearray(huge.read_bytes())
     make = data.index(b"\x0f\x01\x02\x00")  # the Make entry: tag 0x010F, ASCII
     struct.pack_into("<I", data, make + 4, 0x7FFFFFFF)  # says its text is 2 GB long
