@@ -32,8 +32,12 @@ def read_phone_code(text: str) -> str:
 
 def scan_phone(database: Database, text: str, staff_code: str, mode: str, reason: str | None = None,
                to: str | None = None) -> CustodyResult:
-    """Check a phone in (morning) or hand it back (home-time; ``to``: the parent collecting a confiscated phone)."""
+    """Check a phone in (morning) or hand it back (home-time; ``to``: the parent collecting a confiscated phone).
+
+    The kiosk's morning scan also finds a phone left overnight in its place, and takes a double read as "already
+    in" (``check_in_at_kiosk``); ``kiosk phone in`` still refuses a phone already held.
+    """
     code = read_phone_code(text)
     if mode == MORNING:
-        return phones.phone_in(database, code, staff_code)
+        return phones.check_in_at_kiosk(database, code, staff_code)
     return phones.phone_out(database, code, staff_code, reason=reason, to=to)

@@ -100,4 +100,5 @@ def phone_in_falls_over(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A fault nobody named: checking a phone in raises RuntimeError until the end."""
     with monkeypatch.context() as patch:
         patch.setattr(phones, "phone_in", fall_over)
+        patch.setattr(phones, "check_in_at_kiosk", fall_over)  # the kiosk's morning scan
         yield

@@ -14,6 +14,8 @@ class Outcome(StrEnum):
     KEEPS_PHONE = "keeps phone"  # on the exceptions register: seen, nothing held
     CONFISCATED = "confiscated"
     RELEASED = "released"  # a confiscated phone, to the parent or carer named
+    IN_AGAIN = "in again"  # left overnight where it was held: recorded as in today (kiosk only)
+    ALREADY_IN = "already in"  # scanned again at the kiosk that has just checked it in: nothing recorded
 
 
 class HeldStatus(StrEnum):

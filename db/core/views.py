@@ -78,6 +78,7 @@ class ParentsToTell:
     class_name: str
     reason: str
     since: datetime
+    went_home: datetime | None = None  # the phone was handed back before the parents were told
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class ClassPhone:
     location: str
     checked_in: datetime
     handed_back: datetime | None
+    left_overnight: bool = False  # held since an earlier day: ``checked_in`` is that day's time
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,15 @@
 """Pupils' phones (R1, R2, R6): check-in and hand-back, confiscation, parents to tell, cupboards, the
 exceptions register (pupils who keep their phone, staff phones in contact time), and the phone reports."""
 
-from db.phones.custody import confiscate, cupboard_locked, parents_told, phone_in, phone_out
+from db.phones.custody import (
+    RESCAN_WINDOW,
+    check_in_at_kiosk,
+    confiscate,
+    cupboard_locked,
+    parents_told,
+    phone_in,
+    phone_out,
+)
 from db.phones.register import (
     MAX_REVIEW_DAYS,
     add_exception,
@@ -15,15 +23,19 @@ from db.phones.register import (
 )
 from db.phones.reports import (
     PHONE_ACTIONS,
+    class_cupboard,
     class_phones_today,
     cupboards_to_check,
     custody_report,
     parents_pending,
     phones_held,
+    phones_not_in,
 )
+from db.phones.views import PhoneNotIn
 
 __all__ = [
-    "MAX_REVIEW_DAYS", "PHONE_ACTIONS", "add_exception", "agree_staff_phone", "class_phones_today",
+    "MAX_REVIEW_DAYS", "PHONE_ACTIONS", "RESCAN_WINDOW", "PhoneNotIn", "add_exception", "agree_staff_phone",
+    "check_in_at_kiosk", "class_cupboard", "class_phones_today", "phones_not_in",
     "confiscate", "cupboard_locked", "cupboards_to_check", "custody_report", "end_exception", "exception_kind",
     "exceptions_register", "imei_note", "parents_pending", "parents_told", "phone_in", "phone_out",
     "phones_held", "set_imei_note", "staff_phone_agreements",

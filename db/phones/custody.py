@@ -10,6 +10,8 @@ statements built once: one read, then the writes (bench/scan_latency.py).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 from sqlalchemy import Connection, Row, bindparam, func
 from sqlalchemy.exc import IntegrityError
@@ -36,16 +38,29 @@ from db.core import (
     other_class,
     place_named,
     plain,
-    pupil_first,
+    pupil_name,
     require,
     require_class,
     short_name,
     walk_home_valid,
 )
-from db.core.models import Confiscation, HeldPhone, Location, ParentTask, PhoneException, Pupil, Tag
+from db.core.models import (
+    Confiscation,
+    HeldPhone,
+    LedgerEntry,
+    Location,
+    ParentTask,
+    PhoneException,
+    Pupil,
+    Tag,
+)
 from db.core.outcomes import Outcome
 
 TAG, PUPIL, HELD, LOCATION = Tag.__table__, Pupil.__table__, HeldPhone.__table__, Location.__table__
+LEDGER = LedgerEntry.__table__
+# A tag read twice at one kiosk this soon after its check-in is a scanner's double read (or a nervous pupil).
+RESCAN_WINDOW = timedelta(minutes=2)
+CHECK_IN_ACTIONS = ("phone_in", "phone_in_again")
 EXCEPTION, CONFISCATION = PhoneException.__table__, Confiscation.__table__
 _CUPBOARD = LOCATION.alias("cupboard")
 _WHERE = LOCATION.alias("held_in")
@@ -70,7 +85,8 @@ _SCAN = (sa.select(TAG.c.code, TAG.c.kind, TAG.c.retired_at, TAG.c.description,
                                  & (_CUPBOARD.c.class_name == PUPIL.c.class_name)))
          .where(TAG.c.code == bindparam("code")))
 _HOLD = HELD.insert()
-_TASK = ParentTask.__table__.insert()
+TASK = ParentTask.__table__
+_TASK = TASK.insert()
 _RELEASE = HELD.delete().where(HELD.c.tag_code == bindparam("code"))
 
 
@@ -82,7 +98,7 @@ def _scan_row(conn: Connection, code: str) -> Row:
     if row.kind != "phone":
         raise Refused(f"{code} is a {row.kind} tag, not a phone tag: scan the tag on the phone pouch.")
     if row.left_at is not None:
-        raise Refused(f"{_first(row)} {row.surname} has left the school: this tag is no longer in use.")
+        raise Refused(f"{_name(row)} has left the school: this tag is no longer in use.")
     return row
 
 
@@ -115,20 +131,38 @@ def phone_in(database: Database, code: str, by: str) -> CustodyResult:
     parents to tell (R2).
 
     A pupil on the exceptions register keeps the phone: the scan is recorded as seen, not as a breach.
+    A phone already held is refused (the command line's contract: exit 1); the kiosk calls ``check_in_at_kiosk``.
     """
+    return _check_in(database, code, by, at_kiosk=False)
+
+
+def check_in_at_kiosk(database: Database, code: str, by: str) -> CustodyResult:
+    """The kiosk's morning scan: ``phone_in``, and two phones already held that a teacher meets every morning.
+
+    - Left overnight (held since an earlier day): a ``phone_in_again`` row records that it is in its place
+      today, and it leaves the "left overnight" lists.
+    - Scanned again at this kiosk within ``RESCAN_WINDOW`` of its check-in (a scanner's double read): "already
+      in", and nothing is written.
+
+    Any other phone already held is refused as ``phone_in`` refuses it.
+    """
+    return _check_in(database, code, by, at_kiosk=True)
+
+
+def _check_in(database: Database, code: str, by: str, *, at_kiosk: bool) -> CustodyResult:
     try:
         with database.transaction() as conn:
             staff = find_staff(conn, by, "phones", "checking in a phone")
             row = _scan_row(conn, code)
             require_class(staff, row.class_name, _name(row), "checking in this phone")
             if row.confiscation_id is not None:
-                raise Refused(f"{_first(row)}'s phone is confiscated and held in the {row.held_in_name} until a "
+                raise Refused(f"{_name(row)}'s phone is confiscated and held in the {row.held_in_name} until a "
                               "parent or carer collects it.")
-            if row.held_in is not None:
-                since = database.local(row.held_since).strftime("%H:%M on %a %d %b")
-                raise Refused(f"{_first(row)}'s phone is already held in the {row.held_in_name} (since {since}): "
-                              "hand it back before checking it in again.")
             now = database.now()
+            if row.held_in is not None:
+                if at_kiosk:
+                    return _held_already(conn, database, staff, row, now)
+                raise _already_held(database, row)
             if row.exception_id is not None:
                 return _keeps_phone(conn, database, staff, row, now)
             if goes_to_cupboard(row.year, walk_home_valid(database, row.walk_home, row.walk_home_at)):
@@ -148,8 +182,36 @@ def phone_in(database: Database, code: str, by: str) -> CustodyResult:
                 conn.execute(_TASK, {"pupil_id": row.pupil_id, "tag_code": code, "reason": note, "opened_at": now,
                                      "opened_ledger_id": entry})
     except IntegrityError:
-        raise Refused(f"{_first(row)}'s phone has just been checked in at another kiosk.") from None
+        raise Refused(f"{_name(row)}'s phone has just been checked in at another kiosk.") from None
     return _result(row, database, now, location, kind, f"Parents to be told: {note}." if note else None, bool(note))
+
+
+def _already_held(database: Database, row) -> Refused:
+    since = database.local(row.held_since).strftime("%H:%M on %a %d %b")
+    return Refused(f"{_name(row)}'s phone is already held in the {row.held_in_name} (since {since}): "
+                   "hand it back before checking it in again.")
+
+
+def _held_already(conn: Connection, database: Database, staff, row, now) -> CustodyResult:
+    """A morning scan at the kiosk of a phone already held: left overnight, or this kiosk's double read."""
+    held = database.local(row.held_since)
+    if held.date() < database.local(now).date():
+        # Still in its place from an earlier day: recorded as in today (where it is, by whom, since when).
+        entry = append(conn, database, "phone_in_again", staff_id=staff.id, tag_code=row.code,
+                       pupil_id=row.pupil_id, from_location_id=row.held_in, to_location_id=row.held_in, at=now,
+                       detail={"held_since": row.held_since.isoformat()})
+        conn.execute(HELD.update().where(HELD.c.tag_code == row.code).values(since=now, by_staff_id=staff.id,
+                                                                             ledger_id=entry))
+        return _result(row, database, now, row.held_in_name, Outcome.IN_AGAIN,
+                       f"Left in the {row.held_in_name} overnight (in since {held:%H:%M} on {held:%a} {held.day} "
+                       f"{held:%b}): recorded as in today.")
+    last = conn.execute(sa.select(LEDGER.c.kiosk, LEDGER.c.action, LEDGER.c.at).where(
+        LEDGER.c.id == sa.select(HELD.c.ledger_id).where(HELD.c.tag_code == row.code).scalar_subquery())).first()
+    if (last is not None and last.kiosk == database.kiosk_name and last.action in CHECK_IN_ACTIONS
+            and timedelta(0) <= now - row.held_since <= RESCAN_WINDOW):
+        return _result(row, database, row.held_since, row.held_in_name, Outcome.ALREADY_IN,
+                       f"Already in: checked in at {held:%H:%M}. Nothing new was recorded.")
+    raise _already_held(database, row)
 
 
 def phone_out(database: Database, code: str, by: str, *, to: str | None = None,
@@ -162,9 +224,9 @@ def phone_out(database: Database, code: str, by: str, *, to: str | None = None,
         row = _scan_row(conn, code)
         require_class(staff, row.class_name, _name(row), "handing this phone back")
         if row.held_in is None and row.exception_id is not None:
-            raise Refused(f"{_first(row)} keeps their phone (exceptions register): there is nothing to hand back.")
+            raise Refused(f"{_name(row)} keeps their phone (exceptions register): there is nothing to hand back.")
         if row.held_in is None:
-            raise Refused(f"{_first(row)}'s phone is not being held, so it cannot be handed back: check the tag.")
+            raise Refused(f"{_name(row)}'s phone is not being held, so it cannot be handed back: check the tag.")
         now = database.now()
         if row.confiscation_id is not None:
             return _release_to_parent(conn, database, staff, row, now, to)
@@ -175,11 +237,18 @@ def phone_out(database: Database, code: str, by: str, *, to: str | None = None,
             raise ReasonNeeded(f"It is before home-time ({database.home_time:%H:%M}): give a reason for handing "
                                "the phone back early, e.g. a dentist appointment.", _name(row))
         if conn.execute(_RELEASE, {"code": code}).rowcount != 1:
-            raise Refused(f"{_first(row)}'s phone has just been handed back at another kiosk.")
+            raise Refused(f"{_name(row)}'s phone has just been handed back at another kiosk.")
+        # The office's task stays open until the parents are told; the hand-back row says the phone went first.
+        untold = conn.execute(sa.select(TASK.c.id).where(TASK.c.tag_code == code, TASK.c.told_at.is_(None))
+                              .limit(1)).first() is not None
         append(conn, database, "phone_out", staff_id=staff.id, tag_code=code, pupil_id=row.pupil_id,
-               from_location_id=row.held_in, at=now, detail={"to": to, "reason": reason})
-    return _result(row, database, now, row.held_in_name, Outcome.HANDED_BACK,
-                   f"Before home-time: {reason}" if early else None)
+               from_location_id=row.held_in, at=now,
+               detail={"to": to, "reason": reason} | ({"parents": "not yet told"} if untold else {}))
+    notes = [f"Before home-time: {reason}" if early else "",
+             f"Parents not yet told that {_name(row)} brought a phone: the office still has it to do." if untold
+             else ""]
+    return _result(row, database, now, row.held_in_name, Outcome.HANDED_BACK, " ".join(n for n in notes if n) or None,
+                   parents=untold)
 
 
 def _keeps_phone(conn: Connection, database: Database, staff, row, now) -> CustodyResult:
@@ -200,12 +269,12 @@ def _release_to_parent(conn: Connection, database: Database, staff, row, now, to
     taken = conn.execute(sa.select(CONFISCATION).where(CONFISCATION.c.id == row.confiscation_id)).first()
     pupil = _name(row)
     if not may(staff, "office"):
-        raise Refused(f"{_first(row)}'s phone was confiscated ({taken.reason}): only the office or the leadership "
+        raise Refused(f"{_name(row)}'s phone was confiscated ({taken.reason}): only the office or the leadership "
                       "team can release it, to a parent or carer.")
     # The pupil's own name however it is typed ("zoe wisniewski" is Zoë Wiśniewski): never released to them.
     names = {name_key(name) for name in (_first(row), row.legal_first, pupil, f"{row.legal_first} {row.surname}")}
     if not to or name_key(to) in names:
-        raise ParentNeeded(f"{_first(row)}'s phone was confiscated ({taken.reason}): it can be released only to a "
+        raise ParentNeeded(f"{_name(row)}'s phone was confiscated ({taken.reason}): it can be released only to a "
                            "parent or carer, not to the pupil; give the parent or carer's name.", pupil)
     conn.execute(_RELEASE, {"code": row.code})
     entry = append(conn, database, "confiscation_released", staff_id=staff.id, tag_code=row.code,
@@ -236,7 +305,7 @@ def _confiscate(database: Database, code: str, by: str, reason: str, where: str 
         row = _scan_row(conn, code)
         require_class(staff, row.class_name, _name(row), "confiscating this phone")
         if row.confiscation_id is not None:
-            raise Refused(f"{_first(row)}'s phone is already confiscated and held in the {row.held_in_name}.")
+            raise Refused(f"{_name(row)}'s phone is already confiscated and held in the {row.held_in_name}.")
         location_id, location = place_named(conn, where) if where else office(conn)
         now = database.now()
         entry = append(conn, database, "phone_confiscated", staff_id=staff.id, tag_code=code, pupil_id=row.pupil_id,
@@ -264,7 +333,7 @@ def parents_told(database: Database, pupil_ref: str, by: str, how: str) -> int:
         tasks = session.exec(select(ParentTask).where(ParentTask.pupil_id == pupil.id,
                                                       ParentTask.told_at.is_(None))).all()
         if not tasks:
-            raise Refused(f"There is nothing to tell {pupil_first(pupil)}'s parents about: no phone task is open.")
+            raise Refused(f"There is nothing to tell {pupil_name(pupil)}'s parents about: no phone task is open.")
         now = database.now()
         for task in tasks:
             task.told_at, task.told_by_id, task.how = now, staff.id, how

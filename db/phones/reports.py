@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import func
+from sqlalchemy import exists, func
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
@@ -27,11 +27,14 @@ from db.core import (
     short_name,
     today,
 )
-from db.core.models import HeldPhone, LedgerEntry, Location, ParentTask, Pupil, Staff, Tag
+from db.core.models import Confiscation, HeldPhone, LedgerEntry, Location, ParentTask, Pupil, Staff, Tag
 from db.core.outcomes import HeldStatus
+from db.phones.views import PhoneNotIn
 
 PHONE_ACTIONS = ("phone_in", "phone_out", "parents_told", "cupboard_locked", "walk_home_permitted", "walk_home_revoked",
-                 "phone_kept", "phone_confiscated", "confiscation_released")
+                 "phone_kept", "phone_confiscated", "confiscation_released", "phone_in_again")
+CHECKED_IN = ("phone_in", "phone_in_again")  # a morning scan that put (or found) the phone in its place today
+SEEN_TODAY = CHECKED_IN + ("phone_kept",)  # … or saw it kept by a pupil on the exceptions register
 
 
 def _name(first: str | None, legal: str, surname: str) -> str:
@@ -75,8 +78,13 @@ def parents_pending(database: Database, *, by: str | CommandLine) -> list[Parent
                    Pupil.class_name)
             .join(Pupil, Pupil.id == ParentTask.pupil_id).where(ParentTask.told_at.is_(None))
             .order_by(ParentTask.opened_at)).all()
+        went = {task.id: session.exec(select(LedgerEntry.at).where(
+            LedgerEntry.action.in_(("phone_out", "confiscation_released")), LedgerEntry.tag_code == task.tag_code,
+            LedgerEntry.id > task.opened_ledger_id).order_by(LedgerEntry.id).limit(1)).first()
+            for task, *_ in rows}
     return [ParentsToTell(task_id=task.id, pupil_ref=upn or adno or task.tag_code, pupil=_name(p, legal, s),
-                          class_name=c, reason=task.reason, since=database.local(task.opened_at))
+                          class_name=c, reason=task.reason, since=database.local(task.opened_at),
+                          went_home=database.local(_utc(went[task.id])) if went[task.id] else None)
             for task, upn, adno, p, legal, s, c in rows]
 
 
@@ -89,15 +97,35 @@ def cupboards_to_check(database: Database, *, by: str | CommandLine) -> list[Cup
             select(Location, func.count(HeldPhone.tag_code), func.max(HeldPhone.since))
             .join(HeldPhone, HeldPhone.location_id == Location.id).where(Location.kind == "cupboard")
             .group_by(Location.id).order_by(Location.name)).all()
-        result = []
-        for location, phones, last_in in holding:
-            locked = session.exec(select(func.max(LedgerEntry.at)).where(
-                LedgerEntry.action == "cupboard_locked", LedgerEntry.to_location_id == location.id,
-                LedgerEntry.at >= start)).one()
-            if locked is None or _utc(locked) < _utc(last_in):
-                result.append(CupboardCheck(location=location.name, class_name=location.class_name, phones=phones,
-                                            locked_at=database.local(_utc(locked)) if locked else None))
-    return result
+        checks = [_not_locked(session, database, location, phones, last_in, start)
+                  for location, phones, last_in in holding]
+    return [check for check in checks if check is not None]
+
+
+def class_cupboard(database: Database, class_name: str, *, by: str | CommandLine) -> CupboardCheck | None:
+    """The class's cupboard if it holds phones with no lock confirmation since the last one went in today."""
+    staff = acting(database, by, "phones", "a class's cupboard")
+    if other_class(staff, class_name):
+        raise Refused(f"{class_name}'s cupboard is for {class_name}'s teacher and the office to check.")
+    start = day_start(database, today(database))
+    with database.reading() as session:
+        found = session.exec(
+            select(Location, func.count(HeldPhone.tag_code), func.max(HeldPhone.since))
+            .join(HeldPhone, HeldPhone.location_id == Location.id)
+            .where(Location.kind == "cupboard", func.upper(Location.class_name) == class_name.upper())
+            .group_by(Location.id)).first()
+        return _not_locked(session, database, *found, start) if found else None
+
+
+def _not_locked(session, database: Database, location: Location, phones: int, last_in,
+                start: datetime) -> CupboardCheck | None:
+    locked = session.exec(select(func.max(LedgerEntry.at)).where(
+        LedgerEntry.action == "cupboard_locked", LedgerEntry.to_location_id == location.id,
+        LedgerEntry.at >= start)).one()
+    if locked is not None and _utc(locked) >= _utc(last_in):
+        return None
+    return CupboardCheck(location=location.name, class_name=location.class_name, phones=phones,
+                         locked_at=database.local(_utc(locked)) if locked else None)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -106,7 +134,8 @@ def _utc(moment: datetime) -> datetime:
 
 
 def class_phones_today(database: Database, class_name: str, *, by: str | CommandLine) -> list[ClassPhone]:
-    """The class's phones checked in today, and whether each has gone home."""
+    """The class's phones checked in today (newest first), and whether each has gone home; then those held
+    since an earlier day (left overnight, oldest first) until a morning scan finds them in place."""
     staff = acting(database, by, "phones", "the list of a class's phones")
     if other_class(staff, class_name):
         raise Refused(f"{class_name}'s phones are for {class_name}'s teacher and the office to see.")
@@ -117,7 +146,7 @@ def class_phones_today(database: Database, class_name: str, *, by: str | Command
             select(LedgerEntry, Tag.description, Pupil.preferred_first, Pupil.legal_first, Pupil.surname, Location.name)
             .join(Pupil, Pupil.id == LedgerEntry.pupil_id).join(Tag, Tag.code == LedgerEntry.tag_code)
             .join(Location, Location.id == LedgerEntry.to_location_id)
-            .where(LedgerEntry.action == "phone_in", LedgerEntry.at >= start,
+            .where(LedgerEntry.action.in_(CHECKED_IN), LedgerEntry.at >= start,
                    func.upper(Pupil.class_name) == class_name.upper())
             .order_by(LedgerEntry.id.desc())).all()
         result = []
@@ -127,7 +156,38 @@ def class_phones_today(database: Database, class_name: str, *, by: str | Command
             result.append(ClassPhone(code=entry.tag_code, pupil=_name(preferred, legal, surname),
                                      description=description, location=where, checked_in=database.local(entry.at),
                                      handed_back=database.local(_utc(back)) if back else None))
+        overnight = session.exec(
+            select(HeldPhone, Tag.description, Pupil.preferred_first, Pupil.legal_first, Pupil.surname, Location.name)
+            .join(Pupil, Pupil.id == HeldPhone.pupil_id).join(Tag, Tag.code == HeldPhone.tag_code)
+            .join(Location, Location.id == HeldPhone.location_id)
+            .where(HeldPhone.since < start, func.upper(Pupil.class_name) == class_name.upper(),
+                   ~exists().where(Confiscation.tag_code == HeldPhone.tag_code, Confiscation.released_at.is_(None)))
+            .order_by(HeldPhone.since)).all()
+    result += [ClassPhone(code=held.tag_code, pupil=_name(preferred, legal, surname), description=description,
+                          location=where, checked_in=database.local(held.since), handed_back=None,
+                          left_overnight=True)
+               for held, description, preferred, legal, surname, where in overnight]
     return result
+
+
+def phones_not_in(database: Database, class_name: str, *, by: str | CommandLine) -> list[PhoneNotIn]:
+    """The class's pupils with a phone tag whose phone has not been scanned in today and is not held, by name."""
+    staff = acting(database, by, "phones", "the list of a class's phones not in yet")
+    if other_class(staff, class_name):
+        raise Refused(f"{class_name}'s phones are for {class_name}'s teacher and the office to see.")
+    start = day_start(database, today(database))
+    with database.reading() as session:
+        rows = session.exec(
+            select(Tag.code, Tag.description, Pupil.preferred_first, Pupil.legal_first, Pupil.surname)
+            .join(Pupil, Pupil.id == Tag.pupil_id)
+            .where(Tag.kind == "phone", Tag.retired_at.is_(None), Pupil.left_at.is_(None),
+                   func.upper(Pupil.class_name) == class_name.upper(),
+                   ~exists().where(HeldPhone.tag_code == Tag.code),
+                   ~exists().where(LedgerEntry.pupil_id == Pupil.id, LedgerEntry.action.in_(SEEN_TODAY),
+                                   LedgerEntry.at >= start))
+            .order_by(Pupil.surname, func.coalesce(Pupil.preferred_first, Pupil.legal_first))).all()
+    return [PhoneNotIn(code=code, pupil=_name(preferred, legal, surname), description=description)
+            for code, description, preferred, legal, surname in rows]
 
 
 def custody_report(database: Database, start: date | None = None, end: date | None = None, *,

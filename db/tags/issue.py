@@ -17,7 +17,6 @@ from db.core import (
     full_name,
     may,
     plain,
-    pupil_first,
     pupil_name,
     pupil_short,
     require_class,
@@ -69,7 +68,7 @@ def issue_phone_tag(database: Database, pupil_ref: str, make_code: MakeCode, des
                                              Tag.retired_at.is_(None))).all()
         for tag in old:
             if session.get(HeldPhone, tag.code):
-                raise Refused(f"{pupil_first(pupil)}'s phone is being held under tag {tag.code}: "
+                raise Refused(f"{pupil_name(pupil)}'s phone is being held under tag {tag.code}: "
                               "hand it back before issuing a new tag.")
             tag.retired_at = database.now()
             session.add(tag)

@@ -16,7 +16,7 @@ from db.phones import cupboards_to_check, parents_pending, parents_told, phones_
 from kiosk.live import when_ledger_changes
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.base import KioskScreen
-from kiosk.theme import HELD_STYLE
+from kiosk.theme import HELD_STYLE, NOTE_BADGE
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.status_bar import StatusBar
 from kiosk.widgets.table import KioskTable
@@ -121,7 +121,10 @@ class OfficeScreen(KioskScreen, Screen):
         row = pending.cursor_row
         pending.clear()
         for task in lists.pending:
-            pending.add_row(task.pupil, task.class_name, self._when(task.since), task.reason, key=str(task.task_id))
+            reason = Text(task.reason)
+            if task.went_home:  # first, so a narrow screen cuts the reason rather than this
+                reason = Text.assemble((f"phone went home {self._when(task.went_home)}", NOTE_BADGE), " · ", reason)
+            pending.add_row(task.pupil, task.class_name, self._when(task.since), reason, key=str(task.task_id))
         pending.move_cursor(row=min(row, max(pending.row_count - 1, 0)))
         self.query_one("#pending-title", Static).update(
             f"Parents still to tell: {len(lists.pending)}" + ("  (select one, then press T)" if lists.pending else ""))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import time
 from functools import partial
 
 from rich.text import Text
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -17,6 +19,7 @@ from textual.widgets import DataTable, Input, Static
 from db.core import (
     AnswerNeeded,
     ClassPhone,
+    CupboardCheck,
     CustodyResult,
     Database,
     HeldPhoneRow,
@@ -26,11 +29,20 @@ from db.core import (
     StaffMember,
     TagInfo,
     may,
+    plural,
     short_time,
     today,
 )
 from db.devices import DeviceInfo, device_info
-from db.phones import class_phones_today, confiscate, cupboard_locked, phones_held
+from db.phones import (
+    PhoneNotIn,
+    class_cupboard,
+    class_phones_today,
+    confiscate,
+    cupboard_locked,
+    phones_held,
+    phones_not_in,
+)
 from db.tags import list_tags
 from kiosk.live import when_ledger_changes
 from kiosk.scan import HOME_TIME, MORNING, read_phone_code, scan_phone
@@ -40,7 +52,7 @@ from kiosk.screens.device import DeviceScreen
 from kiosk.screens.find_pupil import FindPupilScreen
 from kiosk.screens.office import OfficeScreen
 from kiosk.screens.tag_preview import TagPreviewScreen
-from kiosk.theme import HELD_STYLE
+from kiosk.theme import HELD_STYLE, NOTE_BADGE
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.mode_switch import ModeSwitch
 from kiosk.widgets.result_panel import ResultPanel
@@ -74,14 +86,16 @@ class ScanScreen(KioskScreen, Screen):
         Binding("f8", "reprint_tag", "Reprint tag", key_display="F8"),
         Binding("f9", "print_queue", "Print queue", key_display="F9"),
         Binding("f12", "confiscate", "Confiscate", key_display="F12"),
+        # F11 is a class teacher's "Not in yet" and the leadership's devices review (for whom it is shown).
+        Binding("f11", "not_in_yet", "Not in", key_display="F11"),
         Binding("f11", "devices_review", "Devices", key_display="F11"),
     ]
-    # Below 100 columns the footer keeps the keys used every day; F7 and F12 still work there (the print
+    # Below 100 columns the footer keeps the keys used every day; F7, F8 and F12 still work there (the print
     # queue screen names F7).
 
     mode: reactive[str] = reactive(MORNING, init=False)
 
-    WIDE_ONLY = ("print_class_tags", "confiscate")
+    WIDE_ONLY = ("print_class_tags", "confiscate", "reprint_tag")  # at 80 columns a teacher's F11 takes F8's place
 
     @property
     def FOOTER_HIDES(self) -> tuple[str, ...]:  # noqa: N802 - read by KioskFooter like WIDE_ONLY
@@ -101,6 +115,7 @@ class ScanScreen(KioskScreen, Screen):
         self._list_again = False
         self._reload_timer: Timer | None = None
         self._last_code: tuple[int, str] | None = None  # (seq, code) of the newest scan that was recorded
+        self._not_in = False  # a class teacher's list shows the tagged pupils whose phones are not in yet (F11)
 
     def compose(self) -> ComposeResult:
         yield StatusBar()
@@ -117,8 +132,7 @@ class ScanScreen(KioskScreen, Screen):
     def on_mount(self) -> None:
         table = self.query_one("#phones", DataTable)
         if self.staff.class_name:
-            # The free-text description goes last: on a narrow screen it is the column that gets cut.
-            table.add_columns("Pupil", "Where", "In", "Back", "Phone")
+            self._class_columns(table)
         else:
             table.add_columns("Pupil", "Class", "Where", "Since", "Status", "Phone")
         database = self.kiosk.database
@@ -175,6 +189,7 @@ class ScanScreen(KioskScreen, Screen):
             case "cupboard":
                 self.query_one(ResultPanel).show_cupboard_locked(message.value, self.staff.name)
                 self._shown = max(self._shown, message.key[0])
+                self.refresh_phones_soon()  # the list's heading stops warning about the cupboard
             case "phones":
                 self._fill_table(message.value)
                 self._listed()
@@ -276,7 +291,7 @@ class ScanScreen(KioskScreen, Screen):
 
     @work(thread=True, group="phones", exit_on_error=False)
     def list_phones(self, staff: StaffMember) -> None:
-        carry_out(self, "phones", None, phones_for, self.kiosk.database, staff)
+        carry_out(self, "phones", self._not_in, phones_for, self.kiosk.database, staff, self._not_in)
 
     def _listed(self) -> None:
         self._listing = False
@@ -284,16 +299,20 @@ class ScanScreen(KioskScreen, Screen):
             self._list_again = False
             self.refresh_phones()
 
-    def _fill_table(self, rows: list[ClassPhone] | list[HeldPhoneRow]) -> None:
+    def _class_columns(self, table: DataTable) -> None:
+        # The free-text description goes last: on a narrow screen it is the column that gets cut.
+        table.clear(columns=True)
+        if self._not_in:
+            table.add_columns("Pupil", "Phone", "Tag")
+        else:
+            table.add_columns("Pupil", "Where", "In", "Back", "Phone")
+
+    def _fill_table(self, rows: ClassList | list[HeldPhoneRow]) -> None:
         table = self.query_one("#phones", DataTable)
         table.clear()
         title = self.query_one("#phones-title", Static)
-        if self.staff.class_name:
-            back = sum(1 for row in rows if row.handed_back)
-            title.update(f"{self.staff.class_name}'s phones today: {len(rows)} in, {back} handed back")
-            for row in rows:
-                table.add_row(row.pupil, row.location, f"{row.checked_in:%H:%M}",
-                              f"{row.handed_back:%H:%M}" if row.handed_back else "", row.description or "")
+        if isinstance(rows, ClassList):
+            self._fill_class(table, title, rows)
         else:
             title.update(f"Every phone held now: {len(rows)}")
             for row in rows:
@@ -303,7 +322,50 @@ class ScanScreen(KioskScreen, Screen):
                 table.add_row(row.pupil, row.class_name, row.location, since, status,
                               row.description or "", key=row.code)
 
+    def _fill_class(self, table: DataTable, title: Static, listed: ClassList) -> None:
+        """A class teacher's list: today's phones and those left overnight, or (F11) the phones not in yet."""
+        class_name = self.staff.class_name
+        if listed.not_in is not None:
+            if not self._not_in:  # the answer to a list the teacher has since switched away from
+                return
+            title.update(_with_cupboard(f"{class_name}: {plural(len(listed.not_in), 'tagged pupil')} whose phone "
+                                        "is not in yet (F11: back to today's phones)", listed.cupboard))
+            for pupil in listed.not_in:
+                table.add_row(pupil.pupil, pupil.description or "", pupil.code)
+            return
+        if self._not_in:
+            return
+        today_rows = [row for row in listed.phones if not row.left_overnight]
+        overnight = len(listed.phones) - len(today_rows)
+        back = sum(1 for row in today_rows if row.handed_back)
+        heading = f"{class_name}'s phones today: {len(today_rows)} in, {back} handed back"
+        if overnight:
+            heading += f"; {overnight} left overnight (scan each to check it in)"
+        title.update(_with_cupboard(heading, listed.cupboard))
+        for row in listed.phones:
+            if row.left_overnight:
+                table.add_row(row.pupil, row.location, Text(f"{row.checked_in:%a %H:%M}", style=NOTE_BADGE),
+                              Text("left overnight", style=NOTE_BADGE), row.description or "")
+            else:
+                table.add_row(row.pupil, row.location, f"{row.checked_in:%H:%M}",
+                              f"{row.handed_back:%H:%M}" if row.handed_back else "", row.description or "")
+
     # --- keys -------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "not_in_yet":  # a class's list: anyone else's F11 is the devices review
+            return bool(self.staff.class_name)
+        return True
+
+    def action_not_in_yet(self) -> None:
+        """Switch the list under the panel between today's phones and the class's phones not in yet."""
+        if not self.staff.class_name:
+            raise SkipAction()
+        self._not_in = not self._not_in
+        self._class_columns(self.query_one("#phones", DataTable))
+        self.query_one("#phones-title", Static).update("Loading…")
+        self.refresh_phones()
+        self.focus_scan()
 
     def action_office(self) -> None:
         if may(self.staff, "office"):
@@ -429,11 +491,33 @@ def read_scan(database: Database, text: str, staff_code: str, mode: str, reason:
     return scan_phone(database, text, staff_code, mode, reason, to)
 
 
-def phones_for(database: Database, staff: StaffMember) -> list[ClassPhone] | list[HeldPhoneRow]:
+@dataclass(frozen=True)
+class ClassList:
+    """What a class teacher's screen lists: today's phones (and those left overnight), or the phones not in yet;
+    and the class cupboard when it is not confirmed locked."""
+
+    phones: list[ClassPhone]
+    not_in: list[PhoneNotIn] | None
+    cupboard: CupboardCheck | None
+
+
+def phones_for(database: Database, staff: StaffMember, not_in: bool = False) -> ClassList | list[HeldPhoneRow]:
     """The list under the panel: a teacher's class today; every phone held for the office and leadership."""
     if staff.class_name:
-        return class_phones_today(database, staff.class_name, by=staff.code)
+        cupboard = class_cupboard(database, staff.class_name, by=staff.code)
+        if not_in:
+            return ClassList([], phones_not_in(database, staff.class_name, by=staff.code), cupboard)
+        return ClassList(class_phones_today(database, staff.class_name, by=staff.code), None, cupboard)
     return phones_held(database, by=staff.code) if may(staff, "office") else []  # an administrator has none
+
+
+def _with_cupboard(heading: str, cupboard: CupboardCheck | None) -> Text:
+    """The list's heading, and the class cupboard's warning after it when it holds phones not confirmed locked."""
+    text = Text(heading)
+    if cupboard is not None:
+        text.append("   ")
+        text.append(f"⚠ {cupboard.location} not confirmed locked: F4 once it is", style=NOTE_BADGE)
+    return text
 
 
 def confiscate_tag(database: Database, text: str, staff_code: str, reason: str) -> CustodyResult:

@@ -71,6 +71,9 @@ class ResultPanel(Vertical):
             self._show("-note" if result.review_due else "-done", result.pupil, detail,
                        result.location[:1].upper() + result.location[1:], result.note or "")
             return
+        if result.outcome in (Outcome.IN_AGAIN, Outcome.ALREADY_IN):  # found in place, or a double read: green
+            self._show("-done", result.pupil, detail, f"✓ {result.location}", result.note or "")
+            return
         self._show("-note" if result.note else "-done", result.pupil, detail, f"→ {result.location}", result.note or "")
 
     def show_released(self, result: CustodyResult) -> None:

@@ -57,7 +57,7 @@ def test_a_confiscated_phone_is_refused_to_the_pupil_and_released_to_a_parent(ki
     clock.set_local(15, 30)
     status, out, err = kiosk("phone", "out", filled.walker, "--by", "MJO")
     assert status == 1 and out == ""
-    assert err.strip() == ("Amira's phone was confiscated (used in class): it can be released only to a parent or "
+    assert err.strip() == ("Amira Khan's phone was confiscated (used in class): it can be released only to a parent or "
                            "carer, not to the pupil; give the parent or carer's name.")
     status, _, err = kiosk("phone", "out", filled.walker, "--by", "MJO", "--to", "Amira Khan")
     assert status == 1 and "not to the pupil" in err

@@ -209,14 +209,15 @@ async def test_the_review_is_for_slt_and_shows_loans_outstanding_work_a_chart_an
     (tmp_path / "home" / "Documents").mkdir(parents=True)
     app = build_app(school)
     async with app.run_test(size=(120, 36)) as pilot:
-        await signed_in(pilot, "HBR", "1234")
-        assert "F11" not in on_screen(app)  # not in a teacher's footer
+        # Office staff: not in their footer (a class teacher's F11 is "Not in yet": tests/tui/test_morning_after.py).
+        await signed_in(pilot, "MJO", "4567")
+        assert "F11" not in on_screen(app)
         await pilot.press("f11")
         assert isinstance(app.screen, ScanScreen)
         assert panel(pilot).mood == "-refused"
         assert "for the leadership team" in panel(pilot).text and app.bells == 1
 
-        app.sign_out("Hannah Brooks signed out.")
+        app.sign_out("Maria Jones signed out.")
         await signed_in(pilot, "HTE", "5678")
         assert "F11 Devices" in on_screen(app)
         await pilot.press("f11")

@@ -26,7 +26,8 @@ def test_a_pupil_on_the_register_keeps_the_phone_and_it_is_not_a_breach(database
         assert session.exec(select(ParentTask)).all() == []  # no breach: nobody to tell
     [event] = [e for e in phones.custody_report(database, by="HTE") if e.action == "phone kept"]
     assert event.pupil == "Zoë Wiśniewski" and "medical" in event.note
-    with pytest.raises(Refused, match="Zoë keeps their phone \\(exceptions register\\): there is nothing to hand back"):
+    with pytest.raises(Refused, match="Zoë Wiśniewski keeps their phone \\(exceptions register\\): "
+                                      "there is nothing to hand back"):
         phones.phone_out(database, school.year4, "MJO", reason="home-time")
 
 
