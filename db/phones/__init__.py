@@ -1,6 +1,7 @@
 """Pupils' phones (R1, R2, R6): check-in and hand-back, confiscation, parents to tell, cupboards, the
 exceptions register (pupils who keep their phone, staff phones in contact time), and the phone reports."""
 
+from db.phones.corrections import PHONE_VOIDS
 from db.phones.custody import confiscate, cupboard_locked, parents_told, phone_in, phone_out
 from db.phones.register import (
     MAX_REVIEW_DAYS,
@@ -23,7 +24,7 @@ from db.phones.reports import (
 )
 
 __all__ = [
-    "MAX_REVIEW_DAYS", "PHONE_ACTIONS", "add_exception", "agree_staff_phone", "class_phones_today",
+    "MAX_REVIEW_DAYS", "PHONE_ACTIONS", "PHONE_VOIDS", "add_exception", "agree_staff_phone", "class_phones_today",
     "confiscate", "cupboard_locked", "cupboards_to_check", "custody_report", "end_exception", "exception_kind",
     "exceptions_register", "imei_note", "parents_pending", "parents_told", "phone_in", "phone_out",
     "phones_held", "set_imei_note", "staff_phone_agreements",

@@ -22,8 +22,9 @@ def cmd_report_custody(args, database: Database) -> None:
     from db.phones import custody_report
 
     start, end = days(args)
-    rows = [{"at": e.at, "action": e.action, "code": e.code, "pupil": e.pupil, "class": e.class_name,
-             "location": e.location, "by": e.by, "kiosk": e.kiosk, "note": e.note}
+    rows = [{"entry": e.entry, "at": e.at, "action": e.action, "code": e.code, "pupil": e.pupil, "class": e.class_name,
+             "location": e.location, "by": e.by, "kiosk": e.kiosk, "note": e.note,
+             "voided_by": e.voided_by}
             for e in custody_report(database, start, end, by=acting_as(args))]
     emit(rows, args.format, empty="Nothing happened to any phone on those days.")
 
