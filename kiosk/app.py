@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from db.core import CustodyResult, Refused, StaffMember
+from db.core import CoverBadge, CustodyResult, Refused, StaffMember
 from kiosk.config import Settings, config_file
 from kiosk.failures import sentence_for
 from kiosk.live import LedgerWatch
@@ -243,6 +243,15 @@ class KioskApp(App[None]):
         paper = self.settings.paper
         return self._queue_job("receipt", lambda _database: printing.check_in_receipt_job(result, paper),
                                say_once=True)
+
+    def print_cover_slip(self, badge: CoverBadge) -> bool:
+        """A cover teacher's slip (code and PIN) when a printer is set; the office screen shows them either way."""
+        from kiosk import printing
+
+        if self.printer_problem():
+            return False
+        paper = self.settings.paper
+        return self._queue_job("slip", lambda _database: printing.cover_slip_job(badge, paper))
 
     def print_no_photo_slip(self, lent: LendResult) -> bool:
         """The do-not-photograph slip that goes with a lent device: the list shown on screen at the lending (R3, R5)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.core import CustodyResult, Database, HeldStatus, Refused, today
+from db.core import CoverBadge, CustodyResult, Database, HeldStatus, Refused, today
 from db.devices import NoPhotoList, do_not_photograph
 from db.phones import phones_held
 from db.tags import list_tags
@@ -86,6 +86,15 @@ def check_in_receipt_job(result: CustodyResult, paper: str) -> PrintJob:
     receipt = CheckInReceipt(result.short_name, result.class_name, result.location, f"{result.at:%H:%M %d %b}",
                              result.code)
     return PrintJob(f"Receipt for {result.short_name}", layout(receipt, _paper(paper)), paper)
+
+
+def cover_slip_job(badge: CoverBadge, paper: str) -> PrintJob:
+    """The supply teacher's slip: code, PIN, class, until when."""
+    from labels import CoverSlip
+    from labels import cover_slip_job as layout
+
+    slip = CoverSlip(badge.name, badge.class_name, badge.code, badge.pin, f"{badge.until:%H:%M} today")
+    return PrintJob(f"Cover badge for {badge.name}", layout(slip, _paper(paper)), paper)
 
 
 def send(job: PrintJob, printer: str | None) -> None:

@@ -5,6 +5,7 @@ Takes plain data, never a database session; imports neither ``db`` nor Textual. 
 when a job is laid out or sent.
 """
 
+from labels.cover_slip import CoverSlip, cover_slip_job
 from labels.layouts import (
                             CheckInReceipt,
                             HeldLine,
@@ -19,5 +20,6 @@ from labels.layouts import (
 from labels.printers import PrinterError, parse_uri, send
 from labels.qr import qr_halfblocks
 
-__all__ = ["CheckInReceipt", "HeldLine", "NoPhotoLine", "PrinterError", "TagLabel", "check_in_receipt_job",
+__all__ = ["CheckInReceipt", "CoverSlip", "HeldLine", "NoPhotoLine", "PrinterError", "TagLabel", "check_in_receipt_job",
+           "cover_slip_job",
            "no_photo_slip_job", "paper_named", "parse_uri", "qr_halfblocks", "send", "still_held_job", "tags_job"]

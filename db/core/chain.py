@@ -35,7 +35,7 @@ import json
 from collections.abc import Mapping
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, exists, select
 from sqlmodel import Session
 
 from db.core.engine import WRITE_LOCK, Database
@@ -45,6 +45,12 @@ GENESIS = "0" * 64
 LEDGER = LedgerEntry.__table__
 _HEAD = select(LEDGER.c.id, LEDGER.c.hash).order_by(LEDGER.c.id.desc()).limit(1)
 _INSERT = LEDGER.insert()
+
+
+def not_voided(entry_id):
+    """A condition: no later ledger row voids this entry (``entry_id`` is a ledger id column)."""
+    voids = LEDGER.alias("voiding")
+    return ~exists().where(voids.c.voids_id == entry_id)
 
 
 def row_hash(row: Mapping) -> str:

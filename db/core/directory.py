@@ -8,10 +8,10 @@ from sqlalchemy import Connection, Row, bindparam, func
 from sqlmodel import Session, select
 
 from db.core.admission import adno_key
-from db.core.engine import Database
+from db.core.engine import Database, now_for
 from db.core.errors import Refused
 from db.core.models import Pupil, Staff, Tag
-from db.core.roles import CommandLine, require
+from db.core.roles import COVER_PREFIX, CommandLine, require
 from db.core.views import StaffMember
 from db.core.words import full_name, pupil_name
 from tagcodes import printed_form
@@ -44,7 +44,11 @@ def find_staff(target: Session | Connection, who: str | CommandLine, task: str |
         staff = conn.execute(_BY_BADGE, {"code": code}).first()
     if staff is None and 0 < len(who) <= 32:
         staff = conn.execute(_BY_CODE, {"code": who.upper()}).first()
-    if staff is None or staff.left_at is not None:
+    if staff is not None and staff.left_at is not None and staff.left_at > now_for(conn):
+        pass  # a cover teacher's day badge: left_at is set in advance to its expiry (db/people/cover.py)
+    elif staff is not None and staff.left_at is not None and staff.code.startswith(COVER_PREFIX):
+        raise Refused(f"The cover badge {staff.code} has expired (it was for one day): ask the office for a new one.")
+    elif staff is None or staff.left_at is not None:
         raise Refused(f"No member of staff has the code “{who[:32]}”: check the code on your badge.")
     if task:
         require(staff, task, doing)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import socket
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -73,6 +74,8 @@ class Database:
 
     def __post_init__(self) -> None:
         self._writer = self.engine.execution_options(kiosk_begin="IMMEDIATE")
+        # find_staff sees only a connection: it asks here for this database's clock (a cover badge's expiry).
+        _CLOCKS[self.engine] = _CLOCKS[self._writer] = self.clock
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
@@ -99,6 +102,14 @@ class Database:
         """The id of the newest ledger row (0 for none): it changes whenever any kiosk records anything."""
         with self.engine.connect() as conn:
             return conn.execute(text("SELECT max(id) FROM ledger_entry")).scalar() or 0
+
+
+_CLOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def now_for(conn: Connection) -> datetime:
+    """The time by the clock of the Database that opened this connection (the real time for any other)."""
+    return _CLOCKS.get(conn.engine, utc_now)().astimezone(timezone.utc)
 
 
 def sqlite_url(path: Path | str) -> str:

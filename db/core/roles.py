@@ -18,7 +18,7 @@ written that way record no member of staff, only the kiosk's name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from db.core.errors import Refused
 from db.core.words import full_name
@@ -30,7 +30,10 @@ MAY: dict[str, tuple[str, ...]] = {
     "devices": ("teacher", "office", "slt"),  # lend, return, confirm upload (the office often keeps the iPads)
     "review": ("slt",),  # reports, the devices review, exceptions, staff phone exceptions
     "admin": ("slt", "admin"),  # imports, tags, PINs, purge, audit verify, subject access export
+    "void": ("office", "slt"),  # void any custody event, loan or confiscation (a teacher: their own, just now)
 }
+UNDO_MINUTES = 10  # a teacher may void (undo) their own entry this long after it
+COVER_PREFIX = "CV"  # a cover teacher's day badge: "CV" and digits (db/people/cover.py)
 ONE = {"teacher": "a teacher", "office": "office staff", "slt": "on the leadership team", "admin": "an administrator"}
 GROUP = {"teacher": "teachers", "office": "office staff", "slt": "the leadership team", "admin": "administrators"}
 
@@ -78,6 +81,18 @@ def require_class(staff, class_name: str, pupil: str, doing: str) -> None:
     if other_class(staff, class_name):
         own = f"your class is {staff.class_name}" if staff.class_name else "you have no class"
         raise Refused(f"{pupil} is in {class_name} and {own}: {doing} is for {class_name}'s teacher or the office.")
+
+
+def require_void(staff, entry_staff_id: int | None, entry_at: datetime, now: datetime, entry: int) -> None:
+    """The office and the leadership team void any entry; a teacher only their own, within ``UNDO_MINUTES``."""
+    if may(staff, "void"):
+        return
+    if staff.role != "teacher" or staff.id is None or staff.id != entry_staff_id:
+        raise Refused(f"Entry {entry} was recorded by someone else: only the office or the leadership team can "
+                      "void it.")
+    if now - entry_at > timedelta(minutes=UNDO_MINUTES):
+        raise Refused(f"Entry {entry} is more than {UNDO_MINUTES} minutes old: ask the office or the leadership "
+                      "team to void it.")
 
 
 def require_self_or(asking, staff, task: str, doing: str) -> None:

@@ -68,6 +68,7 @@ class HeldPhoneRow:
     since: datetime
     by: str
     status: HeldStatus
+    entry: int = 0  # the ledger entry that put the phone where it is (what `kiosk void` takes)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,42 @@ class CustodyEvent:
     by: str | None
     kiosk: str
     note: str | None
+    entry: int = 0  # the ledger id: what `kiosk void ENTRY` takes
+    voided_by: int | None = None  # the entry that voided this one (its row stays in the ledger)
+
+
+@dataclass(frozen=True)
+class Voidable:
+    """A ledger entry as a person recognises it, before they void it (the kiosk's U asks about this one)."""
+
+    entry: int
+    action: str  # "phone in"
+    what: str  # "Amira Khan's phone checked in (6A cupboard)"
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Voided:
+    """A mistaken entry voided by a new ledger row with a reason; ``outcome`` says what follows now."""
+
+    entry: int
+    void_entry: int
+    action: str
+    what: str
+    outcome: str
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CoverBadge:
+    """A cover teacher's one-day badge: the PIN is here once, to print; only its hash is stored."""
+
+    code: str
+    pin: str
+    name: str
+    class_name: str
+    until: datetime
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ ledger row with the projection it changes (``device_loan``, ``consent_event``), 
 """
 
 from db.devices.consent import CATEGORIES, PHOTOS, category_key, consent_of, do_not_photograph, set_consent
+from db.devices.corrections import DEVICE_VOIDS
 from db.devices.imports import ConsentImportReport, import_consent, import_devices
 from db.devices.lending import (
     MAX_IMAGES,
@@ -40,10 +41,10 @@ from db.devices.views import (
 )
 
 __all__ = [
-    "CATEGORIES", "CLOCK_GRACE", "MAX_IMAGES", "PHOTOS", "PURPOSE_MAX", "ConsentAnswer", "ConsentImportReport",
-    "DeviceInfo", "LendResult", "Loan", "NoPhotoList", "NoPhotoPupil", "ProvenanceReport", "ProvenanceRow",
-    "PupilConsent", "UploadResult", "WeekImages", "category_key", "confirm_upload", "consent_of", "device_info",
-    "device_label", "devices_not_back", "devices_out", "do_not_photograph", "images_per_week", "import_consent",
-    "import_devices", "lend_device", "list_devices", "loans_report", "model_key", "outstanding_uploads",
-    "provenance", "return_device", "serial_key", "set_consent",
+    "CATEGORIES", "CLOCK_GRACE", "DEVICE_VOIDS", "MAX_IMAGES", "PHOTOS", "PURPOSE_MAX", "ConsentAnswer",
+    "ConsentImportReport", "DeviceInfo", "LendResult", "Loan", "NoPhotoList", "NoPhotoPupil", "ProvenanceReport",
+    "ProvenanceRow", "PupilConsent", "UploadResult", "WeekImages", "category_key", "confirm_upload", "consent_of",
+    "device_info", "device_label", "devices_not_back", "devices_out", "do_not_photograph", "images_per_week",
+    "import_consent", "import_devices", "lend_device", "list_devices", "loans_report", "model_key",
+    "outstanding_uploads", "provenance", "return_device", "serial_key", "set_consent",
 ]

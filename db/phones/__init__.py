@@ -1,6 +1,7 @@
 """Pupils' phones (R1, R2, R6): check-in and hand-back, confiscation, parents to tell, cupboards, the
 exceptions register (pupils who keep their phone, staff phones in contact time), and the phone reports."""
 
+from db.phones.corrections import PHONE_VOIDS
 from db.phones.custody import (
     RESCAN_WINDOW,
     check_in_at_kiosk,
@@ -34,8 +35,8 @@ from db.phones.reports import (
 from db.phones.views import PhoneNotIn
 
 __all__ = [
-    "MAX_REVIEW_DAYS", "PHONE_ACTIONS", "RESCAN_WINDOW", "PhoneNotIn", "add_exception", "agree_staff_phone",
-    "check_in_at_kiosk", "class_cupboard", "class_phones_today", "phones_not_in",
+    "MAX_REVIEW_DAYS", "PHONE_ACTIONS", "PHONE_VOIDS", "RESCAN_WINDOW", "PhoneNotIn", "add_exception",
+    "agree_staff_phone", "check_in_at_kiosk", "class_cupboard", "class_phones_today", "phones_not_in",
     "confiscate", "cupboard_locked", "cupboards_to_check", "custody_report", "end_exception", "exception_kind",
     "exceptions_register", "imei_note", "parents_pending", "parents_told", "phone_in", "phone_out",
     "phones_held", "set_imei_note", "staff_phone_agreements",

@@ -23,6 +23,7 @@ from db.core import (
     day_start,
     first_name,
     full_name,
+    not_voided,
     other_class,
     short_name,
     today,
@@ -65,7 +66,7 @@ def phones_held(database: Database, *, by: str | CommandLine) -> list[HeldPhoneR
         result.append(HeldPhoneRow(code=held.tag_code, pupil=full_name(first, surname),
                                    short_name=short_name(first, surname), class_name=class_name,
                                    description=description, location=where, since=since,
-                                   by=full_name(staff_first, staff_last), status=status))
+                                   by=full_name(staff_first, staff_last), status=status, entry=held.ledger_id))
     return result
 
 
@@ -146,13 +147,14 @@ def class_phones_today(database: Database, class_name: str, *, by: str | Command
             select(LedgerEntry, Tag.description, Pupil.preferred_first, Pupil.legal_first, Pupil.surname, Location.name)
             .join(Pupil, Pupil.id == LedgerEntry.pupil_id).join(Tag, Tag.code == LedgerEntry.tag_code)
             .join(Location, Location.id == LedgerEntry.to_location_id)
-            .where(LedgerEntry.action.in_(CHECKED_IN), LedgerEntry.at >= start,
+            .where(LedgerEntry.action.in_(CHECKED_IN), LedgerEntry.at >= start, not_voided(LedgerEntry.id),
                    func.upper(Pupil.class_name) == class_name.upper())
             .order_by(LedgerEntry.id.desc())).all()
         result = []
         for entry, description, preferred, legal, surname, where in rows:
             back = session.exec(select(out.at).where(out.action == "phone_out", out.tag_code == entry.tag_code,
-                                                     out.id > entry.id).order_by(out.id).limit(1)).first()
+                                                     out.id > entry.id, not_voided(out.id))
+                                .order_by(out.id).limit(1)).first()
             result.append(ClassPhone(code=entry.tag_code, pupil=_name(preferred, legal, surname),
                                      description=description, location=where, checked_in=database.local(entry.at),
                                      handed_back=database.local(_utc(back)) if back else None))
@@ -204,13 +206,30 @@ def custody_report(database: Database, start: date | None = None, end: date | No
             .outerjoin(to_loc, to_loc.id == LedgerEntry.to_location_id)
             .outerjoin(from_loc, from_loc.id == LedgerEntry.from_location_id)
             .outerjoin(Staff, Staff.id == LedgerEntry.staff_id)
-            .where(LedgerEntry.action.in_(PHONE_ACTIONS), LedgerEntry.at >= day_start(database, start),
+            .where(LedgerEntry.action.in_(PHONE_ACTIONS + ("entry_voided",)),
+                   LedgerEntry.at >= day_start(database, start),
                    LedgerEntry.at < day_start(database, end + timedelta(days=1)))
             .order_by(LedgerEntry.id)).all()
+        # A voided row stays in the report, marked with the entry that voided it (the void is a row of its own).
+        voided_by = dict(session.exec(select(LedgerEntry.voids_id, LedgerEntry.id).where(
+            LedgerEntry.voids_id.in_([e.id for e, *_ in rows]))).all()) if rows else {}
     return [CustodyEvent(at=database.local(e.at), action=e.action.replace("_", " "), code=e.tag_code,
                          pupil=_name(p, legal, s) if s else None, class_name=c, location=to_name or from_name,
-                         by=f"{sf} {ss}" if sf else None, kiosk=e.kiosk, note=_note(e.detail))
-            for e, p, legal, s, c, to_name, from_name, sf, ss in rows]
+                         by=f"{sf} {ss}" if sf else None, kiosk=e.kiosk, note=_event_note(e, voided_by.get(e.id)),
+                         entry=e.id, voided_by=voided_by.get(e.id))
+            for e, p, legal, s, c, to_name, from_name, sf, ss in rows
+            if e.action != "entry_voided" or json.loads(e.detail or "{}").get("voided") in PHONE_ACTIONS]
+
+
+def _event_note(entry: LedgerEntry, voided_by: int | None) -> str | None:
+    """The row's details; a void names the entry it voids, and a voided row says so first."""
+    detail = json.loads(entry.detail or "{}")
+    if entry.action == "entry_voided":
+        return f"voids entry {entry.voids_id} ({detail.get('voided', '').replace('_', ' ')}): {detail.get('reason')}"
+    note = _note(entry.detail)
+    if voided_by is not None:
+        return f"VOIDED by entry {voided_by}" + (f"; {note}" if note else "")
+    return note
 
 
 def _note(detail: str) -> str | None:

@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from kiosk.cli import devices, people, phones, records, serve, setup, tags
+from kiosk.cli import corrections, devices, people, phones, records, serve, setup, tags
 from kiosk.cli.opening import Clock, connect, start_kiosk, utc_now
 from kiosk.cli.options import Options
 from kiosk.config import Settings
@@ -135,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     records.add_report(report, options)
     devices.add_reports(report, options)
     records.add_commands(sub, options)  # export, audit, purge, copy-to
+    corrections.add_commands(sub, options)  # void
     serve.add_commands(sub, options)
     return parser
 

@@ -30,6 +30,11 @@ def add_commands(sub, options) -> None:
     staff = options.group(sub, "staff", "staff")
     options.command(staff, "set-pin", cmd_set_pin, "set a PIN (first line of standard input)",
                     acting=True).add_argument("code", metavar="CODE")
+    p = options.command(staff, "cover", cmd_staff_cover,
+                        "a one-day badge (code and PIN) for a supply or cover teacher, for one class")
+    p.add_argument("name", metavar="NAME", help="the cover teacher's first name and surname, e.g. “Sam Jones”")
+    p.add_argument("--class", dest="class_name", required=True, metavar="CLASS", help="the class they cover, e.g. 6A")
+    add_by(p, "the office member giving the badge")
     p = options.command(staff, "phone-agree", cmd_staff_phone_agree,
                         "record a staff phone exception agreed by the leadership team")
     p.add_argument("code", metavar="CODE", help="the member of staff")
@@ -67,6 +72,18 @@ def add_commands(sub, options) -> None:
     p = listing(options.command(pupil, "find", cmd_find, "find pupils on roll by part of a name", acting=True))
     p.add_argument("text", metavar="TEXT", help="part of a first name or surname, in any case, with or without "
                    "accents, e.g. “laski” or “amira kh”")
+
+
+def cmd_staff_cover(args, database: Database) -> None:
+    from db.people import give_cover_badge
+
+    badge = give_cover_badge(database, args.name, args.class_name, args.by)
+    # The PIN is shown this once and never stored in clear: the office writes it on the slip or prints this.
+    print(f"Cover badge for {badge.name}, {badge.class_name}, until {badge.until:%H:%M} today")
+    print(f"Code: {badge.code}")
+    print(f"PIN:  {badge.pin}")
+    print(f"Sign in at the kiosk with the code and the PIN: teacher rights for {badge.class_name} until "
+          f"{badge.until:%H:%M}.")
 
 
 def cmd_import(args, database: Database) -> None:

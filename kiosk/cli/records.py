@@ -18,7 +18,7 @@ def add_report(report, options) -> None:
                                        acting=True)))
 
 
-CUSTODY_KEYS = ("at", "action", "code", "pupil", "class", "location", "by", "kiosk", "note")
+CUSTODY_KEYS = ("entry", "at", "action", "code", "pupil", "class", "location", "by", "kiosk", "note", "voided_by")
 
 
 def cmd_report_custody(args, database: Database) -> None:
@@ -26,8 +26,9 @@ def cmd_report_custody(args, database: Database) -> None:
     from db.phones import custody_report
 
     start, end = days(args)
-    rows = [{"at": e.at, "action": e.action, "code": e.code, "pupil": e.pupil, "class": e.class_name,
-             "location": e.location, "by": e.by, "kiosk": e.kiosk, "note": e.note}
+    rows = [{"entry": e.entry, "at": e.at, "action": e.action, "code": e.code, "pupil": e.pupil, "class": e.class_name,
+             "location": e.location, "by": e.by, "kiosk": e.kiosk, "note": e.note,
+             "voided_by": e.voided_by}
             for e in custody_report(database, start, end, by=acting_as(args))]
     emit(rows, args.format, keys=CUSTODY_KEYS, empty="Nothing happened to any phone on those days.",
          today=today(database))

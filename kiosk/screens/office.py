@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from rich.text import Text
 from textual import on, work
@@ -11,7 +12,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from db.core import CupboardCheck, Database, HeldPhoneRow, ParentsToTell, plural, short_time, today
+from db.core import CoverBadge, CupboardCheck, Database, HeldPhoneRow, ParentsToTell, plural, short_time, today
+from db.corrections import void_entry
+from db.people import cover_today, give_cover_badge
 from db.phones import cupboards_to_check, parents_pending, parents_told, phones_held
 from kiosk.live import when_ledger_changes
 from kiosk.screens.ask import AskScreen
@@ -32,11 +35,12 @@ class OfficeLists:
     held: list[HeldPhoneRow]
     pending: list[ParentsToTell]
     cupboards: list[CupboardCheck]
+    covers: list[CoverBadge] = ()
 
 
 def office_lists(database: Database, staff_code: str) -> OfficeLists:
     return OfficeLists(phones_held(database, by=staff_code), parents_pending(database, by=staff_code),
-                       cupboards_to_check(database, by=staff_code))
+                       cupboards_to_check(database, by=staff_code), cover_today(database, by=staff_code))
 
 
 class OfficeScreen(KioskScreen, Screen):
@@ -48,18 +52,23 @@ class OfficeScreen(KioskScreen, Screen):
         Binding("t", "told", "Parents told", key_display="T"),
         Binding("p", "print_still_held", "Print still-held list", key_display="P"),
         Binding("f9", "print_queue", "Print queue", key_display="F9"),
+        # Named in the line under the phones (the footer keeps room for F10 Sign out).
+        Binding("v", "void", "Void an entry", key_display="V", show=False),
+        Binding("c", "cover", "Cover badge", key_display="C", show=False),
     ]
     WIDE_ONLY = ("print_queue",)  # at 80 columns: the status bar names F9 whenever the queue holds anything
 
     def __init__(self) -> None:
         super().__init__()
         self.pending: list[ParentsToTell] = []
+        self.held: list[HeldPhoneRow] = []
 
     def compose(self) -> ComposeResult:
         yield StatusBar("Office screen")
         yield Static(id="cupboards", markup=False)
         yield Static("Phones held now", id="held-title", classes="heading")
         yield KioskTable(id="held", cursor_type="row", zebra_stripes=True)
+        yield Static(id="held-detail", markup=False)
         yield Static("Parents still to tell  (select one, then press T)", id="pending-title", classes="heading")
         yield KioskTable(id="pending", cursor_type="row", zebra_stripes=True)
         yield KioskFooter()
@@ -84,7 +93,13 @@ class OfficeScreen(KioskScreen, Screen):
         carry_out(self, "lists", None, office_lists, database, staff_code)
 
     def on_done(self, message: Done) -> None:
-        if message.task == "told":
+        if message.task == "void":
+            done = message.value
+            self.notify(f"Entry {done.entry} voided: {done.what}. {done.outcome}", title="Voided", timeout=12)
+            self.reload()
+        elif message.task == "cover":
+            self._cover_given(message.value)
+        elif message.task == "told":
             self.notify(f"Recorded: {message.key}'s parents have been told.")
             self.reload()
         else:
@@ -93,7 +108,7 @@ class OfficeScreen(KioskScreen, Screen):
     @on(Refusal)
     @on(Failed)
     def not_done(self, message: Refusal | Failed) -> None:
-        if message.task == "told":
+        if message.task in ("told", "void", "cover"):
             self.app.bell()
             self.notify(message.sentence, severity="error", timeout=10)
             self.reload()
@@ -105,7 +120,7 @@ class OfficeScreen(KioskScreen, Screen):
 
     def _show_lists(self, lists: OfficeLists) -> None:
         self.query_one("#cupboards").remove_class("-refused")
-        self._show_cupboards(lists.cupboards)
+        self._show_cupboards(lists.cupboards, lists.covers)
         held = self.query_one("#held", DataTable)
         row = held.cursor_row
         held.clear()
@@ -115,6 +130,8 @@ class OfficeScreen(KioskScreen, Screen):
                          phone.description or "", phone.by, key=phone.code)
         held.move_cursor(row=min(row, max(held.row_count - 1, 0)))
         self.query_one("#held-title", Static).update(f"Phones held now: {len(lists.held)}")
+        self.held = lists.held
+        self._show_detail()
 
         self.pending = lists.pending
         pending = self.query_one("#pending", DataTable)
@@ -134,12 +151,25 @@ class OfficeScreen(KioskScreen, Screen):
         they were left since before this school year)."""
         return short_time(moment, today(self.kiosk.database))
 
-    def _show_cupboards(self, cupboards: list[CupboardCheck]) -> None:
+    @on(DataTable.RowHighlighted, "#held")
+    def _show_detail(self) -> None:
+        """The selected phone's ledger entry: the number `kiosk void` and V take."""
+        table = self.query_one("#held", DataTable)
+        detail = self.query_one("#held-detail", Static)
+        if not self.held or table.cursor_row >= len(self.held):
+            detail.update("V: void an entry by its number (the custody report's entry column) · C: cover badge")
+            return
+        phone = self.held[table.cursor_row]
+        detail.update(f"Entry {phone.entry}: {phone.pupil}'s phone, {phone.location} since {self._when(phone.since)} "
+                      f"({phone.by}) · V: void an entry · C: cover badge")
+
+    def _show_cupboards(self, cupboards: list[CupboardCheck], covers=()) -> None:
         # The school's evidence of reasonable care: every cupboard holding phones confirmed locked today.
         area = self.query_one("#cupboards", Static)
         area.set_class(bool(cupboards), "-warning")
+        cover = [f"Cover today: {c.name}, {c.class_name}, until {c.until:%H:%M} (code {c.code})." for c in covers]
         if not cupboards:
-            area.update("Every cupboard holding phones has been confirmed locked today.")
+            area.update("\n".join(["Every cupboard holding phones has been confirmed locked today.", *cover]))
             return
         lines = []
         for check in cupboards:
@@ -147,7 +177,7 @@ class OfficeScreen(KioskScreen, Screen):
             last = f"last confirmed {check.locked_at:%H:%M}, before more phones went in" if check.locked_at \
                 else "not confirmed locked today"
             lines.append(f"⚠ {check.location}: {phones}, {last}.")
-        area.update("\n".join(lines))
+        area.update("\n".join(lines + cover))
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -176,3 +206,53 @@ class OfficeScreen(KioskScreen, Screen):
     @work(thread=True, group="told", exit_on_error=False)
     def record_told(self, task: ParentsToTell, how: str, staff_code: str) -> None:
         carry_out(self, "told", task.pupil, parents_told, self.kiosk.database, task.pupil_ref, staff_code, how)
+
+    # --- corrections and cover badges ---------------------------------------------------------------
+
+    def action_void(self) -> None:
+        table = self.query_one("#held", DataTable)
+        selected = self.held[table.cursor_row] if self.held and table.cursor_row < len(self.held) else None
+        choices = (str(selected.entry),) if selected else ()
+        about = f" The selected phone's is {selected.entry} ({selected.pupil})." if selected else ""
+        self.app.push_screen(AskScreen(f"Void which entry? Type its number from the custody report.{about}", choices,
+                                       "The entry number, e.g. 1042"), callback=self._void_which)
+
+    def _void_which(self, entry: str | None) -> None:
+        if entry:
+            self.app.push_screen(AskScreen(f"Why is entry {entry} being voided? It stays in the record, marked as "
+                                           "voided, and what it changed is put back.", (),
+                                           "The reason, e.g. scanned the wrong pouch"),
+                                 callback=partial(self._void_why, entry))
+
+    def _void_why(self, entry: str, reason: str | None) -> None:
+        if reason:
+            self.void(entry, reason, self.kiosk.staff.code)
+
+    @work(thread=True, group="void", exit_on_error=False)
+    def void(self, entry: str, reason: str, staff_code: str) -> None:
+        carry_out(self, "void", entry, void_entry, self.kiosk.database, entry, reason, staff_code)
+
+    def action_cover(self) -> None:
+        self.app.push_screen(AskScreen("A cover badge for one day: the cover teacher's first name and surname?", (),
+                                       "e.g. Sam Jones"), callback=self._cover_who)
+
+    def _cover_who(self, name: str | None) -> None:
+        if name:
+            self.app.push_screen(AskScreen(f"Which class is {name} covering today?", (), "The class, e.g. 6A"),
+                                 callback=partial(self._cover_class, name))
+
+    def _cover_class(self, name: str, class_name: str | None) -> None:
+        if class_name:
+            self.give_cover(name, class_name, self.kiosk.staff.code)
+
+    @work(thread=True, group="cover", exit_on_error=False)
+    def give_cover(self, name: str, class_name: str, staff_code: str) -> None:
+        carry_out(self, "cover", name, give_cover_badge, self.kiosk.database, name, class_name, staff_code)
+
+    def _cover_given(self, badge: CoverBadge) -> None:
+        """The code and PIN are shown (and printed where a printer is set) this once: only the PIN's hash is kept."""
+        printed = self.kiosk.print_cover_slip(badge)
+        where = "The slip is printing." if printed else "Write them on a slip for them now: the PIN is not shown again."
+        self.notify(f"{badge.name}, {badge.class_name}, until {badge.until:%H:%M}: code {badge.code}, PIN {badge.pin}. "
+                    f"{where}", title="Cover badge", timeout=120)
+        self.reload()

@@ -17,6 +17,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from db.core import (
+    UNDO_MINUTES,
     AnswerNeeded,
     ClassPhone,
     CupboardCheck,
@@ -28,11 +29,13 @@ from db.core import (
     Refused,
     StaffMember,
     TagInfo,
+    Voidable,
     may,
     plural,
     short_time,
     today,
 )
+from db.corrections import last_own_entry, void_entry
 from db.devices import DeviceInfo, device_info
 from db.phones import (
     PhoneNotIn,
@@ -64,6 +67,7 @@ from tagcodes import BadCode, TagKind, looks_like_code, parse_code
 
 NOON = time(12, 0)  # before noon the kiosk starts in morning check-in, after it in home-time hand-back
 LIST_AFTER_SECONDS = 0.25  # the list under the panel catches up this soon after the last scan
+UNDO_REASONS = ("Scanned by mistake", "Wrong pouch", "Pupil kept the phone")
 HAND_BACK_REASONS = ("Early leaver", "Appointment", "Collected by parent")
 CONFISCATION_REASONS = ("Used in class", "Used at break", "Not handed in")
 READY = {
@@ -89,6 +93,9 @@ class ScanScreen(KioskScreen, Screen):
         # F11 is a class teacher's "Not in yet" and the leadership's devices review (for whom it is shown).
         Binding("f11", "not_in_yet", "Not in", key_display="F11"),
         Binding("f11", "devices_review", "Devices", key_display="F11"),
+        # U undoes the signed-in person's last scan, only while the scan field is empty (it passes the letter on
+        # then): a code typed by hand may still contain a U.
+        Binding("u,U", "undo", "Undo my last scan", key_display="U", show=False, priority=True),
     ]
     # Below 100 columns the footer keeps the keys used every day; F7, F8 and F12 still work there (the print
     # queue screen names F7).
@@ -120,8 +127,10 @@ class ScanScreen(KioskScreen, Screen):
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield ModeSwitch()
-        yield ScanField(id="scan",
-                        placeholder="Scan a tag (phone pouch, camera or iPad), or type the code under the QR")
+        field = ScanField(id="scan",
+                          placeholder="Scan a tag (phone pouch, camera or iPad), or type the code under the QR")
+        field.pass_when_empty = ("u", "U")
+        yield field
         yield ResultPanel(id="result")
         yield Static(id="phones-title", markup=False)
         table = KioskTable(id="phones", cursor_type="none", zebra_stripes=True)
@@ -193,6 +202,14 @@ class ScanScreen(KioskScreen, Screen):
             case "phones":
                 self._fill_table(message.value)
                 self._listed()
+            case "undo-offer":
+                self._offer_undo(message.value)
+            case "undo":
+                done = message.value
+                self.query_one(ResultPanel).show("-note", "Undone", f"{done.what}: voided (entry {done.entry}).",
+                                                 done.outcome)
+                self._shown = max(self._shown, message.key[0])
+                self.refresh_phones_soon()
             case "tag":
                 tag = message.value
                 self.app.push_screen(TagPreviewScreen(tag), callback=lambda yes: self._previewed(tag, yes))
@@ -355,7 +372,9 @@ class ScanScreen(KioskScreen, Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "not_in_yet":  # a class's list: anyone else's F11 is the devices review
             return bool(self.staff.class_name)
-        return True
+        if action == "undo":  # the letter belongs to the scan field once something is typed there
+            return not self.query_one("#scan", ScanField).value
+        return super().check_action(action, parameters)
 
     def action_not_in_yet(self) -> None:
         """Switch the list under the panel between today's phones and the class's phones not in yet."""
@@ -415,6 +434,37 @@ class ScanScreen(KioskScreen, Screen):
     @work(thread=True, group="cupboard", exit_on_error=False)
     def lock_cupboard(self, seq: int, class_name: str, staff_code: str) -> None:
         carry_out(self, "cupboard", (seq, class_name), cupboard_locked, self.kiosk.database, class_name, staff_code)
+
+    # --- undo: a mistaken scan voided by a new ledger row, with a reason --------------------------------
+
+    def action_undo(self) -> None:
+        self.find_undo(self.staff.code)
+
+    @work(thread=True, exclusive=True, group="undo", exit_on_error=False)
+    def find_undo(self, staff_code: str) -> None:
+        carry_out(self, "undo-offer", (self._seq,), last_own_entry, self.kiosk.database, staff_code)
+
+    def _offer_undo(self, offer: Voidable | None) -> None:
+        if offer is None:
+            self.query_one(ResultPanel).show("-note", "Nothing to undo",
+                                             f"You have recorded nothing in the last {UNDO_MINUTES} minutes that "
+                                             "can be undone here: ask the office to void an older entry.")
+            self._shown = self._seq
+            return
+        self.app.push_screen(AskScreen(f"Undo: {offer.what}, at {offer.at:%H:%M} (entry {offer.entry})?\n\n"
+                                       "Why? The entry stays in the record, marked as voided.", UNDO_REASONS,
+                                       "Or type the reason, e.g. scanned Ben's pouch by mistake"),
+                             callback=partial(self._undo_why, offer))
+
+    def _undo_why(self, offer: Voidable, reason: str | None) -> None:
+        if reason:
+            self._seq += 1
+            self.undo(self._seq, offer.entry, reason, self.staff.code)
+        self.focus_scan()
+
+    @work(thread=True, group="undo", exit_on_error=False)
+    def undo(self, seq: int, entry: int, reason: str, staff_code: str) -> None:
+        carry_out(self, "undo", (seq,), void_entry, self.kiosk.database, entry, reason, staff_code)
 
     # --- confiscation: a sanction, not safekeeping ----------------------------
 

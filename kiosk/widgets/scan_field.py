@@ -10,6 +10,12 @@ class ScanField(Input):
     """Scanners end a code with CR or LF; Textual's Input submits only on CR by itself."""
 
     BINDINGS = [Binding("ctrl+j", "submit", "Submit", show=False)]
+    pass_when_empty: tuple[str, ...] = ()  # letters the screen's bindings take while nothing is typed (scan's U)
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        if not self.value and key in self.pass_when_empty:
+            return False
+        return super().check_consume_key(key, character)
 
     def on_mount(self) -> None:
         # Snapshot tests turn blinking off app-wide so screenshots are stable.

@@ -34,7 +34,7 @@ LISTINGS = {
     ("tags", "list"): ((), "code,kind,label,description"),
     ("phone", "where"): ((), "code,pupil,class,location,since,by,status,description"),
     ("parents", "pending"): ((), "pupil,class,reason,since"),
-    ("report", "custody"): ((), "at,action,code,pupil,class,location,by,kiosk,note"),
+    ("report", "custody"): ((), "entry,at,action,code,pupil,class,location,by,kiosk,note,voided_by"),
     ("report", "devices"): ((), LOANS),
     ("report", "provenance"): (("--folder", "{empty}"), PROVENANCE),
     ("staff", "phones"): ((), "staff,code,reason,approved_by,from,to,status"),
