@@ -9,8 +9,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from kiosk.screens.base import StaysUp
 
-class ConfirmScreen(ModalScreen[bool]):
+
+class ConfirmScreen(StaysUp, ModalScreen[bool]):
     CSS_PATH = "confirm.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 

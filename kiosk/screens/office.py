@@ -76,6 +76,8 @@ class OfficeScreen(KioskScreen, Screen):
         self.reload()
 
     def reload(self) -> None:
+        if self.signed_out:  # the idle lock or F10 is closing this screen: nobody to load the lists for
+            return
         self.load(self.kiosk.database, self.kiosk.staff.code)
 
     @work(thread=True, exclusive=True, group="office", exit_on_error=False)
@@ -168,7 +170,7 @@ class OfficeScreen(KioskScreen, Screen):
                              callback=lambda how: self._record_told(task, how))
 
     def _record_told(self, task: ParentsToTell, how: str | None) -> None:
-        if how:
+        if how and not self.signed_out:
             self.record_told(task, how, self.kiosk.staff.code)
 
     @work(thread=True, group="told", exit_on_error=False)

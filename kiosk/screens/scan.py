@@ -266,6 +266,8 @@ class ScanScreen(KioskScreen, Screen):
     def refresh_phones(self) -> None:
         """Reload the list; scans arriving while it loads ask for one more load, not one each."""
         self._reload_timer = None
+        if self.signed_out:  # this screen is closing: the next person's screen lists their own phones
+            return
         if self._listing:
             self._list_again = True
             return
