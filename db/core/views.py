@@ -68,6 +68,7 @@ class HeldPhoneRow:
     since: datetime
     by: str
     status: HeldStatus
+    reason: str | None = None  # why it was confiscated (status CONFISCATED); ``since`` is then when
 
 
 @dataclass(frozen=True)

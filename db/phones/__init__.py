@@ -15,16 +15,19 @@ from db.phones.register import (
 )
 from db.phones.reports import (
     PHONE_ACTIONS,
+    ToCollect,
     class_phones_today,
     cupboards_to_check,
     custody_report,
     parents_pending,
+    phone_places,
     phones_held,
+    phones_to_collect,
 )
 
 __all__ = [
     "MAX_REVIEW_DAYS", "PHONE_ACTIONS", "add_exception", "agree_staff_phone", "class_phones_today",
     "confiscate", "cupboard_locked", "cupboards_to_check", "custody_report", "end_exception", "exception_kind",
     "exceptions_register", "imei_note", "parents_pending", "parents_told", "phone_in", "phone_out",
-    "phones_held", "set_imei_note", "staff_phone_agreements",
+    "phone_places", "phones_held", "phones_to_collect", "set_imei_note", "staff_phone_agreements", "ToCollect",
 ]

@@ -12,7 +12,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from db.core import CupboardCheck, Database, HeldPhoneRow, ParentsToTell, plural, today
-from db.phones import cupboards_to_check, parents_pending, parents_told, phones_held
+from db.phones import ToCollect, cupboards_to_check, parents_pending, parents_told, phones_held, phones_to_collect
 from kiosk.live import when_ledger_changes
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.base import KioskScreen
@@ -27,16 +27,22 @@ HOW_TOLD = ("Phoned", "Spoke at the gate", "Message sent")
 
 @dataclass(frozen=True)
 class OfficeLists:
-    """The screen's three lists, read together."""
+    """The screen's lists, read together."""
 
     held: list[HeldPhoneRow]
     pending: list[ParentsToTell]
     cupboards: list[CupboardCheck]
+    collect: list[ToCollect]  # confiscated phones: the office's task until a parent or carer collects one
 
 
 def office_lists(database: Database, staff_code: str) -> OfficeLists:
     return OfficeLists(phones_held(database, by=staff_code), parents_pending(database, by=staff_code),
-                       cupboards_to_check(database, by=staff_code))
+                       cupboards_to_check(database, by=staff_code), phones_to_collect(database, by=staff_code))
+
+
+def held_status(phone: HeldPhoneRow) -> str:
+    """"confiscated · used in class" for a sanction, else the status alone."""
+    return f"{phone.status} · {phone.reason}" if phone.reason else str(phone.status)
 
 
 class OfficeScreen(KioskScreen, Screen):
@@ -112,7 +118,7 @@ class OfficeScreen(KioskScreen, Screen):
         row = held.cursor_row
         held.clear()
         for phone in lists.held:
-            status = Text(phone.status, style=HELD_STYLE.get(phone.status, ""))
+            status = Text(held_status(phone), style=HELD_STYLE.get(phone.status, ""))
             held.add_row(phone.location, status, phone.pupil, phone.class_name, self._when(phone.since),
                          phone.description or "", phone.by, key=phone.code)
         held.move_cursor(row=min(row, max(held.row_count - 1, 0)))
@@ -124,9 +130,16 @@ class OfficeScreen(KioskScreen, Screen):
         pending.clear()
         for task in lists.pending:
             pending.add_row(task.pupil, task.class_name, self._when(task.since), task.reason, key=str(task.task_id))
+        for phone in lists.collect:  # under the parents to tell: closed by releasing the phone, not by T
+            pending.add_row(phone.pupil, phone.class_name, self._when(phone.since),
+                            f"Confiscated ({phone.reason}): parent or carer to collect from {phone.location}",
+                            key=f"collect-{phone.code}")
         pending.move_cursor(row=min(row, max(pending.row_count - 1, 0)))
+        title = f"Parents still to tell: {len(lists.pending)}"
+        if lists.collect:
+            title += f" · Confiscated phones for a parent or carer to collect: {len(lists.collect)}"
         self.query_one("#pending-title", Static).update(
-            f"Parents still to tell: {len(lists.pending)}" + ("  (select one, then press T)" if lists.pending else ""))
+            title + ("  (select one, then press T)" if lists.pending else ""))
 
     def _when(self, moment) -> str:
         """Today's times as 09:05; older ones with the day, because they were left overnight."""
@@ -160,9 +173,17 @@ class OfficeScreen(KioskScreen, Screen):
 
     def action_told(self) -> None:
         table = self.query_one("#pending", DataTable)
+        if self.pending and table.cursor_row >= len(self.pending):
+            self.app.bell()
+            self.notify("That phone was confiscated: it is released when a parent or carer collects it (scan its "
+                        "tag and give their name). Select a pupil above it to record that parents were told.",
+                        severity="warning", timeout=10)
+            return
         if not self.pending or table.cursor_row >= len(self.pending):
             self.app.bell()
-            self.notify("There are no parents left to tell.", severity="warning")
+            self.notify("There are no parents left to tell." + (
+                " The confiscated phones are released when a parent or carer collects them." if table.row_count
+                else ""), severity="warning")
             return
         task = self.pending[table.cursor_row]
         self.app.push_screen(AskScreen(f"How were {task.pupil}'s parents told?", HOW_TOLD,

@@ -22,18 +22,21 @@ from db.core import (
     HeldPhoneRow,
     Outcome,
     ParentNeeded,
+    PupilSummary,
     Refused,
     StaffMember,
     TagInfo,
     may,
 )
 from db.devices import DeviceInfo, device_info
-from db.phones import class_phones_today, confiscate, cupboard_locked, phones_held
+from db.people import pupil_summary
+from db.phones import class_phones_today, confiscate, cupboard_locked, phone_places, phones_held
 from db.tags import list_tags
 from kiosk.live import when_ledger_changes
 from kiosk.scan import HOME_TIME, MORNING, read_phone_code, scan_phone
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.device import DeviceScreen
 from kiosk.screens.find_pupil import FindPupilScreen
 from kiosk.screens.office import OfficeScreen
@@ -176,6 +179,8 @@ class ScanScreen(KioskScreen, Screen):
             case "phones":
                 self._fill_table(message.value)
                 self._listed()
+            case "confiscate-who":
+                self._confiscate_why_ask(message.key[1], *message.value)
             case "tag":
                 tag = message.value
                 self.app.push_screen(TagPreviewScreen(tag), callback=lambda yes: self._previewed(tag, yes))
@@ -359,20 +364,52 @@ class ScanScreen(KioskScreen, Screen):
                                        "The phone's tag code"), callback=self._confiscate_which)
 
     def _confiscate_which(self, text: str | None) -> None:
+        # Whose phone it is comes first: the person confiscating sees the pupil's name before anything is recorded.
         if text:
-            self.app.push_screen(AskScreen("Why is the phone being confiscated?", CONFISCATION_REASONS,
-                                           "Or type the reason"), callback=partial(self._confiscate_why, text))
+            self._seq += 1
+            self.confiscation_pupil(self._seq, text)
         self.focus_scan()
 
-    def _confiscate_why(self, text: str, reason: str | None) -> None:
-        if reason:
+    @work(thread=True, group="confiscate-who", exit_on_error=False)
+    def confiscation_pupil(self, seq: int, text: str) -> None:
+        carry_out(self, "confiscate-who", (seq, text), whose_phone, self.kiosk.database, text)
+
+    def _confiscate_why_ask(self, text: str, pupil: PupilSummary, places: list[str]) -> None:
+        self.app.push_screen(AskScreen(f"Why is {pupil.name}'s ({pupil.class_name}) phone being confiscated?",
+                                       CONFISCATION_REASONS, "Or type the reason"),
+                             callback=partial(self._confiscate_where, text, pupil, places))
+
+    def _confiscate_where(self, text: str, pupil: PupilSummary, places: list[str], reason: str | None) -> None:
+        if not reason:
+            self.focus_scan()
+            return
+        # The office, or the pupil's class cupboard if it has one; any other room with a location tag is typed.
+        choices = tuple(place for place in places if place in ("Office", f"{pupil.class_name} cupboard"))
+        self.app.push_screen(AskScreen(f"Where will {pupil.name}'s phone be kept until a parent or carer collects "
+                                       "it?", choices or ("Office",), "Or type the place, e.g. Head's office"),
+                             callback=partial(self._confiscate_confirm, text, pupil, reason))
+
+    def _confiscate_confirm(self, text: str, pupil: PupilSummary, reason: str, where: str | None) -> None:
+        if not where:
+            self.focus_scan()
+            return
+        question = (f"Confiscate {pupil.name}'s phone ({pupil.class_name})?\n\nWhy: {reason}\nKept in: {where}\n\n"
+                    "It is released only to a parent or carer.")
+        self.app.push_screen(ConfirmScreen(question, yes="Confiscate", no="Cancel"),
+                             callback=partial(self._confiscate_now, text, reason, where))
+
+    def _confiscate_now(self, text: str, reason: str, where: str, yes: bool) -> None:
+        if yes and not self.signed_out:
             self._seq += 1
-            self.confiscate_phone(self._seq, text, reason, self.staff.code)
+            self.confiscate_phone(self._seq, text, reason, where, self.staff.code)
+        elif not yes:
+            self.query_one(ResultPanel).show_ready("Not confiscated", "Cancelled: nothing was recorded.")
+            self._shown = self._seq
         self.focus_scan()
 
     @work(thread=True, group="scan", exit_on_error=False)
-    def confiscate_phone(self, seq: int, text: str, reason: str, staff_code: str) -> None:
-        carry_out(self, "scan", (seq, text), confiscate_tag, self.kiosk.database, text, staff_code, reason)
+    def confiscate_phone(self, seq: int, text: str, reason: str, where: str, staff_code: str) -> None:
+        carry_out(self, "scan", (seq, text), confiscate_tag, self.kiosk.database, text, staff_code, reason, where)
 
     # --- printing ---------------------------------------------------------
 
@@ -434,8 +471,13 @@ def phones_for(database: Database, staff: StaffMember) -> list[ClassPhone] | lis
     return phones_held(database, by=staff.code) if may(staff, "office") else []  # an administrator has none
 
 
-def confiscate_tag(database: Database, text: str, staff_code: str, reason: str) -> CustodyResult:
-    return confiscate(database, read_phone_code(text), staff_code, reason)
+def confiscate_tag(database: Database, text: str, staff_code: str, reason: str, where: str) -> CustodyResult:
+    return confiscate(database, read_phone_code(text), staff_code, reason, where)
+
+
+def whose_phone(database: Database, text: str) -> tuple[PupilSummary, list[str]]:
+    """The pupil whose phone is about to be confiscated, and the places it can be kept."""
+    return pupil_summary(database, read_phone_code(text)), phone_places(database)
 
 
 def one_tag(database: Database, code: str) -> TagInfo:

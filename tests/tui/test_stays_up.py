@@ -41,6 +41,18 @@ async def confiscate_why(pilot):
     await keys(pilot, "f12", *await unheld_phone(pilot), "enter")
 
 
+async def confiscate_where(pilot):
+    await confiscate_why(pilot)
+    await pilot.click("#choice-0")
+    await settle(pilot)
+
+
+async def confiscate_confirm(pilot):
+    await confiscate_where(pilot)
+    await pilot.click("#choice-0")
+    await settle(pilot)
+
+
 async def reprint_preview(pilot):
     await scan(pilot, await unheld_phone(pilot))  # checked in: F8 reprints the tag of the phone just scanned
     await keys(pilot, "f8")
@@ -67,6 +79,8 @@ OPENINGS = {
     "scan": (MJO, (), "ScanScreen"),
     "scan: confiscate, which phone": (MJO, ("f12",), "AskScreen"),
     "scan: confiscate, why": (MJO, confiscate_why, "AskScreen"),
+    "scan: confiscate, where kept": (MJO, confiscate_where, "AskScreen"),
+    "scan: confiscate, confirm": (MJO, confiscate_confirm, "ConfirmScreen"),
     "scan: which cupboard": (HTE, ("f4",), "AskScreen"),
     "scan: which class's tags": (HTE, ("f7",), "AskScreen"),
     "scan: close the kiosk?": (MJO, ("ctrl+c",), "ConfirmScreen"),
