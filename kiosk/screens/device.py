@@ -24,7 +24,8 @@ from textual.worker import get_current_worker
 
 from db import devices
 from db.core import DeviceStatus, StaffMember, plural, when
-from db.devices import DeviceInfo, LendResult, Loan, NoPhotoPupil, UploadResult
+from db.devices import DeviceInfo, FewerFound, LendResult, Loan, NoPhotoPupil, UploadResult
+from kiosk.screens.ask import AskScreen
 from kiosk.screens.base import KioskScreen
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.result_panel import ResultPanel
@@ -35,6 +36,7 @@ from photos import Progress
 PURPOSES = ("Trip", "PE", "Class photos", "Assembly")
 NOTES_SHOWN = 8  # files the folder check could not read: the first few, then a count
 KIND_WORDS = {"ipad": "iPad", "camera": "camera", "phone": "phone"}
+FEWER_FOUND_REASONS = ("Blurred or repeated photos deleted", "Miscounted at the return")
 
 
 def clean_folder(text: str) -> str:
@@ -243,6 +245,8 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
             self._busy = False
             self.panel.show("-note", "Check stopped", message.sentence)
             self.step("upload")
+        elif message.task == "upload" and isinstance(message.refusal, FewerFound):
+            self._fewer_found(message.key, message.refusal)
         else:
             self.not_done(message)
 
@@ -368,11 +372,39 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
             self.step("checking")
         self.confirm_upload(folder, wiped)
 
+    def _fewer_found(self, folder: str, found: FewerFound) -> None:
+        """Fewer in the folder than claimed: nothing is recorded until the person looks again or gives a reason."""
+        self._busy = False
+        self.panel.show("-note", f"{found.found} of {found.claimed} found: not confirmed yet", str(found))
+        self.step("upload")
+        question = (f"Only {found.found} of the {found.claimed} images claimed were found in the folder.\n\n"
+                    "To confirm the upload anyway, say why the rest are not there. To look again later (once the "
+                    "Drive has synced, or the rest are uploaded), press Escape: the upload stays outstanding.")
+        self.app.push_screen(AskScreen(question, FEWER_FOUND_REASONS, "Or type the reason, e.g. 2 photos of the "
+                                       "floor deleted"), callback=lambda reason: self._fewer_found_answer(folder,
+                                                                                                         reason))
+
+    def _fewer_found_answer(self, folder: str, reason: str | None) -> None:
+        if not reason:
+            self.panel.show("-note", "Not confirmed: look again",
+                            "Nothing was recorded: the upload is still outstanding (the leadership team sees it on "
+                            "the review). Check the folder again once the rest are on the Drive.")
+            self.step("upload")
+            return
+        if self._busy or self.signed_out:
+            return
+        self._busy = True
+        wiped = self.query_one("#wiped", Checkbox).value
+        self._stop.clear()
+        self.query_one("#progress-text", Static).update(f"Reading {folder} …")
+        self.step("checking")
+        self.confirm_upload(folder, wiped, reason)
+
     @work(thread=True, exclusive=True, group="device", exit_on_error=False)
-    def confirm_upload(self, folder: str | None, wiped: bool) -> None:
+    def confirm_upload(self, folder: str | None, wiped: bool, reason: str | None = None) -> None:
         worker = get_current_worker()
         carry_out(self, "upload", folder, devices.confirm_upload, self.kiosk.database, self.device_code,
-                  self.staff.code, folder=folder, wiped=wiped,
+                  self.staff.code, folder=folder, wiped=wiped, reason=reason,
                   progress=lambda update: self.post_message(self.Progressed(update)),
                   cancelled=lambda: self._stop.is_set() or worker.is_cancelled)
 

@@ -287,3 +287,50 @@ async def test_an_office_lend_typed_at_80_by_24_for_a_class_everyone_may_photogr
     [loan] = devices.loans_report(school, by=COMMAND_LINE)
     assert (loan.device, loan.staff, loan.class_name, loan.purpose) == (
         "CAM-01 Class camera 1", "Maria Jones", "3C", "Harvest festival")
+
+
+async def test_fewer_found_than_claimed_waits_for_a_decision_look_again_or_a_reason(school, clock, tmp_path):
+    from kiosk.screens.ask import AskScreen
+
+    drive = tmp_path / "Drive"
+    for n in range(35):  # 37 claimed, 35 on the Drive
+        photo(drive / "6A" / f"IMG_{n:04}.JPG", taken=datetime(2026, 11, 10, 10, 0, n), **AIR)
+    code = device_tag(school, "IPAD-03")
+    devices.lend_device(school, code, "HBR", "6A", "Science")
+    at(clock, 10, 15)
+    devices.return_device(school, code, "HBR", 37)
+    app = build_app(school, drive_folder=str(drive))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "HBR", "1234")
+        await scan(pilot, code)
+        assert isinstance(app.screen, DeviceScreen)
+        await pilot.click("#confirm")
+        await settle(pilot)
+        # Not "Confirmed … it can be lent again": a question, and nothing recorded yet.
+        assert isinstance(app.screen, AskScreen)
+        assert app.screen.question.startswith("Only 35 of the 37 images claimed were found in the folder.")
+        assert "press Escape: the upload stays outstanding" in app.screen.question
+        assert devices.device_info(school, code).status == "upload outstanding"
+        assert [loan.device for loan in devices.outstanding_uploads(school, by="HTE")] == ["IPAD-03 iPad 3"]
+
+        await pilot.press("escape")  # look again later
+        await settle(pilot)
+        assert isinstance(app.screen, DeviceScreen)
+        assert panel(pilot).mood == "-note" and panel(pilot).text.startswith("Not confirmed: look again")
+        assert "the upload is still outstanding" in panel(pilot).text
+        assert "can be lent again" not in on_screen(app)
+        assert len(devices.outstanding_uploads(school, by="HTE")) == 1
+
+        await pilot.click("#confirm")  # looked again: still 35, so confirm with a reason
+        await settle(pilot)
+        assert isinstance(app.screen, AskScreen)
+        await pilot.press(*"2 photos of the floor deleted", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DeviceScreen)
+        shown = panel(pilot)
+        assert shown.mood == "-note" and shown.text.startswith("35 of 37 on the Drive")
+        assert "Confirmed with the reason: 2 photos of the floor deleted." in shown.text
+        assert "It can be lent again." in shown.text
+    assert devices.outstanding_uploads(school, by="HTE") == []
+    [loan] = devices.loans_report(school, by=COMMAND_LINE)
+    assert (loan.images, loan.verified, loan.status, loan.uploaded_by) == (37, 35, "fewer found", "Hannah Brooks")
