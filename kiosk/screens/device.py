@@ -13,7 +13,7 @@ from datetime import datetime
 
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -80,6 +80,7 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
                 with Horizontal(classes="row"):
                     yield Label("What for", classes="label")
                     yield Input(id="purpose", placeholder="Choose below, or type it, e.g. trip to the museum",
+                                select_on_focus=False,  # a key typed on a button after Tab adds to it
                                 max_length=devices.PURPOSE_MAX)
                 with Horizontal(classes="buttons"):
                     for i, purpose in enumerate(PURPOSES):
@@ -168,8 +169,8 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
         loan = info.loan
         if info.status == DeviceStatus.IN:
             self.panel.show("-ready", f"Lend {info.name}",
-                            f"{info.label} is in. It is lent to you, {self.staff.name}: which class is it for, "
-                            "and what for?")
+                            f"{info.label} is in. Nothing is lent yet: say which class it is for and what for, "
+                            f"and it will be lent to you, {self.staff.name}.")
             self.step("lend")
         elif info.status == DeviceStatus.OUT:
             late = " It should have been back by the end of that day." if loan.not_back else ""
@@ -190,6 +191,19 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
         self.panel.show("-refused", headline, sentence)
 
     # --- lending -------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing while a button of the lending form has the focus (after a Tab) goes into "What for", not nowhere:
+        a purpose typed must never be lost, and Enter then lends for what was typed, not for the button's default."""
+        focused = self.focused
+        on_a_lend_button = isinstance(focused, Button) and (focused.has_class("purpose") or focused.id == "lend-it")
+        if event.is_printable and event.character and on_a_lend_button:
+            purpose = self.query_one("#purpose", Input)
+            purpose.value += event.character
+            purpose.focus()
+            purpose.cursor_position = len(purpose.value)
+            event.stop()
+            event.prevent_default()
 
     @on(Input.Submitted, "#class")
     def class_given(self) -> None:
@@ -338,6 +352,7 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
             after.update(f"Until the upload is confirmed, {self.info.label} cannot be lent again.")
             self.summary = f"{loan.device} is back with {images}: the upload is still to confirm."
             self.step("finished", ("upload-now", "done"))
+            self.query_one("#upload-now", Button).focus()  # Enter goes on to the next step, not away from it
         else:
             self.panel.show("-done", f"{self.info.name} is back",
                             "No images were taken, so there is nothing to upload: it can be lent again.")
