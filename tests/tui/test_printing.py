@@ -234,3 +234,61 @@ async def test_f8_before_any_scan_says_what_it_reprints(school, tmp_path):
         await settle(pilot)
         assert notes(app) == ["Nothing printed: Scan a phone first: F8 reprints the tag of the phone just scanned."]
         assert isinstance(app.screen, ScanScreen) and app.print_queue.jobs() == []
+
+
+def printed_lines(path) -> list[str]:
+    """The text lines of what was sent to a file printer, decoded back from ESC/POS (80 mm paper)."""
+    from labels import paper_named
+    from labels.escpos_reader import TextLine, read_job
+
+    return [block.text for block in read_job(path.read_bytes(), paper_named("80mm").escpos_profile)
+            if isinstance(block, TextLine)]
+
+
+async def test_the_do_not_photograph_slip_prints_the_publishing_list_the_screen_shows(school, tmp_path):
+    from db import devices
+    from tests.tui.helpers import device_tag, on_screen
+
+    out = tmp_path / "slip.prn"
+    app = build_app(school, printer=f"file:{out}")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "HBR", "1234")
+        await scan(pilot, device_tag(school, "IPAD-03"))
+        await pilot.click("#purpose-0")
+        await settle(pilot)
+        assert await all_printed(pilot)
+        listing = devices.do_not_photograph(school, "6A")
+        assert listing.not_published, "the demo school's 6A has pupils whose photos must not be published"
+        assert "May be photographed, but the photos must not go on" in on_screen(app)
+    lines = printed_lines(out)
+    words = " ".join(lines)
+    assert "May be photographed, but the photos must not go on:" in words
+    for pupil in listing.not_published:  # the same names and places as on the screen
+        assert lines[lines.index(pupil.short_name) + 1] == f"  Not on: {pupil.refused_text}"
+    for pupil in listing.pupils:
+        assert lines[lines.index(pupil.short_name) + 1] == f"  Not for: {pupil.refused_text}"
+
+
+async def test_the_still_held_list_says_when_it_was_printed_and_each_phones_description_and_tag(school, clock,
+                                                                                                tmp_path):
+    out = tmp_path / "held.prn"
+    clock.set_local(15, 40)
+    held = phones_held(school, by=COMMAND_LINE)
+    app = build_app(school, printer=f"file:{out}")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "MJO", "4567")
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert await all_printed(pilot)
+    lines = printed_lines(out)
+    assert " ".join(lines[:3]).startswith("Phones still held Tue 10 Nov 2026, printed at 15:40")
+    assert held
+    for phone in held:
+        [row] = [i for i, line in enumerate(lines) if line.startswith(f"{phone.short_name} {phone.class_name}")
+                 and line.endswith(f"since {phone.since:%H:%M}")]
+        assert lines[row + 1].startswith(f"  tag {phone.code}")
+        if phone.description:
+            following = " ".join(line.strip() for line in lines[row + 1:row + 3])
+            assert following.startswith(f"tag {phone.code} · {phone.description}")
