@@ -27,6 +27,7 @@ from db.core import (
     StaffMember,
     TagInfo,
     may,
+    plural,
 )
 from db.devices import DeviceInfo, device_info
 from db.people import pupil_summary
@@ -181,6 +182,8 @@ class ScanScreen(KioskScreen, Screen):
                 self._listed()
             case "confiscate-who":
                 self._confiscate_why_ask(message.key[1], *message.value)
+            case "tag-count":
+                self._ask_to_print_class(message.key[1], message.value)
             case "tag":
                 tag = message.value
                 self.app.push_screen(TagPreviewScreen(tag), callback=lambda yes: self._previewed(tag, yes))
@@ -200,7 +203,7 @@ class ScanScreen(KioskScreen, Screen):
             self._listed()
             return
         self.app.bell()
-        if message.task == "tag":
+        if message.task in ("tag", "tag-count"):
             self.notify(message.sentence, title="Nothing printed", severity="error")
             return
         seq = message.key[0]
@@ -335,9 +338,20 @@ class ScanScreen(KioskScreen, Screen):
     def _tag_issued(self, tag: TagInfo | None) -> None:
         if tag is not None:
             where = "put the printed tag on the pouch, or write" if self.kiosk.printer else "write"
-            self.query_one(ResultPanel).show_ready(f"New tag {tag.code}",
-                                                   f"For {tag.label}: {where} {tag.code} on the pouch.")
+            self.query_one(ResultPanel).show_ready(
+                f"New tag {tag.code}", f"For {tag.label}: {where} {tag.code} on the pouch, then scan it when the "
+                "phone is handed in.")
             self._shown = self._seq
+            # The phone is usually in the teacher's hand: offer to check it in now rather than leave it unrecorded.
+            self.app.push_screen(ConfirmScreen(f"Check {tag.label}'s phone in now?\n\nThe new tag is {tag.code}: "
+                                               "the phone is recorded as handed in, as if its tag had been scanned.",
+                                               yes="Check it in now", no="Not now", offer=True),
+                                 callback=partial(self._check_in_new_tag, tag))
+        self.focus_scan()
+
+    def _check_in_new_tag(self, tag: TagInfo, now: bool) -> None:
+        if now and not self.signed_out:
+            self.start_scan(tag.code, MORNING)
         self.focus_scan()
 
     def action_cupboard_locked(self) -> None:
@@ -418,13 +432,35 @@ class ScanScreen(KioskScreen, Screen):
         if problem:
             self.notify(problem, title="Nothing printed", severity="warning", timeout=12)
         elif self.staff.class_name:
-            self.kiosk.print_class_tags(self.staff.class_name)
+            self._print_class(self.staff.class_name)
         else:
             self.app.push_screen(AskScreen("Which class's tags shall I print?", placeholder="The class, e.g. 6A"),
                                  callback=self._print_class)
 
     def _print_class(self, class_name: str | None) -> None:
+        # A whole class's tags are a lot of paper for one key: count them, then ask.
         if class_name:
+            self._seq += 1
+            self.count_class_tags(self._seq, class_name)
+        self.focus_scan()
+
+    @work(thread=True, exclusive=True, group="tag-count", exit_on_error=False)
+    def count_class_tags(self, seq: int, class_name: str) -> None:
+        carry_out(self, "tag-count", (seq, class_name), class_tag_count, self.kiosk.database, class_name)
+
+    def _ask_to_print_class(self, class_name: str, count: int) -> None:
+        if not count:
+            self.notify(f"{class_name} has no phone tags to print yet: issue them with F3.", title="Nothing printed",
+                        severity="warning")
+            return
+        tags = plural(count, "tag")
+        self.app.push_screen(ConfirmScreen(f"Print {class_name}'s phone tags: {tags}?\n\nOne tag for each pupil "
+                                           f"in {class_name} with a phone tag, on the slip printer.",
+                                           yes=f"Print {tags}", no="Cancel"),
+                             callback=lambda yes: self._print_class_now(class_name, yes))
+
+    def _print_class_now(self, class_name: str, yes: bool) -> None:
+        if yes and not self.signed_out:
             self.kiosk.print_class_tags(class_name)
         self.focus_scan()
 
@@ -478,6 +514,10 @@ def confiscate_tag(database: Database, text: str, staff_code: str, reason: str, 
 def whose_phone(database: Database, text: str) -> tuple[PupilSummary, list[str]]:
     """The pupil whose phone is about to be confiscated, and the places it can be kept."""
     return pupil_summary(database, read_phone_code(text)), phone_places(database)
+
+
+def class_tag_count(database: Database, class_name: str) -> int:
+    return len(list_tags(database, "phone", class_name=class_name))
 
 
 def one_tag(database: Database, code: str) -> TagInfo:

@@ -12,6 +12,7 @@ from db.tags import list_tags
 from kiosk import printing
 from kiosk.print_queue import FAILED, PRINTED, PRINTING
 from kiosk.screens.ask import AskScreen
+from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.find_pupil import FindPupilScreen
 from kiosk.screens.print_queue import PrintQueueScreen
 from kiosk.screens.scan import ScanScreen
@@ -66,6 +67,13 @@ async def test_f7_prints_the_teachers_class_tags_on_a_network_printer(school, pr
     async with app.run_test(size=(120, 36)) as pilot:
         await signed_in(pilot, "HBR", "1234")  # 6A's teacher
         await pilot.press("f7")
+        await settle(pilot)
+        # A whole class's tags at one key press: asked first, with the count, and nothing printed until yes.
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.question.startswith(f"Print 6A's phone tags: {len(tags)} tags?")
+        assert str(app.screen.query_one("#yes").label) == f"Print {len(tags)} tags"
+        assert app.screen.focused is app.screen.query_one("#no") and app.print_queue.jobs() == []
+        await pilot.click("#yes")
         assert await wait_until(pilot, lambda: printer.jobs)
         await settle(pilot)
         assert states(app) == [(f"Tags for 6A ({len(tags)})", PRINTED)]
@@ -89,6 +97,11 @@ async def test_staff_without_a_class_are_asked_which_class_to_print(school, tmp_
         await pilot.press("f7")
         assert isinstance(app.screen, AskScreen)
         await pilot.press(*"6b", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        count = len(list_tags(school, "phone", class_name="6B"))
+        assert app.screen.question.startswith(f"Print 6b's phone tags: {count}")
+        await pilot.click("#yes")
         await settle(pilot)
         assert isinstance(app.screen, ScanScreen) and app.focused is app.screen.query_one("#scan")
         assert states(app) == [(f"Tags for 6b ({len(list_tags(school, 'phone', class_name='6B'))})", PRINTED)]
@@ -146,6 +159,8 @@ async def test_scans_are_recorded_while_the_printer_does_not_answer(school, monk
         async with app.run_test(size=(120, 36)) as pilot:
             await signed_in(pilot, "HBR", "1234")
             await pilot.press("f7")
+            await settle(pilot)
+            await pilot.click("#yes")
             assert await wait_until(pilot, lambda: [j.state for j in app.print_queue.jobs()] == [PRINTING])
             for pupil in pupils:
                 scanner_types(pilot, pupil.phone_tag)
@@ -207,6 +222,8 @@ async def test_a_new_tag_from_find_pupil_is_previewed_then_printed(school, tmp_p
         assert [r.text for r in zxingcpp.read_barcodes(image)] == [code]
         await pilot.press("enter")  # Print
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and "phone in now?" in app.screen.question
+        await pilot.press("escape")  # not now
         assert isinstance(app.screen, ScanScreen)
         assert states(app) == [(f"Tag {code}", PRINTED)]
     data = out.read_bytes()

@@ -21,7 +21,7 @@ from tests.tui.helpers import (
     signed_in,
 )
 
-HTE, MJO = ("HTE", "5678"), ("MJO", "4567")  # leadership (no class), office
+HTE, MJO, HBR = ("HTE", "5678"), ("MJO", "4567"), ("HBR", "1234")  # leadership (no class), office, 6A
 
 
 async def keys(pilot, *pressed):
@@ -70,6 +70,12 @@ async def new_tag_preview(pilot):
     await keys(pilot, "enter")
 
 
+async def check_in_offer(pilot):
+    await new_tag_preview(pilot)
+    await keys(pilot, "escape")  # not printed: the find pupil box stays, with its Done
+    await keys(pilot, "escape")
+
+
 async def device_screen(pilot):
     await scan(pilot, device_tag(pilot.app.database, "IPAD-01"))
 
@@ -83,6 +89,8 @@ OPENINGS = {
     "scan: confiscate, confirm": (MJO, confiscate_confirm, "ConfirmScreen"),
     "scan: which cupboard": (HTE, ("f4",), "AskScreen"),
     "scan: which class's tags": (HTE, ("f7",), "AskScreen"),
+    "scan: print the class's tags?": (HBR, ("f7",), "ConfirmScreen"),
+    "scan: check the new tag in now?": (MJO, check_in_offer, "ConfirmScreen"),
     "scan: close the kiosk?": (MJO, ("ctrl+c",), "ConfirmScreen"),
     "scan: reprint tag preview": (MJO, reprint_preview, "TagPreviewScreen"),
     "scan: why hand back early": (MJO, hand_back_early, "AskScreen"),
