@@ -40,9 +40,7 @@ def office_lists(database: Database, staff_code: str) -> OfficeLists:
                        cupboards_to_check(database, by=staff_code), phones_to_collect(database, by=staff_code))
 
 
-def held_status(phone: HeldPhoneRow) -> str:
-    """"confiscated · used in class" for a sanction, else the status alone."""
-    return f"{phone.status} · {phone.reason}" if phone.reason else str(phone.status)
+
 
 
 class OfficeScreen(KioskScreen, Screen):
@@ -118,7 +116,9 @@ class OfficeScreen(KioskScreen, Screen):
         row = held.cursor_row
         held.clear()
         for phone in lists.held:
-            status = Text(held_status(phone), style=HELD_STYLE.get(phone.status, ""))
+            # "confiscated", since when it was taken; its reason is on the to-do list below, whole (a long reason
+            # here would push "Checked in by" off the screen).
+            status = Text(phone.status, style=HELD_STYLE.get(phone.status, ""))
             held.add_row(phone.location, status, phone.pupil, phone.class_name, self._when(phone.since),
                          phone.description or "", phone.by, key=phone.code)
         held.move_cursor(row=min(row, max(held.row_count - 1, 0)))

@@ -62,14 +62,15 @@ async def test_confiscating_at_the_kiosk_then_the_office_releases_it_to_a_named_
         await settle(pilot)
         held = app.screen.query_one("#held")
         [row] = [held.get_row(key) for key in held.rows if key.value == pupil.phone_tag]
-        assert (str(row[1]), row[2], row[4]) == ("confiscated · Used in class", pupil.name, "08:55")
+        assert (str(row[1]), row[2], row[4], row[6]) == ("confiscated", pupil.name, "08:55", "Hannah Brooks")
         text = on_screen(app)
-        assert "confiscated · Used in class" in text
+        assert "Hannah Brooks" in text  # nothing pushed off the screen
         assert "Confiscated phones for a parent or carer to collect: 1" in text
         pending = app.screen.query_one("#pending")
         [task] = [pending.get_row(key) for key in pending.rows if key.value == f"collect-{pupil.phone_tag}"]
-        assert task[0] == pupil.name
+        assert (task[0], task[2]) == (pupil.name, "08:55")
         assert task[3] == "Confiscated (Used in class): parent or carer to collect from Office"
+        assert "Confiscated (Used in class): parent or carer to collect from Office" in text
 
     clock.set_local(15, 20)
     app = build_app(school)
