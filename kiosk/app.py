@@ -23,6 +23,7 @@ from kiosk.config import Settings, config_file
 from kiosk.failures import sentence_for
 from kiosk.live import LedgerWatch
 from kiosk.print_queue import FAILED, PrintQueue, QueuedJob
+from kiosk.screens.base import StaysUp
 from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.sign_in import SignInScreen
 from kiosk.theme import THEME
@@ -41,7 +42,7 @@ WAITS = {"tag": "The tag waits", "tags": "The tags wait", "receipt": "The receip
 SAME_FAILURE_SECONDS = 30  # a dead printer and a queue of receipts: say it once, not once per phone
 
 
-class KioskApp(App[None]):
+class KioskApp(StaysUp, App[None]):
     TITLE = "Custody Kiosk"
     CSS_PATH = "app.tcss"
     # The palette offers "Quit": a pupil at the keyboard must not find it.
@@ -151,6 +152,11 @@ class KioskApp(App[None]):
             self.bell()
             self.notify(sentence_for(event.worker.error), severity="error", timeout=15)
 
+    def unexpected(self, error: Exception) -> None:
+        """A bug in a handler, a timer or a dialog's answer: logged for IT, said in red, and the kiosk stays up."""
+        self.bell()
+        self.notify(sentence_for(error, not_done="Not done"), title="Kiosk fault", severity="error", timeout=15)
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, ACTIVITY):
             self._last_input = time.monotonic()
@@ -166,8 +172,18 @@ class KioskApp(App[None]):
         self.push_screen(ScanScreen(staff))
 
     def sign_out(self, message: str) -> None:
-        """Back to the sign-in screen, whatever was open on top of it."""
+        """Back to the sign-in screen, whatever was open on top of it.
+
+        The screens' own timers and workers stop first: nothing of the last person's loads, reloads or is
+        shown after they have gone (a list reloading for nobody was how the kiosk used to crash).
+        """
         self.staff = None
+        leaving = [screen for screen in self.screen_stack if not isinstance(screen, SignInScreen)]
+        for screen in leaving:
+            self.workers.cancel_node(screen)
+            for node in screen.walk_children(with_self=True):
+                for timer in list(node._timers):  # Textual keeps no public list of a node's timers
+                    timer.stop()
         while len(self.screen_stack) > 1 and not isinstance(self.screen, SignInScreen):
             self.pop_screen()
         self.screen.start_again(message)

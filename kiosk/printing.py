@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from db.core import CoverBadge, CustodyResult, Database, HeldStatus, Refused, today
+from db.core import CoverBadge, CustodyResult, Database, HeldStatus, Refused
 from db.devices import NoPhotoList, do_not_photograph
 from db.phones import phones_held
 from db.tags import list_tags
@@ -54,12 +54,21 @@ def still_held_job(database: Database, paper: str, *, by) -> PrintJob:
     from labels import still_held_job as layout
 
     rows = phones_held(database, by=by)
-    # The title already says "still held": only a phone left overnight needs a word more.
-    lines = [HeldLine(r.location, r.short_name, r.class_name, f"{r.since:%H:%M}",
-                      r.status if r.status == HeldStatus.LEFT_OVERNIGHT else "") for r in rows]
-    day = today(database)
+    # The title already says "still held": only a phone left overnight, or confiscated, needs a word more.
+    lines = [HeldLine(r.location, r.short_name, r.class_name, f"{r.since:%H:%M}", _held_status(r),
+                      r.description or "", r.code) for r in rows]
+    now = database.local(database.now())  # when it was printed: a list from 15:10 misses the phones of 15:30
     return PrintJob(f"Phones still held ({len(lines)})",
-                    layout(f"Phones still held {day:%a %d %b %Y}", lines, _paper(paper)), paper)
+                    layout(f"Phones still held {now:%a %d %b %Y}, printed at {now:%H:%M}", lines, _paper(paper)),
+                    paper)
+
+
+def _held_status(row) -> str:
+    if row.status == HeldStatus.LEFT_OVERNIGHT:
+        return str(row.status)
+    if row.status == HeldStatus.CONFISCATED:
+        return f"confiscated: {row.reason}" if row.reason else "confiscated"
+    return ""
 
 
 def no_photo_slip_job(database: Database, class_name: str, paper: str, *, device: str | None = None,
@@ -74,8 +83,10 @@ def no_photo_slip_job(database: Database, class_name: str, paper: str, *, device
 
     listing = listing or do_not_photograph(database, class_name)
     lines = [NoPhotoLine(p.short_name, p.refused_text) for p in listing.pupils]
+    not_published = [NoPhotoLine(p.short_name, p.refused_text) for p in listing.not_published]
     return PrintJob(f"Do not photograph: {listing.class_name} ({len(lines)})",
-                    layout(listing.class_name, lines, _paper(paper), device=device, at=at), paper)
+                    layout(listing.class_name, lines, _paper(paper), device=device, at=at,
+                           not_published=not_published), paper)
 
 
 def check_in_receipt_job(result: CustodyResult, paper: str) -> PrintJob:

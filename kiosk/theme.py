@@ -47,7 +47,8 @@ def rgb(name: str) -> tuple[int, int, int]:
 NOTE_BADGE = style("bold $text-on-note on $note")
 REFUSED_BADGE = style("bold $text-on-refused on $refused")
 # After home-time a phone still held needs a look; one left overnight needs action (office and scan screens).
-HELD_STYLE = {HeldStatus.STILL_HELD: NOTE_BADGE, HeldStatus.LEFT_OVERNIGHT: REFUSED_BADGE}
+HELD_STYLE = {HeldStatus.STILL_HELD: NOTE_BADGE, HeldStatus.LEFT_OVERNIGHT: REFUSED_BADGE,
+              HeldStatus.CONFISCATED: NOTE_BADGE}
 # A QR code on screen: lit blocks are its light modules, white on black whatever the theme, so a phone camera
 # reads the screen.
 QR = "#ffffff on #000000"

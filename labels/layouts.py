@@ -144,6 +144,8 @@ class HeldLine(_Checked):
     class_name: str
     since: str
     status: str = ""
+    description: str = ""  # the phone, e.g. "white Samsung": which pouch to look for
+    code: str = ""  # its tag code, printed as on the tag
 
 
 @dataclass(frozen=True)
@@ -197,7 +199,8 @@ def still_held_job(title: str, lines: Sequence[HeldLine], paper: Paper = DEFAULT
     """The end-of-day list of phones still held, grouped by location in the order given.
 
     ``title`` e.g. "Phones still held, Tue 10 Nov 15:40". Each phone: pupil and
-    class with "since HH:MM" on the right, then its status, indented.
+    class with "since HH:MM" on the right, then (indented) its description and
+    tag code, and its status.
     """
     sheet = _Sheet(paper)
     sheet.text(title, bold=True, size="tall", align="center", max_lines=3)
@@ -209,6 +212,10 @@ def still_held_job(title: str, lines: Sequence[HeldLine], paper: Paper = DEFAULT
         sheet.text(location, bold=True, underline=True, max_lines=2)
         for line in held:
             sheet.row(f"{line.pupil} {line.class_name}", f"since {line.since}" if line.since else "")
+            # The code first: it is short and never split by the wrap; a long description wraps after it.
+            phone = " · ".join(part for part in (f"tag {line.code}" if line.code else "", line.description) if part)
+            if phone:
+                sheet.text(phone, indent=2, max_lines=2)
             if line.status:
                 sheet.text(line.status, indent=2, max_lines=2)
         sheet.blank()
@@ -226,12 +233,15 @@ def no_photo_slip_job(
     *,
     device: str | None = None,
     at: str | None = None,
+    not_published: Sequence[NoPhotoLine] = (),
 ) -> bytes:
     """The do-not-photograph slip for a class, printed when a camera or iPad is lent.
 
     ``lines``: the pupils who must not be photographed (first name and surname
     initial) with what was refused; ``device`` and ``at`` (both optional) say
-    which device the slip goes with and when it was lent.
+    which device the slip goes with and when it was lent; ``not_published``: the
+    pupils who may be photographed but whose photos must not go on the places
+    named (Website, Social Media, Press), as the kiosk's screen lists them.
     """
     sheet = _Sheet(paper)
     sheet.text("DO NOT PHOTOGRAPH", bold=True, size="tall", align="center", max_lines=2)
@@ -245,6 +255,12 @@ def no_photo_slip_job(
     for line in lines:
         sheet.text(line.pupil, bold=True, max_lines=2)
         sheet.text(f"Not for: {line.refused}", indent=2, max_lines=3)
+    if not_published:
+        sheet.blank()
+        sheet.text("May be photographed, but the photos must not go on:", bold=True, max_lines=3)
+        for line in not_published:
+            sheet.text(line.pupil, bold=True, max_lines=2)
+            sheet.text(f"Not on: {line.refused}", indent=2, max_lines=3)
     sheet.blank()
     sheet.text("Keep this slip with the device and shred it when the device comes back.", max_lines=3)
     sheet.end_piece()

@@ -24,6 +24,7 @@ class HeldStatus(StrEnum):
     HELD = "held"
     STILL_HELD = "still held"  # after home-time
     LEFT_OVERNIGHT = "left overnight"
+    CONFISCATED = "confiscated"  # a sanction: held until a parent or carer collects it, however long that takes
 
 
 class DeviceStatus(StrEnum):

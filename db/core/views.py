@@ -69,6 +69,7 @@ class HeldPhoneRow:
     by: str
     status: HeldStatus
     entry: int = 0  # the ledger entry that put the phone where it is (what `kiosk void` takes)
+    reason: str | None = None  # why it was confiscated (status CONFISCATED); ``since`` is then when
 
 
 @dataclass(frozen=True)

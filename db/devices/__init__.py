@@ -17,6 +17,7 @@ from db.devices.imports import ConsentImportReport, import_consent, import_devic
 from db.devices.lending import (
     MAX_IMAGES,
     PURPOSE_MAX,
+    FewerFound,
     confirm_upload,
     device_info,
     lend_device,
@@ -42,9 +43,9 @@ from db.devices.views import (
 
 __all__ = [
     "CATEGORIES", "CLOCK_GRACE", "DEVICE_VOIDS", "MAX_IMAGES", "PHOTOS", "PURPOSE_MAX", "ConsentAnswer",
-    "ConsentImportReport", "DeviceInfo", "LendResult", "Loan", "NoPhotoList", "NoPhotoPupil", "ProvenanceReport",
-    "ProvenanceRow", "PupilConsent", "UploadResult", "WeekImages", "category_key", "confirm_upload", "consent_of",
-    "device_info", "device_label", "devices_not_back", "devices_out", "do_not_photograph", "images_per_week",
-    "import_consent", "import_devices", "lend_device", "list_devices", "loans_report", "model_key",
-    "outstanding_uploads", "provenance", "return_device", "serial_key", "set_consent",
+    "ConsentImportReport", "DeviceInfo", "FewerFound", "LendResult", "Loan", "NoPhotoList", "NoPhotoPupil",
+    "ProvenanceReport", "ProvenanceRow", "PupilConsent", "UploadResult", "WeekImages", "category_key",
+    "confirm_upload", "consent_of", "device_info", "device_label", "devices_not_back", "devices_out",
+    "do_not_photograph", "images_per_week", "import_consent", "import_devices", "lend_device", "list_devices",
+    "loans_report", "model_key", "outstanding_uploads", "provenance", "return_device", "serial_key", "set_consent",
 ]

@@ -193,9 +193,17 @@ def return_device(database: Database, code: str, by: str, images: int) -> Loan:
         return loans_of(session, database, [loan])[0]
 
 
+class FewerFound(Refused):
+    """The folder holds fewer of the loan's images than were claimed: look again, or confirm with a reason."""
+
+    def __init__(self, sentence: str, claimed: int, found: int):
+        super().__init__(sentence)
+        self.claimed, self.found = claimed, found
+
+
 def confirm_upload(database: Database, code: str, by: str, *, folder: Path | str | None = None,
                    wiped: bool = False, progress: Callable[[photos.Progress], None] | None = None,
-                   cancelled: Callable[[], bool] | None = None) -> UploadResult:
+                   cancelled: Callable[[], bool] | None = None, reason: str | None = None) -> UploadResult:
     """Confirm that the last loan's images are on the Drive (R4), checking ``folder`` when given.
 
     With a folder, the images there taken by this device between its lending
@@ -208,7 +216,12 @@ def confirm_upload(database: Database, code: str, by: str, *, folder: Path | str
     confirmation is recorded as unverified. Refused when the device is out, was
     never lent, its images are already verified, or none of the images claimed
     are in the folder.
+
+    Fewer found than claimed is a decision, not a confirmation: without ``reason`` (why the rest are not
+    there, e.g. "2 blurred photos deleted on the iPad") it raises ``FewerFound`` and records nothing, so the
+    loan stays outstanding on the review; with one, the reason goes into the ledger row and the result.
     """
+    reason = plain(reason or "", 200) or None
     with database.reading() as session:
         find_staff(session, by, "devices", "confirming an upload")
         device, _tag = _find_device(session, code)
@@ -229,6 +242,13 @@ def confirm_upload(database: Database, code: str, by: str, *, folder: Path | str
             raise Refused(f"None of the {claimed} images from {device_label(device)}'s loan were found in {folder}: "
                           "wait for Google Drive to finish syncing and try again, or confirm without a folder "
                           "to record it unverified.")
+        if verified < claimed and reason is None:
+            videos = (f" The folder also holds {plural(seen.videos, 'video')} made during the loan, which may be "
+                      "the rest (a video does not say which device made it)." if seen.videos else "")
+            raise FewerFound(f"Only {verified} of the {claimed} images claimed from {device_label(device)}'s loan "
+                             f"were found in {folder}: nothing was recorded.{videos} Look again once Google Drive "
+                             "has finished syncing (or the rest are uploaded from the device), or confirm with the "
+                             "reason for the difference.", claimed, verified)
     with database.writing() as session:
         staff = find_staff(session, by, "devices", "confirming an upload")
         device, tag_code = _find_device(session, code)
@@ -238,7 +258,8 @@ def confirm_upload(database: Database, code: str, by: str, *, folder: Path | str
         now = database.now()
         entry = append(session, database, "device_uploaded", staff_id=staff.id, tag_code=tag_code, at=now, detail={
             "device": device.asset_tag, "loan": loan.id, "claimed": claimed, "verified": verified,
-            "by_model_only": by_model, "wiped": bool(wiped), "folder": str(folder) if folder is not None else None})
+            "by_model_only": by_model, "wiped": bool(wiped), "folder": str(folder) if folder is not None else None,
+            "fewer_found_reason": reason if verified is not None and verified < claimed else None})
         loan.uploaded_at, loan.uploaded_by_id, loan.uploaded_ledger_id = now, staff.id, entry
         loan.verified, loan.by_model_only, loan.wiped = verified, by_model, bool(wiped)
         loan.folder = str(folder)[:500] if folder is not None else None
@@ -247,13 +268,14 @@ def confirm_upload(database: Database, code: str, by: str, *, folder: Path | str
         result = loans_of(session, database, [loan])[0]
     note, videos_told = None, False
     if verified is not None and verified < claimed:
-        note = (f"Only {verified} of the {claimed} images claimed were found in the folder: the rest may still "
-                "be syncing, or still on the device.")
+        note = f"Only {verified} of the {claimed} images claimed were found in the folder. Confirmed with the " \
+               f"reason: {reason}."
         if seen.videos:  # the rest may be these videos: say so once, here
             videos_told = True
             note = (f"Only {verified} of the {claimed} images claimed were found in the folder as photos from this "
                     f"device. The folder also holds {plural(seen.videos, 'video')} made during the loan, which may "
-                    "be the rest: a video does not say which device made it, so videos are not in the count.")
+                    "be the rest: a video does not say which device made it, so videos are not in the count. "
+                    f"Confirmed with the reason: {reason}.")
     elif verified is not None and verified > claimed:
         also = " (or another device of the same model was out at the same time)" if by_model else ""
         note = f"{verified} images were found, more than the {claimed} claimed at the return{also}."
@@ -262,7 +284,8 @@ def confirm_upload(database: Database, code: str, by: str, *, folder: Path | str
     return UploadResult(loan=result, claimed=claimed, verified=verified, by_model_only=by_model or 0,
                         files=files, notes=notes, note=note, duplicates=seen.duplicates,
                         unregistered=seen.unregistered, videos=seen.videos,
-                        remarks=_remarks(seen, videos_told))
+                        remarks=_remarks(seen, videos_told),
+                        reason=reason if verified is not None and verified < claimed else None)
 
 
 def _confirmable(session: Session, database: Database, device: Device, folder) -> DeviceLoan:

@@ -99,6 +99,7 @@ class UploadResult:
     unregistered: int = 0  # photos in the folder taken during the loan on devices the school has not registered
     videos: int = 0  # videos in the folder made during the loan (not matched to a device)
     remarks: tuple[str, ...] = ()  # one plain sentence for each of the three above that is not 0
+    reason: str | None = None  # why fewer were found than claimed, given by the person who confirmed it anyway
 
 
 @dataclass(frozen=True)

@@ -24,13 +24,16 @@ from db.phones.register import (
 )
 from db.phones.reports import (
     PHONE_ACTIONS,
+    ToCollect,
     class_cupboard,
     class_phones_today,
     cupboards_to_check,
     custody_report,
     parents_pending,
+    phone_places,
     phones_held,
     phones_not_in,
+    phones_to_collect,
 )
 from db.phones.views import PhoneNotIn
 
@@ -39,5 +42,5 @@ __all__ = [
     "agree_staff_phone", "check_in_at_kiosk", "class_cupboard", "class_phones_today", "phones_not_in",
     "confiscate", "cupboard_locked", "cupboards_to_check", "custody_report", "end_exception", "exception_kind",
     "exceptions_register", "imei_note", "parents_pending", "parents_told", "phone_in", "phone_out",
-    "phones_held", "set_imei_note", "staff_phone_agreements",
+    "phone_places", "phones_held", "phones_to_collect", "set_imei_note", "staff_phone_agreements", "ToCollect",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import exists, func
@@ -38,6 +39,23 @@ CHECKED_IN = ("phone_in", "phone_in_again")  # a morning scan that put (or found
 SEEN_TODAY = CHECKED_IN + ("phone_kept",)  # … or saw it kept by a pupil on the exceptions register
 
 
+@dataclass(frozen=True)
+class ToCollect:
+    """A confiscated phone a parent or carer must collect: on the office's list until it is released to one.
+
+    The open confiscation is the task: releasing the phone to a named parent or carer (``phone_out --to``) is
+    what closes it, so it cannot be ticked off while the phone is still in the office.
+    """
+
+    code: str
+    pupil: str
+    class_name: str
+    reason: str
+    location: str
+    since: datetime
+    by: str
+
+
 def _name(first: str | None, legal: str, surname: str) -> str:
     return full_name(first_name(first, legal), surname)
 
@@ -49,14 +67,20 @@ def phones_held(database: Database, *, by: str | CommandLine) -> list[HeldPhoneR
     with database.reading() as session:
         rows = session.exec(
             select(HeldPhone, Tag.description, Pupil.preferred_first, Pupil.legal_first, Pupil.surname,
-                   Pupil.class_name, Location.name, Staff.first_name, Staff.surname)
+                   Pupil.class_name, Location.name, Staff.first_name, Staff.surname, Confiscation.reason,
+                   Confiscation.at)
             .join(Tag, Tag.code == HeldPhone.tag_code).join(Pupil, Pupil.id == HeldPhone.pupil_id)
             .join(Location, Location.id == HeldPhone.location_id).join(Staff, Staff.id == HeldPhone.by_staff_id)
+            .outerjoin(Confiscation, (Confiscation.tag_code == HeldPhone.tag_code)
+                       & Confiscation.released_at.is_(None))
             .order_by(Location.name, Pupil.class_name, Pupil.surname)).all()
     result = []
-    for held, description, preferred, legal, surname, class_name, where, staff_first, staff_last in rows:
-        since = database.local(held.since)
-        if since.date() < now.date():
+    for held, description, preferred, legal, surname, class_name, where, staff_first, staff_last, reason, taken \
+            in rows:
+        since = database.local(taken or held.since)
+        if reason is not None:  # a sanction: not a phone forgotten at home-time or overnight
+            status = HeldStatus.CONFISCATED
+        elif since.date() < now.date():
             status = HeldStatus.LEFT_OVERNIGHT
         elif now.time() >= database.home_time:
             status = HeldStatus.STILL_HELD
@@ -66,8 +90,30 @@ def phones_held(database: Database, *, by: str | CommandLine) -> list[HeldPhoneR
         result.append(HeldPhoneRow(code=held.tag_code, pupil=full_name(first, surname),
                                    short_name=short_name(first, surname), class_name=class_name,
                                    description=description, location=where, since=since,
-                                   by=full_name(staff_first, staff_last), status=status, entry=held.ledger_id))
+                                   by=full_name(staff_first, staff_last), status=status, entry=held.ledger_id,
+                                   reason=reason))
     return result
+
+
+def phones_to_collect(database: Database, *, by: str | CommandLine) -> list[ToCollect]:
+    """Confiscated phones waiting for a parent or carer to collect them, oldest first (the office's task)."""
+    acting(database, by, "office", "the list of confiscated phones to collect")
+    with database.reading() as session:
+        rows = session.exec(
+            select(Confiscation, Pupil.preferred_first, Pupil.legal_first, Pupil.surname, Pupil.class_name,
+                   Location.name, Staff.first_name, Staff.surname)
+            .join(Pupil, Pupil.id == Confiscation.pupil_id).join(Location, Location.id == Confiscation.location_id)
+            .join(Staff, Staff.id == Confiscation.by_staff_id).where(Confiscation.released_at.is_(None))
+            .order_by(Confiscation.at)).all()
+    return [ToCollect(code=c.tag_code, pupil=_name(p, legal, s), class_name=class_name, reason=c.reason,
+                      location=where, since=database.local(c.at), by=full_name(sf, sl))
+            for c, p, legal, s, class_name, where, sf, sl in rows]
+
+
+def phone_places(database: Database) -> list[str]:
+    """The places a phone can be kept (the office, the class cupboards, rooms with a location tag), by name."""
+    with database.reading() as session:
+        return list(session.exec(select(Location.name).order_by(Location.kind.desc(), Location.name)).all())
 
 
 def parents_pending(database: Database, *, by: str | CommandLine) -> list[ParentsToTell]:

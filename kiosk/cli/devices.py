@@ -33,6 +33,9 @@ def add_commands(sub, options) -> None:
     p.add_argument("--folder", metavar="PATH",
                    help="the school Drive folder as this computer sees it: its photos are checked")
     p.add_argument("--wiped", action="store_true", help="the images have been deleted from the device")
+    p.add_argument("--reason", metavar="TEXT",
+                   help="why the folder holds fewer images than claimed: confirms it anyway (without it, fewer found "
+                        "is refused and nothing is recorded)")
 
 
 def cmd_device_out(args, database: Database) -> None:
@@ -90,10 +93,16 @@ UPLOADED_KEYS = ("device", "claimed", "verified", "by_model_only", "wiped", "upl
 
 
 def cmd_device_uploaded(args, database: Database) -> None:
-    from db.devices import confirm_upload
+    from db.core import Refused
+    from db.devices import FewerFound, confirm_upload
 
-    result = confirm_upload(database, args.code, args.by, folder=args.folder, wiped=args.wiped,
-                                    progress=_progress("Reading the Drive folder") if args.folder else None)
+    try:
+        result = confirm_upload(database, args.code, args.by, folder=args.folder, wiped=args.wiped,
+                                progress=_progress("Reading the Drive folder") if args.folder else None,
+                                reason=args.reason)
+    except FewerFound as exc:  # the kiosk asks for the reason; here the sentence says which option gives it
+        raise Refused(f"{exc} To confirm it anyway, add --reason TEXT, e.g. --reason “2 blurred photos deleted”.") \
+            from None
     loan = result.loan
     if args.format == "table":
         if result.verified is None:

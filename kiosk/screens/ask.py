@@ -9,10 +9,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from kiosk.screens.base import StaysUp
 from kiosk.widgets.scan_field import ScanField
 
 
-class AskScreen(ModalScreen[str | None]):
+class AskScreen(StaysUp, ModalScreen[str | None]):
     """Returns the chosen or typed answer, or None when cancelled."""
 
     CSS_PATH = "ask.tcss"

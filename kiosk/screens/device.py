@@ -13,7 +13,7 @@ from datetime import datetime
 
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -24,7 +24,8 @@ from textual.worker import get_current_worker
 
 from db import devices
 from db.core import DeviceStatus, StaffMember, plural, when
-from db.devices import DeviceInfo, LendResult, Loan, NoPhotoPupil, UploadResult
+from db.devices import DeviceInfo, FewerFound, LendResult, Loan, NoPhotoPupil, UploadResult
+from kiosk.screens.ask import AskScreen
 from kiosk.screens.base import KioskScreen
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.result_panel import ResultPanel
@@ -35,6 +36,7 @@ from photos import Progress
 PURPOSES = ("Trip", "PE", "Class photos", "Assembly")
 NOTES_SHOWN = 8  # files the folder check could not read: the first few, then a count
 KIND_WORDS = {"ipad": "iPad", "camera": "camera", "phone": "phone"}
+FEWER_FOUND_REASONS = ("Blurred or repeated photos deleted", "Miscounted at the return")
 
 
 def clean_folder(text: str) -> str:
@@ -78,6 +80,7 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
                 with Horizontal(classes="row"):
                     yield Label("What for", classes="label")
                     yield Input(id="purpose", placeholder="Choose below, or type it, e.g. trip to the museum",
+                                select_on_focus=False,  # a key typed on a button after Tab adds to it
                                 max_length=devices.PURPOSE_MAX)
                 with Horizontal(classes="buttons"):
                     for i, purpose in enumerate(PURPOSES):
@@ -166,8 +169,8 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
         loan = info.loan
         if info.status == DeviceStatus.IN:
             self.panel.show("-ready", f"Lend {info.name}",
-                            f"{info.label} is in. It is lent to you, {self.staff.name}: which class is it for, "
-                            "and what for?")
+                            f"{info.label} is in. Nothing is lent yet: say which class it is for and what for, "
+                            f"and it will be lent to you, {self.staff.name}.")
             self.step("lend")
         elif info.status == DeviceStatus.OUT:
             late = " It should have been back by the end of that day." if loan.not_back else ""
@@ -188,6 +191,19 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
         self.panel.show("-refused", headline, sentence)
 
     # --- lending -------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing while a button of the lending form has the focus (after a Tab) goes into "What for", not nowhere:
+        a purpose typed must never be lost, and Enter then lends for what was typed, not for the button's default."""
+        focused = self.focused
+        on_a_lend_button = isinstance(focused, Button) and (focused.has_class("purpose") or focused.id == "lend-it")
+        if event.is_printable and event.character and on_a_lend_button:
+            purpose = self.query_one("#purpose", Input)
+            purpose.value += event.character
+            purpose.focus()
+            purpose.cursor_position = len(purpose.value)
+            event.stop()
+            event.prevent_default()
 
     @on(Input.Submitted, "#class")
     def class_given(self) -> None:
@@ -243,6 +259,8 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
             self._busy = False
             self.panel.show("-note", "Check stopped", message.sentence)
             self.step("upload")
+        elif message.task == "upload" and isinstance(message.refusal, FewerFound):
+            self._fewer_found(message.key, message.refusal)
         else:
             self.not_done(message)
 
@@ -334,6 +352,7 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
             after.update(f"Until the upload is confirmed, {self.info.label} cannot be lent again.")
             self.summary = f"{loan.device} is back with {images}: the upload is still to confirm."
             self.step("finished", ("upload-now", "done"))
+            self.query_one("#upload-now", Button).focus()  # Enter goes on to the next step, not away from it
         else:
             self.panel.show("-done", f"{self.info.name} is back",
                             "No images were taken, so there is nothing to upload: it can be lent again.")
@@ -368,11 +387,39 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
             self.step("checking")
         self.confirm_upload(folder, wiped)
 
+    def _fewer_found(self, folder: str, found: FewerFound) -> None:
+        """Fewer in the folder than claimed: nothing is recorded until the person looks again or gives a reason."""
+        self._busy = False
+        self.panel.show("-note", f"{found.found} of {found.claimed} found: not confirmed yet", str(found))
+        self.step("upload")
+        question = (f"Only {found.found} of the {found.claimed} images claimed were found in the folder.\n\n"
+                    "To confirm the upload anyway, say why the rest are not there. To look again later (once the "
+                    "Drive has synced, or the rest are uploaded), press Escape: the upload stays outstanding.")
+        self.app.push_screen(AskScreen(question, FEWER_FOUND_REASONS, "Or type the reason, e.g. 2 photos of the "
+                                       "floor deleted"), callback=lambda reason: self._fewer_found_answer(folder,
+                                                                                                         reason))
+
+    def _fewer_found_answer(self, folder: str, reason: str | None) -> None:
+        if not reason:
+            self.panel.show("-note", "Not confirmed: look again",
+                            "Nothing was recorded: the upload is still outstanding (the leadership team sees it on "
+                            "the review). Check the folder again once the rest are on the Drive.")
+            self.step("upload")
+            return
+        if self._busy or self.signed_out:
+            return
+        self._busy = True
+        wiped = self.query_one("#wiped", Checkbox).value
+        self._stop.clear()
+        self.query_one("#progress-text", Static).update(f"Reading {folder} …")
+        self.step("checking")
+        self.confirm_upload(folder, wiped, reason)
+
     @work(thread=True, exclusive=True, group="device", exit_on_error=False)
-    def confirm_upload(self, folder: str | None, wiped: bool) -> None:
+    def confirm_upload(self, folder: str | None, wiped: bool, reason: str | None = None) -> None:
         worker = get_current_worker()
         carry_out(self, "upload", folder, devices.confirm_upload, self.kiosk.database, self.device_code,
-                  self.staff.code, folder=folder, wiped=wiped,
+                  self.staff.code, folder=folder, wiped=wiped, reason=reason,
                   progress=lambda update: self.post_message(self.Progressed(update)),
                   cancelled=lambda: self._stop.is_set() or worker.is_cancelled)
 

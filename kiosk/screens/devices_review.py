@@ -233,6 +233,8 @@ class DevicesReviewScreen(KioskScreen, Screen):
 
     def reload(self) -> None:
         """Load the days shown again (a sentence from the last key goes: it was about what was shown before)."""
+        if self.signed_out:  # the idle lock or F10 is closing this screen
+            return
         self.query_one("#message").display = False
         # The chart: the ten weeks to the last day shown, or every week of a longer range (up to a term's worth).
         last = monday(self.end)
@@ -337,6 +339,8 @@ class DevicesReviewScreen(KioskScreen, Screen):
     # --- export ----------------------------------------------------------------
 
     def action_export(self) -> None:
+        if self.signed_out:
+            return
         self.export(self.start, self.end, self.class_name, self.kiosk.staff.code)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)

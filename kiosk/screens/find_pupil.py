@@ -124,7 +124,8 @@ class FindPupilScreen(KioskScreen, ModalScreen[TagInfo | None]):
         if ref is None:
             self._say(f"{self.chosen.name} has no UPN or admission number: import the pupils again from the MIS.", True)
             return
-        if not self._issuing:  # a second Enter while the first is saving must not issue two tags
+        # A second Enter while the first is saving must not issue two tags.
+        if not self._issuing and not self.signed_out:
             self._issuing = True
             self.issue_tag(ref, event.value, self.kiosk.staff.code)
 

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Static
 from db.core import CoverBadge, CupboardCheck, Database, HeldPhoneRow, ParentsToTell, plural, short_time, today
 from db.corrections import void_entry
 from db.people import cover_today, give_cover_badge
-from db.phones import cupboards_to_check, parents_pending, parents_told, phones_held
+from db.phones import ToCollect, cupboards_to_check, parents_pending, parents_told, phones_held, phones_to_collect
 from kiosk.live import when_ledger_changes
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.base import KioskScreen
@@ -30,17 +30,19 @@ HOW_TOLD = ("Phoned", "Spoke at the gate", "Message sent")
 
 @dataclass(frozen=True)
 class OfficeLists:
-    """The screen's three lists, read together."""
+    """The screen's lists, read together."""
 
     held: list[HeldPhoneRow]
     pending: list[ParentsToTell]
     cupboards: list[CupboardCheck]
+    collect: list[ToCollect]  # confiscated phones: the office's task until a parent or carer collects one
     covers: list[CoverBadge] = ()
 
 
 def office_lists(database: Database, staff_code: str) -> OfficeLists:
     return OfficeLists(phones_held(database, by=staff_code), parents_pending(database, by=staff_code),
-                       cupboards_to_check(database, by=staff_code), cover_today(database, by=staff_code))
+                       cupboards_to_check(database, by=staff_code), phones_to_collect(database, by=staff_code),
+                       cover_today(database, by=staff_code))
 
 
 class OfficeScreen(KioskScreen, Screen):
@@ -85,6 +87,8 @@ class OfficeScreen(KioskScreen, Screen):
         self.reload()
 
     def reload(self) -> None:
+        if self.signed_out:  # the idle lock or F10 is closing this screen: nobody to load the lists for
+            return
         self.load(self.kiosk.database, self.kiosk.staff.code)
 
     @work(thread=True, exclusive=True, group="office", exit_on_error=False)
@@ -125,6 +129,8 @@ class OfficeScreen(KioskScreen, Screen):
         row = held.cursor_row
         held.clear()
         for phone in lists.held:
+            # "confiscated", since when it was taken; its reason is on the to-do list below, whole (a long reason
+            # here would push "Checked in by" off the screen).
             status = Text(phone.status, style=HELD_STYLE.get(phone.status, ""))
             held.add_row(phone.location, status, phone.pupil, phone.class_name, self._when(phone.since),
                          phone.description or "", phone.by, key=phone.code)
@@ -142,9 +148,16 @@ class OfficeScreen(KioskScreen, Screen):
             if task.went_home:  # first, so a narrow screen cuts the reason rather than this
                 reason = Text.assemble((f"phone went home {self._when(task.went_home)}", NOTE_BADGE), " · ", reason)
             pending.add_row(task.pupil, task.class_name, self._when(task.since), reason, key=str(task.task_id))
+        for phone in lists.collect:  # under the parents to tell: closed by releasing the phone, not by T
+            pending.add_row(phone.pupil, phone.class_name, self._when(phone.since),
+                            f"Confiscated ({phone.reason}): parent or carer to collect from {phone.location}",
+                            key=f"collect-{phone.code}")
         pending.move_cursor(row=min(row, max(pending.row_count - 1, 0)))
+        title = f"Parents still to tell: {len(lists.pending)}"
+        if lists.collect:
+            title += f" · Confiscated phones for a parent or carer to collect: {len(lists.collect)}"
         self.query_one("#pending-title", Static).update(
-            f"Parents still to tell: {len(lists.pending)}" + ("  (select one, then press T)" if lists.pending else ""))
+            title + ("  (select one, then press T)" if lists.pending else ""))
 
     def _when(self, moment) -> str:
         """Today's times as 09:05; older ones with the day, because they were left overnight (and the year, when
@@ -190,9 +203,17 @@ class OfficeScreen(KioskScreen, Screen):
 
     def action_told(self) -> None:
         table = self.query_one("#pending", DataTable)
+        if self.pending and table.cursor_row >= len(self.pending):
+            self.app.bell()
+            self.notify("That phone was confiscated: it is released when a parent or carer collects it (scan its "
+                        "tag and give their name). Select a pupil above it to record that parents were told.",
+                        severity="warning", timeout=10)
+            return
         if not self.pending or table.cursor_row >= len(self.pending):
             self.app.bell()
-            self.notify("There are no parents left to tell.", severity="warning")
+            self.notify("There are no parents left to tell." + (
+                " The confiscated phones are released when a parent or carer collects them." if table.row_count
+                else ""), severity="warning")
             return
         task = self.pending[table.cursor_row]
         self.app.push_screen(AskScreen(f"How were {task.pupil}'s parents told?", HOW_TOLD,
@@ -200,7 +221,7 @@ class OfficeScreen(KioskScreen, Screen):
                              callback=lambda how: self._record_told(task, how))
 
     def _record_told(self, task: ParentsToTell, how: str | None) -> None:
-        if how:
+        if how and not self.signed_out:
             self.record_told(task, how, self.kiosk.staff.code)
 
     @work(thread=True, group="told", exit_on_error=False)

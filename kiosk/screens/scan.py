@@ -26,6 +26,7 @@ from db.core import (
     HeldPhoneRow,
     Outcome,
     ParentNeeded,
+    PupilSummary,
     Refused,
     StaffMember,
     TagInfo,
@@ -37,12 +38,14 @@ from db.core import (
 )
 from db.corrections import last_own_entry, void_entry
 from db.devices import DeviceInfo, device_info
+from db.people import pupil_summary
 from db.phones import (
     PhoneNotIn,
     class_cupboard,
     class_phones_today,
     confiscate,
     cupboard_locked,
+    phone_places,
     phones_held,
     phones_not_in,
 )
@@ -51,6 +54,7 @@ from kiosk.live import when_ledger_changes
 from kiosk.scan import HOME_TIME, MORNING, read_phone_code, scan_phone
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.base import KioskScreen
+from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.device import DeviceScreen
 from kiosk.screens.find_pupil import FindPupilScreen
 from kiosk.screens.office import OfficeScreen
@@ -210,6 +214,10 @@ class ScanScreen(KioskScreen, Screen):
                                                  done.outcome)
                 self._shown = max(self._shown, message.key[0])
                 self.refresh_phones_soon()
+            case "confiscate-who":
+                self._confiscate_why_ask(message.key[1], *message.value)
+            case "tag-count":
+                self._ask_to_print_class(message.key[1], message.value)
             case "tag":
                 tag = message.value
                 self.app.push_screen(TagPreviewScreen(tag), callback=lambda yes: self._previewed(tag, yes))
@@ -229,7 +237,7 @@ class ScanScreen(KioskScreen, Screen):
             self._listed()
             return
         self.app.bell()
-        if message.task == "tag":
+        if message.task in ("tag", "tag-count"):
             self.notify(message.sentence, title="Nothing printed", severity="error")
             return
         seq = message.key[0]
@@ -300,6 +308,8 @@ class ScanScreen(KioskScreen, Screen):
     def refresh_phones(self) -> None:
         """Reload the list; scans arriving while it loads ask for one more load, not one each."""
         self._reload_timer = None
+        if self.signed_out:  # this screen is closing: the next person's screen lists their own phones
+            return
         if self._listing:
             self._list_again = True
             return
@@ -413,9 +423,20 @@ class ScanScreen(KioskScreen, Screen):
     def _tag_issued(self, tag: TagInfo | None) -> None:
         if tag is not None:
             where = "put the printed tag on the pouch, or write" if self.kiosk.printer else "write"
-            self.query_one(ResultPanel).show_ready(f"New tag {tag.code}",
-                                                   f"For {tag.label}: {where} {tag.code} on the pouch.")
+            self.query_one(ResultPanel).show_ready(
+                f"New tag {tag.code}", f"For {tag.label}: {where} {tag.code} on the pouch, then scan it when the "
+                "phone is handed in.")
             self._shown = self._seq
+            # The phone is usually in the teacher's hand: offer to check it in now rather than leave it unrecorded.
+            self.app.push_screen(ConfirmScreen(f"Check {tag.label}'s phone in now?\n\nThe new tag is {tag.code}: "
+                                               "the phone is recorded as handed in, as if its tag had been scanned.",
+                                               yes="Check it in now", no="Not now", offer=True),
+                                 callback=partial(self._check_in_new_tag, tag))
+        self.focus_scan()
+
+    def _check_in_new_tag(self, tag: TagInfo, now: bool) -> None:
+        if now and not self.signed_out:
+            self.start_scan(tag.code, MORNING)
         self.focus_scan()
 
     def action_cupboard_locked(self) -> None:
@@ -473,20 +494,52 @@ class ScanScreen(KioskScreen, Screen):
                                        "The phone's tag code"), callback=self._confiscate_which)
 
     def _confiscate_which(self, text: str | None) -> None:
+        # Whose phone it is comes first: the person confiscating sees the pupil's name before anything is recorded.
         if text:
-            self.app.push_screen(AskScreen("Why is the phone being confiscated?", CONFISCATION_REASONS,
-                                           "Or type the reason"), callback=partial(self._confiscate_why, text))
+            self._seq += 1
+            self.confiscation_pupil(self._seq, text)
         self.focus_scan()
 
-    def _confiscate_why(self, text: str, reason: str | None) -> None:
-        if reason:
+    @work(thread=True, group="confiscate-who", exit_on_error=False)
+    def confiscation_pupil(self, seq: int, text: str) -> None:
+        carry_out(self, "confiscate-who", (seq, text), whose_phone, self.kiosk.database, text)
+
+    def _confiscate_why_ask(self, text: str, pupil: PupilSummary, places: list[str]) -> None:
+        self.app.push_screen(AskScreen(f"Why is {pupil.name}'s ({pupil.class_name}) phone being confiscated?",
+                                       CONFISCATION_REASONS, "Or type the reason"),
+                             callback=partial(self._confiscate_where, text, pupil, places))
+
+    def _confiscate_where(self, text: str, pupil: PupilSummary, places: list[str], reason: str | None) -> None:
+        if not reason:
+            self.focus_scan()
+            return
+        # The office, or the pupil's class cupboard if it has one; any other room with a location tag is typed.
+        choices = tuple(place for place in places if place in ("Office", f"{pupil.class_name} cupboard"))
+        self.app.push_screen(AskScreen(f"Where will {pupil.name}'s phone be kept until a parent or carer collects "
+                                       "it?", choices or ("Office",), "Or type the place, e.g. Head's office"),
+                             callback=partial(self._confiscate_confirm, text, pupil, reason))
+
+    def _confiscate_confirm(self, text: str, pupil: PupilSummary, reason: str, where: str | None) -> None:
+        if not where:
+            self.focus_scan()
+            return
+        question = (f"Confiscate {pupil.name}'s phone ({pupil.class_name})?\n\nWhy: {reason}\nKept in: {where}\n\n"
+                    "It is released only to a parent or carer.")
+        self.app.push_screen(ConfirmScreen(question, yes="Confiscate", no="Cancel"),
+                             callback=partial(self._confiscate_now, text, reason, where))
+
+    def _confiscate_now(self, text: str, reason: str, where: str, yes: bool) -> None:
+        if yes and not self.signed_out:
             self._seq += 1
-            self.confiscate_phone(self._seq, text, reason, self.staff.code)
+            self.confiscate_phone(self._seq, text, reason, where, self.staff.code)
+        elif not yes:
+            self.query_one(ResultPanel).show_ready("Not confiscated", "Cancelled: nothing was recorded.")
+            self._shown = self._seq
         self.focus_scan()
 
     @work(thread=True, group="scan", exit_on_error=False)
-    def confiscate_phone(self, seq: int, text: str, reason: str, staff_code: str) -> None:
-        carry_out(self, "scan", (seq, text), confiscate_tag, self.kiosk.database, text, staff_code, reason)
+    def confiscate_phone(self, seq: int, text: str, reason: str, where: str, staff_code: str) -> None:
+        carry_out(self, "scan", (seq, text), confiscate_tag, self.kiosk.database, text, staff_code, reason, where)
 
     # --- printing ---------------------------------------------------------
 
@@ -495,13 +548,35 @@ class ScanScreen(KioskScreen, Screen):
         if problem:
             self.notify(problem, title="Nothing printed", severity="warning", timeout=12)
         elif self.staff.class_name:
-            self.kiosk.print_class_tags(self.staff.class_name)
+            self._print_class(self.staff.class_name)
         else:
             self.app.push_screen(AskScreen("Which class's tags shall I print?", placeholder="The class, e.g. 6A"),
                                  callback=self._print_class)
 
     def _print_class(self, class_name: str | None) -> None:
+        # A whole class's tags are a lot of paper for one key: count them, then ask.
         if class_name:
+            self._seq += 1
+            self.count_class_tags(self._seq, class_name)
+        self.focus_scan()
+
+    @work(thread=True, exclusive=True, group="tag-count", exit_on_error=False)
+    def count_class_tags(self, seq: int, class_name: str) -> None:
+        carry_out(self, "tag-count", (seq, class_name), class_tag_count, self.kiosk.database, class_name)
+
+    def _ask_to_print_class(self, class_name: str, count: int) -> None:
+        if not count:
+            self.notify(f"{class_name} has no phone tags to print yet: issue them with F3.", title="Nothing printed",
+                        severity="warning")
+            return
+        tags = plural(count, "tag")
+        self.app.push_screen(ConfirmScreen(f"Print {class_name}'s phone tags: {tags}?\n\nOne tag for each pupil "
+                                           f"in {class_name} with a phone tag, on the slip printer.",
+                                           yes=f"Print {tags}", no="Cancel"),
+                             callback=lambda yes: self._print_class_now(class_name, yes))
+
+    def _print_class_now(self, class_name: str, yes: bool) -> None:
+        if yes and not self.signed_out:
             self.kiosk.print_class_tags(class_name)
         self.focus_scan()
 
@@ -570,8 +645,17 @@ def _with_cupboard(heading: str, cupboard: CupboardCheck | None) -> Text:
     return text
 
 
-def confiscate_tag(database: Database, text: str, staff_code: str, reason: str) -> CustodyResult:
-    return confiscate(database, read_phone_code(text), staff_code, reason)
+def confiscate_tag(database: Database, text: str, staff_code: str, reason: str, where: str) -> CustodyResult:
+    return confiscate(database, read_phone_code(text), staff_code, reason, where)
+
+
+def whose_phone(database: Database, text: str) -> tuple[PupilSummary, list[str]]:
+    """The pupil whose phone is about to be confiscated, and the places it can be kept."""
+    return pupil_summary(database, read_phone_code(text)), phone_places(database)
+
+
+def class_tag_count(database: Database, class_name: str) -> int:
+    return len(list_tags(database, "phone", class_name=class_name))
 
 
 def one_tag(database: Database, code: str) -> TagInfo:

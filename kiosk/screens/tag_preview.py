@@ -11,12 +11,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from db.core import TagInfo
+from kiosk.screens.base import StaysUp
 from kiosk.theme import QR
 from kiosk.widgets.big_text import BigText
 from labels import qr_halfblocks
 
 
-class TagPreviewScreen(ModalScreen[bool]):
+class TagPreviewScreen(StaysUp, ModalScreen[bool]):
     """Returns True to print the tag, False to close without printing."""
 
     CSS_PATH = "tag_preview.tcss"

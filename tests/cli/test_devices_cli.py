@@ -153,19 +153,50 @@ def test_uploaded_counts_each_photo_once_and_tells_of_a_device_the_school_does_n
     at(clock, 2026, 11, 10, 12, 0)
     kiosk("device", "return", "CAM-01", "--by", "HBR", "--images", "4")
     status, out, err = kiosk("device", "uploaded", "CAM-01", "--by", "MJO", "--folder", str(drive), "--wiped")
+    assert status == 1 and out == ""  # fewer found than claimed: a decision, not a confirmation
+    assert err.strip().startswith(f"Only 2 of the 4 images claimed from CAM-01 Canon 1's loan were found in {drive}: "
+                                  "nothing was recorded.")
+    assert "To confirm it anyway, add --reason TEXT" in err
+    status, out, err = kiosk("device", "uploaded", "CAM-01", "--by", "MJO", "--folder", str(drive), "--wiped",
+                             "--reason", "the video")
     assert status == 0 and err == ""
     assert out.splitlines() == [
         f"Recorded: 2 images from CAM-01 Canon 1's loan found in {drive}, 4 claimed (8 files read).",
         "Only 2 of the 4 images claimed were found in the folder as photos from this device. The folder also holds "
         "1 video made during the loan, which may be the rest: a video does not say which device made it, so videos "
-        "are not in the count.",
+        "are not in the count. Confirmed with the reason: the video.",
         "1 photo in the folder was taken during the loan on a device the school has not registered, such as a "
         "personal phone: pupils may be photographed only on school devices. The leadership team's provenance "
         "report lists them.",
         "2 files were copies of a photo already counted: each photo is counted once."]
-    status, out, _ = kiosk("device", "uploaded", "CAM-01", "--by", "MJO", "--folder", str(drive), "--format", "json")
+    status, out, _ = kiosk("device", "uploaded", "CAM-01", "--by", "MJO", "--folder", str(drive), "--format", "json",
+                           "--reason", "the video")
     [row] = json.loads(out)
     assert (row["verified"], row["duplicates"], row["unregistered"], row["videos"], row["files"]) == (2, 2, 1, 1, 8)
+
+
+def test_uploaded_with_fewer_found_is_refused_until_a_reason_is_given(kiosk, school_with_devices, clock, tmp_path):
+    at(clock, 2026, 11, 10, 9, 0)
+    kiosk("device", "out", "CAM-01", "--by", "HBR", "--class", "4B", "--purpose", "walk")
+    drive = tmp_path / "Drive"
+    canon(drive / "IMG_1.JPG", datetime(2026, 11, 10, 9, 30))
+    canon(drive / "IMG_2.JPG", datetime(2026, 11, 10, 9, 40))
+    at(clock, 2026, 11, 10, 11, 0)
+    kiosk("device", "return", "CAM-01", "--by", "HBR", "--images", "3")
+    status, out, err = kiosk("device", "uploaded", "CAM-01", "--by", "HBR", "--folder", str(drive))
+    assert status == 1 and out == "" and err.count("\n") == 1
+    assert err.startswith(f"Only 2 of the 3 images claimed from CAM-01 Canon 1's loan were found in {drive}: "
+                          "nothing was recorded.")
+    assert err.rstrip().endswith("To confirm it anyway, add --reason TEXT, e.g. --reason “2 blurred photos deleted”.")
+    _, out, _ = kiosk("report", "devices", "--format", "json")
+    assert [(r["images"], r["verified"], r["status"]) for r in json.loads(out)] == [(3, None, "upload outstanding")]
+    status, out, err = kiosk("device", "uploaded", "CAM-01", "--by", "HBR", "--folder", str(drive),
+                             "--reason", "one blurred photo deleted on the camera")
+    assert status == 0 and err == ""
+    assert ("Only 2 of the 3 images claimed were found in the folder. Confirmed with the reason: one blurred photo "
+            "deleted on the camera.") in out
+    _, out, _ = kiosk("report", "devices", "--format", "json")
+    assert [(r["images"], r["verified"], r["status"]) for r in json.loads(out)] == [(3, 2, "fewer found")]
 
 
 def test_uploaded_without_a_folder_is_unverified(kiosk, school_with_devices, clock):

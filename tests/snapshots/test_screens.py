@@ -65,6 +65,21 @@ def test_office_screen(snap_compare, school, monkeypatch):
     assert snap_compare(build_app(school), terminal_size=(120, 36), run_before=run_before)
 
 
+def test_office_screen_with_a_confiscated_phone(snap_compare, school, monkeypatch):
+    from db import phones
+
+    monkeypatch.setattr(OfficeScreen, "refresh_seconds", 3600)
+    phones.confiscate(school, phone_of(school, walker=True, held=False, class_name="6A").phone_tag, "HBR",
+                      "Used in class")
+
+    async def run_before(pilot):
+        await signed_in(pilot, "MJO", "4567")
+        await pilot.press("f2")
+        await steady(pilot)
+
+    assert snap_compare(build_app(school), terminal_size=(120, 36), run_before=run_before)
+
+
 def test_find_pupil_modal(snap_compare, school):
     async def run_before(pilot):
         await signed_in(pilot, "MJO", "4567")
@@ -94,6 +109,8 @@ def test_print_queue_screen_with_failed_jobs(snap_compare, school):
         await signed_in(pilot, "HBR", "1234")
         await scan(pilot, pupil.phone_tag)  # checked in; its receipt fails
         await pilot.press("f7")  # the class's tags fail too
+        await steady(pilot)
+        await pilot.click("#yes")  # "Print 3 tags?"
         await steady(pilot)
         await pilot.press("f9")
         await steady(pilot)

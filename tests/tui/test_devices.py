@@ -325,3 +325,94 @@ async def test_the_export_opens_in_excel_as_text_and_the_review_shows_the_year_o
         [loan] = csv.DictReader(saved)
     assert loan["purpose"] == f"'{link}" and loan["out"] == "2026-11-10T09:00:12+00:00"
     assert (loan["returned"], loan["images"], loan["status"]) == ("2026-11-10T11:00:00+00:00", "0", "no images")
+
+
+async def test_fewer_found_than_claimed_waits_for_a_decision_look_again_or_a_reason(school, clock, tmp_path):
+    from kiosk.screens.ask import AskScreen
+
+    drive = tmp_path / "Drive"
+    for n in range(35):  # 37 claimed, 35 on the Drive
+        photo(drive / "6A" / f"IMG_{n:04}.JPG", taken=datetime(2026, 11, 10, 10, 0, n), **AIR)
+    code = device_tag(school, "IPAD-03")
+    devices.lend_device(school, code, "HBR", "6A", "Science")
+    at(clock, 10, 15)
+    devices.return_device(school, code, "HBR", 37)
+    app = build_app(school, drive_folder=str(drive))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "HBR", "1234")
+        await scan(pilot, code)
+        assert isinstance(app.screen, DeviceScreen)
+        await pilot.click("#confirm")
+        await settle(pilot)
+        # Not "Confirmed … it can be lent again": a question, and nothing recorded yet.
+        assert isinstance(app.screen, AskScreen)
+        assert app.screen.question.startswith("Only 35 of the 37 images claimed were found in the folder.")
+        assert "press Escape: the upload stays outstanding" in app.screen.question
+        assert devices.device_info(school, code).status == "upload outstanding"
+        assert [loan.device for loan in devices.outstanding_uploads(school, by="HTE")] == ["IPAD-03 iPad 3"]
+
+        await pilot.press("escape")  # look again later
+        await settle(pilot)
+        assert isinstance(app.screen, DeviceScreen)
+        assert panel(pilot).mood == "-note" and panel(pilot).text.startswith("Not confirmed: look again")
+        assert "the upload is still outstanding" in panel(pilot).text
+        assert "can be lent again" not in on_screen(app)
+        assert len(devices.outstanding_uploads(school, by="HTE")) == 1
+
+        await pilot.click("#confirm")  # looked again: still 35, so confirm with a reason
+        await settle(pilot)
+        assert isinstance(app.screen, AskScreen)
+        await pilot.press(*"2 photos of the floor deleted", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DeviceScreen)
+        shown = panel(pilot)
+        assert shown.mood == "-note" and shown.text.startswith("35 of 37 on the Drive")
+        assert "Confirmed with the reason: 2 photos of the floor deleted." in shown.text
+        assert "It can be lent again." in shown.text
+    assert devices.outstanding_uploads(school, by="HTE") == []
+    [loan] = devices.loans_report(school, by=COMMAND_LINE)
+    assert (loan.images, loan.verified, loan.status, loan.uploaded_by) == (37, 35, "fewer found", "Hannah Brooks")
+
+
+async def test_the_lending_form_keeps_what_was_typed_and_enter_goes_on_to_the_upload(school, clock, tmp_path):
+    from textual import events
+    from textual.keys import _character_to_key
+    from textual.widgets import Button
+
+    code = device_tag(school, "IPAD-03")
+    app = build_app(school)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "HBR", "1234")
+        await scan(pilot, code)
+        screen = app.screen
+        assert isinstance(screen, DeviceScreen)
+        assert screen.focused is screen.query_one("#purpose", Input)  # the class is 6A already: "What for" next
+        # Before anything is lent, nothing says it is lent.
+        assert "Nothing is lent yet" in panel(pilot).text and "It is lent" not in panel(pilot).text
+        assert "will be lent to you, Hannah Brooks" in panel(pilot).text
+        await pilot.press("tab")  # the focus goes to the "Trip" button …
+        assert isinstance(screen.focused, Button) and str(screen.focused.label) == "Trip"
+        purpose = "Science – photos of our bean plants"
+        for ch in purpose:  # … and what is typed still goes into "What for" (keys as a terminal sends them: Pilot
+            # cannot press "–" with its character)
+            app._driver.send_message(events.Key(ch if ch.isalnum() else _character_to_key(ch), ch))
+            await pilot.pause()
+        assert screen.query_one("#purpose", Input).value == purpose
+        await pilot.press("enter")
+        await settle(pilot)
+        [loan] = devices.loans_report(school, by=COMMAND_LINE)
+        assert (loan.purpose, loan.class_name) == (purpose, "6A")
+        assert f"To Hannah Brooks for “{purpose}” at 08:55" in panel(pilot).text
+
+        await pilot.press("escape")
+        at(clock, 10, 15)
+        await scan(pilot, code)
+        await pilot.press("4", "enter")
+        await settle(pilot)
+        assert "4 images recorded" in panel(pilot).text
+        assert app.screen.focused is app.screen.query_one("#upload-now", Button)
+        await pilot.press("enter")  # on to "Confirm the upload now", not back to scanning
+        await settle(pilot)
+        assert isinstance(app.screen, DeviceScreen)
+        assert app.screen.query_one("#steps").current == "upload"
+        assert app.screen.focused is app.screen.query_one("#folder", Input)

@@ -12,6 +12,7 @@ from db.tags import list_tags
 from kiosk import printing
 from kiosk.print_queue import FAILED, PRINTED, PRINTING
 from kiosk.screens.ask import AskScreen
+from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.find_pupil import FindPupilScreen
 from kiosk.screens.print_queue import PrintQueueScreen
 from kiosk.screens.scan import ScanScreen
@@ -66,6 +67,13 @@ async def test_f7_prints_the_teachers_class_tags_on_a_network_printer(school, pr
     async with app.run_test(size=(120, 36)) as pilot:
         await signed_in(pilot, "HBR", "1234")  # 6A's teacher
         await pilot.press("f7")
+        await settle(pilot)
+        # A whole class's tags at one key press: asked first, with the count, and nothing printed until yes.
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.question.startswith(f"Print 6A's phone tags: {len(tags)} tags?")
+        assert str(app.screen.query_one("#yes").label) == f"Print {len(tags)} tags"
+        assert app.screen.focused is app.screen.query_one("#no") and app.print_queue.jobs() == []
+        await pilot.click("#yes")
         assert await wait_until(pilot, lambda: printer.jobs)
         await settle(pilot)
         assert states(app) == [(f"Tags for 6A ({len(tags)})", PRINTED)]
@@ -89,6 +97,11 @@ async def test_staff_without_a_class_are_asked_which_class_to_print(school, tmp_
         await pilot.press("f7")
         assert isinstance(app.screen, AskScreen)
         await pilot.press(*"6b", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        count = len(list_tags(school, "phone", class_name="6B"))
+        assert app.screen.question.startswith(f"Print 6b's phone tags: {count}")
+        await pilot.click("#yes")
         await settle(pilot)
         assert isinstance(app.screen, ScanScreen) and app.focused is app.screen.query_one("#scan")
         assert states(app) == [(f"Tags for 6b ({len(list_tags(school, 'phone', class_name='6B'))})", PRINTED)]
@@ -146,6 +159,8 @@ async def test_scans_are_recorded_while_the_printer_does_not_answer(school, monk
         async with app.run_test(size=(120, 36)) as pilot:
             await signed_in(pilot, "HBR", "1234")
             await pilot.press("f7")
+            await settle(pilot)
+            await pilot.click("#yes")
             assert await wait_until(pilot, lambda: [j.state for j in app.print_queue.jobs()] == [PRINTING])
             for pupil in pupils:
                 scanner_types(pilot, pupil.phone_tag)
@@ -207,6 +222,8 @@ async def test_a_new_tag_from_find_pupil_is_previewed_then_printed(school, tmp_p
         assert [r.text for r in zxingcpp.read_barcodes(image)] == [code]
         await pilot.press("enter")  # Print
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and "phone in now?" in app.screen.question
+        await pilot.press("escape")  # not now
         assert isinstance(app.screen, ScanScreen)
         assert states(app) == [(f"Tag {code}", PRINTED)]
     data = out.read_bytes()
@@ -234,3 +251,61 @@ async def test_f8_before_any_scan_says_what_it_reprints(school, tmp_path):
         await settle(pilot)
         assert notes(app) == ["Nothing printed: Scan a phone first: F8 reprints the tag of the phone just scanned."]
         assert isinstance(app.screen, ScanScreen) and app.print_queue.jobs() == []
+
+
+def printed_lines(path) -> list[str]:
+    """The text lines of what was sent to a file printer, decoded back from ESC/POS (80 mm paper)."""
+    from labels import paper_named
+    from labels.escpos_reader import TextLine, read_job
+
+    return [block.text for block in read_job(path.read_bytes(), paper_named("80mm").escpos_profile)
+            if isinstance(block, TextLine)]
+
+
+async def test_the_do_not_photograph_slip_prints_the_publishing_list_the_screen_shows(school, tmp_path):
+    from db import devices
+    from tests.tui.helpers import device_tag, on_screen
+
+    out = tmp_path / "slip.prn"
+    app = build_app(school, printer=f"file:{out}")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "HBR", "1234")
+        await scan(pilot, device_tag(school, "IPAD-03"))
+        await pilot.click("#purpose-0")
+        await settle(pilot)
+        assert await all_printed(pilot)
+        listing = devices.do_not_photograph(school, "6A")
+        assert listing.not_published, "the demo school's 6A has pupils whose photos must not be published"
+        assert "May be photographed, but the photos must not go on" in on_screen(app)
+    lines = printed_lines(out)
+    words = " ".join(lines)
+    assert "May be photographed, but the photos must not go on:" in words
+    for pupil in listing.not_published:  # the same names and places as on the screen
+        assert lines[lines.index(pupil.short_name) + 1] == f"  Not on: {pupil.refused_text}"
+    for pupil in listing.pupils:
+        assert lines[lines.index(pupil.short_name) + 1] == f"  Not for: {pupil.refused_text}"
+
+
+async def test_the_still_held_list_says_when_it_was_printed_and_each_phones_description_and_tag(school, clock,
+                                                                                                tmp_path):
+    out = tmp_path / "held.prn"
+    clock.set_local(15, 40)
+    held = phones_held(school, by=COMMAND_LINE)
+    app = build_app(school, printer=f"file:{out}")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "MJO", "4567")
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert await all_printed(pilot)
+    lines = printed_lines(out)
+    assert " ".join(lines[:3]).startswith("Phones still held Tue 10 Nov 2026, printed at 15:40")
+    assert held
+    for phone in held:
+        [row] = [i for i, line in enumerate(lines) if line.startswith(f"{phone.short_name} {phone.class_name}")
+                 and line.endswith(f"since {phone.since:%H:%M}")]
+        assert lines[row + 1].startswith(f"  tag {phone.code}")
+        if phone.description:
+            following = " ".join(line.strip() for line in lines[row + 1:row + 3])
+            assert following.startswith(f"tag {phone.code} · {phone.description}")

@@ -284,6 +284,8 @@ async def test_find_pupil_issues_a_tag_shown_large(school):
         code = app.screen.query_one("#code", BigText).text
         assert code.startswith("P-")
         await pilot.press("enter")  # "Done"
+        await settle(pilot)
+        await pilot.press("escape")  # "Check the phone in now?": not now
         assert isinstance(app.screen, ScanScreen)
         assert code in panel(pilot).text
         assert app.focused is app.screen.query_one("#scan")
@@ -358,3 +360,32 @@ async def test_only_the_newest_scan_shows_and_an_older_refusal_still_rings(schoo
         assert panel(pilot).mood == "-done" and pupil.name in panel(pilot).text
         assert app.bells == 1
         assert [n.message for n in app._notifications] == ["That tag is not in use."]
+
+
+async def test_a_tag_given_with_f3_is_offered_for_check_in_at_once(school):
+    from kiosk.screens.confirm import ConfirmScreen
+
+    pupil = next(p for p in find_pupils(school, "a", limit=200, by="MJO")
+                 if p.phone_tag is None and len(find_pupils(school, p.name, by="MJO")) == 1)
+    app = build_app(school)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "MJO", "4567")
+        await pilot.press("f3", *pupil.name)
+        await settle(pilot)
+        await pilot.press("down", "enter", *"blue Nokia", "enter")
+        await settle(pilot)
+        code = app.screen.query_one("#code", BigText).text
+        await pilot.press("enter")  # "Done"
+        await settle(pilot)
+        offer = app.screen
+        assert isinstance(offer, ConfirmScreen)
+        assert offer.question.startswith(f"Check {pupil.short_name} {pupil.class_name}'s phone in now?")
+        assert code in offer.question
+        assert offer.focused is offer.query_one("#yes") and str(offer.query_one("#yes").label) == "Check it in now"
+        assert code not in {row.code for row in phones_held(school, by=COMMAND_LINE)}
+        await pilot.press("enter")  # yes: the phone in the teacher's hand is recorded now
+        await settle(pilot)
+        assert isinstance(app.screen, ScanScreen) and app.focused is app.screen.query_one("#scan")
+        shown = panel(pilot)
+        assert shown.mood in ("-done", "-note") and pupil.name.split()[0] in shown.text
+        assert code in {row.code for row in phones_held(school, by=COMMAND_LINE)}

@@ -173,10 +173,20 @@ def test_the_folder_check_counts_this_devices_photos_taken_during_the_loan(datab
     broken.write_bytes(broken.read_bytes()[:30])  # a real photo, cut short inside its EXIF
     lend_and_return(database, clock, images=4)
     clock.advance(minutes=30)
-    result = devices.confirm_upload(database, "CAM-01", "MJO", folder=tmp_path / "Drive", wiped=True)
+    # Fewer found than claimed is a decision: nothing is recorded without a reason, and the upload stays outstanding.
+    with pytest.raises(devices.FewerFound, match=r"^Only 3 of the 4 images claimed from CAM-01 .* were found in .*: "
+                       "nothing was recorded. Look again once Google Drive has finished syncing") as refused:
+        devices.confirm_upload(database, "CAM-01", "MJO", folder=tmp_path / "Drive", wiped=True)
+    assert (refused.value.claimed, refused.value.found) == (4, 3)
+    assert [loan.device for loan in devices.outstanding_uploads(database, by="HTE")] == ["CAM-01 Canon 1"]
+    assert ledger(database)[-1].action == "device_returned"
+    result = devices.confirm_upload(database, "CAM-01", "MJO", folder=tmp_path / "Drive", wiped=True,
+                                    reason="one blurred photo deleted on the camera")
     assert (result.claimed, result.verified, result.by_model_only, result.files) == (4, 3, 0, 9)
-    assert result.note == ("Only 3 of the 4 images claimed were found in the folder: the rest may still be syncing, "
-                           "or still on the device.")
+    assert result.note == ("Only 3 of the 4 images claimed were found in the folder. Confirmed with the reason: one "
+                           "blurred photo deleted on the camera.")
+    assert result.reason == "one blurred photo deleted on the camera"
+    assert devices.outstanding_uploads(database, by="HTE") == []
     assert {(n.path, n.note) for n in result.notes} == {("4B/list.txt", "not a photo"),
                                                         ("4B/broken.jpg", "damaged: its header could not be read")}
     loan = result.loan
@@ -184,6 +194,7 @@ def test_the_folder_check_counts_this_devices_photos_taken_during_the_loan(datab
         "fewer found", 3, "Maria Jones", True, datetime(2026, 11, 10, 12, 30, tzinfo=LONDON))
     entry = ledger(database)[-1]
     assert entry.action == "device_uploaded" and json.loads(entry.detail)["verified"] == 3
+    assert json.loads(entry.detail)["fewer_found_reason"] == "one blurred photo deleted on the camera"
 
 
 def test_ipads_of_one_model_are_told_apart_by_make_and_model_only(database, cameras, clock, tmp_path):
@@ -245,7 +256,7 @@ def test_capture_times_across_the_clocks_going_back(database, cameras, clock, tm
     ipad(tmp_path / "second_0145.heic", "2026:10:25 01:45:00", offset="+00:00")  # 01:45 UTC: in
     ipad(tmp_path / "late_0245.jpg", "2026:10:25 02:45:00")  # GMT, 02:45 UTC: after the return
     ipad(tmp_path / "early_0020.jpg", "2026:10:25 00:20:00")  # BST, 23:20 UTC the day before: before the loan
-    result = devices.confirm_upload(database, "IPAD-03", "HBR", folder=tmp_path)
+    result = devices.confirm_upload(database, "IPAD-03", "HBR", folder=tmp_path, reason="one outside the loan")
     assert (result.claimed, result.verified) == (3, 2)
 
 
@@ -449,7 +460,7 @@ def test_devices_not_back_by_the_end_of_the_day(database, cameras, clock):
 def test_images_per_week_for_the_chart(database, cameras, clock, tmp_path):
     canon(tmp_path / "a.jpg", datetime(2026, 11, 10, 10, 0))
     lend_and_return(database, clock, code="CAM-01", images=4, out=(2026, 11, 10, 9, 0), back=(2026, 11, 10, 12, 0))
-    devices.confirm_upload(database, "CAM-01", "HBR", folder=tmp_path)
+    devices.confirm_upload(database, "CAM-01", "HBR", folder=tmp_path, reason="three deleted")
     lend_and_return(database, clock, code="IPAD-03", images=6, out=(2026, 11, 24, 9, 0), back=(2026, 11, 24, 12, 0))
     weeks = devices.images_per_week(database, date(2026, 11, 9), date(2026, 11, 27), by=COMMAND_LINE)
     assert weeks == [WeekImages("2026-W46", date(2026, 11, 9), 1, 4, 1),

@@ -82,6 +82,26 @@ def test_a_confiscated_phone_goes_back_only_to_a_parent_or_carer_by_name(databas
     assert actions[-1] == "confiscation released" and "phone confiscated" in actions
 
 
+def test_a_confiscated_phone_is_listed_as_confiscated_and_waits_for_a_parent_until_released(database, school, clock):
+    clock.set_local(10, 5)
+    phones.confiscate(database, school.year4, "LPA", "used in class")
+    [held] = [r for r in phones.phones_held(database, by="MJO") if r.code == school.year4]
+    assert (held.status, held.reason, f"{held.since:%H:%M}", held.location) == (
+        "confiscated", "used in class", "10:05", "Office")
+    clock.set_local(16, 0)  # after home-time, and the next morning, it is still "confiscated", not forgotten
+    [held] = [r for r in phones.phones_held(database, by="MJO") if r.code == school.year4]
+    assert held.status == "confiscated"
+    [task] = phones.phones_to_collect(database, by="MJO")
+    assert (task.code, task.reason, task.location, f"{task.since:%H:%M}") == (
+        school.year4, "used in class", "Office", "10:05")
+    assert task.pupil and task.class_name
+    with pytest.raises(Refused):
+        phones.phones_to_collect(database, by="HBR")  # the office's list
+    phones.phone_out(database, school.year4, "MJO", to="Mrs Wiśniewska (mum)")
+    assert phones.phones_to_collect(database, by="MJO") == []
+    assert "Office" in phones.phone_places(database)
+
+
 def test_a_phone_in_the_cupboard_can_be_confiscated_and_moves_to_the_place_named(database, school):
     from db.tags import issue_location_tag
     from tagcodes import TagKind, new_code

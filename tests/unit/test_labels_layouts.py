@@ -152,6 +152,37 @@ def test_the_do_not_photograph_slip_names_each_pupil_and_what_was_refused():
     assert "No pupil in 5C is on the do-not-photograph list." in nobody
 
 
+def test_the_slip_also_prints_whose_photos_must_not_go_on_the_website_social_media_or_press():
+    for paper in PAPER.values():
+        job = no_photo_slip_job("4B", [NoPhotoLine("Ben T.", "Photos in school")], paper, device="iPad 3",
+                                at="13:00", not_published=[NoPhotoLine("Amira K.", "Website, Social Media"),
+                                                           NoPhotoLine("Zoë W.", "Press")])
+        assert_fits(job, paper)
+        texts = [line.text for line in lines_of(job, paper)]
+        words = " ".join(texts)
+        assert "Ben T.   Not for: Photos in school  May be photographed, but the photos must not go on: Amira K." \
+            in words  # the do-not-photograph list first, then the publishing list under its heading
+        assert texts.index("Amira K.") + 1 == texts.index("  Not on: Website, Social Media")
+        assert texts.index("Zoë W.") + 1 == texts.index("  Not on: Press")
+    # Nobody with publishing refused: no heading over an empty list.
+    texts = [line.text for line in lines_of(no_photo_slip_job("5C", [], PAPER["80mm"]), PAPER["80mm"])]
+    assert not any(t.startswith("May be photographed") for t in texts)
+
+
+def test_the_end_of_day_list_carries_the_time_printed_and_each_phones_description_and_tag_code():
+    paper = PAPER["80mm"]
+    held = [HeldLine("Office", "Ben T.", "4B", "08:50", "confiscated: used in class", "white Samsung", PHONE),
+            HeldLine("6A cupboard", "Amira K.", "6A", "08:41", code=PHONE)]
+    job = still_held_job("Phones still held Tue 10 Nov 2026, printed at 15:40", held, paper)
+    assert_fits(job, paper)
+    texts = [line.text for line in lines_of(job, paper)]
+    assert " ".join(texts[:3]).startswith("Phones still held Tue 10 Nov 2026, printed at 15:40")
+    ben = texts.index("Ben T. 4B".ljust(paper.columns - len("since 08:50")) + "since 08:50")
+    assert texts[ben + 1:ben + 3] == [f"  tag {PHONE} · white Samsung", "  confiscated: used in class"]
+    amira = next(i for i, t in enumerate(texts) if t.startswith("Amira K. 6A"))
+    assert texts[amira + 1] == f"  tag {PHONE}"
+
+
 def test_the_check_in_receipt_says_who_where_when_and_which_tag():
     paper = PAPER["80mm"]
     job = check_in_receipt_job(CheckInReceipt("Amira K.", "6A", "6A cupboard", "08:41", PHONE.lower()), paper)

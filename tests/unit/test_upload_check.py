@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from datetime import datetime, timezone
 
+import pytest
+
 from db import devices
 from db.core import COMMAND_LINE
 from tests.photos import canon, personal_phone, photo, video
@@ -28,12 +30,12 @@ def test_the_check_counts_each_photo_once_and_names_what_else_was_taken_during_t
     video(drive / "Walk" / "clip.mov", datetime(2026, 11, 10, 10, 30, tzinfo=timezone.utc))
     video(drive / "Walk" / "last_year.mov", datetime(2025, 11, 10, 10, 30, tzinfo=timezone.utc))
     lend_and_return(database, clock, images=3)
-    result = devices.confirm_upload(database, "CAM-01", "HBR", folder=drive, wiped=True)
+    result = devices.confirm_upload(database, "CAM-01", "HBR", folder=drive, wiped=True, reason="the clip")
     assert (result.claimed, result.verified, result.duplicates, result.unregistered, result.videos) == (3, 2, 3, 2, 1)
     assert result.note == (
         "Only 2 of the 3 images claimed were found in the folder as photos from this device. The folder also holds "
         "1 video made during the loan, which may be the rest: a video does not say which device made it, so videos "
-        "are not in the count.")
+        "are not in the count. Confirmed with the reason: the clip.")
     assert result.remarks == (
         "2 photos in the folder were taken during the loan on a device the school has not registered, such as a "
         "personal phone: pupils may be photographed only on school devices. The leadership team's provenance report "
@@ -50,7 +52,10 @@ def test_the_check_counts_each_photo_once_and_names_what_else_was_taken_during_t
 def test_a_loan_of_videos_only_is_not_refused(database, cameras, clock, tmp_path):
     video(tmp_path / "MVI_0001.MP4", datetime(2026, 11, 10, 10, 0, tzinfo=timezone.utc), brand=b"mp42")
     lend_and_return(database, clock, images=1)
-    result = devices.confirm_upload(database, "CAM-01", "HBR", folder=tmp_path, wiped=True)
+    with pytest.raises(devices.FewerFound, match="The folder also holds 1 video made during the loan, which may be "
+                                                 "the rest"):
+        devices.confirm_upload(database, "CAM-01", "HBR", folder=tmp_path, wiped=True)
+    result = devices.confirm_upload(database, "CAM-01", "HBR", folder=tmp_path, wiped=True, reason="it was a video")
     assert (result.verified, result.videos, result.loan.status) == (0, 1, "fewer found")
     assert result.note.startswith("Only 0 of the 1 images claimed were found in the folder as photos from this "
                                   "device. The folder also holds 1 video made during the loan, which may be the rest")
