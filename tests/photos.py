@@ -10,6 +10,7 @@ tests/unit/test_photo_kinds.py).
 
 from __future__ import annotations
 
+import builtins
 import struct
 from datetime import datetime, timezone
 from pathlib import Path
@@ -102,3 +103,30 @@ def video(path: Path, created: datetime | None, *, brand: bytes = b"qt  ", versi
     parts = [head, box(b"mdat", media), moov] if moov_last else [head, moov, box(b"mdat", media)]
     path.write_bytes(b"".join(parts))
     return path
+
+
+def count_reads(monkeypatch, module) -> list[int]:
+    """The sizes of the reads ``module`` makes through ``open`` from now on (the test's monkeypatch undoes it)."""
+    read: list[int] = []
+    real_open = builtins.open
+
+    class Counting:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def read(self, size=-1):
+            data = self.handle.read(size)
+            read.append(len(data))
+            return data
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+    monkeypatch.setattr(module, "open", lambda path, mode="r": Counting(real_open(path, mode)), raising=False)
+    return read

@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 
 import pytest
 
-from kiosk.cli import main
 from tests.conftest import LONDON
 from tests.photos import canon, ipad, personal_phone, photo, video
 from tests.raw_files import cr3
@@ -22,18 +21,6 @@ CONSENT = ("UPN,Adno,Photos in school,Website,Social Media,Press\r\n"
            "D801999924001,,Yes,Yes,Yes,Yes\r\n"
            ",1002,Yes,No,No,Yes\r\n"
            ",1003,,,,\r\n")
-
-
-@pytest.fixture
-def kiosk(database_url, capsys, clock):
-    """Run `kiosk --db … ARGS`; returns (exit status, stdout, stderr)."""
-
-    def run(*args: str):
-        status = main(["--db", database_url, *args], clock=clock)
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return run
 
 
 @pytest.fixture

@@ -10,19 +10,6 @@ import pytest
 
 from db.core import COMMAND_LINE
 from db.people import import_pupils
-from kiosk.cli import main
-
-
-@pytest.fixture
-def kiosk(database_url, capsys, clock):
-    """Run `kiosk --db … ARGS`; returns (exit status, stdout, stderr)."""
-
-    def run(*args: str):
-        status = main(["--db", database_url, *args], clock=clock)
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return run
 
 
 @pytest.fixture

@@ -3,23 +3,7 @@
 import json
 from pathlib import Path
 
-import pytest
-
-from kiosk.cli import main
-
 DATA = Path(__file__).parent.parent / "data"
-
-
-@pytest.fixture
-def kiosk(database_url, capsys, clock):
-    """Run `kiosk --db … ARGS`; returns (exit status, stdout, stderr)."""
-
-    def run(*args: str):
-        status = main(["--db", database_url, *args], clock=clock)
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return run
 
 
 def test_an_excel_saved_sims_list_then_its_re_saved_copy(kiosk):

@@ -22,7 +22,7 @@ from db import tags
 from db.core import COMMAND_LINE
 from db.core.models import Pupil
 from db.phones import phones_held
-from kiosk.cli import build_parser, main
+from kiosk.cli import build_parser
 from tagcodes import TagKind, new_code
 from tests.conftest import LONDON
 from tests.photos import personal_phone
@@ -44,18 +44,6 @@ LISTINGS = {
 ONE_ROW = {("device", "uploaded")}  # it lists the one upload it records: never empty
 DEVICES = "Asset Tag,Type,Name,Make,Model,Serial\r\nCAM-01,camera,Canon 1,Canon,EOS 2000D,012345678901\r\n"
 KIOSK = [sys.executable, "-m", "kiosk.cli"]
-
-
-@pytest.fixture
-def kiosk(database_url, capsys, clock):
-    """Run `kiosk --db … ARGS`; returns (exit status, stdout, stderr)."""
-
-    def run(*args: str):
-        status = main(["--db", database_url, *args], clock=clock)
-        out, err = capsys.readouterr()
-        return status, out, err
-
-    return run
 
 
 def commands_with_format(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):

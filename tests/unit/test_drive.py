@@ -28,7 +28,7 @@ from photos import (
     tiff,
 )
 from photos.reader import Bytes, Damaged, Reader
-from tests.photos import canon, exif, ipad, personal_phone, photo
+from tests.photos import canon, count_reads, exif, ipad, personal_phone, photo
 
 LONDON = ZoneInfo("Europe/London")
 UTC = timezone.utc
@@ -84,28 +84,7 @@ def test_no_pixel_is_decoded_and_only_the_header_is_read(tmp_path, monkeypatch):
     import pillow_heif
 
     monkeypatch.setattr(pillow_heif, "open_heif", no_decoding)
-    read = []
-    real_open = builtins.open
-
-    class Counting:
-        def __init__(self, handle):
-            self.handle = handle
-
-        def read(self, size=-1):
-            data = self.handle.read(size)
-            read.append(len(data))
-            return data
-
-        def __getattr__(self, name):
-            return getattr(self.handle, name)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.handle.close()
-
-    monkeypatch.setattr(headers, "open", lambda path, mode="r": Counting(real_open(path, mode)), raising=False)
+    read = count_reads(monkeypatch, headers)
     found = read_photo(big, LONDON)
     assert (found.make, found.model, found.captured) == ("Canon", "EOS 2000D", utc(2026, 11, 10, 13, 5))
     assert sum(read) <= 32 * 1024

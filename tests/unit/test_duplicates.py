@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 import os
 import shutil
 from datetime import datetime, timezone
@@ -10,37 +9,15 @@ from datetime import datetime, timezone
 from PIL import Image
 
 from photos import duplicates, read_folder
-from tests.photos import canon, exif, ipad, video
+from tests.photos import canon, count_reads, exif, ipad, video
 from tests.raw_files import cr3
 
 LONDON = __import__("zoneinfo").ZoneInfo("Europe/London")
 
 
-def count_reads(monkeypatch) -> list[int]:
+def duplicate_check_reads(monkeypatch) -> list[int]:
     """Bytes the duplicate check reads, read by read (the header reader's reads are not counted)."""
-    read: list[int] = []
-    real_open = builtins.open
-
-    class Counting:
-        def __init__(self, handle):
-            self.handle = handle
-
-        def read(self, size=-1):
-            data = self.handle.read(size)
-            read.append(len(data))
-            return data
-
-        def __getattr__(self, name):
-            return getattr(self.handle, name)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.handle.close()
-
-    monkeypatch.setattr(duplicates, "open", lambda path, mode="r": Counting(real_open(path, mode)), raising=False)
-    return read
+    return count_reads(monkeypatch, duplicates)
 
 
 def test_a_copy_an_archived_copy_and_a_renamed_copy_are_one_image(tmp_path):
@@ -76,7 +53,7 @@ def test_two_photos_in_one_second_of_one_size_are_two_images(tmp_path):
 
 
 def test_photos_differing_in_size_or_subseconds_are_never_hashed(tmp_path, monkeypatch):
-    read = count_reads(monkeypatch)
+    read = duplicate_check_reads(monkeypatch)
     image = Image.new("RGB", (32, 32), (1, 2, 3))
     for n, subsec in enumerate(("10", "55")):  # the same second, told apart by the subseconds
         image.save(tmp_path / f"burst_{n}.jpg", exif=exif(make="Apple", model="iPad Air", subsec=subsec,
@@ -92,7 +69,7 @@ def test_a_large_copy_costs_two_ends_of_each_file_not_the_whole(tmp_path, monkey
     noise.save(big, quality=95, exif=exif(make="Canon", model="EOS 2000D", taken="2026:11:10 13:05:00").tobytes())
     assert big.stat().st_size > 512 * 1024
     shutil.copy(big, tmp_path / "copy.jpg")
-    read = count_reads(monkeypatch)
+    read = duplicate_check_reads(monkeypatch)
     result = read_folder(tmp_path, LONDON)
     assert [p.duplicate_of for p in result.photos] == [None, "big.jpg"]
     assert sum(read) == 2 * 2 * duplicates.SAMPLE  # the first and last 64 KiB of each of the two files
@@ -126,7 +103,7 @@ def test_a_copy_that_cannot_be_read_again_is_counted_as_itself(tmp_path, monkeyp
 
 def test_a_copied_raw_counts_once_and_a_burst_of_raws_counts_each(tmp_path, monkeypatch):
     """A CR3 burst: one camera, one second, one size; the subseconds tell the frames apart without reading them."""
-    read = count_reads(monkeypatch)
+    read = duplicate_check_reads(monkeypatch)
     for frame in ("21", "46", "71"):
         cr3(tmp_path / f"IMG_00{frame}.CR3", taken="2026:11:10 10:00:00", subsec=frame)
     assert read == [] and read_folder(tmp_path, LONDON).duplicates == 0
