@@ -149,11 +149,17 @@ def cupboards_to_check(database: Database, *, by: str | CommandLine) -> list[Cup
     return [check for check in checks if check is not None]
 
 
+def _acting_for_class(database: Database, by: str | CommandLine, class_name: str, doing: str, what: str,
+                      verb: str) -> None:
+    """A class's own lists are for its teacher, the office and the leadership team; refused for another teacher."""
+    staff = acting(database, by, "phones", doing)
+    if other_class(staff, class_name):
+        raise Refused(f"{class_name}'s {what} for {class_name}'s teacher and the office to {verb}.")
+
+
 def class_cupboard(database: Database, class_name: str, *, by: str | CommandLine) -> CupboardCheck | None:
     """The class's cupboard if it holds phones with no lock confirmation since the last one went in today."""
-    staff = acting(database, by, "phones", "a class's cupboard")
-    if other_class(staff, class_name):
-        raise Refused(f"{class_name}'s cupboard is for {class_name}'s teacher and the office to check.")
+    _acting_for_class(database, by, class_name, "a class's cupboard", "cupboard is", "check")
     start = day_start(database, today(database))
     with database.reading() as session:
         found = session.exec(
@@ -183,9 +189,7 @@ def _utc(moment: datetime) -> datetime:
 def class_phones_today(database: Database, class_name: str, *, by: str | CommandLine) -> list[ClassPhone]:
     """The class's phones checked in today (newest first), and whether each has gone home; then those held
     since an earlier day (left overnight, oldest first) until a morning scan finds them in place."""
-    staff = acting(database, by, "phones", "the list of a class's phones")
-    if other_class(staff, class_name):
-        raise Refused(f"{class_name}'s phones are for {class_name}'s teacher and the office to see.")
+    _acting_for_class(database, by, class_name, "the list of a class's phones", "phones are", "see")
     start = day_start(database, today(database))
     out = aliased(LedgerEntry)
     with database.reading() as session:
@@ -220,9 +224,7 @@ def class_phones_today(database: Database, class_name: str, *, by: str | Command
 
 def phones_not_in(database: Database, class_name: str, *, by: str | CommandLine) -> list[PhoneNotIn]:
     """The class's pupils with a phone tag whose phone has not been scanned in today and is not held, by name."""
-    staff = acting(database, by, "phones", "the list of a class's phones not in yet")
-    if other_class(staff, class_name):
-        raise Refused(f"{class_name}'s phones are for {class_name}'s teacher and the office to see.")
+    _acting_for_class(database, by, class_name, "the list of a class's phones not in yet", "phones are", "see")
     start = day_start(database, today(database))
     with database.reading() as session:
         rows = session.exec(

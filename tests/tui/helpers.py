@@ -165,3 +165,17 @@ async def open_office(pilot: Pilot) -> None:
     await pilot.press("f2")
     await settle(pilot)
     assert isinstance(pilot.app.screen, OfficeScreen)
+
+
+def untagged_pupil(database: Database) -> PupilSummary:
+    """A pupil with no phone tag yet whose full name finds nobody else (typed in the F3 box)."""
+    return next(p for p in people.find_pupils(database, "a", limit=200, by=COMMAND_LINE)
+                if p.phone_tag is None and len(people.find_pupils(database, p.name, by=COMMAND_LINE)) == 1)
+
+
+async def tag_with_f3(pilot: Pilot, pupil: PupilSummary, description: str = "blue Nokia") -> None:
+    """F3, the pupil's name, choose them, describe the phone: the new tag's screen is up."""
+    await pilot.press("f3", *pupil.name)
+    await settle(pilot)
+    await pilot.press("down", "enter", *description, "enter")
+    await settle(pilot)

@@ -18,7 +18,19 @@ from kiosk.screens.print_queue import PrintQueueScreen
 from kiosk.screens.scan import ScanScreen
 from kiosk.screens.tag_preview import TagPreviewScreen
 from kiosk.widgets.status_bar import StatusBar
-from tests.tui.helpers import build_app, notes, panel, phone_of, scan, scanner_types, settle, signed_in, wait_until
+from tests.tui.helpers import (
+    build_app,
+    notes,
+    panel,
+    phone_of,
+    scan,
+    scanner_types,
+    settle,
+    signed_in,
+    tag_with_f3,
+    untagged_pupil,
+    wait_until,
+)
 from tests.tui.network_printer import NetworkPrinter, UnansweringPrinter, free_port
 
 NATIVE_QR = b"\x1d(k"  # GS ( k: the 80 mm profile prints the QR itself
@@ -192,18 +204,13 @@ async def test_a_new_tag_from_find_pupil_is_previewed_then_printed(school, tmp_p
     import zxingcpp
     from PIL import Image
 
-    from db.people import find_pupils
 
-    pupil = next(p for p in find_pupils(school, "a", limit=200, by=COMMAND_LINE)
-                 if p.phone_tag is None and len(find_pupils(school, p.name, by=COMMAND_LINE)) == 1)
+    pupil = untagged_pupil(school)
     out = tmp_path / "tag.prn"
     app = build_app(school, printer=f"file:{out}")
     async with app.run_test(size=(120, 36)) as pilot:
         await signed_in(pilot, "MJO", "4567")
-        await pilot.press("f3", *pupil.name)
-        await settle(pilot)
-        await pilot.press("down", "enter", *"blue Nokia", "enter")
-        await settle(pilot)
+        await tag_with_f3(pilot, pupil)
         assert isinstance(app.screen, FindPupilScreen)
         await pilot.press("enter")  # "Print tag…" has the focus when a printer is set
         preview = app.screen

@@ -28,6 +28,8 @@ from tests.tui.helpers import (
     settle,
     sign_in,
     signed_in,
+    tag_with_f3,
+    untagged_pupil,
     wait_until,
 )
 
@@ -365,15 +367,11 @@ async def test_only_the_newest_scan_shows_and_an_older_refusal_still_rings(schoo
 async def test_a_tag_given_with_f3_is_offered_for_check_in_at_once(school):
     from kiosk.screens.confirm import ConfirmScreen
 
-    pupil = next(p for p in find_pupils(school, "a", limit=200, by="MJO")
-                 if p.phone_tag is None and len(find_pupils(school, p.name, by="MJO")) == 1)
+    pupil = untagged_pupil(school)
     app = build_app(school)
     async with app.run_test(size=(120, 36)) as pilot:
         await signed_in(pilot, "MJO", "4567")
-        await pilot.press("f3", *pupil.name)
-        await settle(pilot)
-        await pilot.press("down", "enter", *"blue Nokia", "enter")
-        await settle(pilot)
+        await tag_with_f3(pilot, pupil)
         code = app.screen.query_one("#code", BigText).text
         await pilot.press("enter")  # "Done"
         await settle(pilot)
