@@ -1,0 +1,79 @@
+"""Anchors: the ledger's head written down outside the database, so a shortened or rewritten ledger is found.
+
+An anchor is one short line a person can copy by hand or keep in a file: ``K1-000231-7QF3KD2M-20261128T1544``
+(format 1, the head entry's id, the first 8 characters of its hash in base32, the time it was written in UTC to
+the minute). The kiosk keeps every anchor it issues in ``anchors.txt`` beside the backups, one per line, only
+ever appended to.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import select
+
+from db.core import LEDGER, Database
+
+FILE_NAME = "anchors.txt"
+_SHAPE = re.compile(r"K1-(\d{6,})-([A-Z2-7]{8})-(\d{8}T\d{4})")
+
+
+@dataclass(frozen=True)
+class Anchor:
+    entry_id: int
+    hash_prefix: str  # base32 of the first bytes of the entry's SHA-256, 8 characters
+    at: datetime  # the entry's time, UTC, to the minute
+
+    def __str__(self) -> str:
+        return f"K1-{self.entry_id:06d}-{self.hash_prefix}-{self.at:%Y%m%dT%H%M}"
+
+    def matches(self, entry_hash: str) -> bool:
+        return short_hash(entry_hash) == self.hash_prefix
+
+
+def short_hash(entry_hash: str) -> str:
+    return base64.b32encode(bytes.fromhex(entry_hash)).decode()[:8]
+
+
+def parse(text: str) -> Anchor | None:
+    """An anchor read back from a line someone typed or kept; None if the text is not one."""
+    found = _SHAPE.fullmatch(text.strip().upper())
+    if not found:
+        return None
+    at = datetime.strptime(found[3], "%Y%m%dT%H%M").replace(tzinfo=timezone.utc)
+    return Anchor(int(found[1]), found[2], at)
+
+
+def head(database: Database) -> Anchor | None:
+    """The anchor for the ledger's newest entry (None for an empty ledger)."""
+    with database.engine.connect() as conn:
+        row = conn.execute(select(LEDGER.c.id, LEDGER.c.hash, LEDGER.c.at)
+                           .order_by(LEDGER.c.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    return Anchor(row.id, short_hash(row.hash), row.at.astimezone(timezone.utc).replace(second=0, microsecond=0))
+
+
+def remember(anchor: Anchor, folder: Path) -> Path:
+    """Append the anchor to the folder's anchors file (made readable by this user only)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / FILE_NAME
+    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    with os.fdopen(descriptor, "a", encoding="utf-8") as file:
+        file.write(f"{anchor}\n")
+        file.flush()
+        os.fsync(file.fileno())
+    return path
+
+
+def known(folder: Path) -> list[Anchor]:
+    """Every anchor kept in the folder's anchors file, oldest first (lines that are not anchors are skipped)."""
+    path = folder / FILE_NAME
+    if not path.exists():
+        return []
+    return [anchor for line in path.read_text(encoding="utf-8").splitlines() if (anchor := parse(line))]
