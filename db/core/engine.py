@@ -31,6 +31,7 @@ from sqlmodel import Session
 
 from db.core.errors import NotReady
 from db.core.faults import Fault, FaultKind, fault_kind
+from db.core.file_watch import watch
 
 Clock = Callable[[], datetime]
 HEAD_REVISION = "0004"  # the newest migration in db/core/migrations/versions
@@ -196,6 +197,9 @@ def _sqlite_production_settings(engine: Engine, wait_ms: int) -> None:
     def _on_begin(conn):
         mode = conn.get_execution_options().get("kiosk_begin", "DEFERRED")
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+    if path not in (None, "", ":memory:") and not path.startswith("file:"):
+        watch(engine, path)  # a file moved, replaced or removed under the kiosk stops the next write
 
 
 def _postgresql_write_lock(engine: Engine) -> None:

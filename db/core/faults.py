@@ -20,6 +20,7 @@ class FaultKind(StrEnum):
     DISK_FULL = "disk full"
     READ_ONLY = "read-only"
     DAMAGED = "damaged"
+    MOVED = "moved"  # the file at the database's path is no longer the one the kiosk has open (db/core/file_watch.py)
 
 
 # The one sentence for a database server that cannot be reached: the kiosk's banner and panel, and the command line.
@@ -40,6 +41,11 @@ _SENTENCES = {
                                  "it: tell IT.",
     (FaultKind.DAMAGED, False): "Not saved — the school database reports damage: tell IT (restore from a backup).",
     (FaultKind.DAMAGED, True): "Not saved — the kiosk's database file is damaged: tell IT (restore from a backup).",
+    (FaultKind.MOVED, False): "Not saved — the school database was replaced while this kiosk was running: "
+                              "restart the kiosk.",
+    (FaultKind.MOVED, True): "Not saved — the kiosk's database file was moved, replaced or removed while it was "
+                             "running, so nothing more can be saved: restart the kiosk; if the record looks short, "
+                             "restore the last backup.",
 }
 
 # SQLite's messages (sqlite3.OperationalError/DatabaseError carry only text), lower case.
