@@ -7,6 +7,7 @@ the other. No Textual here: the command line and the kiosk both print through it
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from db.core import CoverBadge, CustodyResult, Database, HeldStatus, Refused
 from db.devices import NoPhotoList, do_not_photograph
@@ -48,8 +49,12 @@ def tags_job(database: Database, paper: str, *, code: str | None = None, class_n
     return PrintJob(title, layout(labels, _paper(paper)), paper)
 
 
-def still_held_job(database: Database, paper: str, *, by) -> PrintJob:
-    """The end-of-day list: every phone still held, by location (``by``: the staff code asking, or COMMAND_LINE)."""
+def still_held_job(database: Database, paper: str, *, by, anchors: Path | None = None) -> PrintJob:
+    """The end-of-day list: every phone still held, by location (``by``: the staff code asking, or COMMAND_LINE).
+
+    Its foot carries the ledger's anchor, kept in the anchors file in ``anchors`` (the backup folder).
+    """
+    from kiosk.anchoring import anchor_line
     from labels import HeldLine
     from labels import still_held_job as layout
 
@@ -59,7 +64,8 @@ def still_held_job(database: Database, paper: str, *, by) -> PrintJob:
                       r.description or "", r.code) for r in rows]
     now = database.local(database.now())  # when it was printed: a list from 15:10 misses the phones of 15:30
     return PrintJob(f"Phones still held ({len(lines)})",
-                    layout(f"Phones still held {now:%a %d %b %Y}, printed at {now:%H:%M}", lines, _paper(paper)),
+                    layout(f"Phones still held {now:%a %d %b %Y}, printed at {now:%H:%M}", lines, _paper(paper),
+                           footer=anchor_line(database, anchors) if anchors else None),
                     paper)
 
 

@@ -195,12 +195,13 @@ def tags_job(tags: Iterable[TagLabel], paper: Paper = DEFAULT_PAPER) -> bytes:
     return sheet.output()
 
 
-def still_held_job(title: str, lines: Sequence[HeldLine], paper: Paper = DEFAULT_PAPER) -> bytes:
+def still_held_job(title: str, lines: Sequence[HeldLine], paper: Paper = DEFAULT_PAPER, *,
+                   footer: str | None = None) -> bytes:
     """The end-of-day list of phones still held, grouped by location in the order given.
 
     ``title`` e.g. "Phones still held, Tue 10 Nov 15:40". Each phone: pupil and
     class with "since HH:MM" on the right, then (indented) its description and
-    tag code, and its status.
+    tag code, and its status. ``footer``: a last line, e.g. "Ledger anchor: K1-…".
     """
     sheet = _Sheet(paper)
     sheet.text(title, bold=True, size="tall", align="center", max_lines=3)
@@ -222,6 +223,8 @@ def still_held_job(title: str, lines: Sequence[HeldLine], paper: Paper = DEFAULT
     count = len(lines)
     sheet.text("No phones are still held." if not count else
                f"{count} phone{'s' if count != 1 else ''} still held.", bold=True)
+    if footer:
+        sheet.text(footer, max_lines=2)
     sheet.end_piece()
     return sheet.output()
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import base64
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from db.core import LEDGER, Database
 
@@ -77,3 +78,34 @@ def known(folder: Path) -> list[Anchor]:
     if not path.exists():
         return []
     return [anchor for line in path.read_text(encoding="utf-8").splitlines() if (anchor := parse(line))]
+
+
+def compare(database: Database, anchors: Iterable[Anchor]) -> list[str]:
+    """One sentence per anchor the ledger no longer agrees with: it ends before the anchor's record (records
+    deleted from the end, or lost with the ``-wal`` file), or the record there has another hash (rewritten)."""
+    wanted = {str(anchor): anchor for anchor in anchors}.values()  # the same anchor kept twice is checked once
+    if not wanted:
+        return []
+    with database.engine.connect() as conn:
+        last = conn.execute(select(func.max(LEDGER.c.id))).scalar() or 0
+        ids = sorted({anchor.entry_id for anchor in wanted if anchor.entry_id <= last})
+        hashes = {}
+        for start in range(0, len(ids), 500):  # within every database's limit on bound values
+            chunk = ids[start:start + 500]
+            hashes.update(conn.execute(select(LEDGER.c.id, LEDGER.c.hash).where(LEDGER.c.id.in_(chunk))).all())
+    problems = []
+    for anchor in sorted(wanted, key=lambda a: a.entry_id):
+        written = f"{database.local(anchor.at):%d %b %Y %H:%M}"
+        if anchor.entry_id > last:
+            ends = f"ends at record {last:,}" if last else "is empty"
+            problems.append(f"The ledger {ends}, but anchor {anchor} (written {written}) shows it reached record "
+                            f"{anchor.entry_id:,}: the last {anchor.entry_id - last:,} records are missing (deleted, "
+                            "or lost with the database's -wal file).")
+        elif anchor.entry_id not in hashes:
+            problems.append(f"Ledger record {anchor.entry_id:,}, named by anchor {anchor} (written {written}), is "
+                            "missing: records were deleted.")
+        elif not anchor.matches(hashes[anchor.entry_id]):
+            problems.append(f"Ledger record {anchor.entry_id:,} is not the one anchor {anchor} (written {written}) "
+                            f"recorded: its fingerprint is now {short_hash(hashes[anchor.entry_id])}, so that record "
+                            "or one before it was rewritten after the anchor was written.")
+    return problems

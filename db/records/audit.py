@@ -14,9 +14,11 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
-from db.core import GENESIS, LEDGER, CommandLine, Database, Refused, acting, row_hash
+from db.core import GENESIS, LEDGER, CommandLine, Database, Fault, FaultKind, Refused, acting, row_hash
+from db.records.anchors import Anchor, compare
+from db.records.projections import projection_problems
 
 BATCH = 5000
 
@@ -60,6 +62,58 @@ def verify(database: Database, *, by: str | CommandLine) -> int:
                 previous, checked, last_id = entry["hash"], checked + 1, entry["id"]
     _check_purges(database, blanked, checkpoints)
     return checked
+
+
+@dataclass(frozen=True)
+class RecordCheck:
+    """What ``check_record`` found: ``problems`` is empty when the record is whole."""
+
+    records: int  # ledger records whose chain was checked
+    anchors: int  # anchors compared with the ledger
+    file_check: str | None  # SQLite's check that ran ("quick_check" or "integrity_check"); None on PostgreSQL
+    problems: tuple[str, ...]
+
+
+def file_damage(database: Database, *, full: bool = False) -> str | None:
+    """SQLite's own check of the file (``quick_check``, or the slower ``integrity_check`` with ``full``): one
+    sentence naming the damage, or None for a sound file (and on PostgreSQL, which checks its own pages)."""
+    if not database.is_sqlite:
+        return None
+    pragma = "integrity_check" if full else "quick_check"
+    try:
+        with database.engine.connect() as conn:
+            found = [row[0] for row in conn.execute(text(f"PRAGMA {pragma}(3)"))]
+    except Fault as fault:
+        if fault.kind != FaultKind.DAMAGED:
+            raise
+        found = [str(fault.__cause__ or fault)]
+    if found == ["ok"]:
+        return None
+    return (f"SQLite's own check ({pragma}) finds the database file damaged (“{found[0]}”): stop using this "
+            "kiosk and restore the last backup (`kiosk restore --list` shows them).")
+
+
+def check_record(database: Database, *, by: str | CommandLine, anchors: list[Anchor] = (),
+                 full: bool = False) -> RecordCheck:
+    """Everything ``kiosk audit verify`` checks: SQLite's own check of the file, the hash chain, the chain
+    against ``anchors`` (written down outside the database), and every projection against the ledger."""
+    acting(database, by, "admin", "checking the audit chain")
+    damage = file_damage(database, full=full)
+    problems = [damage] if damage else []
+    records = 0
+    try:
+        try:
+            records = verify(database, by=by)
+        except Refused as broken:
+            problems.append(str(broken))
+        problems += compare(database, anchors)
+        problems += projection_problems(database)
+    except Fault as fault:  # a damaged page met on the way: the file check has said so
+        if not damage:
+            problems.append(str(fault))
+    return RecordCheck(records=records, anchors=len({str(a) for a in anchors}),
+                       file_check=("integrity_check" if full else "quick_check") if database.is_sqlite else None,
+                       problems=tuple(problems))
 
 
 def _check_purges(database: Database, blanked: dict[datetime, _Blanked],

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from kiosk.anchoring import issue_anchor
+from kiosk.cli.opening import backup_folder
 from kiosk.cli.options import acting_as, date_range, days, listing
 from kiosk.output import emit
 
@@ -39,7 +41,14 @@ def add_commands(sub, options) -> None:
     p = options.command(export, "pupil", cmd_export_pupil, "everything held about one pupil, as JSON", acting=True)
     p.add_argument("pupil", metavar="PUPIL", help="UPN, admission number or phone tag code")
     audit = options.group(sub, "audit", "the tamper-evident ledger")
-    options.command(audit, "verify", cmd_audit_verify, "check that no ledger record was edited or deleted", acting=True)
+    p = options.command(audit, "verify", cmd_audit_verify, "check that no ledger record was edited, deleted or lost, "
+                        "against the anchors written down, and that the file and the current-state tables agree",
+                        acting=True)
+    p.add_argument("--anchor", action="append", default=[], metavar="TEXT",
+                   help="an anchor written down earlier (K1-…; repeat for more), checked with those the kiosk kept")
+    p.add_argument("--full", action="store_true", help="SQLite's full integrity_check instead of its quick_check")
+    options.command(audit, "anchor", cmd_audit_anchor, "print the ledger's head as one short line to keep outside "
+                    "(and keep it in the anchors file beside the backups)", acting=True)
     p = options.command(sub, "purge", cmd_purge,
                         "blank and delete records past the retention periods (settings keep_*_years)", acting=True)
     p.add_argument("--dry-run", action="store_true", help="count what would go, change nothing")
@@ -58,10 +67,49 @@ def cmd_export_pupil(args, database: Database) -> None:
 
 
 def cmd_audit_verify(args, database: Database) -> int:
-    from db.records import verify
+    from db.core import Refused
+    from db.records import check_record, known, parse
 
-    checked = verify(database, by=acting_as(args))
-    print(f"The ledger is intact: {checked} records, each linked to the one before.")
+    given = []
+    for text in args.anchor:
+        anchor = parse(text)
+        if anchor is None:
+            raise Refused(f"“{text[:40]}” is not an anchor: an anchor looks like K1-000231-7QF3KD2M-20261128T1544, "
+                          "as `kiosk audit anchor` printed it.")
+        given.append(anchor)
+    kept = known(backup_folder(args.settings))
+    found = check_record(database, by=acting_as(args), anchors=kept + given, full=args.full)
+    if found.problems:
+        print(f"The record is not whole: {len(found.problems)} problem{'s' if len(found.problems) != 1 else ''} "
+              "found.", file=sys.stderr)
+        for problem in found.problems:
+            print(f"- {problem}", file=sys.stderr)
+        print("What each means and what to do: the README, “Proving the record is whole”.", file=sys.stderr)
+        return 1
+    print(f"The ledger is intact: {found.records} records, each linked to the one before.")
+    print(f"It agrees with {found.anchors} anchor{'s' if found.anchors != 1 else ''} written down outside it."
+          if found.anchors else "No anchors to check it against yet: `kiosk audit anchor` writes one down.")
+    if found.file_check:
+        print(f"SQLite's own check ({found.file_check}) finds the file sound.")
+    print("Every held phone, parents-to-tell task, confiscation and device loan follows from the ledger.")
+    return 0
+
+
+def cmd_audit_anchor(args, database: Database) -> int:
+    from db.core import Refused, acting
+
+    acting(database, acting_as(args), "admin", "writing down the ledger's anchor")
+    folder = backup_folder(args.settings)
+    try:
+        anchor = issue_anchor(database, folder)
+    except OSError as exc:
+        from db.records import head
+
+        anchor = head(database)
+        print(f"The anchor could not be kept in {folder} ({exc.strerror or exc}): write it down.", file=sys.stderr)
+    if anchor is None:
+        raise Refused("The ledger is empty, so there is nothing to anchor yet.")
+    print(anchor)
     return 0
 
 
