@@ -97,6 +97,10 @@ class KioskApp(StaysUp, App[None]):
         if self.database is None:
             self.call_after_refresh(self.open_database)  # after the first frame: the import holds the GIL
         else:
+            try:
+                self.database_problem = damaged_file(self.database)
+            except Exception as exc:  # noqa: BLE001 - the sign-in screen says it in one sentence
+                self.database_problem = sentence_for(exc)
             self.live.start()
 
     def on_unmount(self) -> None:
@@ -117,6 +121,7 @@ class KioskApp(StaysUp, App[None]):
                                      zone=settings.timezone, home_time=settings.home_time)
             require_ready(database)
             self.database = database
+            self.database_problem = damaged_file(database)
         except Unreachable as exc:
             # Down at start-up: keep the connection details, so the watch notices when it is back (database_back).
             self.database, self.database_problem = database, str(exc)
@@ -137,7 +142,7 @@ class KioskApp(StaysUp, App[None]):
             return
         try:
             require_ready(self.database)
-            self.database_problem = None
+            self.database_problem = damaged_file(self.database)
         except Exception as exc:  # noqa: BLE001 - not set up, or gone again: the sign-in screen says which
             self.database_problem = sentence_for(exc)
 
@@ -345,6 +350,18 @@ class KioskApp(StaysUp, App[None]):
 
         if not isinstance(self.screen, PrintQueueScreen):
             self.push_screen(PrintQueueScreen())
+
+
+# Said at sign-in when SQLite's own check finds the file damaged: nothing is scanned into it.
+DAMAGED_AT_START = ("The kiosk's database file is damaged, so nothing can be recorded on it: tell IT to restore the "
+                    "last backup (`kiosk restore --list` shows them).")
+
+
+def damaged_file(database: Database) -> str | None:
+    """SQLite's quick check of the file at start-up: the sentence that stops sign-in, or None for a sound file."""
+    from db.records import file_damage
+
+    return DAMAGED_AT_START if file_damage(database) else None
 
 
 def make_app(settings: Settings, *, database: Database | None = None, clock: Callable[[], datetime] | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from kiosk.anchoring import issue_anchor
+from kiosk.anchoring import anchor_line, issue_anchor
 from kiosk.cli.opening import backup_folder
 from kiosk.cli.options import acting_as, date_range, days, listing
 from kiosk.output import emit
@@ -34,6 +34,10 @@ def cmd_report_custody(args, database: Database) -> None:
             for e in custody_report(database, start, end, by=acting_as(args))]
     emit(rows, args.format, keys=CUSTODY_KEYS, empty="Nothing happened to any phone on those days.",
          today=today(database))
+    if args.format == "table":  # evidence carries the ledger's anchor; CSV and JSON keep their rows only
+        line = anchor_line(database, backup_folder(args.settings))
+        if line:
+            print(f"\n{line}")
 
 
 def add_commands(sub, options) -> None:
