@@ -11,6 +11,16 @@ from db.core.models import Confiscation, DeviceLoan, HeldPhone, LedgerEntry, Par
 from db.corrections import last_own_entry, void_entry
 from db.devices import import_devices
 from db.records import verify
+from db.records.projections import projection_problems
+
+
+@pytest.fixture(autouse=True)
+def tables_follow_the_ledger(database):
+    """After every change here, and every void, the held phones, tasks, confiscations and loans still follow from
+    the ledger: `kiosk audit verify` finds nothing wrong with a record the rules wrote (issue 13)."""
+    yield
+    assert projection_problems(database) == []
+
 
 DEVICES = "Asset Tag,Type,Name,Make,Model,Serial\nIPAD-03,ipad,iPad 3,Apple,iPad (9th generation),\n"
 

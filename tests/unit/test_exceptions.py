@@ -10,6 +10,15 @@ from sqlmodel import select
 from db import phones, records
 from db.core import COMMAND_LINE, ParentNeeded, Refused
 from db.core.models import Confiscation, HeldPhone, ParentTask
+from db.records.projections import projection_problems
+
+
+@pytest.fixture(autouse=True)
+def tables_follow_the_ledger(database):
+    """After every rule here the held phones, tasks and confiscations still follow from the ledger (issue 13)."""
+    yield
+    assert projection_problems(database) == []
+
 
 
 def test_a_pupil_on_the_register_keeps_the_phone_and_it_is_not_a_breach(database, school):

@@ -8,7 +8,16 @@ from sqlmodel import func, select
 from db import people, phones, records, tags
 from db.core import COMMAND_LINE, Refused, open_database
 from db.core.models import HeldPhone, LedgerEntry, ParentTask
+from db.records.projections import projection_problems
 from tagcodes import TagKind, new_code
+
+
+@pytest.fixture(autouse=True)
+def tables_follow_the_ledger(database):
+    """After every rule here the held phones, tasks and confiscations still follow from the ledger (issue 13)."""
+    yield
+    assert projection_problems(database) == []
+
 
 
 def ledger_rows(database) -> int:
