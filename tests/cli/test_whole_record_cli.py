@@ -230,3 +230,20 @@ def test_a_lost_wal_after_kill_9_is_caught_by_the_anchor(kiosk, school, database
     status, out, err = kiosk("audit", "verify")
     assert status == 1
     assert f"anchor {anchor.strip()}" in err and "records are missing (deleted, or lost with the database's -wal" in err
+
+
+def test_the_end_of_day_list_and_the_custody_report_carry_the_anchor(kiosk, school, database, tmp_path):
+    phones.phone_in(database, school.walker, "HBR")
+    job = tmp_path / "held.bin"
+    status, _, _ = kiosk("phone", "where", "--printer", f"file:{job}")
+    printed = job.read_bytes().decode("ascii", "replace")
+    newest = database.newest_entry()
+    anchor = anchors_file().read_text().splitlines()[-1]
+    assert status == 0 and anchor.startswith(f"K1-{newest:06d}-")
+    assert "Ledger anchor:" in printed and anchor in printed
+    status, out, _ = kiosk("report", "custody", "--from", "2026-11-10")
+    assert status == 0 and out.endswith(f"\nLedger anchor: {anchor}\n")
+    assert anchors_file().read_text().splitlines() == [anchor]  # the same head is kept once
+    _, json_out, _ = kiosk("report", "custody", "--from", "2026-11-10", "--format", "json")
+    assert "anchor" not in json_out  # a script's rows stay rows
+    assert kiosk("audit", "verify")[0] == 0
