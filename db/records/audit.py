@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -93,7 +94,7 @@ def file_damage(database: Database, *, full: bool = False) -> str | None:
             "kiosk and restore the last backup (`kiosk restore --list` shows them).")
 
 
-def check_record(database: Database, *, by: str | CommandLine, anchors: list[Anchor] = (),
+def check_record(database: Database, *, by: str | CommandLine, anchors: Sequence[Anchor] = (),
                  full: bool = False) -> RecordCheck:
     """Everything ``kiosk audit verify`` checks: SQLite's own check of the file, the hash chain, the chain
     against ``anchors`` (written down outside the database), and every projection against the ledger."""

@@ -81,7 +81,13 @@ def cmd_audit_verify(args, database: Database) -> int:
             raise Refused(f"“{text[:40]}” is not an anchor: an anchor looks like K1-000231-7QF3KD2M-20261128T1544, "
                           "as `kiosk audit anchor` printed it.")
         given.append(anchor)
-    kept = known(backup_folder(args.settings))
+    folder = backup_folder(args.settings)
+    try:
+        kept = known(folder)
+    except OSError as exc:  # an unreachable share: the anchors given are still checked, and the rest
+        kept = []
+        print(f"The anchors file in {folder} could not be read ({exc.strerror or exc}): only the anchors given "
+              "with --anchor are checked.", file=sys.stderr)
     found = check_record(database, by=acting_as(args), anchors=kept + given, full=args.full)
     if found.problems:
         print(f"The record is not whole: {len(found.problems)} problem{'s' if len(found.problems) != 1 else ''} "
