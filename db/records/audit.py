@@ -90,7 +90,8 @@ def file_damage(database: Database, *, full: bool = False) -> str | None:
         found = [str(fault.__cause__ or fault)]
     if found == ["ok"]:
         return None
-    return (f"SQLite's own check ({pragma}) finds the database file damaged (“{found[0]}”): stop using this "
+    lines = [line for line in "\n".join(found).splitlines() if line.strip() and not line.startswith("***")]
+    return (f"SQLite's own check ({pragma}) finds the database file damaged (“{(lines or found)[0]}”): stop using this "
             "kiosk and restore the last backup (`kiosk restore --list` shows them).")
 
 
