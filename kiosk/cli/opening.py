@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.config import Settings, data_dir
@@ -32,13 +31,6 @@ def connect(settings: Settings, clock: Clock = utc_now, *, create: bool = False)
             raise NotReady("This kiosk has no database yet: run `kiosk init` first (or `kiosk demo` to try it).")
     return open_database(url, clock=clock, kiosk_name=settings.kiosk_name, zone=settings.timezone,
                          home_time=settings.home_time)
-
-
-def backup_folder(settings: Settings) -> Path:
-    """Where the backups and the anchors file live: the ``backup_folder`` setting, else ``backups`` in the data
-    folder. The one place that decides it (the backup commands of issue 13 add the setting itself)."""
-    chosen = getattr(settings, "backup_folder", None)
-    return Path(chosen).expanduser() if chosen else data_dir() / "backups"
 
 
 def start_kiosk(settings: Settings, database: Database | None = None, hint: str | None = None) -> int:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from kiosk.anchoring import anchor_line, issue_anchor
-from kiosk.cli.opening import backup_folder
+from kiosk.anchoring import anchor_line, anchors_folder, issue_anchor
 from kiosk.cli.options import acting_as, date_range, days, listing
 from kiosk.output import emit
 
@@ -35,7 +34,7 @@ def cmd_report_custody(args, database: Database) -> None:
     emit(rows, args.format, keys=CUSTODY_KEYS, empty="Nothing happened to any phone on those days.",
          today=today(database))
     if args.format == "table":  # evidence carries the ledger's anchor; CSV and JSON keep their rows only
-        line = anchor_line(database, backup_folder(args.settings))
+        line = anchor_line(database, anchors_folder(args.settings))
         if line:
             print(f"\n{line}")
 
@@ -81,7 +80,7 @@ def cmd_audit_verify(args, database: Database) -> int:
             raise Refused(f"“{text[:40]}” is not an anchor: an anchor looks like K1-000231-7QF3KD2M-20261128T1544, "
                           "as `kiosk audit anchor` printed it.")
         given.append(anchor)
-    folder = backup_folder(args.settings)
+    folder = anchors_folder(args.settings)
     try:
         kept = known(folder)
     except OSError as exc:  # an unreachable share: the anchors given are still checked, and the rest
@@ -109,7 +108,7 @@ def cmd_audit_anchor(args, database: Database) -> int:
     from db.core import Refused, acting
 
     acting(database, acting_as(args), "admin", "writing down the ledger's anchor")
-    folder = backup_folder(args.settings)
+    folder = anchors_folder(args.settings)
     try:
         anchor = issue_anchor(database, folder)
     except OSError as exc:
