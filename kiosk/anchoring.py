@@ -26,11 +26,11 @@ def anchors_folder(settings: Settings) -> Path:
 def issue_anchor(database: Database, folder: Path) -> Anchor | None:
     """The ledger's head now (None for an empty ledger), added to the folder's anchors file unless it is the
     last one there already. Raises OSError when the folder cannot be written: the anchor still stands."""
-    from db.records import head, known, remember
+    from db.records import head, known, place, remember
 
-    anchor = head(database)
-    if anchor is not None and str(anchor) not in {str(kept) for kept in known(folder)[-1:]}:
-        remember(anchor, folder)
+    anchor, where = head(database), place(database)
+    if anchor is not None and str(anchor) not in {str(kept) for kept in known(folder, where)[-1:]}:
+        remember(anchor, folder, where)
     return anchor
 
 

@@ -3,7 +3,9 @@
 An anchor is one short line a person can copy by hand or keep in a file: ``K1-000231-7QF3KD2M-20261128T1544``
 (format 1, the head entry's id, the first 8 characters of its hash in base32, the time it was written in UTC to
 the minute). The kiosk keeps every anchor it issues in ``anchors.txt`` beside the backups, one per line, only
-ever appended to.
+ever appended to. A line names the database after the anchor (``K1-… sqlite:/srv/kiosk/kiosk.db``): one PC may
+keep the demo school's anchors beside the school's own, and only a database's own are checked against it. A
+line with an anchor alone (written by hand) counts for every database.
 """
 
 from __future__ import annotations
@@ -60,24 +62,41 @@ def head(database: Database) -> Anchor | None:
     return Anchor(row.id, short_hash(row.hash), row.at.astimezone(timezone.utc).replace(second=0, microsecond=0))
 
 
-def remember(anchor: Anchor, folder: Path) -> Path:
-    """Append the anchor to the folder's anchors file (made readable by this user only)."""
+def place(database: Database) -> str:
+    """Which database an anchor belongs to, as its line in the anchors file names it: the SQLite file's full
+    path, or the server's URL without its password."""
+    url = database.engine.url
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return f"sqlite:{Path(url.database).resolve()}"
+    return url.render_as_string(hide_password=True)
+
+
+def remember(anchor: Anchor, folder: Path, where: str | None = None) -> Path:
+    """Append the anchor to the folder's anchors file (made readable by this user only); ``where`` names its
+    database (``place``)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / FILE_NAME
     descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     with os.fdopen(descriptor, "a", encoding="utf-8") as file:
-        file.write(f"{anchor}\n")
+        file.write(f"{anchor} {where}\n" if where else f"{anchor}\n")
         file.flush()
         os.fsync(file.fileno())
     return path
 
 
-def known(folder: Path) -> list[Anchor]:
-    """Every anchor kept in the folder's anchors file, oldest first (lines that are not anchors are skipped)."""
+def known(folder: Path, where: str | None = None) -> list[Anchor]:
+    """Every anchor kept in the folder's anchors file, oldest first (lines that are not anchors are skipped);
+    with ``where``, only that database's and those that name none."""
     path = folder / FILE_NAME
     if not path.exists():
         return []
-    return [anchor for line in path.read_text(encoding="utf-8").splitlines() if (anchor := parse(line))]
+    found = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        text, _, named = line.strip().partition(" ")
+        anchor = parse(text)
+        if anchor and (where is None or not named.strip() or named.strip() == where):
+            found.append(anchor)
+    return found
 
 
 def compare(database: Database, anchors: Iterable[Anchor]) -> list[str]:

@@ -71,7 +71,7 @@ def cmd_export_pupil(args, database: Database) -> None:
 
 def cmd_audit_verify(args, database: Database) -> int:
     from db.core import Refused
-    from db.records import check_record, known, parse
+    from db.records import check_record, known, parse, place
 
     given = []
     for text in args.anchor:
@@ -82,7 +82,7 @@ def cmd_audit_verify(args, database: Database) -> int:
         given.append(anchor)
     folder = anchors_folder(args.settings)
     try:
-        kept = known(folder)
+        kept = known(folder, place(database))
     except OSError as exc:  # an unreachable share: the anchors given are still checked, and the rest
         kept = []
         print(f"The anchors file in {folder} could not be read ({exc.strerror or exc}): only the anchors given "

@@ -14,8 +14,10 @@ import pytest
 from sqlalchemy import select
 
 from db import phones
-from db.core import COMMAND_LINE, LEDGER, FaultKind, open_database, row_hash, sentence, sqlite_url
+from db.core import COMMAND_LINE, LEDGER, FaultKind, open_database, row_hash, sentence, sqlite_url, upgrade
 from db.corrections import void_entry
+from db.records import place
+from kiosk.anchoring import issue_anchor
 from kiosk.config import data_dir
 from tests.conftest import SmallSchool
 
@@ -53,7 +55,7 @@ def test_the_anchor_is_one_short_line_kept_beside_the_backups(kiosk, school, dat
     assert status == 0 and err == ""
     anchor = out.strip()
     assert len(anchor) < 40 and anchor.startswith(f"K1-{database.newest_entry():06d}-")
-    assert anchors_file().read_text().splitlines() == [anchor]
+    assert anchors_file().read_text().splitlines() == [f"{anchor} {place(database)}"]
     status, out, _ = kiosk("audit", "verify")
     assert status == 0
     assert "It agrees with 1 anchor written down outside it." in out
@@ -238,12 +240,28 @@ def test_the_end_of_day_list_and_the_custody_report_carry_the_anchor(kiosk, scho
     status, _, _ = kiosk("phone", "where", "--printer", f"file:{job}")
     printed = job.read_bytes().decode("ascii", "replace")
     newest = database.newest_entry()
-    anchor = anchors_file().read_text().splitlines()[-1]
+    anchor = anchors_file().read_text().splitlines()[-1].split()[0]
     assert status == 0 and anchor.startswith(f"K1-{newest:06d}-")
     assert "Ledger anchor:" in printed and anchor in printed
     status, out, _ = kiosk("report", "custody", "--from", "2026-11-10")
     assert status == 0 and out.endswith(f"\nLedger anchor: {anchor}\n")
-    assert anchors_file().read_text().splitlines() == [anchor]  # the same head is kept once
+    assert len(anchors_file().read_text().splitlines()) == 1  # the same head is kept once
     _, json_out, _ = kiosk("report", "custody", "--from", "2026-11-10", "--format", "json")
     assert "anchor" not in json_out  # a script's rows stay rows
     assert kiosk("audit", "verify")[0] == 0
+
+
+def test_another_databases_anchors_in_the_same_file_are_not_held_against_this_one(kiosk, school, database, tmp_path):
+    busy_day(database, school, 2)
+    assert kiosk("audit", "anchor")[0] == 0
+    demo = open_database(sqlite_url(tmp_path / "demo.db"))  # the demo school, tried on the same PC
+    upgrade(demo)
+    SmallSchool(demo)
+    demo_anchor = issue_anchor(demo, anchors_file().parent)  # e.g. its end-of-day list printed
+    demo.engine.dispose()
+    assert len(anchors_file().read_text().splitlines()) == 2
+    status, out, err = kiosk("audit", "verify")
+    assert status == 0, err
+    assert "It agrees with 1 anchor written down outside it." in out
+    status, _, err = kiosk("audit", "verify", "--anchor", str(demo_anchor))  # given by hand: checked, and wrong
+    assert status == 1 and f"anchor {demo_anchor}" in err
