@@ -49,7 +49,7 @@ HIGH_CONTRAST_THEME = Theme(
     name="custody-kiosk-high-contrast", dark=True, primary="#ffe600", secondary="#ffffff", accent="#ffe600",
     foreground="#ffffff", background="#000000", surface="#000000", panel="#1a1a1a", boost="#262626",
     success="#00e060", warning="#ffe600", error="#ff4a4a",
-    variables={**HIGH_CONTRAST_COLOURS, "text-muted": "#ffffff", "text-primary": "#000000",
+    variables={**HIGH_CONTRAST_COLOURS, "text-muted": "#ffffff", "text-disabled": "#d0d0d0", "text-primary": "#000000",
                "button-color-foreground": "#000000", "footer-key-foreground": "#ffe600",
                "block-cursor-foreground": "#000000", "block-cursor-background": "#ffe600",
                "input-selection-background": "#ffe600 50%"})
