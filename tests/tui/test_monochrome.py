@@ -20,7 +20,7 @@ async def test_done_note_and_refused_say_so_in_words_and_ring_one_two_and_three_
     async with app.run_test(size=(120, 36)) as pilot:
         await signed_in(pilot, "HBR", "1234")
         await scan(pilot, walker.phone_tag)
-        assert panel(pilot).mood == "-done"
+        assert panel(pilot).mood == "-done" and panel(pilot).kind == "✓ Done"
         assert "✓ Done" in on_screen(app) and "Note this" not in on_screen(app) and "Refused" not in on_screen(app)
         assert await rings(pilot) == 1
 
@@ -32,7 +32,7 @@ async def test_done_note_and_refused_say_so_in_words_and_ring_one_two_and_three_
         app.sign_out("Hannah Brooks signed out.")
         await signed_in(pilot, "LPA", "3456")
         await scan(pilot, younger.phone_tag)  # a younger pupil's phone: to the office, parents to be told
-        assert panel(pilot).mood == "-note"
+        assert panel(pilot).mood == "-note" and panel(pilot).kind == "! Note this"
         assert "! Note this" in on_screen(app) and "✗ Refused" not in on_screen(app)
         assert await rings(pilot) == 1 + 3 + 2
     assert app.chimes == ["done", "refused", "note"]
