@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, ContentSwitcher, Input, Label, ProgressBar, Static
+from textual.widgets import Button, ContentSwitcher, Input, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from db import devices
@@ -30,6 +30,7 @@ from kiosk.screens.base import KioskScreen
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.result_panel import ResultPanel
 from kiosk.widgets.status_bar import StatusBar
+from kiosk.widgets.tick_box import TickBox
 from kiosk.work import Done, Failed, Refusal, carry_out
 from photos import Progress
 
@@ -100,7 +101,7 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
                 yield Label("The school Drive folder the images were uploaded to, as this PC sees it:")
                 yield Input(self._drive_folder(), id="folder",
                             placeholder="e.g. G:\\Shared drives\\Photos\\6A (empty: confirm without a check)")
-                yield Checkbox("The images have been deleted from the device", id="wiped")
+                yield TickBox("The images have been deleted from the device", id="wiped")
                 with Horizontal(classes="buttons"):
                     yield Button("Check the folder and confirm", id="confirm", variant="success")
                 yield Static("The kiosk counts this device's photos taken during the loan in that folder. With no "
@@ -187,8 +188,7 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
             self.folder_changed()
 
     def refused(self, sentence: str, headline: str = "Not recorded") -> None:
-        self.app.bell()
-        self.panel.show("-refused", headline, sentence)
+        self.panel.show("-refused", headline, sentence)  # the panel rings
 
     # --- lending -------------------------------------------------------------
 
@@ -380,7 +380,7 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
             return
         self._busy = True
         folder = clean_folder(self.query_one("#folder", Input).value) or None
-        wiped = self.query_one("#wiped", Checkbox).value
+        wiped = self.query_one("#wiped", TickBox).value
         self._stop.clear()
         if folder:
             self.query_one("#progress-text", Static).update(f"Reading {folder} …")
@@ -409,7 +409,7 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
         if self._busy or self.signed_out:
             return
         self._busy = True
-        wiped = self.query_one("#wiped", Checkbox).value
+        wiped = self.query_one("#wiped", TickBox).value
         self._stop.clear()
         self.query_one("#progress-text", Static).update(f"Reading {folder} …")
         self.step("checking")

@@ -19,7 +19,6 @@ from db.phones import ToCollect, cupboards_to_check, parents_pending, parents_to
 from kiosk.live import when_ledger_changes
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.base import KioskScreen
-from kiosk.theme import HELD_STYLE, NOTE_BADGE
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.status_bar import StatusBar
 from kiosk.widgets.table import KioskTable
@@ -113,7 +112,7 @@ class OfficeScreen(KioskScreen, Screen):
     @on(Failed)
     def not_done(self, message: Refusal | Failed) -> None:
         if message.task in ("told", "void", "cover"):
-            self.app.bell()
+            self.app.chime("refused")
             self.notify(message.sentence, severity="error", timeout=10)
             self.reload()
             return
@@ -131,7 +130,7 @@ class OfficeScreen(KioskScreen, Screen):
         for phone in lists.held:
             # "confiscated", since when it was taken; its reason is on the to-do list below, whole (a long reason
             # here would push "Checked in by" off the screen).
-            status = Text(phone.status, style=HELD_STYLE.get(phone.status, ""))
+            status = Text(phone.status, style=self.app.palette.held.get(phone.status, ""))
             held.add_row(phone.location, status, phone.pupil, phone.class_name, self._when(phone.since),
                          phone.description or "", phone.by, key=phone.code)
         held.move_cursor(row=min(row, max(held.row_count - 1, 0)))
@@ -146,7 +145,8 @@ class OfficeScreen(KioskScreen, Screen):
         for task in lists.pending:
             reason = Text(task.reason)
             if task.went_home:  # first, so a narrow screen cuts the reason rather than this
-                reason = Text.assemble((f"phone went home {self._when(task.went_home)}", NOTE_BADGE), " · ", reason)
+                went = f"phone went home {self._when(task.went_home)}"
+                reason = Text.assemble((went, self.app.palette.note_badge), " · ", reason)
             pending.add_row(task.pupil, task.class_name, self._when(task.since), reason, key=str(task.task_id))
         for phone in lists.collect:  # under the parents to tell: closed by releasing the phone, not by T
             pending.add_row(phone.pupil, phone.class_name, self._when(phone.since),
@@ -204,13 +204,13 @@ class OfficeScreen(KioskScreen, Screen):
     def action_told(self) -> None:
         table = self.query_one("#pending", DataTable)
         if self.pending and table.cursor_row >= len(self.pending):
-            self.app.bell()
+            self.app.chime("refused")
             self.notify("That phone was confiscated: it is released when a parent or carer collects it (scan its "
                         "tag and give their name). Select a pupil above it to record that parents were told.",
                         severity="warning", timeout=10)
             return
         if not self.pending or table.cursor_row >= len(self.pending):
-            self.app.bell()
+            self.app.chime("refused")
             self.notify("There are no parents left to tell." + (
                 " The confiscated phones are released when a parent or carer collects them." if table.row_count
                 else ""), severity="warning")

@@ -53,7 +53,6 @@ from kiosk.screens.find_pupil import FindPupilScreen
 from kiosk.screens.office import OfficeScreen
 from kiosk.screens.scan_corrections import UndoAndConfiscate
 from kiosk.screens.tag_preview import TagPreviewScreen
-from kiosk.theme import HELD_STYLE, NOTE_BADGE
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.mode_switch import ModeSwitch
 from kiosk.widgets.result_panel import ResultPanel
@@ -228,12 +227,13 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         if message.task == "phones":
             self._listed()
             return
-        self.app.bell()
         if message.task in ("tag", "tag-count"):
+            self.app.chime("refused")
             self.notify(message.sentence, title="Nothing printed", severity="error")
             return
         seq = message.key[0]
         if message.task == "scan" and seq <= self._shown:  # an earlier scan failed after a later one succeeded
+            self.app.chime("refused")
             self.notify(message.sentence, title="An earlier scan was not recorded", severity="error", timeout=10)
         else:
             self.query_one(ResultPanel).show_refused(message.sentence)
@@ -271,7 +271,7 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
     def _ask(self, text: str, question: AnswerNeeded) -> None:
         """Ask why a phone goes home early, or which parent or carer collects a confiscated one; then try again."""
         if isinstance(question, ParentNeeded):
-            self.app.bell()  # the pupil asked for a confiscated phone: make the adult look
+            self.app.chime("note")  # the pupil asked for a confiscated phone: make the adult look
             box = AskScreen(f"{question}\n\nWho is collecting {question.pupil}'s phone?", (),
                             "The parent or carer's name, e.g. Mrs Khan (mum)")
             answer, still_held = "to", "Cancelled: the confiscated phone is still held."
@@ -335,7 +335,7 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         else:
             title.update(f"Every phone held now: {len(rows)}")
             for row in rows:
-                status = Text(row.status, style=HELD_STYLE.get(row.status, ""))
+                status = Text(row.status, style=self.app.palette.held.get(row.status, ""))
                 # A phone held since an earlier day (confiscated, left overnight) shows that day.
                 since = short_time(row.since, today(self.kiosk.database))
                 table.add_row(row.pupil, row.class_name, row.location, since, status,
@@ -348,7 +348,8 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
             if not self._not_in:  # the answer to a list the teacher has since switched away from
                 return
             title.update(_with_cupboard(f"{class_name}: {plural(len(listed.not_in), 'tagged pupil')} whose phone "
-                                        "is not in yet (F11: back to today's phones)", listed.cupboard))
+                                        "is not in yet (F11: back to today's phones)", listed.cupboard,
+                                        self.app.palette.note_badge))
             for pupil in listed.not_in:
                 table.add_row(pupil.pupil, pupil.description or "", pupil.code)
             return
@@ -360,11 +361,12 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         heading = f"{class_name}'s phones today: {len(today_rows)} in, {back} handed back"
         if overnight:
             heading += f"; {overnight} left overnight (scan each to check it in)"
-        title.update(_with_cupboard(heading, listed.cupboard))
+        title.update(_with_cupboard(heading, listed.cupboard, self.app.palette.note_badge))
         for row in listed.phones:
             if row.left_overnight:
-                table.add_row(row.pupil, row.location, Text(f"{row.checked_in:%a %H:%M}", style=NOTE_BADGE),
-                              Text("left overnight", style=NOTE_BADGE), row.description or "")
+                badge = self.app.palette.note_badge
+                table.add_row(row.pupil, row.location, Text(f"{row.checked_in:%a %H:%M}", style=badge),
+                              Text("left overnight", style=badge), row.description or "")
             else:
                 table.add_row(row.pupil, row.location, f"{row.checked_in:%H:%M}",
                               f"{row.handed_back:%H:%M}" if row.handed_back else "", row.description or "")
@@ -392,7 +394,6 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         if may(self.staff, "office"):
             self.app.push_screen(OfficeScreen())
             return
-        self.app.bell()
         self.query_one(ResultPanel).show_refused(
             "The office screen is for office staff and the leadership team: ask the office.", "Office only")
         self._shown = self._seq
@@ -403,7 +404,6 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
 
             self.app.push_screen(DevicesReviewScreen())
             return
-        self.app.bell()
         self.query_one(ResultPanel).show_refused(
             "The review of the school's cameras and iPads is for the leadership team: ask a member of SLT.",
             "SLT only")
@@ -543,12 +543,12 @@ def phones_for(database: Database, staff: StaffMember, not_in: bool = False) -> 
     return phones_held(database, by=staff.code) if may(staff, "office") else []  # an administrator has none
 
 
-def _with_cupboard(heading: str, cupboard: CupboardCheck | None) -> Text:
+def _with_cupboard(heading: str, cupboard: CupboardCheck | None, badge: str) -> Text:
     """The list's heading, and the class cupboard's warning after it when it holds phones not confirmed locked."""
     text = Text(heading)
     if cupboard is not None:
         text.append("   ")
-        text.append(f"⚠ {cupboard.location} not confirmed locked: F4 once it is", style=NOTE_BADGE)
+        text.append(f"⚠ {cupboard.location} not confirmed locked: F4 once it is", style=badge)
     return text
 
 

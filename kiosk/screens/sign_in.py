@@ -87,7 +87,7 @@ class SignInScreen(KioskScreen, Screen):
     @on(Refusal)
     @on(Failed)
     def not_signed_in(self, message: Refusal | Failed) -> None:
-        self.app.bell()
+        self.app.chime("refused")
         self.start_again(message.sentence, refused=True)
 
     def on_done(self, message: Done) -> None:

@@ -14,6 +14,9 @@ from textual.widgets import Button
 from kiosk.scan import HOME_TIME, MORNING
 
 LABELS = {MORNING: "F5  Morning check-in", HOME_TIME: "F6  Home-time hand-back"}
+# The chosen mode is named in words and a symbol as well as in blue, so it reads in monochrome (after a red
+# refusal too).
+ON, OFF = "● {} · on", "○ {}"
 
 
 class ModeButton(Button, can_focus=False):
@@ -29,11 +32,18 @@ class ModeSwitch(Horizontal):
 
     def compose(self) -> ComposeResult:
         for mode, label in LABELS.items():
-            yield ModeButton(label, id=mode, classes="mode")
+            yield ModeButton(OFF.format(label), id=mode, classes="mode")
 
     def show(self, mode: str) -> None:
         for button in self.query(ModeButton):
-            button.set_class(button.id == mode, "-on")
+            on = button.id == mode
+            button.set_class(on, "-on")
+            button.label = (ON if on else OFF).format(LABELS[button.id])
+
+    @property
+    def chosen(self) -> str:
+        """The chosen mode as the buttons say it in words, e.g. "● F5  Morning check-in · on"."""
+        return next((str(button.label) for button in self.query(ModeButton) if button.has_class("-on")), "")
 
     @on(Button.Pressed, ".mode")
     def pressed(self, event: Button.Pressed) -> None:

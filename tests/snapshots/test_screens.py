@@ -54,6 +54,19 @@ def test_scan_screen_amber_result_at_80_by_24(snap_compare, school):
     assert snap_compare(build_app(school), terminal_size=(80, 24), run_before=run_before)
 
 
+def test_scan_screen_high_contrast_after_a_refused_scan(snap_compare, school):
+    """theme = "high-contrast": black, white and yellow, the panel's kind in words, the mode marked ● … · on."""
+
+    async def run_before(pilot):
+        await signed_in(pilot, "HBR", "1234")
+        await pilot.press("f6")
+        await scan(pilot, "HELLO123")
+        await list_caught_up(pilot)
+        await steady(pilot)
+
+    assert snap_compare(build_app(school, theme="high-contrast"), terminal_size=(120, 36), run_before=run_before)
+
+
 def test_office_screen(snap_compare, school, monkeypatch):
     monkeypatch.setattr(OfficeScreen, "refresh_seconds", 3600)  # no reload in the middle of the picture
 

@@ -130,7 +130,7 @@ async def test_a_lend_refused_at_the_last_moment_is_red_and_an_upload_can_be_con
         assert shown.mood == "-refused" and shown.text.startswith("Not lent")
         assert ("IPAD-02 iPad 2 still holds 2 images from Lucy Patel's loan for 4B (08:55 today) that are not "
                 "confirmed uploaded to the Drive: confirm the upload before lending it again.") in shown.text
-        assert app.bells == 1
+        assert app.chimes.count("refused") == 1
         assert [loan.staff for loan in devices.loans_report(school, by=COMMAND_LINE)] == ["Lucy Patel"]
 
         # Scanned again it says what is outstanding (amber) and offers the confirmation; no folder: unverified.
@@ -160,7 +160,7 @@ async def test_a_missing_drive_folder_is_refused_in_red_and_a_stopped_check_reco
         await settle(pilot)
         assert panel(pilot).mood == "-refused"
         assert f"There is no folder at {tmp_path / 'not synced yet'}" in panel(pilot).text
-        assert app.bells == 1
+        assert app.chimes.count("refused") == 1
         assert app.focused is app.screen.query_one("#folder")  # fix the path and press Enter again
 
         # The right folder this time, but Stop is pressed as soon as the check starts.
@@ -215,7 +215,7 @@ async def test_the_review_is_for_slt_and_shows_loans_outstanding_work_a_chart_an
         await pilot.press("f11")
         assert isinstance(app.screen, ScanScreen)
         assert panel(pilot).mood == "-refused"
-        assert "for the leadership team" in panel(pilot).text and app.bells == 1
+        assert "for the leadership team" in panel(pilot).text and app.chimes.count("refused") == 1
 
         app.sign_out("Maria Jones signed out.")
         await signed_in(pilot, "HTE", "5678")

@@ -60,7 +60,7 @@ async def test_morning_scan_of_a_walk_home_year_6_phone_goes_to_the_class_cupboa
         assert table_pupils(app)[0] == pupil.name
         assert len(table_pupils(app)) == len(class_phones_today(school, "6A", by=COMMAND_LINE))
         assert app.focused is app.screen.query_one("#scan")
-        assert app.bells == 0
+        assert "refused" not in app.chimes
 
 
 async def test_a_younger_pupils_phone_goes_to_the_office_in_amber_and_opens_a_task(school):
@@ -89,7 +89,7 @@ async def test_garbage_is_refused_in_red_with_a_bell_and_nothing_is_written(scho
         shown = panel(pilot)
         assert shown.mood == "-refused"
         assert "“HELLO123” is not a Custody Kiosk tag code" in shown.text
-        assert app.bells == 1
+        assert app.chimes.count("refused") == 1
         assert app.screen.query_one("#scan").value == ""  # ready for the next scan
     assert len(custody_report(school, by=COMMAND_LINE)) == ledger_before
     assert held_codes(school) == held_before
@@ -181,7 +181,7 @@ async def test_a_phone_not_held_is_refused_at_home_time_without_asking_for_a_rea
         assert isinstance(app.screen, ScanScreen)
         assert panel(pilot).mood == "-refused"
         assert "is not being held" in panel(pilot).text
-        assert app.bells == 1
+        assert app.chimes.count("refused") == 1
 
 
 async def test_clicking_a_mode_button_keeps_focus_in_the_scan_field(school):
@@ -257,7 +257,7 @@ async def test_office_screen_is_refused_to_a_teacher(school):
         assert isinstance(app.screen, ScanScreen)
         assert panel(pilot).mood == "-refused"
         assert "for office staff and the leadership team" in panel(pilot).text
-        assert app.bells == 1
+        assert app.chimes.count("refused") == 1
 
 
 async def test_office_screen_opens_for_office_staff(school):
@@ -360,7 +360,7 @@ async def test_only_the_newest_scan_shows_and_an_older_refusal_still_rings(schoo
         screen.post_message(Refusal("scan", (1, "P-0000-000"), Refused("That tag is not in use.")))
         await settle(pilot)
         assert panel(pilot).mood == "-done" and pupil.name in panel(pilot).text
-        assert app.bells == 1
+        assert app.chimes.count("refused") == 1
         assert [n.message for n in app._notifications] == ["That tag is not in use."]
 
 
