@@ -11,9 +11,9 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button
 
-from kiosk.scan import HOME_TIME, MORNING
+from kiosk.scan import ScanMode
 
-LABELS = {MORNING: "F5  Morning check-in", HOME_TIME: "F6  Home-time hand-back"}
+LABELS = {ScanMode.MORNING: "F5  Morning check-in", ScanMode.HOME_TIME: "F6  Home-time hand-back"}
 
 
 class ModeButton(Button, can_focus=False):
@@ -25,7 +25,7 @@ class ModeSwitch(Horizontal):
 
     @dataclass
     class Chosen(Message):
-        mode: str
+        mode: str  # a ScanMode's value
 
     def compose(self) -> ComposeResult:
         for mode, label in LABELS.items():

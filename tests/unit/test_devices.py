@@ -187,7 +187,7 @@ def test_the_folder_check_counts_this_devices_photos_taken_during_the_loan(datab
                            "blurred photo deleted on the camera.")
     assert result.reason == "one blurred photo deleted on the camera"
     assert devices.outstanding_uploads(database, by="HTE") == []
-    assert {(n.path, n.note) for n in result.notes} == {("4B/list.txt", "not a photo"),
+    assert {(n.path, n.note) for n in result.notes} == {("4B/list.txt", "not an image"),
                                                         ("4B/broken.jpg", "damaged: its header could not be read")}
     loan = result.loan
     assert (loan.status, loan.verified, loan.uploaded_by, loan.wiped, loan.uploaded_at) == (
