@@ -174,7 +174,7 @@ def test_uploaded_with_fewer_found_is_refused_until_a_reason_is_given(kiosk, sch
     assert status == 1 and out == "" and err.count("\n") == 1
     assert err.startswith(f"Only 2 of the 3 images claimed from CAM-01 Canon 1's loan were found in {drive}: "
                           "nothing was recorded.")
-    assert err.rstrip().endswith("To confirm it anyway, add --reason TEXT, e.g. --reason “2 blurred photos deleted”.")
+    assert err.rstrip().endswith("To confirm it anyway, add --reason TEXT, e.g. --reason “2 blurred images deleted”.")
     _, out, _ = kiosk("report", "devices", "--format", "json")
     assert [(r["images"], r["verified"], r["status"]) for r in json.loads(out)] == [(3, None, "upload outstanding")]
     status, out, err = kiosk("device", "uploaded", "CAM-01", "--by", "HBR", "--folder", str(drive),
