@@ -114,7 +114,7 @@ def cmd_device_uploaded(args, database: Database) -> None:
                   f"({plural(result.files, 'file')} read).")
         if result.by_model_only:
             print(f"{result.by_model_only} of them were matched by make and model alone: the device writes no "
-                  "serial number into its photos.")
+                  "serial number into its images.")
         if result.note:
             print(result.note)
         for remark in result.remarks:

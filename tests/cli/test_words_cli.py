@@ -34,3 +34,16 @@ def test_a_role_refusal_on_the_command_line_names_the_staff_given_with_by(kiosk,
     status, _, err = kiosk("phone", "out", filled.walker, "--by", "HBR", "--reason", "dentist")
     assert status == 1
     assert err.startswith("Hannah Brooks is a teacher: handing a phone back before home-time is for office staff")
+
+
+def test_dates_in_a_table_read_as_days_and_stay_iso_in_csv(kiosk, filled):
+    kiosk("exception", "add", "1003", "--kind", "medical", "--conditions", "Glucose app", "--review", "2027-03-31",
+          "--by", "HTE")
+    kiosk("staff", "phone-agree", "HBR", "--reason", "a carer", "--from", "2026-11-10", "--to", "2027-09-30",
+          "--by", "HTE")
+    _, register, _ = kiosk("exception", "list")
+    _, staff_phones, _ = kiosk("staff", "phones", "--by", "HTE")
+    assert "Wed 31 Mar " in register and "2027-03-31" not in register  # this school year: no year needed
+    assert "Tue 10 Nov " in staff_phones and "Thu 30 Sep 2027" in staff_phones  # next school year: with it
+    _, csv_out, _ = kiosk("exception", "list", "--format", "csv")
+    assert csv_out.splitlines()[1].endswith(",2027-03-31,current")
