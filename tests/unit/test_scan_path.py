@@ -49,3 +49,15 @@ def test_a_staff_badge_scanned_as_a_phone_says_so(database, school):
         assert str(exc) == f"{badge.code} is a staff tag, not a phone tag: scan the tag on the phone pouch."
     else:
         raise AssertionError("a staff badge was accepted as a phone")
+
+
+def test_a_double_read_is_taken_apart_only_when_it_is_one_tag_twice():
+    from kiosk.scan import one_read
+    from tagcodes import TagKind, new_code
+
+    code, other = new_code(TagKind.PHONE), new_code(TagKind.PHONE)
+    assert one_read(code + code) == code
+    assert one_read(f"{code} {code}\r") == code
+    assert one_read((code + code).lower()) == code.lower()  # read as any code typed in lower case
+    for left_alone in (code, code + other, code + code + code, "6A6A", "ipad-03ipad-03", "", code[:-1] * 2):
+        assert one_read(left_alone) == left_alone
