@@ -175,16 +175,22 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
         elif info.status == DeviceStatus.OUT:
             late = " It should have been back by the end of that day." if loan.not_back else ""
             self.panel.show("-note" if loan.not_back else "-ready", f"{info.name} is out",
-                            f"With {loan.staff} for {loan.class_name} ({loan.purpose}) since {self.when(loan.out)}. "
+                            f"With {self.whose(loan, 'you')} for {loan.class_name} ({loan.purpose}) since "
+                            f"{self.when(loan.out)}. "
                             f"Bringing it back? Say how many images (videos included) were taken on it.{late}")
             self.step("return")
         else:  # upload outstanding
             self.panel.show("-note", "Upload to confirm",
                             f"Back since {self.when(loan.returned)} with {plural(loan.images or 0, 'image')} from "
-                            f"{loan.staff}'s loan for {loan.class_name}, not yet confirmed on the school Drive: "
+                            f"{self.whose(loan, 'your', 's')} loan for {loan.class_name}, not yet confirmed on the "
+                            "school Drive: "
                             f"it cannot be lent again until they are.")
             self.step("upload")
             self.folder_changed()
+
+    def whose(self, loan: Loan, you: str, suffix: str = "") -> str:
+        """The borrower as said to the person signed in: "you" for their own loan, else the name ("'s" with suffix)."""
+        return you if loan.staff_code == self.staff.code else loan.staff + ("'" + suffix if suffix else "")
 
     def refused(self, sentence: str, headline: str = "Not recorded") -> None:
         self.app.bell()

@@ -84,7 +84,7 @@ async def test_a_teacher_lends_returns_and_confirms_the_upload_by_scanning(schoo
         await pilot.press("f6")
         await scan(pilot, code)
         assert isinstance(app.screen, DeviceScreen)
-        assert "With Hannah Brooks for 6A (Trip) since 08:55 today." in panel(pilot).text
+        assert "With you for 6A (Trip) since 08:55 today." in panel(pilot).text
         await pilot.press("3", "enter")
         await settle(pilot)
         assert devices.device_info(school, code).status == "upload outstanding"

@@ -115,3 +115,24 @@ async def test_two_different_tags_in_one_line_are_still_refused(school):
         shown = panel(pilot)
         assert shown.mood == "-refused" and "is not a Custody Kiosk tag code" in shown.text
     assert not {first.phone_tag, second.phone_tag} & held(school)
+
+
+async def test_the_device_screen_speaks_to_the_borrower(school):
+    code = device_tag(school, "IPAD-03")
+    app = build_app(school)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "HBR", "1234")
+        await scan(pilot, code)
+        await pilot.click("#purpose-0")  # "Trip"
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await scan(pilot, code)
+        assert "With you for 6A (Trip) since 08:55 today." in panel(pilot).text
+        await pilot.press("2", "enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await scan(pilot, code)
+        assert "with 2 images from your loan for 6A, not yet confirmed on the school Drive" in panel(pilot).text
+        assert "Hannah Brooks's" not in on_screen(app)
