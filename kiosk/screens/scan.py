@@ -25,7 +25,6 @@ from db.core import (
     HeldPhoneRow,
     Outcome,
     ParentNeeded,
-    Refused,
     StaffMember,
     TagInfo,
     may,
@@ -33,7 +32,7 @@ from db.core import (
     short_time,
     today,
 )
-from db.devices import DeviceInfo, device_info
+from db.devices import DeviceInfo
 from db.phones import (
     PhoneNotIn,
     class_cupboard,
@@ -44,7 +43,7 @@ from db.phones import (
 )
 from db.tags import list_tags
 from kiosk.live import when_ledger_changes
-from kiosk.scan import HOME_TIME, MORNING, scan_phone
+from kiosk.scan import ScanMode, read_scan
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.confirm import ConfirmScreen
@@ -60,14 +59,14 @@ from kiosk.widgets.scan_field import ScanField
 from kiosk.widgets.status_bar import StatusBar
 from kiosk.widgets.table import KioskTable
 from kiosk.work import Done, Failed, Refusal, carry_out
-from tagcodes import BadCode, TagKind, looks_like_code, parse_code
 
 NOON = time(12, 0)  # before noon the kiosk starts in morning check-in, after it in home-time hand-back
 LIST_AFTER_SECONDS = 0.25  # the list under the panel catches up this soon after the last scan
 HAND_BACK_REASONS = ("Early leaver", "Appointment", "Collected by parent")
 READY = {
-    MORNING: ("Scan a phone", "Morning check-in: scan the tag on each phone pouch as it is handed in."),
-    HOME_TIME: ("Scan to hand back", "Home-time: scan the pouch, then give the phone to the pupil named here."),
+    ScanMode.MORNING: ("Scan a phone", "Morning check-in: scan the tag on each phone pouch as it is handed in."),
+    ScanMode.HOME_TIME: ("Scan to hand back",
+                         "Home-time: scan the pouch, then give the phone to the pupil named here."),
 }
 
 
@@ -95,7 +94,7 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
     # Below 100 columns the footer keeps the keys used every day; F7, F8 and F12 still work there (the print
     # queue screen names F7).
 
-    mode: reactive[str] = reactive(MORNING, init=False)
+    mode: reactive[ScanMode] = reactive(ScanMode.MORNING, init=False)
 
     WIDE_ONLY = ("print_class_tags", "confiscate", "reprint_tag")  # at 80 columns a teacher's F11 takes F8's place
 
@@ -140,12 +139,13 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         else:
             table.add_columns("Pupil", "Class", "Where", "Since", "Status", "Phone")
         database = self.kiosk.database
-        self.set_reactive(ScanScreen.mode, MORNING if database.local(database.now()).time() < NOON else HOME_TIME)
+        morning = database.local(database.now()).time() < NOON
+        self.set_reactive(ScanScreen.mode, ScanMode.MORNING if morning else ScanMode.HOME_TIME)
         self.watch_mode(self.mode)
         self.refresh_phones()
         when_ledger_changes(self, self.refresh_phones)  # a colleague's scan at another kiosk shows in the list too
 
-    def watch_mode(self, mode: str) -> None:
+    def watch_mode(self, mode: ScanMode) -> None:
         self.query_one(ModeSwitch).show(mode)
         self.query_one(ResultPanel).show_ready(*READY[mode])
         self._shown = self._seq  # a result still on its way belongs to the other mode: don't show it
@@ -159,10 +159,10 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         self.refresh_phones()
 
     def action_mode(self, mode: str) -> None:
-        self.mode = mode
+        self.mode = ScanMode(mode)
 
     def on_mode_switch_chosen(self, message: ModeSwitch.Chosen) -> None:
-        self.mode = message.mode
+        self.mode = ScanMode(message.mode)
         self.focus_scan()
 
     # --- scanning ---------------------------------------------------------
@@ -174,12 +174,12 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         if text.strip():
             self.start_scan(text, self.mode)
 
-    def start_scan(self, text: str, mode: str, reason: str | None = None, to: str | None = None) -> None:
+    def start_scan(self, text: str, mode: ScanMode, reason: str | None = None, to: str | None = None) -> None:
         self._seq += 1
         self.scan(self._seq, text, mode, self.staff.code, reason, to)
 
     @work(thread=True, group="scan", exit_on_error=False)
-    def scan(self, seq: int, text: str, mode: str, staff_code: str, reason: str | None, to: str | None) -> None:
+    def scan(self, seq: int, text: str, mode: ScanMode, staff_code: str, reason: str | None, to: str | None) -> None:
         # Not exclusive: an exclusive worker would cancel the previous scan at scanner speed.
         carry_out(self, "scan", (seq, text), read_scan, self.kiosk.database, text, staff_code, mode, reason, to)
 
@@ -284,7 +284,7 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
 
     def _answered(self, text: str, answer: str, still_held: str, given: str | None) -> None:
         if given:
-            self.start_scan(text, HOME_TIME, **{answer: given})
+            self.start_scan(text, ScanMode.HOME_TIME, **{answer: given})
         else:
             self.query_one(ResultPanel).show_ready("Not handed back", still_held)
         self.focus_scan()
@@ -428,7 +428,7 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
 
     def _check_in_new_tag(self, tag: TagInfo, now: bool) -> None:
         if now and not self.signed_out:
-            self.start_scan(tag.code, MORNING)
+            self.start_scan(tag.code, ScanMode.MORNING)
         self.focus_scan()
 
     def action_cupboard_locked(self) -> None:
@@ -510,19 +510,6 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         self.kiosk.show_print_queue()
 
 
-def read_scan(database: Database, text: str, staff_code: str, mode: str, reason: str | None,
-              to: str | None) -> CustodyResult | DeviceInfo:
-    """A device's state for a device tag (or an asset tag typed by hand), else the phone checked in or handed back."""
-    if is_device_scan(text):
-        return device_info(database, text)
-    if not looks_like_code(text):  # an asset tag typed by hand ("ipad-03") opens the device too
-        try:
-            return device_info(database, text)
-        except Refused:
-            pass  # not a device either: the phone path says what is wrong with the code
-    return scan_phone(database, text, staff_code, mode, reason, to)
-
-
 @dataclass(frozen=True)
 class ClassList:
     """What a class teacher's screen lists: today's phones (and those left overnight), or the phones not in yet;
@@ -559,11 +546,3 @@ def class_tag_count(database: Database, class_name: str) -> int:
 def one_tag(database: Database, code: str) -> TagInfo:
     [tag] = list_tags(database, code=code)
     return tag
-
-
-def is_device_scan(text: str) -> bool:
-    """A school camera's or iPad's tag (D-…): it opens the device screen in either mode."""
-    try:
-        return parse_code(text)[0] is TagKind.DEVICE
-    except BadCode:
-        return False

@@ -11,9 +11,9 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button
 
-from kiosk.scan import HOME_TIME, MORNING
+from kiosk.scan import ScanMode
 
-LABELS = {MORNING: "F5  Morning check-in", HOME_TIME: "F6  Home-time hand-back"}
+LABELS = {ScanMode.MORNING: "F5  Morning check-in", ScanMode.HOME_TIME: "F6  Home-time hand-back"}
 # The chosen mode is named in words and a symbol as well as in blue, so it reads in monochrome (after a red
 # refusal too).
 ON, OFF = "● {} · on", "○ {}"
@@ -28,7 +28,7 @@ class ModeSwitch(Horizontal):
 
     @dataclass
     class Chosen(Message):
-        mode: str
+        mode: str  # a ScanMode's value
 
     def compose(self) -> ComposeResult:
         for mode, label in LABELS.items():

@@ -84,7 +84,7 @@ async def test_a_teacher_lends_returns_and_confirms_the_upload_by_scanning(schoo
         await pilot.press("f6")
         await scan(pilot, code)
         assert isinstance(app.screen, DeviceScreen)
-        assert "With Hannah Brooks for 6A (Trip) since 08:55 today." in panel(pilot).text
+        assert "With you for 6A (Trip) since 08:55 today." in panel(pilot).text
         await pilot.press("3", "enter")
         await settle(pilot)
         assert devices.device_info(school, code).status == "upload outstanding"
@@ -100,14 +100,14 @@ async def test_a_teacher_lends_returns_and_confirms_the_upload_by_scanning(schoo
         # All three found, but amber: the phone photo was taken during the loan, and the teacher is told.
         assert panel(pilot).mood == "-note"
         assert panel(pilot).text.startswith("3 of 3 on the Drive")
-        assert f"3 photos from this loan found in {drive} (5 files read)" in panel(pilot).text
-        assert ("1 photo in the folder was taken during the loan on a device the school has not registered, such as "
+        assert f"3 images from this loan found in {drive} (5 files read)" in panel(pilot).text
+        assert ("1 image in the folder was taken during the loan on a device the school has not registered, such as "
                 "a personal phone: pupils may be photographed only on school devices.") in panel(pilot).text
         # The folder was read in a worker whose progress reports drove the line above the bar.
         assert str(app.screen.query_one("#progress-text").content) == (
-            "Reading the Drive folder: 5 files looked at, 4 photos so far.")
+            "Reading the Drive folder: 5 files looked at, 4 images so far.")
         assert "1 file in the folder could not be checked:" in on_screen(app)
-        assert "6A trip/names.txt: not a photo" in on_screen(app)
+        assert "6A trip/names.txt: not an image" in on_screen(app)
     [loan] = devices.loans_report(school, by=COMMAND_LINE)
     assert (loan.images, loan.verified, loan.wiped, loan.uploaded_by, loan.status) == (
         3, 3, True, "Hannah Brooks", "verified")

@@ -11,7 +11,7 @@ from db.core.models import Pupil
 from db.people import find_pupils
 from db.phones import class_phones_today, cupboards_to_check, custody_report, parents_pending, phones_held
 from db.tags import list_tags
-from kiosk.scan import HOME_TIME, MORNING, scan_phone
+from kiosk.scan import ScanMode, scan_phone
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.find_pupil import FindPupilScreen
 from kiosk.screens.scan import ScanScreen
@@ -48,7 +48,7 @@ async def test_morning_scan_of_a_walk_home_year_6_phone_goes_to_the_class_cupboa
     app = build_app(school)
     async with app.run_test(size=(120, 36)) as pilot:
         await sign_in(pilot, "HBR", "1234")
-        assert app.screen.mode == MORNING  # 08:55: before noon
+        assert app.screen.mode == ScanMode.MORNING  # 08:55: before noon
         await pilot.press(*pupil.phone_tag, "enter")
         await settle(pilot)
         shown = panel(pilot)
@@ -112,7 +112,7 @@ async def test_home_time_hand_back_names_the_pupil_and_releases_the_phone(school
         await signed_in(pilot, "HBR", "1234")
         clock.set_local(15, 20)
         await pilot.press("f6")
-        assert app.screen.mode == HOME_TIME
+        assert app.screen.mode == ScanMode.HOME_TIME
         await scan(pilot, pupil.phone_tag)
         shown = panel(pilot)
         assert shown.mood == "-done"
@@ -128,7 +128,7 @@ async def test_after_noon_the_kiosk_starts_in_home_time(school, clock):
     app = build_app(school)
     async with app.run_test(size=(120, 36)) as pilot:
         await signed_in(pilot, "HBR", "1234")
-        assert app.screen.mode == HOME_TIME
+        assert app.screen.mode == ScanMode.HOME_TIME
         assert app.screen.query_one("#home-time").has_class("-on")
         assert not app.screen.query_one("#morning").has_class("-on")
 
@@ -190,7 +190,7 @@ async def test_clicking_a_mode_button_keeps_focus_in_the_scan_field(school):
         await signed_in(pilot, "HBR", "1234")
         await pilot.click("#home-time")
         await pilot.pause()
-        assert app.screen.mode == HOME_TIME
+        assert app.screen.mode == ScanMode.HOME_TIME
         assert app.focused is app.screen.query_one("#scan")
         await pilot.click("#phones")
         assert app.focused is app.screen.query_one("#scan")
@@ -350,7 +350,7 @@ async def test_cupboard_locked_asks_staff_without_a_class_which_one(school):
 async def test_only_the_newest_scan_shows_and_an_older_refusal_still_rings(school):
     # Thread workers can finish out of order; the panel follows the order the tags were scanned.
     pupil = phone_of(school, walker=True, held=False, class_name="6A")
-    result = scan_phone(school, pupil.phone_tag, "HBR", MORNING)
+    result = scan_phone(school, pupil.phone_tag, "HBR", ScanMode.MORNING)
     app = build_app(school)
     async with app.run_test(size=(120, 36)) as pilot:
         await signed_in(pilot, "HBR", "1234")
