@@ -131,7 +131,7 @@ class DevicesReviewScreen(KioskScreen, Screen):
         Binding("c", "class_filter", "Class…", key_display="C"),
         Binding("e", "export", "Export", key_display="E"),
     ]
-    WIDE_ONLY = ("this_week",)
+    WIDE_ONLY = ("this_week", "class_filter")  # at 80 columns: in the help (? or F1), with every other key
 
     def __init__(self) -> None:
         super().__init__()

@@ -63,8 +63,9 @@ class OfficeScreen(KioskScreen, Screen):
                 tooltip="Give a cover teacher a one-day badge for a class"),
     ]
     # At 80 columns the footer keeps F10 Sign out and ?/F1 Help: the rest are in the help; T is named in the
-    # heading of the parents' list, and the status bar names F9 whenever the queue holds anything.
-    WIDE_ONLY = ("print_queue", "told", "void", "cover")
+    # heading of the parents' list. The status bar names F9 whenever the queue holds anything.
+    WIDE_ONLY = ("told", "void", "cover")
+    FOOTER_HIDES = ("print_queue",)
 
     def __init__(self) -> None:
         super().__init__()

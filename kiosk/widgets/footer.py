@@ -35,6 +35,8 @@ class KioskFooter(Footer):
                     continue
                 if widget.action in wide_only:
                     widget.add_class("-wide-only")
+                if widget.action == "help":  # at the right edge: never pushed off by a long row of keys
+                    widget.add_class("-help")
             yield widget
 
     def on_resize(self) -> None:
