@@ -17,10 +17,10 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from db.core import (
+    UNDO_MINUTES,
     AnswerNeeded,
     ClassPhone,
     CupboardCheck,
-    UNDO_MINUTES,
     CustodyResult,
     Database,
     HeldPhoneRow,
@@ -434,7 +434,16 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         self.query_one(ResultPanel).show("-note", "Not on your keys", f"{why} Press ? or F1 for your keys.")
         self._shown = self._seq
 
+    def _for_phones(self) -> bool:
+        """Phone keys (F3, F4, F7, F12) pressed by someone with no phones to look after (an administrator)."""
+        if may(self.staff, "phones"):
+            return True
+        self._not_for_you("Phones are for teachers, office staff and the leadership team.")
+        return False
+
     def action_find_pupil(self) -> None:
+        if not self._for_phones():
+            return
         self.app.push_screen(FindPupilScreen(), callback=self._tag_issued)
 
     def _tag_issued(self, tag: TagInfo | None) -> None:
@@ -457,6 +466,8 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         self.focus_scan()
 
     def action_cupboard_locked(self) -> None:
+        if not self._for_phones():
+            return
         if self.staff.class_name:
             self._lock(self.staff.class_name)
             return
@@ -476,6 +487,8 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
     # --- printing ---------------------------------------------------------
 
     def action_print_class_tags(self) -> None:
+        if not self._for_phones():
+            return
         problem = self.kiosk.printer_problem()
         if problem:
             self.notify(problem, title="Nothing printed", severity="warning", timeout=12)

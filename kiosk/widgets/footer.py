@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-
 NARROW = 100  # App.HORIZONTAL_BREAKPOINTS' -narrow
 
 

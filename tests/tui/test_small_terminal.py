@@ -115,3 +115,21 @@ async def test_the_lending_screen_and_the_pin_box_fit_80_by_24(school):
         assert "Back to scanning" in on_screen(app)
         done = app.screen.query_one("#done")
         assert done.region.bottom <= SMALL[1] - 1  # above the footer, not under it
+
+
+async def test_an_administrator_is_offered_no_phone_keys_and_f4_pressed_anyway_is_explained(school):
+    from db.core import StaffMember
+
+    app = build_app(school)
+    async with app.run_test(size=SMALL) as pilot:
+        app.signed_in(StaffMember(id=999, code="ADM", name="Alan Dean", role="admin", class_name=None))
+        await settle(pilot)
+        bottom = footer(app)
+        assert not any(key in bottom for key in ("F2", "F3", "F4")) and "F10 Sign out" in bottom
+        lines = dict(line.split("  ", 1) for line in (await keys_listed(pilot)).splitlines())
+        assert not {"F2", "F3", "F4", "F7", "F12", "U"} & set(lines) and "F9" in lines
+        await pilot.press("escape", "f4")
+        await settle(pilot)
+        assert isinstance(app.screen, ScanScreen)  # no "which cupboard?" question that would only be refused
+        assert panel(pilot).mood == "-note" and app.bells == 0
+        assert "Phones are for teachers, office staff and the leadership team." in panel(pilot).text
