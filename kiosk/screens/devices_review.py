@@ -34,6 +34,7 @@ from kiosk.widgets.table import KioskTable
 from kiosk.work import Done, Failed, Refusal, carry_out
 
 CHART_WEEKS = 10
+LABEL_WIDTH = 10  # columns a week's date ("28 Sep") needs under the chart, with room either side
 MAX_CHART_WEEKS = 16  # a term; more bars than this are too thin to label at 80 columns
 # Outstanding needs someone to chase it: amber, as "done, but note this" is; a device not back is red.
 STATUS_STYLE = {LoanStatus.NOT_BACK: REFUSED_BADGE, LoanStatus.UPLOAD_OUTSTANDING: NOTE_BADGE,
@@ -358,6 +359,11 @@ class DevicesReviewScreen(KioskScreen, Screen):
             step = max(1, math.ceil(top / 4))
             plt.ylim(0, top)
             plt.yticks(list(range(0, top + 1, step)))  # whole images, not 1.33
+            if chart.size.width < LABEL_WIDTH * len(weeks):
+                # Too narrow for every week's date (80 columns): plotext would drop some, differently each run.
+                # Every other week, ending with the last.
+                every_other = list(range(len(weeks), 0, -2))[::-1]
+                plt.xticks(every_other, [labels[i - 1] for i in every_other])
         chart.refresh()
 
     # --- export ----------------------------------------------------------------
