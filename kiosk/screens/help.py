@@ -17,7 +17,8 @@ from kiosk.screens.base import StaysUp
 
 # Textual's own keys (Tab between fields, copying selected text): known to everyone, or not the kiosk's.
 TEXTUAL = {binding.action for binding in (*Screen.BINDINGS, *App.BINDINGS) if isinstance(binding, Binding)}
-NAMES = {"escape": "Esc", "question_mark": "?", "delete": "Delete", "enter": "Enter", "tab": "Tab"}
+NAMES = {"escape": "Esc", "question_mark": "?", "delete": "Delete", "enter": "Enter", "tab": "Tab", "down": "↓",
+         "up": "↑", "pagedown": "Page Down", "pageup": "Page Up"}
 
 
 def key_name(key: str) -> str:

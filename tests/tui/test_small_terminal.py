@@ -115,6 +115,13 @@ async def test_the_lending_screen_and_the_pin_box_fit_80_by_24(school):
         assert "Back to scanning" in on_screen(app)
         done = app.screen.query_one("#done")
         assert done.region.bottom <= SMALL[1] - 1  # above the footer, not under it
+        # The second list (photos allowed, but not on the website…) is below the fold at 80×24: ↓ brings it up.
+        box = app.screen.query_one("#not-published")
+        assert box.region.bottom > done.region.y
+        await pilot.press("down")
+        await settle(pilot)
+        assert box.region.bottom <= done.region.y and app.focused is done
+        assert "↓ / Page Down" in (await keys_listed(pilot, "f1"))  # and the help says so
 
 
 async def test_an_administrator_is_offered_no_phone_keys_and_f4_pressed_anyway_is_explained(school):
