@@ -65,6 +65,7 @@ from kiosk.work import Done, Failed, Refusal, carry_out
 from tagcodes import BadCode, TagKind, looks_like_code, parse_code
 
 NOON = time(12, 0)  # before noon the kiosk starts in morning check-in, after it in home-time hand-back
+NARROW, NARROW_PHONE = 100, 18  # below 100 columns the list's phone descriptions wrap in 18 columns
 LIST_AFTER_SECONDS = 0.25  # the list under the panel catches up this soon after the last scan
 HAND_BACK_REASONS = ("Early leaver", "Appointment", "Collected by parent")
 READY = {
@@ -143,6 +144,7 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         self._list_again = False
         self._reload_timer: Timer | None = None
         self._last_code: tuple[int, str] | None = None  # (seq, code) of the newest scan that was recorded
+        self._wrap_phone = False  # the office's and leadership's list at 80 columns: phone descriptions wrap
         self._not_in = False  # a class teacher's list shows the tagged pupils whose phones are not in yet (F11)
 
     def compose(self) -> ComposeResult:
@@ -164,7 +166,10 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         if self.staff.class_name:
             self._class_columns(table)
         else:
-            table.add_columns("Pupil", "Class", "Where", "Since", "Status", "Phone")
+            table.add_columns("Pupil", "Class", "Where", "Since", "Status")
+            # Below 100 columns the description wraps in a narrower column rather than being cut at the edge.
+            self._wrap_phone = self.app.size.width < NARROW
+            table.add_column("Phone", width=NARROW_PHONE if self._wrap_phone else None)
         database = self.kiosk.database
         self.set_reactive(ScanScreen.mode, MORNING if database.local(database.now()).time() < NOON else HOME_TIME)
         self.watch_mode(self.mode)
@@ -364,7 +369,7 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
                 # A phone held since an earlier day (confiscated, left overnight) shows that day.
                 since = short_time(row.since, today(self.kiosk.database))
                 table.add_row(row.pupil, row.class_name, row.location, since, status,
-                              row.description or "", key=row.code)
+                              row.description or "", key=row.code, height=None if self._wrap_phone else 1)
 
     def _fill_class(self, table: DataTable, title: Static, listed: ClassList) -> None:
         """A class teacher's list: today's phones and those left overnight, or (F11) the phones not in yet."""

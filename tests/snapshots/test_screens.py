@@ -204,3 +204,12 @@ def test_a_teachers_keys_at_80_by_24(snap_compare, school):
 
 def test_the_leaderships_keys(snap_compare, school):
     assert snap_compare(build_app(school), terminal_size=(120, 36), run_before=keys_of("HTE", "5678"))
+
+
+def test_office_staffs_scan_screen_at_80_by_24(snap_compare, school):
+    async def run_before(pilot):  # every phone held: the descriptions wrap in their column
+        await signed_in(pilot, "MJO", "4567")
+        await list_caught_up(pilot)
+        await steady(pilot)
+
+    assert snap_compare(build_app(school), terminal_size=(80, 24), run_before=run_before)

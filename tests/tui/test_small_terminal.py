@@ -10,7 +10,16 @@ from kiosk.screens.devices_review import DevicesReviewScreen
 from kiosk.screens.help import HelpScreen
 from kiosk.screens.office import OfficeScreen
 from kiosk.screens.scan import ScanScreen
-from tests.tui.helpers import build_app, device_tag, on_screen, open_office, panel, scan, settle, signed_in
+from tests.tui.helpers import (
+    build_app,
+    device_tag,
+    list_caught_up,
+    on_screen,
+    panel,
+    scan,
+    settle,
+    signed_in,
+)
 from tests.tui.test_devices import history
 
 SMALL = (80, 24)
@@ -67,8 +76,13 @@ async def test_the_office_screen_at_80_by_24_says_the_selected_rows_whole_and_li
     [task, *_] = parents_pending(school, by=COMMAND_LINE)
     app = build_app(school)
     async with app.run_test(size=SMALL) as pilot:
-        await open_office(pilot)
+        await signed_in(pilot, "MJO", "4567")  # the scan screen's list first: descriptions wrap, not cut
+        await list_caught_up(pilot)
+        assert f"{first.pupil} {first.class_name} {first.location}" in flat(app)
+        assert f"{first.description}" in flat(app)
+        await pilot.press("f2")
         await settle(pilot)
+        assert isinstance(app.screen, OfficeScreen)
         shown = flat(app)
         # The table cuts the description and "Checked in by"; the line under it does not.
         assert f"Entry {first.entry}: {first.pupil}'s phone, {first.location} since" in shown
