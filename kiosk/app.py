@@ -55,6 +55,10 @@ class KioskApp(StaysUp, App[None]):
         Binding("f10", "sign_out", "Sign out", key_display="F10", priority=True),
         Binding("ctrl+q", "sign_out", "Sign out", show=False, priority=True),
         Binding("ctrl+c", "close_kiosk", "Close the kiosk", show=False, priority=True, system=True),
+        # Every key of the screen in use, for the person signed in: on any screen, at any width (80×24 has no room
+        # in the footer for them all). "?" reaches it only while the field in use is empty (ScanField).
+        Binding("f1", "help", "Help", key_display="?/F1", tooltip="This list of keys", priority=True),
+        Binding("question_mark", "help", "Help", show=False, tooltip="This list of keys", priority=True),
     ]
 
     # Screens get -narrow below 100 columns: the footer leaves out the keys they mark WIDE_ONLY.
@@ -223,6 +227,16 @@ class KioskApp(StaysUp, App[None]):
         if action == "sign_out" and self.staff is None:
             return False
         return True
+
+    def action_help(self) -> None:
+        from kiosk.screens.help import HelpScreen, keys_for
+
+        if isinstance(self.screen, HelpScreen):  # ? or F1 again closes it
+            self.screen.dismiss(None)
+            return
+        who = f"Keys for {self.staff.name}" if self.staff is not None else "Keys"
+        where = getattr(self.screen, "HELP_TITLE", "")
+        self.push_screen(HelpScreen(f"{who}{' · ' + where if where else ''}", keys_for(self.screen)))
 
     def action_sign_out(self) -> None:
         if self.staff is not None:

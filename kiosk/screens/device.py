@@ -50,7 +50,14 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
 
     CSS_PATH = "device.tcss"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
-    BINDINGS = [Binding("escape", "back", "Back to scanning", key_display="Esc")]
+    BINDINGS = [
+        Binding("escape", "back", "Back to scanning", key_display="Esc"),
+        # At 80×24 the do-not-photograph lists can be longer than the screen: the arrows scroll them, whichever
+        # button has the focus.
+        Binding("down,pagedown", "scroll_step(1)", "Scroll down", show=False,
+                tooltip="Scroll the lists on this screen down (the do-not-photograph lists)"),
+        Binding("up,pageup", "scroll_step(-1)", "Scroll up", show=False, tooltip="Scroll them back up"),
+    ]
 
     @dataclass
     class Progressed(Message):
@@ -152,6 +159,11 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
             first = f"#{buttons[-1]}"
         if first is not None:
             self.query_one(first).focus()
+
+    def action_scroll_step(self, lines: int) -> None:
+        shown = self.query_one("#steps", ContentSwitcher).visible_content
+        if isinstance(shown, VerticalScroll):
+            shown.scroll_relative(y=lines * max(1, shown.size.height - 2), animate=False)
 
     def when(self, moment: datetime) -> str:
         """13:05 today, or 13:05 on Mon 9 Nov."""

@@ -34,6 +34,7 @@ from kiosk.widgets.table import KioskTable
 from kiosk.work import Done, Failed, Refusal, carry_out
 
 CHART_WEEKS = 10
+LABEL_WIDTH = 10  # columns a week's date ("28 Sep") needs under the chart, with room either side
 MAX_CHART_WEEKS = 16  # a term; more bars than this are too thin to label at 80 columns
 # The chart's bars in two colours and two fills, so taken and found tell apart in monochrome too; the legend and
 # the title name each fill.
@@ -142,7 +143,7 @@ class DevicesReviewScreen(KioskScreen, Screen):
         Binding("c", "class_filter", "Class…", key_display="C"),
         Binding("e", "export", "Export", key_display="E"),
     ]
-    WIDE_ONLY = ("this_week",)
+    WIDE_ONLY = ("this_week", "class_filter")  # at 80 columns: in the help (? or F1), with every other key
 
     def __init__(self) -> None:
         super().__init__()
@@ -159,14 +160,16 @@ class DevicesReviewScreen(KioskScreen, Screen):
         yield Static(id="summary")
         yield Static(id="message", markup=False)
         yield KioskTable(id="loans", cursor_type="row", zebra_stripes=True)
+        yield Static(id="loan-detail", markup=False)
         yield Static(id="chart-title", markup=False)
         yield PlotextPlot(id="chart")
         yield KioskFooter()
 
     def on_mount(self) -> None:
-        # The free-text purpose goes last: on a narrow screen it is the column that gets cut.
+        # Status second: it is what the leadership chase. At 80 columns the last columns are cut, and the line
+        # under the table says the selected loan whole, purpose and all.
         self.query_one("#loans", DataTable).add_columns(
-            "Device", "Staff", "Class", "Out", "Returned", "Images", "Verified", "Status", "Uploaded",
+            "Device", "Status", "Staff", "Class", "Out", "Returned", "Images", "Verified", "Uploaded",
             "Purpose")
         self.query_one("#message").display = False
         self.action_this_week(load=False)
@@ -318,15 +321,37 @@ class DevicesReviewScreen(KioskScreen, Screen):
             row_style = row_styles.get(loan.status, "")
             uploaded = f"{staff_short(loan.uploaded_by)} {self.when(loan.uploaded_at, loan.returned)}".strip()
             table.add_row(
-                Text(loan.asset_tag, style=row_style), Text(staff_short(loan.staff), style=row_style),
+                Text(loan.asset_tag, style=row_style),
+                Text(f" {loan.status} " if loan.status in row_styles else loan.status,
+                     style=status_style.get(loan.status, "")),
+                Text(staff_short(loan.staff), style=row_style),
                 Text(loan.class_name, style=row_style), Text(self.when(loan.out), style=row_style),
                 Text(self.when(loan.returned, loan.out), style=late if loan.not_back else row_style),
                 Text("" if loan.images is None else str(loan.images), style=row_style),
                 Text("" if loan.verified is None else str(loan.verified), style=row_style),
-                Text(f" {loan.status} " if loan.status in row_styles else loan.status,
-                     style=status_style.get(loan.status, "")),
                 Text(uploaded, style=row_style), Text(loan.purpose, style=row_style), key=str(loan.id))
         table.move_cursor(row=min(row, max(table.row_count - 1, 0)))
+        self.show_detail()
+
+    @on(DataTable.RowHighlighted, "#loans")
+    def show_detail(self) -> None:
+        """The selected loan in words, whole: at 80 columns the table cuts the last columns (the purpose)."""
+        table = self.query_one("#loans", DataTable)
+        detail = self.query_one("#loan-detail", Static)
+        if not self.loans or table.cursor_row >= len(self.loans):
+            detail.display = False
+            return
+        detail.display = True
+        loan = self.loans[table.cursor_row]
+        back = f"back {self.when(loan.returned, loan.out)}" if loan.returned else "not back"
+        words = [f"{loan.asset_tag} · {loan.status} · {staff_short(loan.staff)}, {loan.class_name}, "
+                 f"“{loan.purpose}” · out {self.when(loan.out)}, {back}"]
+        if loan.images is not None:
+            words.append(f"{loan.images} taken" + ("" if loan.verified is None else f", {loan.verified} on the Drive"))
+        if loan.uploaded_by:
+            words.append(f"upload confirmed by {staff_short(loan.uploaded_by)} "
+                         f"{self.when(loan.uploaded_at, loan.returned)}")
+        detail.update(" · ".join(words))
 
     def show_chart(self) -> None:
         weeks = self.weeks
@@ -348,6 +373,11 @@ class DevicesReviewScreen(KioskScreen, Screen):
             step = max(1, math.ceil(top / 4))
             plt.ylim(0, top)
             plt.yticks(list(range(0, top + 1, step)))  # whole images, not 1.33
+            if chart.size.width < LABEL_WIDTH * len(weeks):
+                # Too narrow for every week's date (80 columns): plotext would drop some, differently each run.
+                # Every other week, ending with the last.
+                every_other = list(range(len(weeks), 0, -2))[::-1]
+                plt.xticks(every_other, [labels[i - 1] for i in every_other])
         chart.refresh()
 
     # --- export ----------------------------------------------------------------

@@ -17,6 +17,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from db.core import (
+    UNDO_MINUTES,
     AnswerNeeded,
     ClassPhone,
     CupboardCheck,
@@ -61,6 +62,7 @@ from kiosk.widgets.table import KioskTable
 from kiosk.work import Done, Failed, Refusal, carry_out
 
 NOON = time(12, 0)  # before noon the kiosk starts in morning check-in, after it in home-time hand-back
+NARROW, NARROW_PHONE = 100, 18  # below 100 columns the list's phone descriptions wrap in 18 columns
 LIST_AFTER_SECONDS = 0.25  # the list under the panel catches up this soon after the last scan
 HAND_BACK_REASONS = ("Early leaver", "Appointment", "Collected by parent")
 READY = {
@@ -75,21 +77,33 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
     AUTO_FOCUS = "#scan"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # 80×24 gets a tighter layout
     BINDINGS = [
-        Binding("f2", "office", "Office", key_display="F2"),
-        Binding("f3", "find_pupil", "Find pupil", key_display="F3"),
-        Binding("f4", "cupboard_locked", "Cupboard locked", key_display="F4"),
-        Binding("f5", "mode('morning')", "Morning", show=False),
-        Binding("f6", "mode('home-time')", "Home-time", show=False),
-        Binding("f7", "print_class_tags", "Class tags", key_display="F7"),
-        Binding("f8", "reprint_tag", "Reprint tag", key_display="F8"),
-        Binding("f9", "print_queue", "Print queue", key_display="F9"),
-        Binding("f12", "confiscate", "Confiscate", key_display="F12"),
+        # The tooltip is the sentence the help (? or F1) gives for the key.
+        Binding("f2", "office", "Office", key_display="F2",
+                tooltip="The office screen: phones held, parents to tell, voiding an entry, cover badges"),
+        Binding("f3", "find_pupil", "Find pupil", key_display="F3",
+                tooltip="Find a pupil by part of their name and give their phone a tag"),
+        Binding("f4", "cupboard_locked", "Cupboard locked", key_display="F4",
+                tooltip="Say the class cupboard is locked"),
+        Binding("f5", "mode('morning')", "Morning", show=False, tooltip="Morning check-in: scanning checks phones in"),
+        Binding("f6", "mode('home-time')", "Home-time", show=False,
+                tooltip="Home-time hand-back: scanning hands phones back"),
+        Binding("f7", "print_class_tags", "Class tags", key_display="F7",
+                tooltip="Print a class's phone tags (asks first, with the count)"),
+        Binding("f8", "reprint_tag", "Reprint tag", key_display="F8",
+                tooltip="Print again the tag of the phone just scanned"),
+        Binding("f9", "print_queue", "Print queue", key_display="F9",
+                tooltip="The print queue: what is printing, and jobs that failed"),
+        Binding("f12", "confiscate", "Confiscate", key_display="F12",
+                tooltip="Confiscate a phone (kept until a parent or carer collects it)"),
         # F11 is a class teacher's "Not in yet" and the leadership's devices review (for whom it is shown).
-        Binding("f11", "not_in_yet", "Not in", key_display="F11"),
-        Binding("f11", "devices_review", "Devices", key_display="F11"),
+        Binding("f11", "not_in_yet", "Not in", key_display="F11",
+                tooltip="Switch the list between today's phones and the pupils whose phone is not in yet"),
+        Binding("f11", "devices_review", "Devices", key_display="F11",
+                tooltip="The review of the school's cameras and iPads"),
         # U undoes the signed-in person's last scan, only while the scan field is empty (it passes the letter on
         # then): a code typed by hand may still contain a U.
-        Binding("u,U", "undo", "Undo my last scan", key_display="U", show=False, priority=True),
+        Binding("u,U", "undo", "Undo my last scan", key_display="U", show=False, priority=True,
+                tooltip=f"Undo your last scan (within {UNDO_MINUTES} minutes, with a reason)"),
     ]
     # Below 100 columns the footer keeps the keys used every day; F7, F8 and F12 still work there (the print
     # queue screen names F7).
@@ -102,10 +116,22 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
     def FOOTER_HIDES(self) -> tuple[str, ...]:  # noqa: N802 - read by KioskFooter like WIDE_ONLY
         """Keys that still work but stay out of the footer, so that F10 Sign out always fits.
 
-        The review key stays out of everyone else's footer (pressed anyway, it says who it is for); the
-        leadership's F11 takes F8's place; the status bar names F9 whenever the print queue holds anything.
+        The leadership's F11 takes F8's place; the status bar names F9 whenever the print queue holds anything.
         """
-        return ("print_queue",) + (("reprint_tag",) if may(self.staff, "review") else ("devices_review",))
+        return ("print_queue",) + (("reprint_tag",) if may(self.staff, "review") else ())
+
+    PHONE_KEYS = ("find_pupil", "cupboard_locked", "mode", "print_class_tags", "reprint_tag", "confiscate",
+                  "not_in_yet", "undo")
+
+    def offers(self, action: str) -> bool:
+        """F2 for the office and the leadership, F11's review for the leadership; phone keys for those with phones."""
+        if action == "office":
+            return may(self.staff, "office")
+        if action == "devices_review":
+            return may(self.staff, "review")
+        if action.split("(")[0] in self.PHONE_KEYS:
+            return may(self.staff, "phones")
+        return True
 
     def __init__(self, staff: StaffMember) -> None:
         super().__init__()
@@ -116,6 +142,7 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         self._list_again = False
         self._reload_timer: Timer | None = None
         self._last_code: tuple[int, str] | None = None  # (seq, code) of the newest scan that was recorded
+        self._wrap_phone = False  # the office's and leadership's list at 80 columns: phone descriptions wrap
         self._not_in = False  # a class teacher's list shows the tagged pupils whose phones are not in yet (F11)
 
     def compose(self) -> ComposeResult:
@@ -137,7 +164,10 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         if self.staff.class_name:
             self._class_columns(table)
         else:
-            table.add_columns("Pupil", "Class", "Where", "Since", "Status", "Phone")
+            table.add_columns("Pupil", "Class", "Where", "Since", "Status")
+            # Below 100 columns the description wraps in a narrower column rather than being cut at the edge.
+            self._wrap_phone = self.app.size.width < NARROW
+            table.add_column("Phone", width=NARROW_PHONE if self._wrap_phone else None)
         database = self.kiosk.database
         morning = database.local(database.now()).time() < NOON
         self.set_reactive(ScanScreen.mode, ScanMode.MORNING if morning else ScanMode.HOME_TIME)
@@ -339,7 +369,7 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
                 # A phone held since an earlier day (confiscated, left overnight) shows that day.
                 since = short_time(row.since, today(self.kiosk.database))
                 table.add_row(row.pupil, row.class_name, row.location, since, status,
-                              row.description or "", key=row.code)
+                              row.description or "", key=row.code, height=None if self._wrap_phone else 1)
 
     def _fill_class(self, table: DataTable, title: Static, listed: ClassList) -> None:
         """A class teacher's list: today's phones and those left overnight, or (F11) the phones not in yet."""
@@ -394,9 +424,8 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         if may(self.staff, "office"):
             self.app.push_screen(OfficeScreen())
             return
-        self.query_one(ResultPanel).show_refused(
-            "The office screen is for office staff and the leadership team: ask the office.", "Office only")
-        self._shown = self._seq
+        self._not_for_you("The office screen is for office staff and the leadership team: ask the office for "
+                          "what it shows (phones held, parents to tell).")
 
     def action_devices_review(self) -> None:
         if may(self.staff, "review"):
@@ -404,12 +433,24 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
 
             self.app.push_screen(DevicesReviewScreen())
             return
-        self.query_one(ResultPanel).show_refused(
-            "The review of the school's cameras and iPads is for the leadership team: ask a member of SLT.",
-            "SLT only")
+        self._not_for_you("The review of the school's cameras and iPads is for the leadership team: ask a member "
+                          "of SLT.")
+
+    def _not_for_you(self, why: str) -> None:
+        """A key this person has no use for, pressed anyway: said in the note colour, no bell (nothing went wrong)."""
+        self.query_one(ResultPanel).show("-note", "Not on your keys", f"{why} Press ? or F1 for your keys.")
         self._shown = self._seq
 
+    def _for_phones(self) -> bool:
+        """Phone keys (F3, F4, F7, F12) pressed by someone with no phones to look after (an administrator)."""
+        if may(self.staff, "phones"):
+            return True
+        self._not_for_you("Phones are for teachers, office staff and the leadership team.")
+        return False
+
     def action_find_pupil(self) -> None:
+        if not self._for_phones():
+            return
         self.app.push_screen(FindPupilScreen(), callback=self._tag_issued)
 
     def _tag_issued(self, tag: TagInfo | None) -> None:
@@ -432,6 +473,8 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         self.focus_scan()
 
     def action_cupboard_locked(self) -> None:
+        if not self._for_phones():
+            return
         if self.staff.class_name:
             self._lock(self.staff.class_name)
             return
@@ -451,6 +494,8 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
     # --- printing ---------------------------------------------------------
 
     def action_print_class_tags(self) -> None:
+        if not self._for_phones():
+            return
         problem = self.kiosk.printer_problem()
         if problem:
             self.notify(problem, title="Nothing printed", severity="warning", timeout=12)

@@ -18,6 +18,7 @@ from kiosk.work import Done, Failed, Refusal, carry_out
 class SignInScreen(KioskScreen, Screen):
     CSS_PATH = "sign_in.tcss"
     AUTO_FOCUS = "#code"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # 80×24: a tighter card
 
     def compose(self) -> ComposeResult:
         settings = self.kiosk.settings

@@ -84,11 +84,11 @@ async def test_the_lists_stay_live_while_another_kiosk_scans(school, monkeypatch
         assert len(rows(app, "#pending")) == before + 1
 
 
-async def test_escape_and_f1_go_back_to_scanning(school):
+async def test_escape_and_f2_go_back_to_scanning(school):
     app = build_app(school)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_office(pilot)
-        await pilot.press("f1")
+        await pilot.press("f2")
         assert not isinstance(app.screen, OfficeScreen)
         await pilot.press("f2")
         await settle(pilot)

@@ -98,6 +98,7 @@ OPENINGS = {
     "office: how were the parents told": (MJO, ("f2", "t"), "AskScreen"),
     "office: print queue": (MJO, ("f2", "f9"), "PrintQueueScreen"),
     "office: close the kiosk?": (MJO, ("f2", "ctrl+c"), "ConfirmScreen"),
+    "office: its keys (? or F1)": (MJO, ("f2", "f1"), "HelpScreen"),
     "print queue": (MJO, ("f9",), "PrintQueueScreen"),
     "find pupil": (MJO, ("f3",), "FindPupilScreen"),
     "find pupil: new tag preview": (MJO, new_tag_preview, "TagPreviewScreen"),
