@@ -49,7 +49,7 @@ async def scans_refused_after(school, take_away) -> str:
             await scan(pilot, second.phone_tag)
             assert panel(pilot).mood == "-refused"
             assert panel(pilot).text == f"Not recorded\n{MOVED}"
-        assert app.bells == 2
+        assert app.chimes == ["done", "refused", "refused"]
     return second.phone_tag
 
 
