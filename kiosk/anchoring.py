@@ -43,3 +43,10 @@ def anchor_line(database: Database, folder: Path) -> str | None:
     except OSError:  # the backup folder is unreachable: the printed line is still outside the database
         anchor = head(database)
     return f"{LABEL}: {anchor}" if anchor else None
+
+
+def print_footer(database: Database, settings: Settings, fmt: str, rows: int) -> None:
+    """Under an evidence report's table (custody, devices): a blank line and "Ledger anchor: K1-…". CSV and JSON
+    keep their rows only, and "nothing happened" stays one sentence."""
+    if fmt == "table" and rows and (line := anchor_line(database, anchors_folder(settings))):
+        print(f"\n{line}")

@@ -6,6 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from db.core import Refused, plural
+from kiosk.anchoring import print_footer
 from kiosk.cli.options import acting_as, add_by, date_range, days, listing, printer_options
 from kiosk.loan_report import LOAN_KEYS, loan_rows
 from kiosk.output import emit
@@ -169,6 +170,7 @@ def cmd_report_devices(args, database: Database) -> None:
     start, end = days(args)
     rows = loan_rows(loans_report(database, start, end, args.class_name, by=acting_as(args)))
     emit(rows, args.format, keys=LOAN_KEYS, empty="No device was lent on those days.", today=today(database))
+    print_footer(database, args.settings, args.format, len(rows))
 
 
 PROVENANCE_KEYS = ("file", "device", "captured", "registered", "make", "model", "serial", "loan", "note",

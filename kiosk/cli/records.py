@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from kiosk.anchoring import anchor_line, anchors_folder, issue_anchor
+from kiosk.anchoring import anchors_folder, issue_anchor, print_footer
 from kiosk.cli.options import acting_as, date_range, days, listing
 from kiosk.output import emit
 
@@ -33,10 +33,7 @@ def cmd_report_custody(args, database: Database) -> None:
             for e in custody_report(database, start, end, by=acting_as(args))]
     emit(rows, args.format, keys=CUSTODY_KEYS, empty="Nothing happened to any phone on those days.",
          today=today(database))
-    if args.format == "table":  # evidence carries the ledger's anchor; CSV and JSON keep their rows only
-        line = anchor_line(database, anchors_folder(args.settings))
-        if line:
-            print(f"\n{line}")
+    print_footer(database, args.settings, args.format, len(rows))
 
 
 def add_commands(sub, options) -> None:

@@ -230,6 +230,7 @@ def test_report_devices_keys_formats_and_class(kiosk, school_with_devices, clock
     assert len(lines) == 2 and lines[1].startswith("CAM-01 Canon 1,Hannah Brooks,4B,walk,2026-11-10T09:00:00+00:00,")
     _, out, _ = kiosk("report", "devices")
     assert out.splitlines()[0].split()[:4] == ["DEVICE", "STAFF", "CLASS", "PURPOSE"] and "IPAD-03" in out
+    assert out.splitlines()[-1].startswith("Ledger anchor: K1-")  # evidence carries the ledger's head (issue 13)
     _, out, _ = kiosk("report", "devices", "--from", "2026-11-11", "--to", "2026-11-11")
     assert out == "No device was lent on those days.\n"
 
