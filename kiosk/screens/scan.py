@@ -148,7 +148,7 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield ModeSwitch()
-        field = ScanField(id="scan",
+        field = ScanField(id="scan", one_per_enter=True,
                           placeholder="Scan a tag (phone pouch, camera or iPad), or type the code under the QR")
         field.pass_when_empty = ("u", "U")
         yield field
@@ -199,8 +199,7 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
 
     @on(Input.Submitted, "#scan")
     def scanned(self, event: Input.Submitted) -> None:
-        text = event.value
-        event.input.value = ""  # cleared at once: the scanner may already be typing the next code
+        text = event.value  # the field has taken it out already: the scanner may be typing the next code
         if text.strip():
             self.start_scan(text, self.mode)
 
