@@ -10,6 +10,8 @@ from textual.widgets import Static
 
 from kiosk.widgets.outage_banner import OutageBanner
 
+ROLE_WORDS = {"office": "office staff", "slt": "leadership team", "admin": "administrator"}  # not "slt"
+
 
 class StatusBar(Horizontal):
     DEFAULT_CSS = (Path(__file__).with_suffix(".tcss")).read_text()
@@ -38,7 +40,7 @@ class StatusBar(Horizontal):
         app = self.app
         staff = getattr(app, "staff", None)
         if staff is not None:
-            where = f"class {staff.class_name}" if staff.class_name else staff.role
+            where = f"class {staff.class_name}" if staff.class_name else ROLE_WORDS.get(staff.role, staff.role)
             who = f"Signed in: {staff.name} · {where}"
         else:
             who = "Nobody signed in"
