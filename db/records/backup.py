@@ -162,8 +162,10 @@ def check_file(path: Path, like: Database, by: str | CommandLine) -> Contents:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
             result = conn.execute("PRAGMA integrity_check").fetchall()
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    except sqlite3.DatabaseError:
-        raise Refused(f"{path.name} is not a Custody Kiosk backup (it is not a database file).") from None
+    except sqlite3.DatabaseError as exc:
+        if not _looks_like_sqlite(path):
+            raise Refused(f"{path.name} is not a Custody Kiosk backup (it is not a database file).") from None
+        raise Refused(f"{path.name} is damaged: SQLite cannot read it ({exc}).") from None
     if result != [("ok",)]:
         raise Refused(f"{path.name} is damaged: SQLite's integrity check found {result[0][0]}.")
     if not {"ledger_entry", "alembic_version"} <= tables:
@@ -177,6 +179,11 @@ def check_file(path: Path, like: Database, by: str | CommandLine) -> Contents:
         return contents(copy)
     finally:
         copy.engine.dispose()
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    with path.open("rb") as file:
+        return file.read(16) == b"SQLite format 3\x00"
 
 
 # --- the steps ---------------------------------------------------------------------------------------------------
