@@ -303,3 +303,129 @@ def test_a_settings_file_holding_a_password_that_others_can_read_gets_a_warning(
     settings.write_text('printer = "tcp://192.168.1.50"\n')
     settings.chmod(0o644)
     assert kiosk("audit", "verify")[2] == ""  # no password: nothing to warn about
+
+
+# --- real processes ----------------------------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+KIOSKS = 10
+
+# One classroom kiosk: checks its phones in and hands them back, round and round, through the real command, and
+# says ACK only once the command has returned 0 (what a teacher would see as saved), until the stop file appears.
+BURST = r"""
+import os, sys, time
+from kiosk.cli import main
+
+url, codes, stop = sys.argv[1], sys.argv[2].split(","), sys.argv[3]
+while not os.path.exists(stop):
+    for code in codes:
+        if main(["--db", url, "phone", "in", code, "--by", "MJO"]) == 0:
+            print(f"ACK in {code} {time.time()!r}", flush=True)
+        if main(["--db", url, "phone", "out", code, "--by", "MJO", "--reason", "dentist"]) == 0:
+            print(f"ACK out {code} {time.time()!r}", flush=True)
+"""
+
+
+@pytest.mark.slow
+def test_a_backup_during_a_burst_of_check_ins_holds_every_one_acknowledged_before_it_started(db_path, tmp_path):
+    import subprocess
+    import sys
+    import threading
+    import time
+    from collections import Counter
+
+    from db.core import open_database, sqlite_url
+    from tests.unit.test_crash import make_school
+
+    database = open_database(sqlite_url(db_path), kiosk_name="setup")
+    codes = make_school(database)[:KIOSKS * 6]
+    database.engine.dispose()
+    url, stop, folder = sqlite_url(db_path), tmp_path / "stop", tmp_path / "usb"
+    folder.mkdir()
+    acks: list[tuple[str, str, float]] = []
+    errors = (tmp_path / "kiosks-stderr.txt").open("w+")
+    kiosks = [subprocess.Popen([sys.executable, "-c", BURST, url, ",".join(codes[i::KIOSKS]), str(stop)], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=errors, text=True) for i in range(KIOSKS)]
+
+    def read(kiosk):
+        for line in kiosk.stdout:
+            if line.startswith("ACK "):
+                _, action, code, at = line.split()
+                acks.append((action, code, float(at)))
+
+    readers = [threading.Thread(target=read, args=(k,), daemon=True) for k in kiosks]
+    for reader in readers:
+        reader.start()
+    try:
+        deadline = time.time() + 60
+        while len(acks) < 100 and time.time() < deadline:  # every kiosk scanning before the backup starts
+            time.sleep(0.05)
+        assert len(acks) >= 100, "the kiosks did not get going"
+        started = time.time()
+        done = subprocess.run([sys.executable, "-m", "kiosk.cli", "--db", url, "backup", "--to", str(folder)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        finished = time.time()
+        time.sleep(0.5)  # and the burst carries on after it
+    finally:
+        stop.touch()
+        for kiosk in kiosks:
+            kiosk.wait(timeout=60)
+        for reader in readers:
+            reader.join(timeout=10)
+        errors.close()
+    assert done.returncode == 0, done.stderr
+    assert any(at > finished for _, _, at in acks), "the burst stopped before the backup ended"
+    before = Counter((action, code) for action, code, at in acks if at < started)
+
+    restored = tmp_path / "restored" / "kiosk.db"
+    restored.parent.mkdir()
+    assert main(["--db", sqlite_url(restored), "restore", done.stdout.splitlines()[0]]) == 0
+    with sqlite3.connect(restored) as conn:
+        stored = Counter((action.removeprefix("phone_"), code) for action, code in conn.execute(
+            "SELECT action, tag_code FROM ledger_entry WHERE action IN ('phone_in', 'phone_out')"))
+        held_now = {code for (code,) in conn.execute("SELECT tag_code FROM held_phone")}
+    lost = [key for key, n in before.items() if stored[key] < n]
+    assert not lost, f"{len(lost)} check-ins or hand-backs acknowledged before the backup started are not in it"
+    # The copy is one moment of the record: each phone is held exactly when its last event there is a check-in.
+    assert held_now == {code for (_, code) in stored if stored["in", code] > stored["out", code]}
+    assert main(["--db", sqlite_url(restored), "audit", "verify"]) == 0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL is a POSIX signal")
+def test_a_backup_killed_part_way_leaves_the_last_good_backup_intact(db_path, tmp_path, capsys, monkeypatch):
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from db.core import sqlite_url
+    from tests.cli.test_purge_cli import big_old_ledger
+
+    big_old_ledger(db_path)  # 30,000 ledger rows: checking the copy takes long enough to be killed in
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    monkeypatch.setenv("KIOSK_BACKUP_FOLDER", str(folder))
+    url = sqlite_url(db_path)
+    assert main(["--db", url, "backup", "--to", str(folder)]) == 0
+    good = Path(capsys.readouterr().out.splitlines()[0])
+    kept = digest(good)
+    rng = random.Random(20261129)
+    for _attempt in range(3):
+        child = subprocess.Popen([sys.executable, "-m", "kiosk.cli", "--db", url, "backup", "--to", str(folder)],
+                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 60
+        while not any(folder.glob(".kiosk-backup-*")) and time.time() < deadline and child.poll() is None:
+            time.sleep(0.002)
+        time.sleep(rng.uniform(0, 0.1))
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=10)
+        assert child.returncode == -signal.SIGKILL, "the backup finished before it could be killed"
+    assert backups_in(folder) == [good.name] and digest(good) == kept
+    assert main(["--db", url, "restore", "--list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert len(listed) == 2 and listed[1].startswith(str(good))
+    # The good one restores, and the next backup works.
+    assert main(["--db", sqlite_url(tmp_path / "restored.db"), "restore", str(good)]) == 0
+    assert main(["--db", url, "backup", "--to", str(folder)]) == 0
