@@ -90,6 +90,13 @@ def backups(folder: Path) -> list[Path]:
     return sorted(found, key=lambda path: _sort_key(path.name), reverse=True)
 
 
+def taken(path: Path) -> datetime:
+    """When a backup was made, from its name: the school's local time, without a zone."""
+    found = NAME.fullmatch(path.name)
+    return datetime.combine(date.fromisoformat(found[1]), datetime.min.time()).replace(hour=int(found[2]),
+                                                                                      minute=int(found[3]))
+
+
 def to_remove(names: Iterable[str], keep: Keep) -> list[str]:
     """Which backup names rotation removes: every one not the newest of a kept day, week or term.
 

@@ -305,7 +305,7 @@ def test_a_settings_file_holding_a_password_that_others_can_read_gets_a_warning(
     assert kiosk("audit", "verify")[2] == ""  # no password: nothing to warn about
 
 
-# --- real processes ----------------------------------------------------------------------------------------------------
+# --- real processes ---------------------------------------------------------------------------------------------
 
 ROOT = Path(__file__).resolve().parents[2]
 KIOSKS = 10
