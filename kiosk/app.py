@@ -19,8 +19,8 @@ from textual.signal import Signal
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from db.core import CoverBadge, CustodyResult, Refused, StaffMember
+from kiosk import backup_watch
 from kiosk.backup_watch import RETRY_SECONDS, BackupStatus
-from kiosk.backup_watch import keep as keep_backed_up
 from kiosk.config import Settings, config_file, settings_exposed
 from kiosk.failures import sentence_for
 from kiosk.live import LedgerWatch
@@ -138,7 +138,7 @@ class KioskApp(StaysUp, App[None]):
             self.database_ready.set()
         if self.database is not None:
             self.live.start()
-        if self.database is not None and self.database_problem is None and self.backups_on:
+        if self.database is not None and self.backups_on:  # a server down now: the backup says so, and tries later
             self.call_from_thread(self.start_backups)
         if self.database_problem:
             self.call_from_thread(self._show_database_problem)
@@ -193,7 +193,7 @@ class KioskApp(StaysUp, App[None]):
     def keep_backed_up(self) -> None:
         may_try = time.monotonic() - self._backup_failed_at >= RETRY_SECONDS
         try:
-            status = keep_backed_up(self.database, self.settings, self.local_now(), self.backup_status, may_try)
+            status = backup_watch.keep(self.database, self.settings, self.local_now(), self.backup_status, may_try)
         finally:
             self._backing_up = False
         if status.problem and may_try:

@@ -150,7 +150,7 @@ class Contents:
 
 def read_only(path: Path, like: Database | None = None) -> Database:
     """A backup file opened to read only: nothing is written to it or beside it (no -wal, no -shm)."""
-    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+    engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(reading_uri(path), uri=True,
                                                                         check_same_thread=False))
     extra = {"clock": like.clock, "zone": like.zone, "kiosk_name": like.kiosk_name} if like else {}
     return Database(url=sqlite_url(path), engine=engine, **extra)
@@ -163,26 +163,33 @@ def contents(copy: Database) -> Contents:
     return Contents(records, newest, anchors.head(copy))
 
 
-def check_file(path: Path, like: Database, by: str | CommandLine) -> Contents:
-    """SQLite's integrity_check and the whole chain on a copy; refuses, naming the file, if either fails."""
+def reading_uri(path: Path) -> str:
+    """The file's URI opened to read only (a name with ?, # or % in it stays a name)."""
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
+def check_file(path: Path, like: Database, by: str | CommandLine, *, name: str | None = None) -> Contents:
+    """SQLite's integrity_check and the whole chain on a copy; refuses, naming the file (or ``name``), if either
+    fails."""
+    name = name or path.name
     try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        with closing(sqlite3.connect(reading_uri(path), uri=True)) as conn:
             result = conn.execute("PRAGMA integrity_check").fetchall()
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as exc:
         if not _looks_like_sqlite(path):
-            raise Refused(f"{path.name} is not a Custody Kiosk backup (it is not a database file).") from None
-        raise Refused(f"{path.name} is damaged: SQLite cannot read it ({exc}).") from None
+            raise Refused(f"{name} is not a Custody Kiosk backup (it is not a database file).") from None
+        raise Refused(f"{name} is damaged: SQLite cannot read it ({exc}).") from None
     if result != [("ok",)]:
-        raise Refused(f"{path.name} is damaged: SQLite's integrity check found {result[0][0]}.")
+        raise Refused(f"{name} is damaged: SQLite's integrity check found {result[0][0]}.")
     if not {"ledger_entry", "alembic_version"} <= tables:
-        raise Refused(f"{path.name} is not a Custody Kiosk backup (it holds no ledger).")
+        raise Refused(f"{name} is not a Custody Kiosk backup (it holds no ledger).")
     copy = read_only(path, like)
     try:
         try:
             verify(copy, by=by)
         except Refused as exc:
-            raise Refused(f"The ledger in {path.name} does not verify: {exc}") from None
+            raise Refused(f"The ledger in {name} does not verify: {exc}") from None
         return contents(copy)
     finally:
         copy.engine.dispose()
@@ -204,7 +211,7 @@ def _copy_sqlite(database: Database, temp: Path) -> None:
     source = Path(database.engine.url.database)
     if not source.is_file():
         raise Refused(f"There is no database at {source} to back up.")
-    with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=15)) as read, \
+    with closing(sqlite3.connect(reading_uri(source), uri=True, timeout=15)) as read, \
             closing(sqlite3.connect(temp)) as write:
         read.backup(write)  # every page in one step: one snapshot, however busy the kiosks are
         write.execute("PRAGMA journal_mode=DELETE")  # one self-contained file: reading it makes no -wal beside it
@@ -223,9 +230,9 @@ def _copy_postgres(database: Database, temp: Path, by: str | CommandLine) -> Non
 
 def _check(temp: Path, database: Database, by: str | CommandLine) -> Contents:
     try:
-        return check_file(temp, database, by)
+        return check_file(temp, database, by, name="the copy")
     except Refused as exc:
-        raise Refused(f"Nothing was backed up: the copy did not pass its checks ({exc})") from None
+        raise Refused(f"Nothing was backed up, because the copy did not pass its checks: {exc}") from None
 
 
 def flush(path: Path) -> None:

@@ -131,6 +131,23 @@ def test_a_read_only_folder_is_one_sentence(kiosk, database, school, clock, tmp_
     assert backups_in(folder) == [good.name]
 
 
+def test_a_copy_that_does_not_verify_is_no_backup(kiosk, db_path, database, school, tmp_path):
+    phones.phone_in(database, school.walker, "HBR")
+    database.engine.dispose()
+    with sqlite3.connect(db_path) as conn:  # someone edits a record by hand
+        conn.execute("UPDATE ledger_entry SET kiosk = 'elsewhere' WHERE id = 5")
+    folder = tmp_path / "usb"
+    folder.mkdir()
+
+    status, out, err = kiosk("backup", "--to", str(folder))
+
+    assert (status, out) == (1, "")
+    assert err.startswith("Nothing was backed up, because the copy did not pass its checks: The ledger in the copy "
+                          "does not verify: Ledger record 5 (phone_in at 10 Nov 2026 08:40) was changed after it was "
+                          "written.") and err.count("\n") == 1
+    assert list(folder.iterdir()) == []
+
+
 def test_restore_moves_the_database_aside_and_puts_the_backup_in_its_place(kiosk, db_path, database, school, clock,
                                                                              tmp_path):
     phones.phone_in(database, school.walker, "HBR")
