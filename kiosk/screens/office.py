@@ -80,7 +80,7 @@ class OfficeScreen(KioskScreen, Screen):
         """The backup warning in full (the status bar has a few words of it), or nothing when all is well."""
         said = self.kiosk.backup_status.sentence(self.kiosk.local_now().date())
         warning = self.query_one("#backup-warning", Static)
-        warning.update(said)
+        warning.update(f"⚠ {said}" if said else "")  # as the cupboards' warning above it
         warning.display = bool(said)
 
     def on_mount(self) -> None:

@@ -10,7 +10,7 @@ from textual.widgets import Static
 from kiosk.app import make_app
 from kiosk.config import Settings
 from tests.faults import read_only
-from tests.tui.helpers import open_office, settle, wait_until
+from tests.tui.helpers import build_app, notes, open_office, settle, wait_until
 
 
 def backing_up(school, folder: Path):
@@ -55,7 +55,7 @@ async def test_an_overdue_backup_and_a_folder_that_cannot_be_written_are_said_in
             assert str(bar.content) == "Backup overdue: last Wed 04 Nov"
             await open_office(pilot)
             assert str(app.screen.query_one("#backup-warning", Static).content) == (
-                f"The backup folder {folder} cannot be written to: nothing was backed up, and the last good backup "
+                f"⚠ The backup folder {folder} cannot be written to: nothing was backed up, and the last good backup "
                 "is still there. The last good backup was made Wed 04 Nov 2026 at 16:00, more than two school days "
                 "ago: check the backup folder (setting backup_folder), or run `kiosk backup`.")
             assert str(app.screen.query_one("#backup", Static).content) == "Backup overdue: last Wed 04 Nov"
@@ -72,6 +72,20 @@ async def test_a_backup_folder_that_cannot_be_reached_is_said_at_once(school, cl
         assert str(bar.content) == "Backup not made: see the office screen"
         await open_office(pilot)
         assert str(app.screen.query_one("#backup-warning", Static).content) == (
-            f"The backup folder {folder} cannot be reached (is the USB disk or network share connected?). "
+            f"⚠ The backup folder {folder} cannot be reached (is the USB disk or network share connected?). "
             "This kiosk has seen no good backup yet.")
     assert not folder.exists()
+
+
+async def test_a_settings_file_with_a_password_others_can_read_is_noted_on_the_kiosk(school, tmp_path):
+    import os
+
+    settings = Path(os.environ["XDG_CONFIG_HOME"]) / "custody-kiosk" / "settings.toml"
+    settings.parent.mkdir(parents=True)
+    settings.write_text('db = "postgresql+psycopg://kiosk:Winter2026@server/kiosk"\n')
+    settings.chmod(0o644)
+    app = build_app(school)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert notes(app) == [f"Settings: Warning: {settings} holds a password and other users of this PC can read "
+                              f"it: run `chmod 600 {settings}`."]
