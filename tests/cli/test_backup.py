@@ -287,11 +287,14 @@ def test_rotation_after_a_backup_removes_the_old_ones_only(kiosk, database, scho
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 def test_a_new_database_and_its_wal_are_readable_by_this_user_only(tmp_path, capsys):
-    os.umask(0o022)  # the usual umask: without our care the file would be 0644
     path = tmp_path / "school" / "kiosk.db"
     path.parent.mkdir()
-    assert main(["--db", f"sqlite:///{path}", "init"]) == 0
-    assert main(["--db", f"sqlite:///{path}", "tags", "issue", "location", "--name", "Office"]) == 0
+    before = os.umask(0o022)  # the usual umask: without our care the file would be 0644
+    try:
+        assert main(["--db", f"sqlite:///{path}", "init"]) == 0
+        assert main(["--db", f"sqlite:///{path}", "tags", "issue", "location", "--name", "Office"]) == 0
+    finally:
+        os.umask(before)
     capsys.readouterr()
     assert mode(path) == 0o600
     from db.core import open_database
