@@ -208,6 +208,43 @@ def test_a_damaged_file_or_one_that_is_no_backup_is_refused_and_nothing_changes(
     assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith("kiosk.db")) == ["kiosk.db"]
 
 
+def test_a_backup_from_an_older_version_is_upgraded_on_its_way_in_and_one_from_a_newer_is_refused(kiosk, db_path,
+                                                                                                   tmp_path):
+    from alembic import command
+    from alembic.config import Config
+
+    from db.core import HEAD_REVISION, open_database, schema_revision, sqlite_url
+    from db.core.engine import MIGRATIONS
+
+    older = tmp_path / "kiosk-2025-07-18T1600.db"  # made by the version before pupils' search keys (0004)
+    made = open_database(sqlite_url(older))
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with made.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0003")
+    made.engine.dispose()
+    with sqlite3.connect(older) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")
+    newer = tmp_path / "kiosk-2027-07-18T1600.db"
+    newer.write_bytes(older.read_bytes())
+    with sqlite3.connect(newer) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+
+    status, out, err = kiosk("restore", str(newer))
+    assert (status, out, err) == (1, "", "kiosk-2027-07-18T1600.db was made by a newer version of Custody Kiosk: "
+                                         "update this kiosk first, then restore it.\n")
+    assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith((".kiosk", "kiosk.db"))) == [
+        "kiosk.db"]  # nothing moved, nothing left half-made
+
+    status, out, err = kiosk("restore", str(older))
+    assert (status, err) == (0, "") and out.startswith("Restored kiosk-2025-07-18T1600.db: 0 ledger records.")
+    restored = open_database(sqlite_url(db_path))
+    assert schema_revision(restored) == HEAD_REVISION
+    restored.engine.dispose()
+    assert kiosk("audit", "verify")[0] == 0
+
+
 def test_restore_list_shows_each_backup_with_its_newest_record_and_anchor(kiosk, database, school, clock, tmp_path,
                                                                           monkeypatch):
     folder = tmp_path / "usb"
