@@ -68,8 +68,7 @@ def make_backup(database: Database, folder: Path, *, by: str | CommandLine, keep
             _copy_postgres(database, temp, by)
         made = _check(temp, database, by)
         flush(temp)
-        final = _free_name(folder, database.local(database.now()))
-        os.replace(temp, final)  # atomic: the dated name appears only for a whole, checked copy
+        final = _place(temp, folder, database.local(database.now()))
         flush(folder)
     except BaseException as exc:  # noqa: BLE001 - whatever stopped it (a refusal, a full disk, Ctrl+C): no temp left
         _remove(temp)
@@ -78,7 +77,10 @@ def make_backup(database: Database, folder: Path, *, by: str | CommandLine, keep
         raise Refused(_failure(folder, exc)) from exc
     if made.anchor is not None:
         anchors.remember(made.anchor, folder)
-    removed = rotate(folder, keep)
+    try:
+        removed = rotate(folder, keep)
+    except OSError:  # an old backup we may not delete: this backup is made and good all the same
+        removed = []
     return Backup(final, made.records, made.newest, made.anchor, tuple(removed))
 
 
@@ -250,6 +252,23 @@ def flush(path: Path) -> None:
             raise
     finally:
         os.close(descriptor)
+
+
+def _place(temp: Path, folder: Path, local: datetime) -> Path:
+    """Give the checked copy its dated name, atomically and never over another backup (two kiosks backing up to
+    one share in the same minute): a hard link fails if the name is taken; where the disk has no hard links (FAT,
+    some shares) a rename to a name free a moment ago."""
+    while True:
+        final = _free_name(folder, local)
+        try:
+            os.link(temp, final)
+        except FileExistsError:
+            continue
+        except OSError:
+            os.replace(temp, final)
+            return final
+        temp.unlink()
+        return final
 
 
 def _free_name(folder: Path, local: datetime) -> Path:
