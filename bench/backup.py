@@ -15,6 +15,11 @@ The floor, measured in the same run
     A plain file copy of the same (checkpointed) file into the same folder, with fsync: what any backup of this
     file costs on this disk at least.
 
+Scanning while the kiosk backs up (--scans, after the runs)
+    The kiosk makes its backup in a thread of its own process, beside the scans. Pairs of
+    ``db.phones.phone_in`` + ``phone_out`` (as bench/scan_latency.py makes them) are timed first alone, then
+    while a ``make_backup`` thread runs in the same process: p50 and p99 of a pair, both ways.
+
     .venv/bin/python bench/backup.py              # 3 runs
     .venv/bin/python bench/backup.py --runs 5 --db bench/out/other.db
 """
@@ -22,6 +27,7 @@ The floor, measured in the same run
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import sqlite3
@@ -79,11 +85,51 @@ def one_run(database, source: Path, work: Path) -> dict[str, float]:
     return figures
 
 
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def scans_while_backing_up(path: Path, work: Path, alone: int) -> None:
+    import threading
+
+    from bench.scan_latency import pick_codes
+    from db.phones import phone_in, phone_out
+
+    codes, staff, _ = pick_codes(path, 5000, 20261129)
+    database = open_database(sqlite_url(path), kiosk_name="bench")
+    folder = work / "backups"
+    shutil.rmtree(work, ignore_errors=True)
+    folder.mkdir(parents=True)
+
+    def pair(code: str) -> float:
+        start = time.perf_counter()
+        phone_in(database, code, staff)
+        phone_out(database, code, staff, reason="bench")
+        return (time.perf_counter() - start) * 1000
+
+    pending = itertools.cycle([code for code, _ in codes])  # handed back each time: a phone may come round again
+    by_itself = [pair(next(pending)) for _ in range(alone)]
+    backing_up = threading.Thread(target=make_backup, args=(database, folder), kwargs={"by": COMMAND_LINE})
+    backing_up.start()
+    during = []
+    while backing_up.is_alive():
+        during.append(pair(next(pending)))
+    backing_up.join()
+    database.engine.dispose()
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"\nscan pairs (phone_in + phone_out), ms: alone n={len(by_itself)} p50 {percentile(by_itself, 50):.2f} "
+          f"p99 {percentile(by_itself, 99):.2f} max {max(by_itself):.2f}; during a backup n={len(during)} "
+          f"p50 {percentile(during, 50):.2f} p99 {percentile(during, 99):.2f} max {max(during):.2f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=DEFAULT)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out" / "backup-work")
+    parser.add_argument("--scans", type=int, default=300, help="scan pairs timed alone before those timed during a "
+                        "backup (0: skip that part)")
     args = parser.parse_args()
     if not args.db.exists():
         from bench.scan_latency import build
@@ -106,6 +152,14 @@ def main() -> int:
               + f"; {figures['records']:,} ledger records", flush=True)
     shutil.rmtree(args.work, ignore_errors=True)
 
+    if runs:
+        print_table(runs, megabytes)
+    if args.scans:
+        scans_while_backing_up(args.db, args.work, args.scans)
+    return 0
+
+
+def print_table(runs: list[dict[str, float]], megabytes: float) -> None:
     print(f"\n{'step':<10} {'median s':>9} {'min s':>7} {'max s':>7} {'MB/s':>7} {'vs floor':>9}")
     floor = statistics.median(r["floor"] for r in runs)
     for step in ("floor", "copy", "integrity", "verify", "backup", "restore"):
@@ -113,7 +167,6 @@ def main() -> int:
         median = statistics.median(values)
         print(f"{step:<10} {median:>9.2f} {min(values):>7.2f} {max(values):>7.2f} {megabytes / median:>7.0f} "
               f"{median / floor:>8.1f}×")
-    return 0
 
 
 if __name__ == "__main__":
