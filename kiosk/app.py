@@ -28,7 +28,7 @@ from kiosk.print_queue import FAILED, PrintQueue, QueuedJob
 from kiosk.screens.base import StaysUp
 from kiosk.screens.confirm import ConfirmScreen
 from kiosk.screens.sign_in import SignInScreen
-from kiosk.theme import THEME
+from kiosk.theme import HIGH_CONTRAST, PALETTES, THEMES
 from kiosk.work import Done, Failed, Refusal, carry_out
 
 if TYPE_CHECKING:
@@ -42,6 +42,9 @@ ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseSc
 WAITS = {"tag": "The tag waits", "tags": "The tags wait", "receipt": "The receipt waits", "list": "The list waits",
          "slip": "The slip waits"}
 SAME_FAILURE_SECONDS = 30  # a dead printer and a queue of receipts: say it once, not once per phone
+# Told apart by ear as well as by colour: one ring for done, two for "done, but note this", three for refused.
+RINGS = {"done": 1, "note": 2, "refused": 3}
+RING_GAP_SECONDS = 0.3  # terminals run bells closer than this together into one
 
 
 class KioskApp(StaysUp, App[None]):
@@ -54,6 +57,10 @@ class KioskApp(StaysUp, App[None]):
         Binding("f10", "sign_out", "Sign out", key_display="F10", priority=True),
         Binding("ctrl+q", "sign_out", "Sign out", show=False, priority=True),
         Binding("ctrl+c", "close_kiosk", "Close the kiosk", show=False, priority=True, system=True),
+        # Every key of the screen in use, for the person signed in: on any screen, at any width (80×24 has no room
+        # in the footer for them all). "?" reaches it only while the field in use is empty (ScanField).
+        Binding("f1", "help", "Help", key_display="?/F1", tooltip="This list of keys", priority=True),
+        Binding("question_mark", "help", "Help", show=False, tooltip="This list of keys", priority=True),
     ]
 
     # Screens get -narrow below 100 columns: the footer leaves out the keys they mark WIDE_ONLY.
@@ -71,9 +78,12 @@ class KioskApp(StaysUp, App[None]):
                  clock: Callable[[], datetime] | None = None, printer: str | None = None,
                  sign_in_hint: str | None = None, backups: bool | None = None) -> None:
         super().__init__()
-        self.register_theme(THEME)
-        self.theme = THEME.name
+        chosen = THEMES[settings.theme]
+        self.register_theme(chosen)
+        self.theme = chosen.name
+        self.palette = PALETTES[settings.theme]  # the theme's colours for table cells and charts
         self.settings = settings
+        self.rings_due = 0  # rings of a pattern still to come (tests wait for them)
         self.sign_in_hint = sign_in_hint  # the demo's codes and PINs: the terminal hides what was printed
         self.database = database  # opened after the first frame when not given (see open_database)
         self.database_ready = threading.Event()
@@ -98,6 +108,7 @@ class KioskApp(StaysUp, App[None]):
         self._backup_failed_at = -RETRY_SECONDS
 
     def on_mount(self) -> None:
+        self.set_class(self.settings.theme == HIGH_CONTRAST, "-high-contrast")  # heavier borders (app.tcss)
         # Pushed rather than returned from get_default_screen: Textual loads a screen's CSS_PATH only when pushed.
         self.push_screen(SignInScreen())
         self.set_interval(1, lambda: self.lock_if_idle(time.monotonic()))
@@ -157,18 +168,32 @@ class KioskApp(StaysUp, App[None]):
 
     def _show_database_problem(self) -> None:
         if isinstance(self.screen, SignInScreen):
-            self.bell()
+            self.chime("refused")
             self.screen.start_again(self.database_problem, refused=True)
+
+    def chime(self, kind: str) -> None:
+        """The bell pattern for a result (done, note or refused), spaced by timers; silent with sounds = false."""
+        if not self.settings.sounds:
+            return
+        rings = RINGS[kind]
+        self.bell()
+        self.rings_due += rings - 1
+        for ring in range(1, rings):
+            self.set_timer(ring * RING_GAP_SECONDS, self._ring_again)
+
+    def _ring_again(self) -> None:
+        self.rings_due -= 1
+        self.bell()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Workers post their own outcome (kiosk/work.py); one that failed outside that, a bug, is logged and said."""
         if event.state == WorkerState.ERROR:
-            self.bell()
+            self.chime("refused")
             self.notify(sentence_for(event.worker.error), severity="error", timeout=15)
 
     def unexpected(self, error: Exception) -> None:
         """A bug in a handler, a timer or a dialog's answer: logged for IT, said in red, and the kiosk stays up."""
-        self.bell()
+        self.chime("refused")
         self.notify(sentence_for(error, not_done="Not done"), title="Kiosk fault", severity="error", timeout=15)
 
     async def on_event(self, event: events.Event) -> None:
@@ -240,6 +265,16 @@ class KioskApp(StaysUp, App[None]):
         if action == "sign_out" and self.staff is None:
             return False
         return True
+
+    def action_help(self) -> None:
+        from kiosk.screens.help import HelpScreen, keys_for
+
+        if isinstance(self.screen, HelpScreen):  # ? or F1 again closes it
+            self.screen.dismiss(None)
+            return
+        who = f"Keys for {self.staff.name}" if self.staff is not None else "Keys"
+        where = getattr(self.screen, "HELP_TITLE", "")
+        self.push_screen(HelpScreen(f"{who}{' · ' + where if where else ''}", keys_for(self.screen)))
 
     def action_sign_out(self) -> None:
         if self.staff is not None:
@@ -343,7 +378,7 @@ class KioskApp(StaysUp, App[None]):
     @on(Refusal)
     @on(Failed)
     def nothing_printed(self, message: Refusal | Failed) -> None:
-        self.bell()
+        self.chime("refused")
         self.notify(message.sentence, title="Nothing printed", severity="error", timeout=10)
 
     @work(thread=True, group="print", exit_on_error=False)

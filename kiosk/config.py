@@ -11,6 +11,7 @@ import re
 import socket
 from datetime import time
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_config_dir, user_data_dir
 from pydantic import Field
@@ -57,6 +58,9 @@ class Settings(BaseSettings):
     paper: str = Field(default="80mm", description="80mm (e.g. Epson TM-T88V) or 58mm (e.g. POS-5890)")
     drive_folder: str | None = Field(default=None, description="the school Google Drive folder as this PC sees it")
     receipt_on_check_in: bool = Field(default=False, description="print a slip for every phone checked in")
+    # Every state is also said in words and symbols; this is for a washed-out projector or a colour-blind teacher.
+    theme: Literal["standard", "high-contrast"] = Field(default="standard", description="standard or high-contrast")
+    sounds: bool = Field(default=True, description="bells: one for done, two for a note, three for refused")
     # Retention (R7), in whole school years kept before the current one (0 = only the current year): `kiosk purge`.
     keep_custody_years: int = Field(default=1, ge=0, description="phone custody, parents told, walk-home, PINs")
     keep_device_loans_years: int = Field(default=1, ge=0, description="finished camera and iPad loans")

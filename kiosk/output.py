@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, TextIO
 
-from db.core import day_and_time
+from db.core import day_and_time, in_school_year
 
 FORMATS = ("table", "csv", "json")
 # OWASP: a cell starting with one of these is, or becomes, a formula in Excel or LibreOffice.
@@ -112,6 +112,11 @@ def _text(value: Any, today: date | None) -> str:
         return _yes_no(value)
     if isinstance(value, datetime):
         return day_and_time(value, today) if today else f"{value:%a %d %b %Y %H:%M}"
+    if isinstance(value, date):  # a review or end date: as a person writes it, like the times beside it
+        year = "" if today and in_school_year(value, today) else f" {value:%Y}"
+        return f"{value:%a %d %b}{year}"
+    if isinstance(value, (list, tuple)):  # never a Python list in a table
+        return writable(", ".join(_text(v, today) for v in value))
     return writable(str(value))
 
 

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from db import phones
 from db.core import CustodyResult, Database, Refused
-from tagcodes import BadCode, TagKind, parse_code
+from db.devices import DeviceInfo, device_info
+from tagcodes import BadCode, TagKind, looks_like_code, parse_code
 
-MORNING = "morning"
-HOME_TIME = "home-time"
+
+class ScanMode(StrEnum):
+    """What a phone scan at the kiosk does: check it in, or hand it back (F5 / F6; the values are widget ids)."""
+
+    MORNING = "morning"
+    HOME_TIME = "home-time"
 
 
 def _parse(text: str) -> tuple[TagKind, str]:
@@ -30,7 +37,24 @@ def read_phone_code(text: str) -> str:
     return code
 
 
-def scan_phone(database: Database, text: str, staff_code: str, mode: str, reason: str | None = None,
+def one_read(text: str) -> str:
+    """A scanner's double read with no pause between ("P-REEH-8F3P-REEH-8F3") as the one tag it read twice.
+
+    Only one valid tag code repeated exactly (with or without a space between) is taken apart; anything else comes
+    back as it was typed, and is refused as it always was if it is not a tag.
+    """
+    cleaned = text.strip()
+    half = len(cleaned) // 2
+    if cleaned[:half] == cleaned[half:]:
+        first = cleaned[:half]
+    elif len(parts := cleaned.split()) == 2 and parts[0] == parts[1]:
+        first = parts[0]
+    else:
+        return text
+    return first if first and looks_like_code(first) else text
+
+
+def scan_phone(database: Database, text: str, staff_code: str, mode: ScanMode, reason: str | None = None,
                to: str | None = None) -> CustodyResult:
     """Check a phone in (morning) or hand it back (home-time; ``to``: the parent collecting a confiscated phone).
 
@@ -38,6 +62,31 @@ def scan_phone(database: Database, text: str, staff_code: str, mode: str, reason
     in" (``check_in_at_kiosk``); ``kiosk phone in`` still refuses a phone already held.
     """
     code = read_phone_code(text)
-    if mode == MORNING:
+    if mode == ScanMode.MORNING:
         return phones.check_in_at_kiosk(database, code, staff_code)
     return phones.phone_out(database, code, staff_code, reason=reason, to=to)
+
+
+def read_scan(database: Database, text: str, staff_code: str, mode: ScanMode, reason: str | None = None,
+              to: str | None = None) -> CustodyResult | DeviceInfo:
+    """A device's state for a device tag (or an asset tag typed by hand), else the phone checked in or handed back.
+
+    A double read arrives as one tag scanned once (``one_read``).
+    """
+    text = one_read(text)
+    if is_device_scan(text):
+        return device_info(database, text)
+    if not looks_like_code(text):  # an asset tag typed by hand ("ipad-03") opens the device too
+        try:
+            return device_info(database, text)
+        except Refused:
+            pass  # not a device either: the phone path says what is wrong with the code
+    return scan_phone(database, text, staff_code, mode, reason, to)
+
+
+def is_device_scan(text: str) -> bool:
+    """A school camera's or iPad's tag (D-…): it opens the device screen in either mode."""
+    try:
+        return parse_code(text)[0] is TagKind.DEVICE
+    except BadCode:
+        return False

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.worker import get_current_worker
 
-from db.core import Refused
+from db.core import NotAllowed, Refused
 from kiosk.failures import sentence_for
 
 
@@ -41,7 +41,8 @@ class Refusal(Message, bubble=False):
 
     @property
     def sentence(self) -> str:
-        return str(self.refusal)
+        """Said to the person signed in: a role's refusal is "You are signed in as …", not their name."""
+        return self.refusal.to_you if isinstance(self.refusal, NotAllowed) else str(self.refusal)
 
 
 @dataclass

@@ -257,7 +257,7 @@ def no_photo_slip_job(
         sheet.text(f"Not for: {line.refused}", indent=2, max_lines=3)
     if not_published:
         sheet.blank()
-        sheet.text("May be photographed, but the photos must not go on:", bold=True, max_lines=3)
+        sheet.text("May be photographed, but the images must not go on:", bold=True, max_lines=3)
         for line in not_published:
             sheet.text(line.pupil, bold=True, max_lines=2)
             sheet.text(f"Not on: {line.refused}", indent=2, max_lines=3)

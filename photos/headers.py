@@ -119,7 +119,7 @@ def read_photo(path: Path | str, zone: ZoneInfo, rel: str | None = None) -> Phot
                 if suffix in IMAGE_SUFFIXES or suffix in RAW_SUFFIXES:
                     return Photo(rel, suffix.lstrip("."), None, None, None, None,
                                  "damaged: named as an image but its content is not one", reader.size)
-                return Skipped(rel, "not a photo")
+                return Skipped(rel, "not an image")
             if kind in ("png", "gif", "webp", "bmp"):
                 return Photo(rel, kind, None, None, None, None, f"a {kind.upper()} image: {NO_EXIF}", reader.size)
             return _still(reader, path, rel, kind, suffix, zone)

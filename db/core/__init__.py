@@ -12,7 +12,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from db.core.admission import adno_key
-from db.core.errors import SENTENCE_MAX, AnswerNeeded, NotReady, ParentNeeded, ReasonNeeded, Refused
+from db.core.errors import SENTENCE_MAX, AnswerNeeded, NotAllowed, NotReady, ParentNeeded, ReasonNeeded, Refused
 from db.core.faults import UNREACHABLE, Fault, FaultKind, fault_kind, sentence
 from db.core.names import name_key, pupil_search_key, search_words
 from db.core.outcomes import AgreementStatus, DeviceStatus, HeldStatus, LoanStatus, Outcome, Role
@@ -107,7 +107,7 @@ __all__ = [
     "COMMAND_LINE", "COVER_PREFIX", "GENESIS", "HEAD_REVISION", "LEDGER", "SENTENCE_MAX", "UNDO_MINUTES",
     "UNREACHABLE", "WALK_HOME_YEAR", "AgreementStatus", "AnswerNeeded", "ClassPhone", "Clock", "CommandLine",
     "CoverBadge", "CupboardCheck", "CustodyEvent", "CustodyResult", "Database", "DeviceStatus", "Fault", "FaultKind",
-    "HeldPhoneRow", "HeldStatus", "LoanStatus", "NotReady", "Outcome", "ParentNeeded", "ParentsToTell",
+    "HeldPhoneRow", "HeldStatus", "LoanStatus", "NotAllowed", "NotReady", "Outcome", "ParentNeeded", "ParentsToTell",
     "PupilException", "PupilSummary", "ReasonNeeded", "Refused", "Role", "StaffMember", "StaffPhoneAgreement",
     "TagInfo", "Unreachable", "Voidable", "Voided", "acting", "adno_key", "append", "class_on_roll", "cupboard_for",
     "day_and_time", "day_range", "day_start", "fault_kind", "find_pupil", "find_staff", "first_name", "full_name",

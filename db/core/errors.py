@@ -18,6 +18,15 @@ class Refused(Exception):
         self.details = tuple(plain(line, SENTENCE_MAX) for line in details)
 
 
+class NotAllowed(Refused):
+    """A role that may not do this. ``str(exc)`` names the member of staff, as the command line's ``--by`` did;
+    ``to_you`` says it to the person signed in at the kiosk ("You are signed in as a teacher: …")."""
+
+    def __init__(self, sentence: str, to_you: str):
+        super().__init__(sentence)
+        self.to_you = plain(to_you, SENTENCE_MAX)
+
+
 class AnswerNeeded(Refused):
     """A hand-back the kiosk can finish by asking one more thing about the pupil's phone, then trying again."""
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from db.core.errors import Refused
+from db.core.errors import NotAllowed, Refused
 from db.core.words import full_name
 
 MAY: dict[str, tuple[str, ...]] = {
@@ -35,6 +35,8 @@ MAY: dict[str, tuple[str, ...]] = {
 UNDO_MINUTES = 10  # a teacher may void (undo) their own entry this long after it
 COVER_PREFIX = "CV"  # a cover teacher's day badge: "CV" and digits (db/people/cover.py)
 ONE = {"teacher": "a teacher", "office": "office staff", "slt": "on the leadership team", "admin": "an administrator"}
+AS = {"teacher": "a teacher", "office": "office staff", "slt": "a member of the leadership team",
+      "admin": "an administrator"}  # "You are signed in as …"
 GROUP = {"teacher": "teachers", "office": "office staff", "slt": "the leadership team", "admin": "administrators"}
 
 
@@ -66,8 +68,9 @@ def require(staff, task: str, doing: str) -> None:
         return
     allowed = [GROUP[r] for r in MAY[task]]
     allowed_text = ", ".join(allowed[:-1]) + " or " + allowed[-1] if len(allowed) > 1 else allowed[0]
-    raise Refused(f"{full_name(staff.first_name, staff.surname)} is {ONE.get(staff.role, staff.role)}: "
-                  f"{doing} is for {allowed_text}.")
+    rest = f"{doing} is for {allowed_text}."
+    raise NotAllowed(f"{full_name(staff.first_name, staff.surname)} is {ONE.get(staff.role, staff.role)}: {rest}",
+                     f"You are signed in as {AS.get(staff.role, staff.role)}: {rest}")
 
 
 def other_class(staff, class_name: str | None) -> bool:

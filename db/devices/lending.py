@@ -177,7 +177,7 @@ def _refuse_if_outstanding(session: Session, database: Database, device: Device)
 def return_device(database: Database, code: str, by: str, images: int) -> Loan:
     """The device is back: record who brought it and how many images were taken (0 means nothing to upload)."""
     if images is None or not 0 <= images <= MAX_IMAGES:
-        raise Refused("Give the number of photos and videos taken on the device, e.g. --images 24 (0 if none).")
+        raise Refused("Give the number of images (videos included) taken on the device, e.g. --images 24 (0 if none).")
     with database.writing() as session:
         staff = find_staff(session, by, "devices", "returning a camera or iPad")
         device, tag_code = _find_device(session, code)
@@ -218,7 +218,7 @@ def confirm_upload(database: Database, code: str, by: str, *, folder: Path | str
     are in the folder.
 
     Fewer found than claimed is a decision, not a confirmation: without ``reason`` (why the rest are not
-    there, e.g. "2 blurred photos deleted on the iPad") it raises ``FewerFound`` and records nothing, so the
+    there, e.g. "2 blurred images deleted on the iPad") it raises ``FewerFound`` and records nothing, so the
     loan stays outstanding on the review; with one, the reason goes into the ledger row and the result.
     """
     reason = plain(reason or "", 200) or None
@@ -272,7 +272,7 @@ def confirm_upload(database: Database, code: str, by: str, *, folder: Path | str
                f"reason: {reason}."
         if seen.videos:  # the rest may be these videos: say so once, here
             videos_told = True
-            note = (f"Only {verified} of the {claimed} images claimed were found in the folder as photos from this "
+            note = (f"Only {verified} of the {claimed} images claimed were found in the folder as images from this "
                     f"device. The folder also holds {plural(seen.videos, 'video')} made during the loan, which may "
                     "be the rest: a video does not say which device made it, so videos are not in the count. "
                     f"Confirmed with the reason: {reason}.")
@@ -317,12 +317,12 @@ def _remarks(seen: LoanImages, videos_told: bool) -> tuple[str, ...]:
     remarks = []
     if seen.unregistered:
         were = "was" if seen.unregistered == 1 else "were"
-        remarks.append(f"{plural(seen.unregistered, 'photo')} in the folder {were} taken during the loan on a "
+        remarks.append(f"{plural(seen.unregistered, 'image')} in the folder {were} taken during the loan on a "
                        "device the school has not registered, such as a personal phone: pupils may be "
                        "photographed only on school devices. The leadership team's provenance report lists them.")
     if seen.duplicates:
         copies = "1 file was a copy" if seen.duplicates == 1 else f"{seen.duplicates:,} files were copies"
-        remarks.append(f"{copies} of a photo already counted: each photo is counted once.")
+        remarks.append(f"{copies} of an image already counted: each image is counted once.")
     if seen.videos and not videos_told:
         remarks.append(f"The folder also holds {plural(seen.videos, 'video')} made during the loan: a video "
                        "does not say which device made it, so videos are not in the count.")

@@ -53,7 +53,8 @@ def sign_in(database: Database, who: str, pin: str) -> StaffMember:
         staff = find_staff(conn, who)
         _refuse_if_locked(conn, database, staff)
     if not staff.pin_hash:
-        raise Refused(f"{full_name(staff.first_name, staff.surname)} has no PIN yet: "
+        # Said to the person at the kiosk, who gave their own code: their name shows it is the right one.
+        raise Refused(f"{full_name(staff.first_name, staff.surname)}, you have no PIN yet: "
                       f"ask the office to run `kiosk staff set-pin {staff.code}`.")
     try:
         PasswordHasher().verify(staff.pin_hash, (pin or "").strip())

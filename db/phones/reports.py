@@ -26,6 +26,7 @@ from db.core import (
     full_name,
     not_voided,
     other_class,
+    plural,
     short_name,
     today,
 )
@@ -263,24 +264,48 @@ def custody_report(database: Database, start: date | None = None, end: date | No
             LedgerEntry.voids_id.in_([e.id for e, *_ in rows]))).all()) if rows else {}
     return [CustodyEvent(at=database.local(e.at), action=e.action.replace("_", " "), code=e.tag_code,
                          pupil=_name(p, legal, s) if s else None, class_name=c, location=to_name or from_name,
-                         by=f"{sf} {ss}" if sf else None, kiosk=e.kiosk, note=_event_note(e, voided_by.get(e.id)),
+                         by=f"{sf} {ss}" if sf else None, kiosk=e.kiosk,
+                         note=_event_note(database, e, voided_by.get(e.id)),
                          entry=e.id, voided_by=voided_by.get(e.id))
             for e, p, legal, s, c, to_name, from_name, sf, ss in rows
             if e.action != "entry_voided" or json.loads(e.detail or "{}").get("voided") in PHONE_ACTIONS]
 
 
-def _event_note(entry: LedgerEntry, voided_by: int | None) -> str | None:
+def _event_note(database: Database, entry: LedgerEntry, voided_by: int | None) -> str | None:
     """The row's details; a void names the entry it voids, and a voided row says so first."""
     detail = json.loads(entry.detail or "{}")
     if entry.action == "entry_voided":
         return f"voids entry {entry.voids_id} ({detail.get('voided', '').replace('_', ' ')}): {detail.get('reason')}"
-    note = _note(entry.detail)
+    note = _note(database, detail)
     if voided_by is not None:
         return f"VOIDED by entry {voided_by}" + (f"; {note}" if note else "")
     return note
 
 
-def _note(detail: str) -> str | None:
-    data = json.loads(detail or "{}")
-    parts = [f"{key}: {value}" for key, value in sorted(data.items()) if value not in (None, "", [], {})]
+def _note(database: Database, data: dict) -> str | None:
+    """The ledger row's details as a person reads them: "parents task 6", never the list ``tasks: [6]``."""
+    parts = [_detail(database, key, value) for key, value in sorted(data.items())
+             if value not in (None, "", [], {})]
     return "; ".join(parts) or None
+
+
+def _detail(database: Database, key: str, value) -> str:
+    if key == "tasks":  # the parents-to-tell tasks a "parents told" closed (their ids, on the office screen)
+        numbers = [str(n) for n in value] if isinstance(value, list) else [str(value)]
+        return f"parents {'task' if len(numbers) == 1 else 'tasks'} {_and(numbers)}"
+    if key == "held_since":  # a phone left overnight: since when it was held
+        since = database.local(datetime.fromisoformat(value))
+        return f"held since {since:%a} {since.day} {since:%b} {since:%H:%M}"
+    if key == "exception":  # a pupil who keeps their phone: their row on the exceptions register
+        return f"exceptions register entry {value}"
+    if key == "phones":  # a cupboard confirmed locked, with the phones in it
+        return plural(int(value), "phone") + " in it"
+    if isinstance(value, bool):
+        return f"{key.replace('_', ' ')}: {'yes' if value else 'no'}"
+    if isinstance(value, list):
+        return f"{key.replace('_', ' ')}: {_and([str(v) for v in value])}"
+    return f"{key.replace('_', ' ')}: {value}"
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

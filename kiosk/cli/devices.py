@@ -25,13 +25,13 @@ def add_commands(sub, options) -> None:
     p = options.command(device, "return", cmd_device_return, "a lent device is back")
     p.add_argument("code", metavar="CODE")
     add_by(p)
-    p.add_argument("--images", required=True, type=int, metavar="N", help="photos and videos taken (0 if none)")
+    p.add_argument("--images", required=True, type=int, metavar="N", help="images taken, videos included (0 if none)")
     p = listing(options.command(device, "uploaded", cmd_device_uploaded,
                                 "confirm the device's images are on the school Drive"))
     p.add_argument("code", metavar="CODE")
     add_by(p)
     p.add_argument("--folder", metavar="PATH",
-                   help="the school Drive folder as this computer sees it: its photos are checked")
+                   help="the school Drive folder as this computer sees it: its images are checked")
     p.add_argument("--wiped", action="store_true", help="the images have been deleted from the device")
     p.add_argument("--reason", metavar="TEXT",
                    help="why the folder holds fewer images than claimed: confirms it anyway (without it, fewer found "
@@ -71,7 +71,7 @@ def _print_no_photo(listing) -> None:
     else:
         print(f"Nobody in {listing.class_name} is on the do-not-photograph list.")
     if listing.not_published:
-        print("May be photographed, but the photos must not go on:")
+        print("May be photographed, but the images must not go on:")
         width = max(len(p.short_name) for p in listing.not_published)
         for pupil in listing.not_published:
             print(f"  {pupil.short_name.ljust(width)}  {pupil.refused_text}")
@@ -101,7 +101,7 @@ def cmd_device_uploaded(args, database: Database) -> None:
                                 progress=_progress("Reading the Drive folder") if args.folder else None,
                                 reason=args.reason)
     except FewerFound as exc:  # the kiosk asks for the reason; here the sentence says which option gives it
-        raise Refused(f"{exc} To confirm it anyway, add --reason TEXT, e.g. --reason “2 blurred photos deleted”.") \
+        raise Refused(f"{exc} To confirm it anyway, add --reason TEXT, e.g. --reason “2 blurred images deleted”.") \
             from None
     loan = result.loan
     if args.format == "table":
@@ -114,7 +114,7 @@ def cmd_device_uploaded(args, database: Database) -> None:
                   f"({plural(result.files, 'file')} read).")
         if result.by_model_only:
             print(f"{result.by_model_only} of them were matched by make and model alone: the device writes no "
-                  "serial number into its photos.")
+                  "serial number into its images.")
         if result.note:
             print(result.note)
         for remark in result.remarks:
@@ -184,7 +184,7 @@ def cmd_report_provenance(args, database: Database) -> None:
              "make": r.make, "model": r.model, "serial": r.serial, "loan": r.loan, "note": r.note,
              "duplicate_of": r.duplicate_of}
             for r in report.rows]
-    emit(rows, args.format, keys=PROVENANCE_KEYS, empty="No photos were found in that folder.",
+    emit(rows, args.format, keys=PROVENANCE_KEYS, empty="No images were found in that folder.",
          today=today(database))
     if report.unregistered:
         print(f"{report.unregistered} of {plural(report.images, 'image')} "

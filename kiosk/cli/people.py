@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from db.core import Refused, plural
+from db.core import Refused, plural, today
 from kiosk.cli.options import acting_as, add_by, date_range, days, listing
 from kiosk.output import emit
 
@@ -145,9 +145,10 @@ def cmd_staff_phones(args, database: Database) -> None:
     from db.phones import staff_phone_agreements
 
     rows = [{"staff": r.staff, "code": r.staff_code, "reason": r.reason, "approved_by": r.approved_by,
-             "from": r.starts_on.isoformat(), "to": r.ends_on.isoformat(), "status": r.status}
+             "from": r.starts_on, "to": r.ends_on, "status": r.status}
             for r in staff_phone_agreements(database, by=acting_as(args))]
-    emit(rows, args.format, keys=STAFF_PHONE_KEYS, empty="No staff phone exceptions are recorded.")
+    emit(rows, args.format, keys=STAFF_PHONE_KEYS, empty="No staff phone exceptions are recorded.",
+         today=today(database))
 
 
 def cmd_staff_imei(args, database: Database) -> None:
@@ -179,11 +180,10 @@ def cmd_exception_end(args, database: Database) -> None:
 
 
 def cmd_exception_list(args, database: Database) -> None:
-    from db.core import today
     from db.phones import exceptions_register
 
     rows = [{"pupil": r.pupil, "class": r.class_name, "kind": r.kind, "conditions": r.conditions,
-             "approved_by": r.approved_by, "approved_at": r.approved_at, "review_on": r.review_on.isoformat(),
+             "approved_by": r.approved_by, "approved_at": r.approved_at, "review_on": r.review_on,
              "status": r.status} for r in exceptions_register(database, by=acting_as(args), ended=args.all)]
     emit(rows, args.format, keys=EXCEPTION_KEYS, empty="No pupil is on the exceptions register.",
          today=today(database))

@@ -33,8 +33,9 @@ class AskScreen(StaysUp, ModalScreen[str | None]):
                     for i, choice in enumerate(self.choices):
                         yield Button(choice, id=f"choice-{i}", classes="choice")
             yield ScanField(id="answer", placeholder=self.placeholder)
-            hint = "Click an answer, or type one and press Enter. Escape: cancel." if self.choices \
-                else "Type the answer and press Enter. Escape: cancel."
+            # A keyboard kiosk: the answers are reached with Tab (the field is last, so Tab wraps to the first).
+            hint = "Tab: the answers above (Enter chooses one). Or type an answer and press Enter. Escape: cancel." \
+                if self.choices else "Type the answer and press Enter. Escape: cancel."
             yield Static(hint, id="hint")
 
     def on_mount(self) -> None:

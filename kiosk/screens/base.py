@@ -64,6 +64,13 @@ class KioskScreen(StaysUp):
         """Nobody is signed in: the screen is on its way out (sign-out or the idle lock) and loads nothing more."""
         return cast("KioskApp", self.app).staff is None
 
+    def offers(self, action: str) -> bool:
+        """Whether the person signed in can use this key here: the footer and the help (? or F1) leave out the rest.
+
+        A key left out still answers if pressed, with a sentence saying who it is for (amber, not a refusal).
+        """
+        return True
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # Worker.StateChanged stays with the node that ran the worker: the app's handler says it for every screen.
         self.kiosk.on_worker_state_changed(event)

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, ContentSwitcher, Input, Label, ProgressBar, Static
+from textual.widgets import Button, ContentSwitcher, Input, Label, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from db import devices
@@ -30,13 +30,14 @@ from kiosk.screens.base import KioskScreen
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.result_panel import ResultPanel
 from kiosk.widgets.status_bar import StatusBar
+from kiosk.widgets.tick_box import TickBox
 from kiosk.work import Done, Failed, Refusal, carry_out
 from photos import Progress
 
 PURPOSES = ("Trip", "PE", "Class photos", "Assembly")
 NOTES_SHOWN = 8  # files the folder check could not read: the first few, then a count
 KIND_WORDS = {"ipad": "iPad", "camera": "camera", "phone": "phone"}
-FEWER_FOUND_REASONS = ("Blurred or repeated photos deleted", "Miscounted at the return")
+FEWER_FOUND_REASONS = ("Blurred or repeated images deleted", "Miscounted at the return")
 
 
 def clean_folder(text: str) -> str:
@@ -49,7 +50,14 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
 
     CSS_PATH = "device.tcss"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
-    BINDINGS = [Binding("escape", "back", "Back to scanning", key_display="Esc")]
+    BINDINGS = [
+        Binding("escape", "back", "Back to scanning", key_display="Esc"),
+        # At 80×24 the do-not-photograph lists can be longer than the screen: the arrows scroll them, whichever
+        # button has the focus.
+        Binding("down,pagedown", "scroll_step(1)", "Scroll down", show=False,
+                tooltip="Scroll the lists on this screen down (the do-not-photograph lists)"),
+        Binding("up,pageup", "scroll_step(-1)", "Scroll up", show=False, tooltip="Scroll them back up"),
+    ]
 
     @dataclass
     class Progressed(Message):
@@ -90,7 +98,7 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
                              "Escape: back to scanning.", classes="hint")
             with Vertical(id="return"):
                 with Horizontal(classes="row"):
-                    yield Label("Photos and videos taken on it", classes="label wide")
+                    yield Label("Images taken on it, videos included", classes="label wide")
                     yield Input(id="images", placeholder="e.g. 24 (0 if none)", restrict=r"[0-9]*", max_length=6)
                 with Horizontal(classes="buttons"):
                     yield Button("Return it", id="return-it", variant="success")
@@ -100,10 +108,10 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
                 yield Label("The school Drive folder the images were uploaded to, as this PC sees it:")
                 yield Input(self._drive_folder(), id="folder",
                             placeholder="e.g. G:\\Shared drives\\Photos\\6A (empty: confirm without a check)")
-                yield Checkbox("The images have been deleted from the device", id="wiped")
+                yield TickBox("The images have been deleted from the device", id="wiped")
                 with Horizontal(classes="buttons"):
                     yield Button("Check the folder and confirm", id="confirm", variant="success")
-                yield Static("The kiosk counts this device's photos taken during the loan in that folder. With no "
+                yield Static("The kiosk counts this device's images taken during the loan in that folder. With no "
                              "folder the upload is recorded as unverified. Escape: back to scanning.", classes="hint")
             with Vertical(id="checking"):
                 yield Static(id="progress-text", markup=False)
@@ -152,6 +160,11 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
         if first is not None:
             self.query_one(first).focus()
 
+    def action_scroll_step(self, lines: int) -> None:
+        shown = self.query_one("#steps", ContentSwitcher).visible_content
+        if isinstance(shown, VerticalScroll):
+            shown.scroll_relative(y=lines * max(1, shown.size.height - 2), animate=False)
+
     def when(self, moment: datetime) -> str:
         """13:05 today, or 13:05 on Mon 9 Nov."""
         return when(moment, self.kiosk.local_now())
@@ -175,20 +188,25 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
         elif info.status == DeviceStatus.OUT:
             late = " It should have been back by the end of that day." if loan.not_back else ""
             self.panel.show("-note" if loan.not_back else "-ready", f"{info.name} is out",
-                            f"With {loan.staff} for {loan.class_name} ({loan.purpose}) since {self.when(loan.out)}. "
-                            f"Bringing it back? Say how many photos and videos were taken on it.{late}")
+                            f"With {self.whose(loan, 'you')} for {loan.class_name} ({loan.purpose}) since "
+                            f"{self.when(loan.out)}. "
+                            f"Bringing it back? Say how many images (videos included) were taken on it.{late}")
             self.step("return")
         else:  # upload outstanding
             self.panel.show("-note", "Upload to confirm",
                             f"Back since {self.when(loan.returned)} with {plural(loan.images or 0, 'image')} from "
-                            f"{loan.staff}'s loan for {loan.class_name}, not yet confirmed on the school Drive: "
+                            f"{self.whose(loan, 'your', 's')} loan for {loan.class_name}, not yet confirmed on the "
+                            "school Drive: "
                             f"it cannot be lent again until they are.")
             self.step("upload")
             self.folder_changed()
 
+    def whose(self, loan: Loan, you: str, suffix: str = "") -> str:
+        """The borrower as said to the person signed in: "you" for their own loan, else the name ("'s" with suffix)."""
+        return you if loan.staff_code == self.staff.code else loan.staff + ("'" + suffix if suffix else "")
+
     def refused(self, sentence: str, headline: str = "Not recorded") -> None:
-        self.app.bell()
-        self.panel.show("-refused", headline, sentence)
+        self.panel.show("-refused", headline, sentence)  # the panel rings
 
     # --- lending -------------------------------------------------------------
 
@@ -277,19 +295,19 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
         loan = lent.loan
         self.panel.show("-done", f"{self.info.name} lent to {loan.class_name}",
                         f"To {loan.staff} for “{loan.purpose}” at {loan.out:%H:%M}. When it comes back, scan its "
-                        "tag again and say how many photos were taken.")
+                        "tag again and say how many images were taken.")
         self.summary = f"{loan.device} lent to {loan.staff} for {loan.class_name} at {loan.out:%H:%M}."
         self.show_no_photo(lent)
         slip = self.query_one("#slip", Static)
         if not self.kiosk.printer:
             slip.update("No slip printed: this kiosk has no printer set up. Note the names above before the "
-                        "first photo.")
+                        "first image is taken.")
         elif self.kiosk.print_no_photo_slip(lent):  # the loan is saved: a printer problem cannot undo it
             slip.update(f"The list is printing on the slip printer ({self.kiosk.printer}): keep it with the "
                         f"{self.kind()}.")
         else:  # an address that cannot work: the message in the corner says why
             slip.update("No slip printed: the printer's address is not right. Note the names above before the "
-                        "first photo.")
+                        "first image is taken.")
         self.step("lent", ("done",))
 
     def show_no_photo(self, lent: LendResult) -> None:
@@ -309,7 +327,7 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
         others = self.query_one("#not-published", Static)
         others.display = bool(listing.not_published)
         if listing.not_published:
-            others.border_title = "May be photographed, but the photos must not go on"
+            others.border_title = "May be photographed, but the images must not go on"
             others.update(self._names(listing.not_published))
             lines += [others.border_title] + [f"{p.short_name}: {p.refused_text}" for p in listing.not_published]
         self.listing_text = "\n".join(lines)
@@ -331,7 +349,7 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
         typed = self.query_one("#images", Input).value.strip()
         if not typed.isdigit():
             self.panel.show("-ready", f"{self.info.name} is out",
-                            "Type how many photos and videos were taken on it (0 if none), then press Enter.")
+                            "Type how many images (videos included) were taken on it (0 if none), then press Enter.")
             self.query_one("#images", Input).focus()
         elif not self._busy:
             self._busy = True
@@ -380,7 +398,7 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
             return
         self._busy = True
         folder = clean_folder(self.query_one("#folder", Input).value) or None
-        wiped = self.query_one("#wiped", Checkbox).value
+        wiped = self.query_one("#wiped", TickBox).value
         self._stop.clear()
         if folder:
             self.query_one("#progress-text", Static).update(f"Reading {folder} …")
@@ -395,7 +413,7 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
         question = (f"Only {found.found} of the {found.claimed} images claimed were found in the folder.\n\n"
                     "To confirm the upload anyway, say why the rest are not there. To look again later (once the "
                     "Drive has synced, or the rest are uploaded), press Escape: the upload stays outstanding.")
-        self.app.push_screen(AskScreen(question, FEWER_FOUND_REASONS, "Or type the reason, e.g. 2 photos of the "
+        self.app.push_screen(AskScreen(question, FEWER_FOUND_REASONS, "Or type the reason, e.g. 2 images of the "
                                        "floor deleted"), callback=lambda reason: self._fewer_found_answer(folder,
                                                                                                          reason))
 
@@ -409,7 +427,7 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
         if self._busy or self.signed_out:
             return
         self._busy = True
-        wiped = self.query_one("#wiped", Checkbox).value
+        wiped = self.query_one("#wiped", TickBox).value
         self._stop.clear()
         self.query_one("#progress-text", Static).update(f"Reading {folder} …")
         self.step("checking")
@@ -426,7 +444,7 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
     def on_device_screen_progressed(self, message: Progressed) -> None:
         done = message.progress
         self.query_one("#progress-text", Static).update(
-            f"Reading the Drive folder: {plural(done.files, 'file')} looked at, {plural(done.photos, 'photo')} so far.")
+            f"Reading the Drive folder: {plural(done.files, 'file')} looked at, {plural(done.photos, 'image')} so far.")
 
     @on(Button.Pressed, "#stop")
     def stop_pressed(self) -> None:
@@ -444,7 +462,7 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
                       f"{again}")
         else:
             headline = f"{verified} of {claimed} on the Drive"
-            detail = (f"{plural(verified, 'photo')} from this loan found in {folder} "
+            detail = (f"{plural(verified, 'image')} from this loan found in {folder} "
                       f"({plural(result.files, 'file')} read). {done}.{again}")
         good = verified is not None and verified == claimed and not result.note and not result.unregistered
         notes = "\n".join(filter(None, (result.note, *result.remarks)))

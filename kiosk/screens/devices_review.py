@@ -27,22 +27,34 @@ from kiosk.loan_report import LOAN_KEYS, loan_rows
 from kiosk.output import write_csv
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.base import KioskScreen
-from kiosk.theme import NOTE_BADGE, REFUSED_BADGE, rgb, style
+from kiosk.theme import PALETTES, Palette
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.status_bar import StatusBar
 from kiosk.widgets.table import KioskTable
 from kiosk.work import Done, Failed, Refusal, carry_out
 
 CHART_WEEKS = 10
+LABEL_WIDTH = 10  # columns a week's date ("28 Sep") needs under the chart, with room either side
 MAX_CHART_WEEKS = 16  # a term; more bars than this are too thin to label at 80 columns
-# Outstanding needs someone to chase it: amber, as "done, but note this" is; a device not back is red.
-STATUS_STYLE = {LoanStatus.NOT_BACK: REFUSED_BADGE, LoanStatus.UPLOAD_OUTSTANDING: NOTE_BADGE,
-                LoanStatus.FEWER_FOUND: style("bold $note"), LoanStatus.UNVERIFIED: style("bold $note"),
-                LoanStatus.VERIFIED: style("$done-light")}
-# The rest of the row stands out too.
-ROW_STYLE = {LoanStatus.NOT_BACK: style("bold $refused-light"), LoanStatus.UPLOAD_OUTSTANDING: style("bold $note")}
-LATE = style("bold $refused-light")  # back, but after the end of the day it was lent
-TAKEN_COLOUR, FOUND_COLOUR = rgb("note"), rgb("done-light")  # the chart's bars
+# The chart's bars in two colours and two fills, so taken and found tell apart in monochrome too; the legend and
+# the title name each fill.
+TAKEN_MARKER, FOUND_MARKER = "█", "▒"
+
+
+def table_styles(palette: Palette) -> tuple[dict, dict, str]:
+    """The loans table's styles in the app's theme: each status's word, the rest of its row, a late return.
+
+    Outstanding needs someone to chase it: amber, as "done, but note this" is; a device not back is red.
+    """
+    status = {LoanStatus.NOT_BACK: palette.refused_badge, LoanStatus.UPLOAD_OUTSTANDING: palette.note_badge,
+              LoanStatus.FEWER_FOUND: palette.style("bold $note"), LoanStatus.UNVERIFIED: palette.style("bold $note"),
+              LoanStatus.VERIFIED: palette.style("$done-light")}
+    row = {LoanStatus.NOT_BACK: palette.style("bold $refused-light"),
+           LoanStatus.UPLOAD_OUTSTANDING: palette.style("bold $note")}
+    return status, row, palette.style("bold $refused-light")
+
+
+STATUS_STYLE, ROW_STYLE, LATE = table_styles(PALETTES["standard"])  # the standard theme's (tests read them)
 RANGE_CHOICES = ("This week", "Last 4 weeks", "This school year")
 
 
@@ -131,7 +143,7 @@ class DevicesReviewScreen(KioskScreen, Screen):
         Binding("c", "class_filter", "Class…", key_display="C"),
         Binding("e", "export", "Export", key_display="E"),
     ]
-    WIDE_ONLY = ("this_week",)
+    WIDE_ONLY = ("this_week", "class_filter")  # at 80 columns: in the help (? or F1), with every other key
 
     def __init__(self) -> None:
         super().__init__()
@@ -148,14 +160,16 @@ class DevicesReviewScreen(KioskScreen, Screen):
         yield Static(id="summary")
         yield Static(id="message", markup=False)
         yield KioskTable(id="loans", cursor_type="row", zebra_stripes=True)
+        yield Static(id="loan-detail", markup=False)
         yield Static(id="chart-title", markup=False)
         yield PlotextPlot(id="chart")
         yield KioskFooter()
 
     def on_mount(self) -> None:
-        # The free-text purpose goes last: on a narrow screen it is the column that gets cut.
+        # Status second: it is what the leadership chase. At 80 columns the last columns are cut, and the line
+        # under the table says the selected loan whole, purpose and all.
         self.query_one("#loans", DataTable).add_columns(
-            "Device", "Staff", "Class", "Out", "Returned", "Images", "Verified", "Status", "Uploaded",
+            "Device", "Status", "Staff", "Class", "Out", "Returned", "Images", "Verified", "Uploaded",
             "Purpose")
         self.query_one("#message").display = False
         self.action_this_week(load=False)
@@ -279,10 +293,10 @@ class DevicesReviewScreen(KioskScreen, Screen):
         line.append(f"{plural(out_now, 'device')} out", style="bold")
         line.append("  ")
         line.append(f" {plural(outstanding, 'upload')} outstanding ",
-                    style=NOTE_BADGE if outstanding else "bold")
+                    style=self.app.palette.note_badge if outstanding else "bold")
         line.append("  ")
         line.append(f" {not_back} not back by the end of the day ",
-                    style=REFUSED_BADGE if not_back else "bold")
+                    style=self.app.palette.refused_badge if not_back else "bold")
         self.query_one("#summary", Static).update(line)
 
     def when(self, moment: datetime | None, since: datetime | None = None) -> str:
@@ -302,38 +316,68 @@ class DevicesReviewScreen(KioskScreen, Screen):
         table = self.query_one("#loans", DataTable)
         row = table.cursor_row
         table.clear()
+        status_style, row_styles, late = table_styles(self.app.palette)
         for loan in self.loans:
-            row_style = ROW_STYLE.get(loan.status, "")
+            row_style = row_styles.get(loan.status, "")
             uploaded = f"{staff_short(loan.uploaded_by)} {self.when(loan.uploaded_at, loan.returned)}".strip()
             table.add_row(
-                Text(loan.asset_tag, style=row_style), Text(staff_short(loan.staff), style=row_style),
+                Text(loan.asset_tag, style=row_style),
+                Text(f" {loan.status} " if loan.status in row_styles else loan.status,
+                     style=status_style.get(loan.status, "")),
+                Text(staff_short(loan.staff), style=row_style),
                 Text(loan.class_name, style=row_style), Text(self.when(loan.out), style=row_style),
-                Text(self.when(loan.returned, loan.out), style=LATE if loan.not_back else row_style),
+                Text(self.when(loan.returned, loan.out), style=late if loan.not_back else row_style),
                 Text("" if loan.images is None else str(loan.images), style=row_style),
                 Text("" if loan.verified is None else str(loan.verified), style=row_style),
-                Text(f" {loan.status} " if loan.status in ROW_STYLE else loan.status,
-                     style=STATUS_STYLE.get(loan.status, "")),
                 Text(uploaded, style=row_style), Text(loan.purpose, style=row_style), key=str(loan.id))
         table.move_cursor(row=min(row, max(table.row_count - 1, 0)))
+        self.show_detail()
+
+    @on(DataTable.RowHighlighted, "#loans")
+    def show_detail(self) -> None:
+        """The selected loan in words, whole: at 80 columns the table cuts the last columns (the purpose)."""
+        table = self.query_one("#loans", DataTable)
+        detail = self.query_one("#loan-detail", Static)
+        if not self.loans or table.cursor_row >= len(self.loans):
+            detail.display = False
+            return
+        detail.display = True
+        loan = self.loans[table.cursor_row]
+        back = f"back {self.when(loan.returned, loan.out)}" if loan.returned else "not back"
+        words = [f"{loan.asset_tag} · {loan.status} · {staff_short(loan.staff)}, {loan.class_name}, "
+                 f"“{loan.purpose}” · out {self.when(loan.out)}, {back}"]
+        if loan.images is not None:
+            words.append(f"{loan.images} taken" + ("" if loan.verified is None else f", {loan.verified} on the Drive"))
+        if loan.uploaded_by:
+            words.append(f"upload confirmed by {staff_short(loan.uploaded_by)} "
+                         f"{self.when(loan.uploaded_at, loan.returned)}")
+        detail.update(" · ".join(words))
 
     def show_chart(self) -> None:
         weeks = self.weeks
         title = self.query_one("#chart-title", Static)
         whose = f"{self.class_name}'s images" if self.class_name else "Images"
-        title.update(f"{whose} per week, {len(weeks)} weeks to {self.end.day} {self.end:%b}: taken, and found on "
-                     "the Drive")
+        title.update(f"{whose} per week, {len(weeks)} weeks to {self.end.day} {self.end:%b}: {TAKEN_MARKER} taken, and "
+                     f"{FOUND_MARKER} found on the Drive")
         chart = self.query_one("#chart", PlotextPlot)
         plt = chart.plt
         plt.clear_figure()
         if weeks:
             labels = [f"{week.monday.day} {week.monday:%b}" for week in weeks]
             plt.multiple_bar(labels, [[week.images for week in weeks], [week.verified for week in weeks]],
-                             labels=["taken", "found on the Drive"], color=[TAKEN_COLOUR, FOUND_COLOUR])
+                             labels=["taken", "found on the Drive"],
+                             marker=[TAKEN_MARKER, FOUND_MARKER],
+                             color=[self.app.palette.rgb("note"), self.app.palette.rgb("done-light")])
             top = max(max(week.images for week in weeks), max(week.verified for week in weeks))
             top = max(4, math.ceil(top * 1.3))  # room for the legend; no negative axis when all are 0
             step = max(1, math.ceil(top / 4))
             plt.ylim(0, top)
             plt.yticks(list(range(0, top + 1, step)))  # whole images, not 1.33
+            if chart.size.width < LABEL_WIDTH * len(weeks):
+                # Too narrow for every week's date (80 columns): plotext would drop some, differently each run.
+                # Every other week, ending with the last.
+                every_other = list(range(len(weeks), 0, -2))[::-1]
+                plt.xticks(every_other, [labels[i - 1] for i in every_other])
         chart.refresh()
 
     # --- export ----------------------------------------------------------------
@@ -349,7 +393,7 @@ class DevicesReviewScreen(KioskScreen, Screen):
 
     def say(self, sentence: str, refused: bool = False) -> None:
         if refused:
-            self.app.bell()
+            self.app.chime("refused")
         area = self.query_one("#message", Static)
         area.update(sentence)
         area.set_class(refused, "-refused")

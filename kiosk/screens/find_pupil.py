@@ -82,7 +82,7 @@ class FindPupilScreen(KioskScreen, ModalScreen[TagInfo | None]):
     def not_done(self, message: Refusal | Failed) -> None:
         if message.task == "issue":
             self._issuing = False
-            self.app.bell()
+            self.app.chime("refused")
         self._say(message.sentence, refused=True)
 
     def _found(self, pupils: list[PupilSummary]) -> None:

@@ -19,7 +19,6 @@ from db.phones import ToCollect, cupboards_to_check, parents_pending, parents_to
 from kiosk.live import when_ledger_changes
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.base import KioskScreen
-from kiosk.theme import HELD_STYLE, NOTE_BADGE
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.status_bar import StatusBar
 from kiosk.widgets.table import KioskTable
@@ -50,19 +49,27 @@ class OfficeScreen(KioskScreen, Screen):
     AUTO_FOCUS = "#pending"
     refresh_seconds = 5.0  # other kiosks write to the same database: keep the lists live
     BINDINGS = [
-        Binding("escape,f1", "back", "Back to scanning", key_display="Esc"),
-        Binding("t", "told", "Parents told", key_display="T"),
-        Binding("p", "print_still_held", "Print still-held list", key_display="P"),
-        Binding("f9", "print_queue", "Print queue", key_display="F9"),
-        # Named in the line under the phones (the footer keeps room for F10 Sign out).
-        Binding("v", "void", "Void an entry", key_display="V", show=False),
-        Binding("c", "cover", "Cover badge", key_display="C", show=False),
+        Binding("escape,f2", "back", "Back to scanning", key_display="Esc"),
+        Binding("t", "told", "Parents told", key_display="T",
+                tooltip="Record how the selected pupil's parents were told"),
+        Binding("p", "print_still_held", "Print still-held list", key_display="P",
+                tooltip="Print the list of every phone still held"),
+        Binding("f9", "print_queue", "Print queue", key_display="F9",
+                tooltip="The print queue: what is printing, and jobs that failed"),
+        Binding("v", "void", "Void", key_display="V",
+                tooltip="Void an entry (a mistaken scan, loan or confiscation), with a reason"),
+        Binding("c", "cover", "Cover badge", key_display="C",
+                tooltip="Give a cover teacher a one-day badge for a class"),
     ]
-    WIDE_ONLY = ("print_queue",)  # at 80 columns: the status bar names F9 whenever the queue holds anything
+    # At 80 columns the footer keeps F10 Sign out and ?/F1 Help: the rest are in the help; T is named in the
+    # heading of the parents' list. The status bar names F9 whenever the queue holds anything.
+    WIDE_ONLY = ("told", "void", "cover")
+    FOOTER_HIDES = ("print_queue",)
 
     def __init__(self) -> None:
         super().__init__()
         self.pending: list[ParentsToTell] = []
+        self.collect: list[ToCollect] = []
         self.held: list[HeldPhoneRow] = []
 
     def compose(self) -> ComposeResult:
@@ -74,6 +81,7 @@ class OfficeScreen(KioskScreen, Screen):
         yield Static(id="held-detail", markup=False)
         yield Static("Parents still to tell  (select one, then press T)", id="pending-title", classes="heading")
         yield KioskTable(id="pending", cursor_type="row", zebra_stripes=True)
+        yield Static(id="pending-detail", markup=False)
         yield KioskFooter()
 
     def show_backup(self) -> None:
@@ -85,7 +93,8 @@ class OfficeScreen(KioskScreen, Screen):
 
     def on_mount(self) -> None:
         self.show_backup()
-        # Long free text goes last: on a narrow screen it is what gets cut.
+        # Long free text goes last: on a narrow screen it is what gets cut, and the line under each table says
+        # the selected row whole.
         self.query_one("#held", DataTable).add_columns("Where", "Status", "Pupil", "Class", "Since", "Phone",
                                                        "Checked in by")
         self.query_one("#pending", DataTable).add_columns("Pupil", "Class", "Since", "Reason")
@@ -123,7 +132,7 @@ class OfficeScreen(KioskScreen, Screen):
     @on(Failed)
     def not_done(self, message: Refusal | Failed) -> None:
         if message.task in ("told", "void", "cover"):
-            self.app.bell()
+            self.app.chime("refused")
             self.notify(message.sentence, severity="error", timeout=10)
             self.reload()
             return
@@ -141,7 +150,7 @@ class OfficeScreen(KioskScreen, Screen):
         for phone in lists.held:
             # "confiscated", since when it was taken; its reason is on the to-do list below, whole (a long reason
             # here would push "Checked in by" off the screen).
-            status = Text(phone.status, style=HELD_STYLE.get(phone.status, ""))
+            status = Text(phone.status, style=self.app.palette.held.get(phone.status, ""))
             held.add_row(phone.location, status, phone.pupil, phone.class_name, self._when(phone.since),
                          phone.description or "", phone.by, key=phone.code)
         held.move_cursor(row=min(row, max(held.row_count - 1, 0)))
@@ -150,13 +159,15 @@ class OfficeScreen(KioskScreen, Screen):
         self._show_detail()
 
         self.pending = lists.pending
+        self.collect = lists.collect
         pending = self.query_one("#pending", DataTable)
         row = pending.cursor_row
         pending.clear()
         for task in lists.pending:
             reason = Text(task.reason)
             if task.went_home:  # first, so a narrow screen cuts the reason rather than this
-                reason = Text.assemble((f"phone went home {self._when(task.went_home)}", NOTE_BADGE), " · ", reason)
+                went = f"phone went home {self._when(task.went_home)}"
+                reason = Text.assemble((went, self.app.palette.note_badge), " · ", reason)
             pending.add_row(task.pupil, task.class_name, self._when(task.since), reason, key=str(task.task_id))
         for phone in lists.collect:  # under the parents to tell: closed by releasing the phone, not by T
             pending.add_row(phone.pupil, phone.class_name, self._when(phone.since),
@@ -168,6 +179,7 @@ class OfficeScreen(KioskScreen, Screen):
             title += f" · Confiscated phones for a parent or carer to collect: {len(lists.collect)}"
         self.query_one("#pending-title", Static).update(
             title + ("  (select one, then press T)" if lists.pending else ""))
+        self._show_pending_detail()
 
     def _when(self, moment) -> str:
         """Today's times as 09:05; older ones with the day, because they were left overnight (and the year, when
@@ -176,15 +188,35 @@ class OfficeScreen(KioskScreen, Screen):
 
     @on(DataTable.RowHighlighted, "#held")
     def _show_detail(self) -> None:
-        """The selected phone's ledger entry: the number `kiosk void` and V take."""
+        """The selected phone whole (at 80 columns the table cuts its description), and its ledger entry: the
+        number `kiosk void` and V take."""
         table = self.query_one("#held", DataTable)
         detail = self.query_one("#held-detail", Static)
         if not self.held or table.cursor_row >= len(self.held):
             detail.update("V: void an entry by its number (the custody report's entry column) · C: cover badge")
             return
         phone = self.held[table.cursor_row]
-        detail.update(f"Entry {phone.entry}: {phone.pupil}'s phone, {phone.location} since {self._when(phone.since)} "
-                      f"({phone.by}) · V: void an entry · C: cover badge")
+        parts = [f"Entry {phone.entry}: {phone.pupil}'s phone, {phone.location} since {self._when(phone.since)}",
+                 phone.description or "no description", f"{phone.status}: {phone.reason}" if phone.reason else "",
+                 f"checked in by {phone.by}"]
+        detail.update(" · ".join(filter(None, parts)))
+
+    @on(DataTable.RowHighlighted, "#pending")
+    def _show_pending_detail(self) -> None:
+        """The selected task's reason whole: at 80 columns the table cuts it."""
+        table = self.query_one("#pending", DataTable)
+        detail = self.query_one("#pending-detail", Static)
+        row = table.cursor_row
+        if row < len(self.pending):
+            task = self.pending[row]
+            went = f"Phone went home {self._when(task.went_home)}. " if task.went_home else ""
+            detail.update(f"{task.pupil}, {task.class_name}: {went}{task.reason}")
+        elif row - len(self.pending) < len(self.collect):
+            phone = self.collect[row - len(self.pending)]
+            detail.update(f"{phone.pupil}, {phone.class_name}: confiscated ({phone.reason}); a parent or carer "
+                          f"collects it from {phone.location}")
+        else:
+            detail.update("")
 
     def _show_cupboards(self, cupboards: list[CupboardCheck], covers=()) -> None:
         # The school's evidence of reasonable care: every cupboard holding phones confirmed locked today.
@@ -214,13 +246,13 @@ class OfficeScreen(KioskScreen, Screen):
     def action_told(self) -> None:
         table = self.query_one("#pending", DataTable)
         if self.pending and table.cursor_row >= len(self.pending):
-            self.app.bell()
+            self.app.chime("refused")
             self.notify("That phone was confiscated: it is released when a parent or carer collects it (scan its "
                         "tag and give their name). Select a pupil above it to record that parents were told.",
                         severity="warning", timeout=10)
             return
         if not self.pending or table.cursor_row >= len(self.pending):
-            self.app.bell()
+            self.app.chime("refused")
             self.notify("There are no parents left to tell." + (
                 " The confiscated phones are released when a parent or carer collects them." if table.row_count
                 else ""), severity="warning")

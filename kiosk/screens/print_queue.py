@@ -11,13 +11,12 @@ from textual.widgets import DataTable, Static
 from db.core import Refused
 from kiosk.print_queue import FAILED, PRINTED, PRINTING, PrintQueue, QueuedJob
 from kiosk.screens.base import KioskScreen
-from kiosk.theme import REFUSED_BADGE
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.status_bar import StatusBar
 from kiosk.widgets.table import KioskTable
 
 # Failed is the one that needs a person: red, as a refusal is.
-STATE_STYLE = {FAILED: REFUSED_BADGE, PRINTING: "bold", PRINTED: "dim"}
+STATE_STYLE = {PRINTING: "bold", PRINTED: "dim"}  # a failed job: the theme's red badge
 WHERE_KEYS = "On the scan screen: F7 prints your class's tags, F8 reprints the tag of the phone just scanned."
 
 
@@ -56,7 +55,8 @@ class PrintQueueScreen(KioskScreen, Screen):
         jobs = self.queue.jobs()
         table.clear()
         for job in jobs:
-            state = Text(f" {job.state} ", style=STATE_STYLE.get(job.state, ""))
+            state = Text(f" {job.state} ", style=self.app.palette.refused_badge if job.state == FAILED
+                         else STATE_STYLE.get(job.state, ""))
             when = job.created.astimezone(app.zone)
             table.add_row(f"{when:%H:%M}", job.title, state, job.printer, key=str(job.id))
         ids = [j.id for j in jobs]

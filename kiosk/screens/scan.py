@@ -17,6 +17,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from db.core import (
+    UNDO_MINUTES,
     AnswerNeeded,
     ClassPhone,
     CupboardCheck,
@@ -25,7 +26,6 @@ from db.core import (
     HeldPhoneRow,
     Outcome,
     ParentNeeded,
-    Refused,
     StaffMember,
     TagInfo,
     may,
@@ -33,7 +33,7 @@ from db.core import (
     short_time,
     today,
 )
-from db.devices import DeviceInfo, device_info
+from db.devices import DeviceInfo
 from db.phones import (
     PhoneNotIn,
     class_cupboard,
@@ -44,7 +44,7 @@ from db.phones import (
 )
 from db.tags import list_tags
 from kiosk.live import when_ledger_changes
-from kiosk.scan import HOME_TIME, MORNING, scan_phone
+from kiosk.scan import ScanMode, read_scan
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.base import KioskScreen
 from kiosk.screens.confirm import ConfirmScreen
@@ -53,7 +53,6 @@ from kiosk.screens.find_pupil import FindPupilScreen
 from kiosk.screens.office import OfficeScreen
 from kiosk.screens.scan_corrections import UndoAndConfiscate
 from kiosk.screens.tag_preview import TagPreviewScreen
-from kiosk.theme import HELD_STYLE, NOTE_BADGE
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.mode_switch import ModeSwitch
 from kiosk.widgets.result_panel import ResultPanel
@@ -61,14 +60,15 @@ from kiosk.widgets.scan_field import ScanField
 from kiosk.widgets.status_bar import StatusBar
 from kiosk.widgets.table import KioskTable
 from kiosk.work import Done, Failed, Refusal, carry_out
-from tagcodes import BadCode, TagKind, looks_like_code, parse_code
 
 NOON = time(12, 0)  # before noon the kiosk starts in morning check-in, after it in home-time hand-back
+NARROW, NARROW_PHONE = 100, 18  # below 100 columns the list's phone descriptions wrap in 18 columns
 LIST_AFTER_SECONDS = 0.25  # the list under the panel catches up this soon after the last scan
 HAND_BACK_REASONS = ("Early leaver", "Appointment", "Collected by parent")
 READY = {
-    MORNING: ("Scan a phone", "Morning check-in: scan the tag on each phone pouch as it is handed in."),
-    HOME_TIME: ("Scan to hand back", "Home-time: scan the pouch, then give the phone to the pupil named here."),
+    ScanMode.MORNING: ("Scan a phone", "Morning check-in: scan the tag on each phone pouch as it is handed in."),
+    ScanMode.HOME_TIME: ("Scan to hand back",
+                         "Home-time: scan the pouch, then give the phone to the pupil named here."),
 }
 
 
@@ -77,26 +77,38 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
     AUTO_FOCUS = "#scan"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # 80×24 gets a tighter layout
     BINDINGS = [
-        Binding("f2", "office", "Office", key_display="F2"),
-        Binding("f3", "find_pupil", "Find pupil", key_display="F3"),
-        Binding("f4", "cupboard_locked", "Cupboard locked", key_display="F4"),
-        Binding("f5", "mode('morning')", "Morning", show=False),
-        Binding("f6", "mode('home-time')", "Home-time", show=False),
-        Binding("f7", "print_class_tags", "Class tags", key_display="F7"),
-        Binding("f8", "reprint_tag", "Reprint tag", key_display="F8"),
-        Binding("f9", "print_queue", "Print queue", key_display="F9"),
-        Binding("f12", "confiscate", "Confiscate", key_display="F12"),
+        # The tooltip is the sentence the help (? or F1) gives for the key.
+        Binding("f2", "office", "Office", key_display="F2",
+                tooltip="The office screen: phones held, parents to tell, voiding an entry, cover badges"),
+        Binding("f3", "find_pupil", "Find pupil", key_display="F3",
+                tooltip="Find a pupil by part of their name and give their phone a tag"),
+        Binding("f4", "cupboard_locked", "Cupboard locked", key_display="F4",
+                tooltip="Say the class cupboard is locked"),
+        Binding("f5", "mode('morning')", "Morning", show=False, tooltip="Morning check-in: scanning checks phones in"),
+        Binding("f6", "mode('home-time')", "Home-time", show=False,
+                tooltip="Home-time hand-back: scanning hands phones back"),
+        Binding("f7", "print_class_tags", "Class tags", key_display="F7",
+                tooltip="Print a class's phone tags (asks first, with the count)"),
+        Binding("f8", "reprint_tag", "Reprint tag", key_display="F8",
+                tooltip="Print again the tag of the phone just scanned"),
+        Binding("f9", "print_queue", "Print queue", key_display="F9",
+                tooltip="The print queue: what is printing, and jobs that failed"),
+        Binding("f12", "confiscate", "Confiscate", key_display="F12",
+                tooltip="Confiscate a phone (kept until a parent or carer collects it)"),
         # F11 is a class teacher's "Not in yet" and the leadership's devices review (for whom it is shown).
-        Binding("f11", "not_in_yet", "Not in", key_display="F11"),
-        Binding("f11", "devices_review", "Devices", key_display="F11"),
+        Binding("f11", "not_in_yet", "Not in", key_display="F11",
+                tooltip="Switch the list between today's phones and the pupils whose phone is not in yet"),
+        Binding("f11", "devices_review", "Devices", key_display="F11",
+                tooltip="The review of the school's cameras and iPads"),
         # U undoes the signed-in person's last scan, only while the scan field is empty (it passes the letter on
         # then): a code typed by hand may still contain a U.
-        Binding("u,U", "undo", "Undo my last scan", key_display="U", show=False, priority=True),
+        Binding("u,U", "undo", "Undo my last scan", key_display="U", show=False, priority=True,
+                tooltip=f"Undo your last scan (within {UNDO_MINUTES} minutes, with a reason)"),
     ]
     # Below 100 columns the footer keeps the keys used every day; F7, F8 and F12 still work there (the print
     # queue screen names F7).
 
-    mode: reactive[str] = reactive(MORNING, init=False)
+    mode: reactive[ScanMode] = reactive(ScanMode.MORNING, init=False)
 
     WIDE_ONLY = ("print_class_tags", "confiscate", "reprint_tag")  # at 80 columns a teacher's F11 takes F8's place
 
@@ -104,10 +116,22 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
     def FOOTER_HIDES(self) -> tuple[str, ...]:  # noqa: N802 - read by KioskFooter like WIDE_ONLY
         """Keys that still work but stay out of the footer, so that F10 Sign out always fits.
 
-        The review key stays out of everyone else's footer (pressed anyway, it says who it is for); the
-        leadership's F11 takes F8's place; the status bar names F9 whenever the print queue holds anything.
+        The leadership's F11 takes F8's place; the status bar names F9 whenever the print queue holds anything.
         """
-        return ("print_queue",) + (("reprint_tag",) if may(self.staff, "review") else ("devices_review",))
+        return ("print_queue",) + (("reprint_tag",) if may(self.staff, "review") else ())
+
+    PHONE_KEYS = ("find_pupil", "cupboard_locked", "mode", "print_class_tags", "reprint_tag", "confiscate",
+                  "not_in_yet", "undo")
+
+    def offers(self, action: str) -> bool:
+        """F2 for the office and the leadership, F11's review for the leadership; phone keys for those with phones."""
+        if action == "office":
+            return may(self.staff, "office")
+        if action == "devices_review":
+            return may(self.staff, "review")
+        if action.split("(")[0] in self.PHONE_KEYS:
+            return may(self.staff, "phones")
+        return True
 
     def __init__(self, staff: StaffMember) -> None:
         super().__init__()
@@ -118,6 +142,7 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         self._list_again = False
         self._reload_timer: Timer | None = None
         self._last_code: tuple[int, str] | None = None  # (seq, code) of the newest scan that was recorded
+        self._wrap_phone = False  # the office's and leadership's list at 80 columns: phone descriptions wrap
         self._not_in = False  # a class teacher's list shows the tagged pupils whose phones are not in yet (F11)
 
     def compose(self) -> ComposeResult:
@@ -139,14 +164,18 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         if self.staff.class_name:
             self._class_columns(table)
         else:
-            table.add_columns("Pupil", "Class", "Where", "Since", "Status", "Phone")
+            table.add_columns("Pupil", "Class", "Where", "Since", "Status")
+            # Below 100 columns the description wraps in a narrower column rather than being cut at the edge.
+            self._wrap_phone = self.app.size.width < NARROW
+            table.add_column("Phone", width=NARROW_PHONE if self._wrap_phone else None)
         database = self.kiosk.database
-        self.set_reactive(ScanScreen.mode, MORNING if database.local(database.now()).time() < NOON else HOME_TIME)
+        morning = database.local(database.now()).time() < NOON
+        self.set_reactive(ScanScreen.mode, ScanMode.MORNING if morning else ScanMode.HOME_TIME)
         self.watch_mode(self.mode)
         self.refresh_phones()
         when_ledger_changes(self, self.refresh_phones)  # a colleague's scan at another kiosk shows in the list too
 
-    def watch_mode(self, mode: str) -> None:
+    def watch_mode(self, mode: ScanMode) -> None:
         self.query_one(ModeSwitch).show(mode)
         self.query_one(ResultPanel).show_ready(*READY[mode])
         self._shown = self._seq  # a result still on its way belongs to the other mode: don't show it
@@ -160,10 +189,10 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         self.refresh_phones()
 
     def action_mode(self, mode: str) -> None:
-        self.mode = mode
+        self.mode = ScanMode(mode)
 
     def on_mode_switch_chosen(self, message: ModeSwitch.Chosen) -> None:
-        self.mode = message.mode
+        self.mode = ScanMode(message.mode)
         self.focus_scan()
 
     # --- scanning ---------------------------------------------------------
@@ -175,12 +204,12 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         if text.strip():
             self.start_scan(text, self.mode)
 
-    def start_scan(self, text: str, mode: str, reason: str | None = None, to: str | None = None) -> None:
+    def start_scan(self, text: str, mode: ScanMode, reason: str | None = None, to: str | None = None) -> None:
         self._seq += 1
         self.scan(self._seq, text, mode, self.staff.code, reason, to)
 
     @work(thread=True, group="scan", exit_on_error=False)
-    def scan(self, seq: int, text: str, mode: str, staff_code: str, reason: str | None, to: str | None) -> None:
+    def scan(self, seq: int, text: str, mode: ScanMode, staff_code: str, reason: str | None, to: str | None) -> None:
         # Not exclusive: an exclusive worker would cancel the previous scan at scanner speed.
         carry_out(self, "scan", (seq, text), read_scan, self.kiosk.database, text, staff_code, mode, reason, to)
 
@@ -228,12 +257,13 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         if message.task == "phones":
             self._listed()
             return
-        self.app.bell()
         if message.task in ("tag", "tag-count"):
+            self.app.chime("refused")
             self.notify(message.sentence, title="Nothing printed", severity="error")
             return
         seq = message.key[0]
         if message.task == "scan" and seq <= self._shown:  # an earlier scan failed after a later one succeeded
+            self.app.chime("refused")
             self.notify(message.sentence, title="An earlier scan was not recorded", severity="error", timeout=10)
         else:
             self.query_one(ResultPanel).show_refused(message.sentence)
@@ -271,7 +301,7 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
     def _ask(self, text: str, question: AnswerNeeded) -> None:
         """Ask why a phone goes home early, or which parent or carer collects a confiscated one; then try again."""
         if isinstance(question, ParentNeeded):
-            self.app.bell()  # the pupil asked for a confiscated phone: make the adult look
+            self.app.chime("note")  # the pupil asked for a confiscated phone: make the adult look
             box = AskScreen(f"{question}\n\nWho is collecting {question.pupil}'s phone?", (),
                             "The parent or carer's name, e.g. Mrs Khan (mum)")
             answer, still_held = "to", "Cancelled: the confiscated phone is still held."
@@ -284,7 +314,7 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
 
     def _answered(self, text: str, answer: str, still_held: str, given: str | None) -> None:
         if given:
-            self.start_scan(text, HOME_TIME, **{answer: given})
+            self.start_scan(text, ScanMode.HOME_TIME, **{answer: given})
         else:
             self.query_one(ResultPanel).show_ready("Not handed back", still_held)
         self.focus_scan()
@@ -335,11 +365,11 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         else:
             title.update(f"Every phone held now: {len(rows)}")
             for row in rows:
-                status = Text(row.status, style=HELD_STYLE.get(row.status, ""))
+                status = Text(row.status, style=self.app.palette.held.get(row.status, ""))
                 # A phone held since an earlier day (confiscated, left overnight) shows that day.
                 since = short_time(row.since, today(self.kiosk.database))
                 table.add_row(row.pupil, row.class_name, row.location, since, status,
-                              row.description or "", key=row.code)
+                              row.description or "", key=row.code, height=None if self._wrap_phone else 1)
 
     def _fill_class(self, table: DataTable, title: Static, listed: ClassList) -> None:
         """A class teacher's list: today's phones and those left overnight, or (F11) the phones not in yet."""
@@ -348,7 +378,8 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
             if not self._not_in:  # the answer to a list the teacher has since switched away from
                 return
             title.update(_with_cupboard(f"{class_name}: {plural(len(listed.not_in), 'tagged pupil')} whose phone "
-                                        "is not in yet (F11: back to today's phones)", listed.cupboard))
+                                        "is not in yet (F11: back to today's phones)", listed.cupboard,
+                                        self.app.palette.note_badge))
             for pupil in listed.not_in:
                 table.add_row(pupil.pupil, pupil.description or "", pupil.code)
             return
@@ -360,11 +391,12 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         heading = f"{class_name}'s phones today: {len(today_rows)} in, {back} handed back"
         if overnight:
             heading += f"; {overnight} left overnight (scan each to check it in)"
-        title.update(_with_cupboard(heading, listed.cupboard))
+        title.update(_with_cupboard(heading, listed.cupboard, self.app.palette.note_badge))
         for row in listed.phones:
             if row.left_overnight:
-                table.add_row(row.pupil, row.location, Text(f"{row.checked_in:%a %H:%M}", style=NOTE_BADGE),
-                              Text("left overnight", style=NOTE_BADGE), row.description or "")
+                badge = self.app.palette.note_badge
+                table.add_row(row.pupil, row.location, Text(f"{row.checked_in:%a %H:%M}", style=badge),
+                              Text("left overnight", style=badge), row.description or "")
             else:
                 table.add_row(row.pupil, row.location, f"{row.checked_in:%H:%M}",
                               f"{row.handed_back:%H:%M}" if row.handed_back else "", row.description or "")
@@ -392,10 +424,8 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         if may(self.staff, "office"):
             self.app.push_screen(OfficeScreen())
             return
-        self.app.bell()
-        self.query_one(ResultPanel).show_refused(
-            "The office screen is for office staff and the leadership team: ask the office.", "Office only")
-        self._shown = self._seq
+        self._not_for_you("The office screen is for office staff and the leadership team: ask the office for "
+                          "what it shows (phones held, parents to tell).")
 
     def action_devices_review(self) -> None:
         if may(self.staff, "review"):
@@ -403,13 +433,24 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
 
             self.app.push_screen(DevicesReviewScreen())
             return
-        self.app.bell()
-        self.query_one(ResultPanel).show_refused(
-            "The review of the school's cameras and iPads is for the leadership team: ask a member of SLT.",
-            "SLT only")
+        self._not_for_you("The review of the school's cameras and iPads is for the leadership team: ask a member "
+                          "of SLT.")
+
+    def _not_for_you(self, why: str) -> None:
+        """A key this person has no use for, pressed anyway: said in the note colour, no bell (nothing went wrong)."""
+        self.query_one(ResultPanel).show("-note", "Not on your keys", f"{why} Press ? or F1 for your keys.")
         self._shown = self._seq
 
+    def _for_phones(self) -> bool:
+        """Phone keys (F3, F4, F7, F12) pressed by someone with no phones to look after (an administrator)."""
+        if may(self.staff, "phones"):
+            return True
+        self._not_for_you("Phones are for teachers, office staff and the leadership team.")
+        return False
+
     def action_find_pupil(self) -> None:
+        if not self._for_phones():
+            return
         self.app.push_screen(FindPupilScreen(), callback=self._tag_issued)
 
     def _tag_issued(self, tag: TagInfo | None) -> None:
@@ -428,10 +469,12 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
 
     def _check_in_new_tag(self, tag: TagInfo, now: bool) -> None:
         if now and not self.signed_out:
-            self.start_scan(tag.code, MORNING)
+            self.start_scan(tag.code, ScanMode.MORNING)
         self.focus_scan()
 
     def action_cupboard_locked(self) -> None:
+        if not self._for_phones():
+            return
         if self.staff.class_name:
             self._lock(self.staff.class_name)
             return
@@ -451,6 +494,8 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
     # --- printing ---------------------------------------------------------
 
     def action_print_class_tags(self) -> None:
+        if not self._for_phones():
+            return
         problem = self.kiosk.printer_problem()
         if problem:
             self.notify(problem, title="Nothing printed", severity="warning", timeout=12)
@@ -510,19 +555,6 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         self.kiosk.show_print_queue()
 
 
-def read_scan(database: Database, text: str, staff_code: str, mode: str, reason: str | None,
-              to: str | None) -> CustodyResult | DeviceInfo:
-    """A device's state for a device tag (or an asset tag typed by hand), else the phone checked in or handed back."""
-    if is_device_scan(text):
-        return device_info(database, text)
-    if not looks_like_code(text):  # an asset tag typed by hand ("ipad-03") opens the device too
-        try:
-            return device_info(database, text)
-        except Refused:
-            pass  # not a device either: the phone path says what is wrong with the code
-    return scan_phone(database, text, staff_code, mode, reason, to)
-
-
 @dataclass(frozen=True)
 class ClassList:
     """What a class teacher's screen lists: today's phones (and those left overnight), or the phones not in yet;
@@ -543,12 +575,12 @@ def phones_for(database: Database, staff: StaffMember, not_in: bool = False) -> 
     return phones_held(database, by=staff.code) if may(staff, "office") else []  # an administrator has none
 
 
-def _with_cupboard(heading: str, cupboard: CupboardCheck | None) -> Text:
+def _with_cupboard(heading: str, cupboard: CupboardCheck | None, badge: str) -> Text:
     """The list's heading, and the class cupboard's warning after it when it holds phones not confirmed locked."""
     text = Text(heading)
     if cupboard is not None:
         text.append("   ")
-        text.append(f"⚠ {cupboard.location} not confirmed locked: F4 once it is", style=NOTE_BADGE)
+        text.append(f"⚠ {cupboard.location} not confirmed locked: F4 once it is", style=badge)
     return text
 
 
@@ -559,11 +591,3 @@ def class_tag_count(database: Database, class_name: str) -> int:
 def one_tag(database: Database, code: str) -> TagInfo:
     [tag] = list_tags(database, code=code)
     return tag
-
-
-def is_device_scan(text: str) -> bool:
-    """A school camera's or iPad's tag (D-…): it opens the device screen in either mode."""
-    try:
-        return parse_code(text)[0] is TagKind.DEVICE
-    except BadCode:
-        return False

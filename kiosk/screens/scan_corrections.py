@@ -1,7 +1,8 @@
 """The scan screen's two keys that change a record already made: U undoes your own last scan (a new ledger row
 voids it, with a reason), F12 confiscates a phone (a sanction, not safekeeping: released only to a parent).
 
-A mixin: ScanScreen supplies ``staff``, ``kiosk``, ``_seq``, ``_shown``, ``signed_out`` and ``focus_scan``,
+A mixin: ScanScreen supplies ``staff``, ``kiosk``, ``_seq``, ``_shown``, ``signed_out``, ``focus_scan`` and
+``_for_phones``,
 and its ``on_done`` routes the "undo-offer", "undo" and "confiscate-who" answers here.
 """
 
@@ -60,6 +61,8 @@ class UndoAndConfiscate:
     # --- confiscation: a sanction, not safekeeping ----------------------------
 
     def action_confiscate(self) -> None:
+        if not self._for_phones():
+            return
         self.app.push_screen(AskScreen("Confiscate a phone: scan its tag (or type the code under the QR).", (),
                                        "The phone's tag code"), callback=self._confiscate_which)
 

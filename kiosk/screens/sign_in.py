@@ -18,6 +18,7 @@ from kiosk.work import Done, Failed, Refusal, carry_out
 class SignInScreen(KioskScreen, Screen):
     CSS_PATH = "sign_in.tcss"
     AUTO_FOCUS = "#code"
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # 80×24: a tighter card
 
     def compose(self) -> ComposeResult:
         settings = self.kiosk.settings
@@ -87,7 +88,7 @@ class SignInScreen(KioskScreen, Screen):
     @on(Refusal)
     @on(Failed)
     def not_signed_in(self, message: Refusal | Failed) -> None:
-        self.app.bell()
+        self.app.chime("refused")
         self.start_again(message.sentence, refused=True)
 
     def on_done(self, message: Done) -> None:

@@ -11,9 +11,12 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Button
 
-from kiosk.scan import HOME_TIME, MORNING
+from kiosk.scan import ScanMode
 
-LABELS = {MORNING: "F5  Morning check-in", HOME_TIME: "F6  Home-time hand-back"}
+LABELS = {ScanMode.MORNING: "F5  Morning check-in", ScanMode.HOME_TIME: "F6  Home-time hand-back"}
+# The chosen mode is named in words and a symbol as well as in blue, so it reads in monochrome (after a red
+# refusal too).
+ON, OFF = "● {} · on", "○ {}"
 
 
 class ModeButton(Button, can_focus=False):
@@ -25,15 +28,22 @@ class ModeSwitch(Horizontal):
 
     @dataclass
     class Chosen(Message):
-        mode: str
+        mode: str  # a ScanMode's value
 
     def compose(self) -> ComposeResult:
         for mode, label in LABELS.items():
-            yield ModeButton(label, id=mode, classes="mode")
+            yield ModeButton(OFF.format(label), id=mode, classes="mode")
 
     def show(self, mode: str) -> None:
         for button in self.query(ModeButton):
-            button.set_class(button.id == mode, "-on")
+            on = button.id == mode
+            button.set_class(on, "-on")
+            button.label = (ON if on else OFF).format(LABELS[button.id])
+
+    @property
+    def chosen(self) -> str:
+        """The chosen mode as the buttons say it in words, e.g. "● F5  Morning check-in · on"."""
+        return next((str(button.label) for button in self.query(ModeButton) if button.has_class("-on")), "")
 
     @on(Button.Pressed, ".mode")
     def pressed(self, event: Button.Pressed) -> None:

@@ -12,6 +12,9 @@ from db.core import CupboardCheck, CustodyResult, Outcome, plural
 from kiosk.widgets.big_text import BigText
 
 MOODS = ("-ready", "-done", "-note", "-refused")
+# Said on the panel's top edge beside the colour, so each kind reads in monochrome (NO_COLOR, a washed-out
+# projector, a colour-blind teacher); the bell pattern says it too (KioskApp.chime).
+KINDS = {"-done": "✓ Done", "-note": "! Note this", "-refused": "✗ Refused"}
 
 
 class ResultPanel(Vertical):
@@ -34,6 +37,11 @@ class ResultPanel(Vertical):
         return next((m for m in MOODS if self.has_class(m)), "-ready")
 
     @property
+    def kind(self) -> str:
+        """The kind of result in words ("✓ Done", "! Note this", "✗ Refused"), or "" while ready."""
+        return KINDS.get(self.mood, "")
+
+    @property
     def text(self) -> str:
         """Everything the panel says, one part per line (what a test or a screen reader reads)."""
         parts = [self.query_one("#headline", BigText).text, self._detail, self.query_one("#where", BigText).text,
@@ -50,6 +58,7 @@ class ResultPanel(Vertical):
             if other != mood:
                 self.remove_class(other)
         self._detail, self._note = detail, note
+        self.border_title = KINDS.get(mood)
         self.query_one("#headline", BigText).update(headline)
         self.query_one("#detail", Static).update(detail)
         self.query_one("#where", BigText).update(where)
@@ -57,6 +66,8 @@ class ResultPanel(Vertical):
         self.query_one("#detail").display = bool(detail)
         self.query_one("#where").display = bool(where)
         self.query_one("#note").display = bool(note)
+        if mood in KINDS and hasattr(self.app, "chime"):
+            self.app.chime(mood[1:])
 
     def show_ready(self, instruction: str, detail: str = "") -> None:
         self._show("-ready", instruction, detail)

@@ -13,7 +13,7 @@ class ScanField(Input):
     pass_when_empty: tuple[str, ...] = ()  # letters the screen's bindings take while nothing is typed (scan's U)
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
-        if not self.value and key in self.pass_when_empty:
+        if not self.value and (key in self.pass_when_empty or key == "question_mark"):  # ? opens the keys' help
             return False
         return super().check_consume_key(key, character)
 

@@ -61,7 +61,7 @@ def test_device_out_prints_the_do_not_photograph_list(kiosk, school_with_devices
     assert "Wiśniewski" not in out  # R5
     status, out, _ = kiosk("device", "out", "CAM-01", "--by", "HBR", "--class", "6A", "--purpose", "assembly")
     assert out.splitlines()[1:] == ["Nobody in 6A is on the do-not-photograph list.",
-                                    "May be photographed, but the photos must not go on:",
+                                    "May be photographed, but the images must not go on:",
                                     "  Ben O.  Website, Social Media"]
 
 
@@ -120,7 +120,7 @@ def test_return_then_uploaded_with_the_folder_as_json(kiosk, school_with_devices
         "IPAD-03 iPad 3", 2, 2, 2, True, "Maria Jones")
     assert row["uploaded_at"] == "2026-11-10T12:00:00+00:00"
     assert (row["duplicates"], row["unregistered"], row["videos"]) == (0, 1, 0)  # the phone photo, during the loan
-    assert err.splitlines() == ["1 file could not be checked:", "  Trips/list.txt: not a photo"]
+    assert err.splitlines() == ["1 file could not be checked:", "  Trips/list.txt: not an image"]
 
 
 def test_uploaded_counts_each_photo_once_and_tells_of_a_device_the_school_does_not_own(kiosk, school_with_devices,
@@ -149,13 +149,13 @@ def test_uploaded_counts_each_photo_once_and_tells_of_a_device_the_school_does_n
     assert status == 0 and err == ""
     assert out.splitlines() == [
         f"Recorded: 2 images from CAM-01 Canon 1's loan found in {drive}, 4 claimed (8 files read).",
-        "Only 2 of the 4 images claimed were found in the folder as photos from this device. The folder also holds "
+        "Only 2 of the 4 images claimed were found in the folder as images from this device. The folder also holds "
         "1 video made during the loan, which may be the rest: a video does not say which device made it, so videos "
         "are not in the count. Confirmed with the reason: the video.",
-        "1 photo in the folder was taken during the loan on a device the school has not registered, such as a "
+        "1 image in the folder was taken during the loan on a device the school has not registered, such as a "
         "personal phone: pupils may be photographed only on school devices. The leadership team's provenance "
         "report lists them.",
-        "2 files were copies of a photo already counted: each photo is counted once."]
+        "2 files were copies of an image already counted: each image is counted once."]
     status, out, _ = kiosk("device", "uploaded", "CAM-01", "--by", "MJO", "--folder", str(drive), "--format", "json",
                            "--reason", "the video")
     [row] = json.loads(out)
@@ -174,7 +174,7 @@ def test_uploaded_with_fewer_found_is_refused_until_a_reason_is_given(kiosk, sch
     assert status == 1 and out == "" and err.count("\n") == 1
     assert err.startswith(f"Only 2 of the 3 images claimed from CAM-01 Canon 1's loan were found in {drive}: "
                           "nothing was recorded.")
-    assert err.rstrip().endswith("To confirm it anyway, add --reason TEXT, e.g. --reason “2 blurred photos deleted”.")
+    assert err.rstrip().endswith("To confirm it anyway, add --reason TEXT, e.g. --reason “2 blurred images deleted”.")
     _, out, _ = kiosk("report", "devices", "--format", "json")
     assert [(r["images"], r["verified"], r["status"]) for r in json.loads(out)] == [(3, None, "upload outstanding")]
     status, out, err = kiosk("device", "uploaded", "CAM-01", "--by", "HBR", "--folder", str(drive),

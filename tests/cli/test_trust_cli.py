@@ -90,6 +90,14 @@ def test_a_bad_setting_is_one_sentence_not_a_traceback(kiosk, filled, monkeypatc
                    "than or equal to 0; check settings.toml and the KIOSK_ variables.\n")
 
 
+def test_an_unknown_theme_is_one_sentence_naming_the_themes(kiosk, filled, monkeypatch):
+    monkeypatch.setenv("KIOSK_THEME", "pink")
+    status, out, err = kiosk("report", "custody")
+    assert status == 1 and out == ""
+    assert err == ("The setting theme (KIOSK_THEME) is not valid: input should be 'standard' or 'high-contrast'; "
+                   "check settings.toml and the KIOSK_ variables.\n")
+
+
 def test_a_refusal_never_echoes_a_terminal_escape_that_was_typed(kiosk, filled):
     status, out, err = kiosk("phone", "in", filled.walker, "--by", "\x1b[2J\x07HB\u202eR")
     assert status == 1 and out == ""

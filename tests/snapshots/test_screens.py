@@ -54,6 +54,19 @@ def test_scan_screen_amber_result_at_80_by_24(snap_compare, school):
     assert snap_compare(build_app(school), terminal_size=(80, 24), run_before=run_before)
 
 
+def test_scan_screen_high_contrast_after_a_refused_scan(snap_compare, school):
+    """theme = "high-contrast": black, white and yellow, the panel's kind in words, the mode marked ● … · on."""
+
+    async def run_before(pilot):
+        await signed_in(pilot, "HBR", "1234")
+        await pilot.press("f6")
+        await scan(pilot, "HELLO123")
+        await list_caught_up(pilot)
+        await steady(pilot)
+
+    assert snap_compare(build_app(school, theme="high-contrast"), terminal_size=(120, 36), run_before=run_before)
+
+
 def test_office_screen(snap_compare, school, monkeypatch):
     monkeypatch.setattr(OfficeScreen, "refresh_seconds", 3600)  # no reload in the middle of the picture
 
@@ -143,3 +156,73 @@ def test_devices_review_screen(snap_compare, school, clock, tmp_path):
         await steady(pilot)
 
     assert snap_compare(build_app(school), terminal_size=(120, 36), run_before=run_before)
+
+
+# 80×24 (issue 12, point 15): the same screens on an old terminal, nothing a person needs cut.
+
+def test_sign_in_pin_box_at_80_by_24(snap_compare, school):
+    async def run_before(pilot):
+        await pilot.press(*"HBR", "enter")
+        await steady(pilot)
+
+    assert snap_compare(build_app(school), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_office_screen_at_80_by_24(snap_compare, school, monkeypatch):
+    monkeypatch.setattr(OfficeScreen, "refresh_seconds", 3600)
+
+    async def run_before(pilot):
+        await signed_in(pilot, "MJO", "4567")
+        await pilot.press("f2")
+        await steady(pilot)
+
+    assert snap_compare(build_app(school), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_devices_review_screen_at_80_by_24(snap_compare, school, clock, tmp_path):
+    history(school, clock, tmp_path)
+
+    async def run_before(pilot):
+        await signed_in(pilot, "HTE", "5678")
+        await pilot.press("f11")
+        await steady(pilot)
+
+    assert snap_compare(build_app(school), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_device_lent_at_80_by_24(snap_compare, school):
+    code = device_tag(school, "IPAD-03")
+
+    async def run_before(pilot):
+        await signed_in(pilot, "HBR", "1234")
+        await scan(pilot, code)
+        await pilot.click("#purpose-0")
+        await steady(pilot)
+
+    assert snap_compare(build_app(school), terminal_size=(80, 24), run_before=run_before)
+
+
+def keys_of(code: str, pin: str):
+    async def run_before(pilot):
+        await signed_in(pilot, code, pin)
+        await pilot.press("question_mark")
+        await steady(pilot)
+
+    return run_before
+
+
+def test_a_teachers_keys_at_80_by_24(snap_compare, school):
+    assert snap_compare(build_app(school), terminal_size=(80, 24), run_before=keys_of("HBR", "1234"))
+
+
+def test_the_leaderships_keys(snap_compare, school):
+    assert snap_compare(build_app(school), terminal_size=(120, 36), run_before=keys_of("HTE", "5678"))
+
+
+def test_office_staffs_scan_screen_at_80_by_24(snap_compare, school):
+    async def run_before(pilot):  # every phone held: the descriptions wrap in their column
+        await signed_in(pilot, "MJO", "4567")
+        await list_caught_up(pilot)
+        await steady(pilot)
+
+    assert snap_compare(build_app(school), terminal_size=(80, 24), run_before=run_before)

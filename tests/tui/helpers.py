@@ -41,18 +41,30 @@ def copy_school(filled: Path, folder: Path, clock) -> Database:
 
 
 def build_app(database: Database, *, idle_lock_seconds: int = 120, blink: bool = False, printer: str | None = None,
-              paper: str = "80mm", receipt_on_check_in: bool = False, drive_folder: str | None = None) -> KioskApp:
+              paper: str = "80mm", receipt_on_check_in: bool = False, drive_folder: str | None = None,
+              theme: str = "standard", sounds: bool = True) -> KioskApp:
     settings = Settings(db=database.url, kiosk_name="test-kiosk", idle_lock_seconds=idle_lock_seconds, paper=paper,
-                        printer=printer, receipt_on_check_in=receipt_on_check_in, drive_folder=drive_folder)
+                        printer=printer, receipt_on_check_in=receipt_on_check_in, drive_folder=drive_folder,
+                        theme=theme, sounds=sounds)
     app = make_app(settings, database=database, printer=printer)
     app.cursor_blink = blink
-    app.bells = 0
+    app.bells, app.chimes = 0, []  # each ring of the bell; each pattern asked for ("done", "note", "refused")
 
     def bell() -> None:  # headless apps have no terminal to ring: count the rings instead
         app.bells += 1
 
-    app.bell = bell
+    def chime(kind: str, ring=app.chime) -> None:  # the app's own pattern still rings (bell above)
+        app.chimes.append(kind)
+        ring(kind)
+
+    app.bell, app.chime = bell, chime
     return app
+
+
+async def rings(pilot: Pilot) -> int:
+    """How many times the bell has rung, once the rings of a pattern still to come (on timers) have rung."""
+    await wait_until(pilot, lambda: not pilot.app.rings_due)
+    return pilot.app.bells
 
 
 async def settle(pilot: Pilot) -> None:

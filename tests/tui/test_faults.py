@@ -59,7 +59,7 @@ async def check_in_during(database: Database, fault: AbstractContextManager, sai
             await scan(pilot, pupil.phone_tag)
             assert panel(pilot).mood == "-refused"
             assert panel(pilot).text == f"Not recorded\n{said}"
-            assert app.bells == 1
+            assert app.chimes.count("refused") == 1
             shown = on_screen(app)
             assert "Traceback" not in shown and "Error" not in shown and SURPRISE not in shown
         assert database.newest_entry() == before
@@ -100,5 +100,5 @@ async def test_a_worker_that_fails_outside_its_runner_is_logged_and_said(school,
         monkeypatch.setattr(scan_screen, "carry_out", lambda *_args: fall_over())
         await scan(pilot, pupil.phone_tag)
         assert notes(app) == [UNKNOWN.format(not_done="Not saved", log=log_file())]
-        assert app.bells == 1 and app.is_running
+        assert app.chimes.count("refused") == 1 and app.is_running
     assert f"RuntimeError: {SURPRISE}" in log_file().read_text()

@@ -6,7 +6,7 @@ from textual.widgets import DataTable
 
 from db.core import COMMAND_LINE
 from db.phones import cupboards_to_check, custody_report, parents_pending, phones_held
-from kiosk.scan import MORNING, scan_phone
+from kiosk.scan import ScanMode, scan_phone
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.office import OfficeScreen
 from tests.tui.helpers import build_app, open_office, phone_of, settle, wait_until
@@ -79,16 +79,16 @@ async def test_the_lists_stay_live_while_another_kiosk_scans(school, monkeypatch
     async with app.run_test(size=(120, 36)) as pilot:
         await open_office(pilot)
         before = len(rows(app, "#pending"))
-        scan_phone(school, pupil.phone_tag, "LPA", MORNING)  # a classroom kiosk, same database
+        scan_phone(school, pupil.phone_tag, "LPA", ScanMode.MORNING)  # a classroom kiosk, same database
         assert await wait_until(pilot, lambda: pupil.name in [r[2] for r in rows(app, "#held")])
         assert len(rows(app, "#pending")) == before + 1
 
 
-async def test_escape_and_f1_go_back_to_scanning(school):
+async def test_escape_and_f2_go_back_to_scanning(school):
     app = build_app(school)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_office(pilot)
-        await pilot.press("f1")
+        await pilot.press("f2")
         assert not isinstance(app.screen, OfficeScreen)
         await pilot.press("f2")
         await settle(pilot)

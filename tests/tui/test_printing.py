@@ -283,10 +283,10 @@ async def test_the_do_not_photograph_slip_prints_the_publishing_list_the_screen_
         assert await all_printed(pilot)
         listing = devices.do_not_photograph(school, "6A")
         assert listing.not_published, "the demo school's 6A has pupils whose photos must not be published"
-        assert "May be photographed, but the photos must not go on" in on_screen(app)
+        assert "May be photographed, but the images must not go on" in on_screen(app)
     lines = printed_lines(out)
     words = " ".join(lines)
-    assert "May be photographed, but the photos must not go on:" in words
+    assert "May be photographed, but the images must not go on:" in words
     for pupil in listing.not_published:  # the same names and places as on the screen
         assert lines[lines.index(pupil.short_name) + 1] == f"  Not on: {pupil.refused_text}"
     for pupil in listing.pupils:

@@ -43,7 +43,7 @@ async def test_200_scans_at_scanner_speed_are_all_recorded(busy_school):
             await pilot.pause(0.05)
         await app.workers.wait_for_complete()
         await list_caught_up(pilot)
-        assert app.bells == 0
+        assert "refused" not in app.chimes
         assert "Number200" in panel(pilot).text  # only the newest result is on the panel
         assert app.screen.query_one("#phones", DataTable).row_count == PHONES
     checked_in = [event.code for event in custody_report(database, by=COMMAND_LINE) if event.action == "phone in"]

@@ -25,7 +25,7 @@ async def test_wrong_pin_is_refused_in_red_and_stays_on_sign_in(school):
         assert isinstance(screen, SignInScreen)
         assert screen.message == "That PIN is not right: try again."
         assert screen.query_one("#message").has_class("-refused")
-        assert app.bells == 1
+        assert app.chimes.count("refused") == 1
         assert app.staff is None
         assert fields(app) == ("", "")  # cleared, ready for the next badge
         assert app.focused is screen.query_one("#code")
@@ -37,7 +37,7 @@ async def test_unknown_staff_code_is_refused(school):
         await sign_in(pilot, "ZZZ", "1234")
         assert isinstance(app.screen, SignInScreen)
         assert app.screen.message.startswith("No member of staff has the code “ZZZ”")
-        assert app.bells == 1
+        assert app.chimes.count("refused") == 1
         assert app.staff is None
 
 
@@ -50,7 +50,7 @@ async def test_right_pin_opens_scanning_with_the_name_shown(school):
         assert app.staff.code == "HBR"
         who = str(app.screen.query_one(StatusBar).query_one("#who").content)
         assert "Hannah Brooks" in who and "6A" in who
-        assert app.bells == 0
+        assert "refused" not in app.chimes
 
 
 async def test_badge_scan_and_line_feed_sign_in(school):

@@ -139,7 +139,7 @@ def test_a_device_back_with_no_images_can_be_lent_at_once(database, cameras, clo
     (lambda db: devices.lend_device(db, "CAM-01", "HBR", "9Z", "x"), "No pupil on roll is in class “9Z”"),
     (lambda db: devices.lend_device(db, "CAM-01", "HBR", "4B", "   "), "Say what the device is for"),
     (lambda db: devices.return_device(db, "CAM-01", "HBR", 3), "CAM-01 Canon 1 is not out, so it cannot be returned"),
-    (lambda db: devices.return_device(db, "CAM-01", "HBR", -1), "Give the number of photos and videos"),
+    (lambda db: devices.return_device(db, "CAM-01", "HBR", -1), "Give the number of images (videos included)"),
     (lambda db: devices.confirm_upload(db, "CAM-01", "HBR"), "CAM-01 Canon 1 has never been lent"),
 ])
 def test_refusals_are_one_sentence_and_change_nothing(database, cameras, call, sentence):
@@ -187,7 +187,7 @@ def test_the_folder_check_counts_this_devices_photos_taken_during_the_loan(datab
                            "blurred photo deleted on the camera.")
     assert result.reason == "one blurred photo deleted on the camera"
     assert devices.outstanding_uploads(database, by="HTE") == []
-    assert {(n.path, n.note) for n in result.notes} == {("4B/list.txt", "not a photo"),
+    assert {(n.path, n.note) for n in result.notes} == {("4B/list.txt", "not an image"),
                                                         ("4B/broken.jpg", "damaged: its header could not be read")}
     loan = result.loan
     assert (loan.status, loan.verified, loan.uploaded_by, loan.wiped, loan.uploaded_at) == (

@@ -116,7 +116,7 @@ def test_bad_files_are_notes_never_crashes(tmp_path):
     assert result["no_exif.jpg"] == Photo("no_exif.jpg", "jpeg", None, None, None, None, NO_EXIF,
                                           (tmp_path / "no_exif.jpg").stat().st_size)
     assert result["renamed.jpg"].note == "damaged: named as an image but its content is not one"
-    assert result["notes.txt"] == Skipped("notes.txt", "not a photo")
+    assert result["notes.txt"] == Skipped("notes.txt", "not an image")
     assert result["screenshot.png"].note.startswith("a PNG image: no EXIF camera information")
     assert result["empty.heic"].note.startswith("damaged")
     assert (result["clock_never_set.jpg"].model, result["clock_never_set.jpg"].captured,

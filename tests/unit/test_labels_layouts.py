@@ -152,7 +152,7 @@ def test_the_do_not_photograph_slip_names_each_pupil_and_what_was_refused():
     assert "No pupil in 5C is on the do-not-photograph list." in nobody
 
 
-def test_the_slip_also_prints_whose_photos_must_not_go_on_the_website_social_media_or_press():
+def test_the_slip_also_prints_whose_images_must_not_go_on_the_website_social_media_or_press():
     for paper in PAPER.values():
         job = no_photo_slip_job("4B", [NoPhotoLine("Ben T.", "Photos in school")], paper, device="iPad 3",
                                 at="13:00", not_published=[NoPhotoLine("Amira K.", "Website, Social Media"),
@@ -160,7 +160,7 @@ def test_the_slip_also_prints_whose_photos_must_not_go_on_the_website_social_med
         assert_fits(job, paper)
         texts = [line.text for line in lines_of(job, paper)]
         words = " ".join(texts)
-        assert "Ben T.   Not for: Photos in school  May be photographed, but the photos must not go on: Amira K." \
+        assert "Ben T.   Not for: Photos in school  May be photographed, but the images must not go on: Amira K." \
             in words  # the do-not-photograph list first, then the publishing list under its heading
         assert texts.index("Amira K.") + 1 == texts.index("  Not on: Website, Social Media")
         assert texts.index("Zoë W.") + 1 == texts.index("  Not on: Press")

@@ -181,7 +181,7 @@ def test_a_folder_counts_videos_apart_from_photos_and_problems(tmp_path):
     result = read_folder(tmp_path, LONDON)
     assert [p.path for p in result.photos] == ["a.jpg"]
     assert [v.path for v in result.videos] == ["b.mov"]
-    assert result.skipped == (Skipped("song.m4a", "not a photo"),)
+    assert result.skipped == (Skipped("song.m4a", "not an image"),)
 
 
 # --- EXIF text as EXIF means it ------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from sqlmodel import func, select
 
 from db.core import COMMAND_LINE, Refused
 from db.core.models import LedgerEntry
-from kiosk.scan import HOME_TIME, MORNING, scan_phone
+from kiosk.scan import ScanMode, scan_phone
 
 scanner_like = st.one_of(
     st.text(max_size=80),
@@ -17,7 +17,7 @@ scanner_like = st.one_of(
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=scanner_like, mode=st.sampled_from([MORNING, HOME_TIME]))
+@given(text=scanner_like, mode=st.sampled_from([ScanMode.MORNING, ScanMode.HOME_TIME]))
 def test_any_scan_is_resolved_or_refused_in_a_sentence(database, school, text, mode):
     with database.reading() as session:
         before = session.exec(select(func.count()).select_from(LedgerEntry)).one()
@@ -33,8 +33,9 @@ def test_any_scan_is_resolved_or_refused_in_a_sentence(database, school, text, m
 
 
 def test_the_real_tags_resolve_in_both_modes(database, school):
-    assert scan_phone(database, school.walker, "HBR", MORNING).location == "6A cupboard"
-    assert scan_phone(database, school.walker.lower(), "MJO", HOME_TIME, reason="early leaver").outcome == "handed back"
+    assert scan_phone(database, school.walker, "HBR", ScanMode.MORNING).location == "6A cupboard"
+    handed = scan_phone(database, school.walker.lower(), "MJO", ScanMode.HOME_TIME, reason="early leaver")
+    assert handed.outcome == "handed back"
 
 
 def test_a_staff_badge_scanned_as_a_phone_says_so(database, school):
@@ -43,8 +44,20 @@ def test_a_staff_badge_scanned_as_a_phone_says_so(database, school):
 
     badge = issue_staff_tag(database, "HBR", lambda: new_code(TagKind.STAFF), by=COMMAND_LINE)
     try:
-        scan_phone(database, badge.code, "HBR", MORNING)
+        scan_phone(database, badge.code, "HBR", ScanMode.MORNING)
     except Refused as exc:
         assert str(exc) == f"{badge.code} is a staff tag, not a phone tag: scan the tag on the phone pouch."
     else:
         raise AssertionError("a staff badge was accepted as a phone")
+
+
+def test_a_double_read_is_taken_apart_only_when_it_is_one_tag_twice():
+    from kiosk.scan import one_read
+    from tagcodes import TagKind, new_code
+
+    code, other = new_code(TagKind.PHONE), new_code(TagKind.PHONE)
+    assert one_read(code + code) == code
+    assert one_read(f"{code} {code}\r") == code
+    assert one_read((code + code).lower()) == code.lower()  # read as any code typed in lower case
+    for left_alone in (code, code + other, code + code + code, "6A6A", "ipad-03ipad-03", "", code[:-1] * 2):
+        assert one_read(left_alone) == left_alone
