@@ -22,6 +22,7 @@ class StatusBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(id="who", markup=False)
+        yield Static(id="backup", markup=False)
         yield Static(id="printing", markup=False)
         yield Static(id="clock", markup=False)
 
@@ -47,6 +48,15 @@ class StatusBar(Horizontal):
         self.query_one("#who", Static).update(f"{who}{' · ' + self._place if self._place else ''}")
         self.query_one("#clock", Static).update(app.local_now().strftime("%a %d %b  %H:%M"))
         self.refresh_printing()
+        self.refresh_backup()
+
+    def refresh_backup(self) -> None:
+        """Amber words when the last good backup is too old or the last one could not be made."""
+        status = getattr(self.app, "backup_status", None)
+        words = status.short(self.app.local_now().date()) if status is not None else ""
+        backup = self.query_one("#backup", Static)
+        backup.update(words)
+        backup.display = bool(words)
 
     def refresh_printing(self) -> None:
         """The print queue in a few words while it holds anything not yet printed; amber when a job failed.
