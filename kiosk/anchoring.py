@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.config import Settings, data_dir
+from kiosk.config import Settings
 
 if TYPE_CHECKING:
     from db.core import Database
@@ -17,10 +17,9 @@ LABEL = "Ledger anchor"
 
 
 def anchors_folder(settings: Settings) -> Path:
-    """Where the anchors file lives: the backup folder, ``Settings.backups()`` (the ``backup_folder`` setting,
-    added with `kiosk backup`), else the same default computed here: ``backups`` in the data folder."""
-    backups = getattr(settings, "backups", None)
-    return backups() if callable(backups) else data_dir() / "backups"
+    """Where the anchors file lives: the backup folder (the ``backup_folder`` setting, else ``backups`` in the
+    data folder), beside the backups that add their own anchors to it."""
+    return settings.backups()
 
 
 def issue_anchor(database: Database, folder: Path) -> Anchor | None:

@@ -19,7 +19,9 @@ from textual.signal import Signal
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from db.core import CoverBadge, CustodyResult, Refused, StaffMember
-from kiosk.config import Settings, config_file
+from kiosk import backup_watch
+from kiosk.backup_watch import RETRY_SECONDS, BackupStatus
+from kiosk.config import Settings, config_file, settings_exposed
 from kiosk.failures import sentence_for
 from kiosk.live import LedgerWatch
 from kiosk.print_queue import FAILED, PrintQueue, QueuedJob
@@ -74,7 +76,7 @@ class KioskApp(StaysUp, App[None]):
 
     def __init__(self, settings: Settings, database: Database | None = None, *,
                  clock: Callable[[], datetime] | None = None, printer: str | None = None,
-                 sign_in_hint: str | None = None) -> None:
+                 sign_in_hint: str | None = None, backups: bool | None = None) -> None:
         super().__init__()
         chosen = THEMES[settings.theme]
         self.register_theme(chosen)
@@ -99,6 +101,11 @@ class KioskApp(StaysUp, App[None]):
         self.live = LedgerWatch(self, lambda: self.database, self.database_back)
         if database is not None:
             self.database_ready.set()
+        # The day's own backup: on for the school's kiosk (it opens its database itself), off for the demo and tests.
+        self.backups_on = database is None if backups is None else backups
+        self.backup_status = BackupStatus()
+        self._backing_up = False
+        self._backup_failed_at = -RETRY_SECONDS
 
     def on_mount(self) -> None:
         self.set_class(self.settings.theme == HIGH_CONTRAST, "-high-contrast")  # heavier borders (app.tcss)
@@ -113,6 +120,11 @@ class KioskApp(StaysUp, App[None]):
             except Exception as exc:  # noqa: BLE001 - the sign-in screen says it in one sentence
                 self.database_problem = sentence_for(exc)
             self.live.start()
+            if self.backups_on:
+                self.start_backups()
+        exposed = settings_exposed()
+        if exposed:
+            self.notify(exposed, title="Settings", severity="warning", timeout=30)
 
     def on_unmount(self) -> None:
         self.live.stop()
@@ -142,6 +154,8 @@ class KioskApp(StaysUp, App[None]):
             self.database_ready.set()
         if self.database is not None:
             self.live.start()
+        if self.database is not None and self.backups_on:  # a server down now: the backup says so, and tries later
+            self.call_from_thread(self.start_backups)
         if self.database_problem:
             self.call_from_thread(self._show_database_problem)
 
@@ -191,6 +205,30 @@ class KioskApp(StaysUp, App[None]):
         if isinstance(event, ACTIVITY):
             self._last_input = time.monotonic()
         await super().on_event(event)
+
+    # --- the day's backup ---------------------------------------------------------
+    # Checked once a minute in a thread (the folder may be a slow network share); the copy itself reads one snapshot
+    # of the database, so scanning carries on while it runs.
+
+    def start_backups(self) -> None:
+        self.set_interval(60, self.check_backups)
+        self.check_backups()
+
+    def check_backups(self) -> None:
+        if not self._backing_up and self.database is not None:
+            self._backing_up = True
+            self.keep_backed_up()
+
+    @work(thread=True, group="backup", exit_on_error=False)
+    def keep_backed_up(self) -> None:
+        may_try = time.monotonic() - self._backup_failed_at >= RETRY_SECONDS
+        try:
+            status = backup_watch.keep(self.database, self.settings, self.local_now(), self.backup_status, may_try)
+        finally:
+            self._backing_up = False
+        if status.problem and may_try:
+            self._backup_failed_at = time.monotonic()
+        self.backup_status = status  # the status bar and the office screen read it at their next tick
 
     # --- who is signed in ---------------------------------------------------
 
@@ -400,11 +438,12 @@ def damaged_file(database: Database) -> str | None:
 
 
 def make_app(settings: Settings, *, database: Database | None = None, clock: Callable[[], datetime] | None = None,
-             printer: str | None = None, sign_in_hint: str | None = None) -> KioskApp:
+             printer: str | None = None, sign_in_hint: str | None = None, backups: bool | None = None) -> KioskApp:
     """Build the kiosk; tests pass their own database (with a fixed clock) and printer address.
 
     ``printer`` overrides ``settings.printer`` (a URI such as tcp://192.168.1.50 or file:/dev/usb/lp0).
 
-    Without a database the app opens ``settings.database_url()`` itself, after its first frame.
+    Without a database the app opens ``settings.database_url()`` itself, after its first frame, and makes the day's
+    backup by itself; ``backups`` says otherwise (a test of the backups passes its database and True).
     """
-    return KioskApp(settings, database, clock=clock, printer=printer, sign_in_hint=sign_in_hint)
+    return KioskApp(settings, database, clock=clock, printer=printer, sign_in_hint=sign_in_hint, backups=backups)

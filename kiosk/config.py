@@ -6,6 +6,8 @@ variables, and ``settings.toml`` in the user config directory.
 
 from __future__ import annotations
 
+import os
+import re
 import socket
 from datetime import time
 from pathlib import Path
@@ -24,6 +26,23 @@ def data_dir() -> Path:
 
 def config_file() -> Path:
     return Path(user_config_dir(APP_NAME, appauthor=False)) / "settings.toml"
+
+
+# A password in settings.toml: a database URL with one (scheme://user:password@host), or a password = line.
+_PASSWORD = re.compile(r"://[^/@\s:]+:[^@\s]+@|^\s*\w*password\w*\s*=", re.IGNORECASE | re.MULTILINE)
+
+
+def settings_exposed(path: Path | None = None) -> str | None:
+    """One line of warning when settings.toml holds a password and other users of the PC may read it (POSIX)."""
+    path = path or config_file()
+    try:
+        mode = path.stat().st_mode
+        if os.name != "posix" or not mode & 0o077 or not _PASSWORD.search(path.read_text(encoding="utf-8")):
+            return None
+    except (OSError, UnicodeDecodeError):
+        return None
+    return (f"Warning: {path} holds a password and other users of this PC can read it: "
+            f"run `chmod 600 {path}`.")
 
 
 class Settings(BaseSettings):
@@ -48,6 +67,14 @@ class Settings(BaseSettings):
     keep_confiscations_years: int = Field(default=3, ge=0, description="released confiscations")
     keep_exceptions_years: int = Field(default=6, ge=0, description="ended pupil and staff phone exceptions")
     keep_leavers_years: int = Field(default=1, ge=0, description="pupils archived as leavers, with their records")
+    # Backups (`kiosk backup`, and the kiosk's own at the end of each school day).
+    backup_folder: str | None = Field(default=None, description="a USB disk, a network share or a synced cloud "
+                                      "folder; default: the backups folder in the user data folder")
+    backup_time: time = Field(default=time(16, 0), description="the kiosk's own backup each school day, after "
+                              "home-time")
+    keep_daily_backups: int = Field(default=10, ge=1, description="the newest backup of each of the last N days")
+    keep_weekly_backups: int = Field(default=8, ge=0, description="... of each of the last N weeks")
+    keep_termly_backups: int = Field(default=6, ge=0, description="... of each of the last N terms (two school years)")
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings, env_settings,
@@ -56,3 +83,7 @@ class Settings(BaseSettings):
 
     def database_url(self) -> str:
         return self.db or f"sqlite:///{data_dir() / 'kiosk.db'}"
+
+    def backups(self) -> Path:
+        """Where backups go: the backup_folder setting, else the backups folder beside the default database."""
+        return Path(self.backup_folder).expanduser() if self.backup_folder else data_dir() / "backups"

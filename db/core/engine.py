@@ -126,9 +126,10 @@ def open_database(url: str, *, clock: Clock = utc_now, kiosk_name: str | None = 
     """
     wait = LOCK_WAIT_MS if lock_wait_ms is None else lock_wait_ms
     if url.startswith("sqlite:///"):
-        folder = Path(url.removeprefix("sqlite:///")).parent
-        if not folder.is_dir():
-            raise NotReady(f"The folder {folder} does not exist: check the database path.")
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.parent.is_dir():
+            raise NotReady(f"The folder {path.parent} does not exist: check the database path.")
+        _private_file(path)
     engine = create_engine(url, future=True, **_engine_options(url, wait))
     _report_faults(engine)
     if engine.dialect.name == "sqlite":
@@ -137,6 +138,17 @@ def open_database(url: str, *, clock: Clock = utc_now, kiosk_name: str | None = 
         _postgresql_write_lock(engine)
     return Database(url=url, engine=engine, clock=clock, kiosk_name=kiosk_name or socket.gethostname(),
                     zone=ZoneInfo(zone), home_time=home_time)
+
+
+def _private_file(path: Path) -> None:
+    """Make a new database file readable by this user only (0600 on POSIX) before SQLite would make it with the
+    umask's mode: it holds pupils' names. SQLite gives the -wal and -shm the same mode as the file."""
+    if str(path) in ("", ":memory:") or "?" in str(path) or path.exists():
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError:  # made meanwhile by another kiosk, or a folder we may not write: SQLite says what is wrong
+        pass
 
 
 def _engine_options(url: str, wait_ms: int) -> dict:

@@ -88,6 +88,15 @@ def _undo_in(conn: Connection, database, staff, row, reason: str) -> str:
             + (", and the parents-to-tell task is closed." if told else "."))
 
 
+def _undo_in_again(conn: Connection, database, staff, row, reason: str) -> str:
+    name = _pupil(conn, row.pupil_id)
+    _refuse_if_later(conn, row, name)
+    _held_by(conn, row, name)
+    _hold_again(conn, row, staff, row.to_location_id)
+    return (f"{name}'s phone is no longer recorded as in today: it shows as left in the "
+            f"{_place(conn, row.to_location_id)} overnight again.")
+
+
 def _undo_out(conn: Connection, database, staff, row, reason: str) -> str:
     name = _pupil(conn, row.pupil_id)
     _refuse_if_later(conn, row, name)
@@ -149,6 +158,8 @@ def _describe_safe(phrase: str):
 
 PHONE_VOIDS = {
     "phone_in": (_describe_safe("{name}'s phone checked in ({where})"), _undo_in),
+    "phone_in_again": (_describe_safe("{name}'s phone, left in the {where} overnight, recorded as in today"),
+                       _undo_in_again),
     "phone_out": (_describe_safe("{name}'s phone handed back (from the {where})"), _undo_out),
     "phone_kept": (_describe_safe("{name}'s phone seen (kept by the pupil)"), _undo_kept),
     "phone_confiscated": (_describe_safe("{name}'s phone confiscated ({reason})"), _undo_confiscation),

@@ -1,15 +1,29 @@
 """The record as evidence and as personal data (R7): checking the ledger's chain (against anchors kept outside the
-database, and the tables that say what holds now), a pupil's subject access
-export, the retention purge, and copying a kiosk's record to another database."""
+database, and the tables that say what holds now), a pupil's subject access export, the retention purge, copying
+a kiosk's record to another database, and backing it up and restoring it."""
 
 from db.records.anchors import FILE_NAME, Anchor, compare, head, known, parse, place, remember
 from db.records.audit import RecordCheck, check_record, file_damage, verify
+from db.records.backup import (
+    Backup,
+    Contents,
+    Keep,
+    backups,
+    check_file,
+    contents,
+    make_backup,
+    read_only,
+    taken,
+    to_remove,
+)
 from db.records.copy import CopiedTable, CopyResult, copy_to
 from db.records.export import export_pupil
+from db.records.restore import Restored, restore_backup
 from db.records.retention import PurgeReport, Retention, cutoffs, purge, redacted_digest
 
 __all__ = [
-    "FILE_NAME", "Anchor", "CopiedTable", "CopyResult", "PurgeReport", "RecordCheck", "Retention", "check_record",
-    "compare", "copy_to", "cutoffs", "export_pupil", "file_damage", "head", "known", "parse", "place", "purge",
-    "redacted_digest", "remember", "verify",
+    "FILE_NAME", "Anchor", "Backup", "Contents", "CopiedTable", "CopyResult", "Keep", "PurgeReport", "RecordCheck",
+    "Restored", "Retention", "backups", "check_file", "check_record", "compare", "contents", "copy_to", "cutoffs",
+    "export_pupil", "file_damage", "head", "known", "make_backup", "parse", "place", "purge", "read_only",
+    "redacted_digest", "remember", "restore_backup", "taken", "to_remove", "verify",
 ]

@@ -57,7 +57,10 @@ def copy_to(source: Database, target: Database, *, by: str | CommandLine) -> Cop
         with target.engine.connect() as conn:
             _refuse_if_holding_records(conn, tables, where)
     upgrade(target)  # as `kiosk init`: makes the tables, or upgrades an empty older one
-    with source.engine.connect() as read, target.transaction() as write:  # one snapshot in, one transaction out
+    # One snapshot in (on PostgreSQL REPEATABLE READ: kiosks scanning meanwhile change nothing the copy reads), one
+    # transaction out; the rows counted in the same snapshot are what the copy must hold (a backup while kiosks run).
+    snapshot = {"isolation_level": "REPEATABLE READ"} if source.engine.dialect.name == "postgresql" else {}
+    with source.engine.connect().execution_options(**snapshot) as read, target.transaction() as write:
         _refuse_if_holding_records(write, tables, where)  # again, under the write lock: no kiosk got in between
         for table in tables:
             rows = read.execute(select(table).order_by(*table.primary_key.columns)).mappings()
@@ -70,8 +73,9 @@ def copy_to(source: Database, target: Database, *, by: str | CommandLine) -> Cop
                     from None
         if target.engine.dialect.name == "postgresql":
             _reset_sequences(write, tables)
+        held = _counts_on(read, tables)
     copied = _counts(target, tables)
-    if copied != _counts(source, tables):
+    if copied != held:
         raise Refused(f"The copy at {where} does not hold the same number of rows as this kiosk: "
                       "copy again to an empty database.")
     return CopyResult(target=where, tables=tuple(CopiedTable(name, n) for name, n in copied.items()),
@@ -88,7 +92,11 @@ def _refuse_if_holding_records(conn, tables, where: str) -> None:
 
 def _counts(database: Database, tables) -> dict[str, int]:
     with database.engine.connect() as conn:
-        return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in tables}
+        return _counts_on(conn, tables)
+
+
+def _counts_on(conn, tables) -> dict[str, int]:
+    return {t.name: conn.execute(select(func.count()).select_from(t)).scalar_one() for t in tables}
 
 
 def _reset_sequences(conn, tables) -> None:

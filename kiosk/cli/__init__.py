@@ -16,10 +16,10 @@ import os
 import sys
 from pathlib import Path
 
-from kiosk.cli import corrections, devices, people, phones, records, serve, setup, tags
+from kiosk.cli import backups, corrections, devices, people, phones, records, serve, setup, tags
 from kiosk.cli.opening import Clock, connect, start_kiosk, utc_now
 from kiosk.cli.options import Options
-from kiosk.config import Settings
+from kiosk.config import Settings, settings_exposed
 
 
 def main(argv: list[str] | None = None, *, clock: Clock = utc_now) -> int:
@@ -55,6 +55,9 @@ def run(argv: list[str], clock: Clock) -> int:
     except ValueError as exc:  # pydantic's ValidationError: a bad value in settings.toml or a KIOSK_ variable
         print(setting_problem(exc), file=sys.stderr)
         return 1
+    exposed = settings_exposed()
+    if exposed:
+        print(exposed, file=sys.stderr)
     if args.command is None:
         url = settings.database_url()
         if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).is_file():
@@ -68,8 +71,9 @@ def run(argv: list[str], clock: Clock) -> int:
     try:
         if args.command == "demo":
             return setup.run_demo(args, settings, clock)
-        database = connect(settings, clock, create=args.command == "init")
-        if args.command != "init":
+        unready = args.command == "init" or args.command in backups.WITHOUT_READY_DATABASE
+        database = connect(settings, clock, create=unready)
+        if not unready:
             require_ready(database)
         args.settings = settings
         return args.handler(args, database) or 0
@@ -137,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     records.add_commands(sub, options)  # export, audit, purge, copy-to
     corrections.add_commands(sub, options)  # void
     serve.add_commands(sub, options)
+    backups.add_commands(sub, options)  # backup, restore
     return parser
 
 

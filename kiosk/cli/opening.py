@@ -26,7 +26,7 @@ def connect(settings: Settings, clock: Clock = utc_now, *, create: bool = False)
     if settings.db is None:
         folder = data_dir()
         if create:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # pupils' names: this user's only
         elif not folder.is_dir():
             raise NotReady("This kiosk has no database yet: run `kiosk init` first (or `kiosk demo` to try it).")
     return open_database(url, clock=clock, kiosk_name=settings.kiosk_name, zone=settings.timezone,

@@ -34,7 +34,7 @@ def run_demo(args, settings: Settings, clock: Clock) -> int:
     if settings.db is None:
         # The demo school lives in a file of its own, made afresh each time: never the school's record.
         path = data_dir() / "demo.db"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         for leftover in (path, path.with_name("demo.db-wal"), path.with_name("demo.db-shm")):
             leftover.unlink(missing_ok=True)
         settings = settings.model_copy(update={"db": f"sqlite:///{path}"})

@@ -30,15 +30,15 @@ def key_name(key: str) -> str:
 
 def keys_for(screen: Screen) -> list[tuple[str, str]]:
     """(keys, what they do) for every key that works on ``screen`` now: the screen's own in its order, then the
-    app's (sign out, this help, closing the kiosk)."""
+    app's (sign out, this help)."""
     offers = getattr(screen, "offers", None)
     found: dict[str, tuple[list[str], str]] = {}
     actives = screen.active_bindings.items()
     for node in (screen, screen.app):
         for key, active in actives:
             binding: Binding = active.binding
-            if active.node is not node or not binding.description or binding.action in TEXTUAL:
-                continue  # a text field's own editing keys, Textual's own, keys kept for the program
+            if active.node is not node or not binding.description or binding.action in TEXTUAL or binding.system:
+                continue  # a text field's own editing keys, Textual's own, keys kept for IT (closing the kiosk)
             if offers is not None and not offers(binding.action):
                 continue
             names, _ = found.setdefault(binding.action, ([], binding.tooltip or binding.description))

@@ -75,6 +75,7 @@ class OfficeScreen(KioskScreen, Screen):
     def compose(self) -> ComposeResult:
         yield StatusBar("Office screen")
         yield Static(id="cupboards", markup=False)
+        yield Static(id="backup-warning", markup=False)
         yield Static("Phones held now", id="held-title", classes="heading")
         yield KioskTable(id="held", cursor_type="row", zebra_stripes=True)
         yield Static(id="held-detail", markup=False)
@@ -83,7 +84,15 @@ class OfficeScreen(KioskScreen, Screen):
         yield Static(id="pending-detail", markup=False)
         yield KioskFooter()
 
+    def show_backup(self) -> None:
+        """The backup warning in full (the status bar has a few words of it), or nothing when all is well."""
+        said = self.kiosk.backup_status.sentence(self.kiosk.local_now().date())
+        warning = self.query_one("#backup-warning", Static)
+        warning.update(f"⚠ {said}" if said else "")  # as the cupboards' warning above it
+        warning.display = bool(said)
+
     def on_mount(self) -> None:
+        self.show_backup()
         # Long free text goes last: on a narrow screen it is what gets cut, and the line under each table says
         # the selected row whole.
         self.query_one("#held", DataTable).add_columns("Where", "Status", "Pupil", "Class", "Since", "Phone",
@@ -98,6 +107,7 @@ class OfficeScreen(KioskScreen, Screen):
     def reload(self) -> None:
         if self.signed_out:  # the idle lock or F10 is closing this screen: nobody to load the lists for
             return
+        self.show_backup()
         self.load(self.kiosk.database, self.kiosk.staff.code)
 
     @work(thread=True, exclusive=True, group="office", exit_on_error=False)

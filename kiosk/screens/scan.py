@@ -63,6 +63,7 @@ from kiosk.work import Done, Failed, Refusal, carry_out
 
 NOON = time(12, 0)  # before noon the kiosk starts in morning check-in, after it in home-time hand-back
 NARROW, NARROW_PHONE = 100, 18  # below 100 columns the list's phone descriptions wrap in 18 columns
+NARROW_CLASS_PHONE = 14  # a class teacher's list has one column fewer but a wider "Back" ("left overnight")
 LIST_AFTER_SECONDS = 0.25  # the list under the panel catches up this soon after the last scan
 HAND_BACK_REASONS = ("Early leaver", "Appointment", "Collected by parent")
 READY = {
@@ -148,7 +149,7 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
     def compose(self) -> ComposeResult:
         yield StatusBar()
         yield ModeSwitch()
-        field = ScanField(id="scan",
+        field = ScanField(id="scan", one_per_enter=True,
                           placeholder="Scan a tag (phone pouch, camera or iPad), or type the code under the QR")
         field.pass_when_empty = ("u", "U")
         yield field
@@ -161,12 +162,12 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#phones", DataTable)
+        # Below 100 columns the description wraps in a narrower column rather than being cut at the edge.
+        self._wrap_phone = self.app.size.width < NARROW
         if self.staff.class_name:
             self._class_columns(table)
         else:
             table.add_columns("Pupil", "Class", "Where", "Since", "Status")
-            # Below 100 columns the description wraps in a narrower column rather than being cut at the edge.
-            self._wrap_phone = self.app.size.width < NARROW
             table.add_column("Phone", width=NARROW_PHONE if self._wrap_phone else None)
         database = self.kiosk.database
         morning = database.local(database.now()).time() < NOON
@@ -199,8 +200,7 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
 
     @on(Input.Submitted, "#scan")
     def scanned(self, event: Input.Submitted) -> None:
-        text = event.value
-        event.input.value = ""  # cleared at once: the scanner may already be typing the next code
+        text = event.value  # the field has taken it out already: the scanner may be typing the next code
         if text.strip():
             self.start_scan(text, self.mode)
 
@@ -354,7 +354,8 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         if self._not_in:
             table.add_columns("Pupil", "Phone", "Tag")
         else:
-            table.add_columns("Pupil", "Where", "In", "Back", "Phone")
+            table.add_columns("Pupil", "Where", "In", "Back")
+            table.add_column("Phone", width=NARROW_CLASS_PHONE if self._wrap_phone else None)
 
     def _fill_table(self, rows: ClassList | list[HeldPhoneRow]) -> None:
         table = self.query_one("#phones", DataTable)
@@ -392,14 +393,16 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         if overnight:
             heading += f"; {overnight} left overnight (scan each to check it in)"
         title.update(_with_cupboard(heading, listed.cupboard, self.app.palette.note_badge))
+        height = None if self._wrap_phone else 1
         for row in listed.phones:
             if row.left_overnight:
                 badge = self.app.palette.note_badge
                 table.add_row(row.pupil, row.location, Text(f"{row.checked_in:%a %H:%M}", style=badge),
-                              Text("left overnight", style=badge), row.description or "")
+                              Text("left overnight", style=badge), row.description or "", height=height)
             else:
                 table.add_row(row.pupil, row.location, f"{row.checked_in:%H:%M}",
-                              f"{row.handed_back:%H:%M}" if row.handed_back else "", row.description or "")
+                              f"{row.handed_back:%H:%M}" if row.handed_back else "", row.description or "",
+                              height=height)
 
     # --- keys -------------------------------------------------------------
 

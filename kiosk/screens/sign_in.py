@@ -20,6 +20,8 @@ class SignInScreen(KioskScreen, Screen):
     AUTO_FOCUS = "#code"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # 80×24: a tighter card
 
+    code = ""  # the staff code once its Enter came, while the PIN is typed
+
     def compose(self) -> ComposeResult:
         settings = self.kiosk.settings
         yield StatusBar(" · ".join(filter(None, (settings.school_name, f"kiosk {settings.kiosk_name}"))))
@@ -28,9 +30,9 @@ class SignInScreen(KioskScreen, Screen):
                 yield BigText("Custody Kiosk", id="title")
                 yield Static("Pupils' phones: in each morning, back at home-time.", id="about")
                 yield Label("Scan your badge or type your staff code", id="code-label")
-                yield ScanField(id="code", placeholder="Staff code or badge")
+                yield ScanField(id="code", one_per_enter=True, placeholder="Staff code or badge")
                 yield Label("Your PIN", id="pin-label")
-                yield ScanField(id="pin", password=True, placeholder="PIN")
+                yield ScanField(id="pin", one_per_enter=True, password=True, placeholder="PIN")
                 yield Static(id="message", markup=False)
                 if self.kiosk.sign_in_hint:
                     yield Static(self.kiosk.sign_in_hint, id="hint", markup=False)
@@ -46,7 +48,7 @@ class SignInScreen(KioskScreen, Screen):
     def start_again(self, message: str = "", *, refused: bool = False) -> None:
         """Empty both fields and wait for a badge; ``message`` says why (locked, signed out, refused)."""
         code, pin = self.query_one("#code", ScanField), self.query_one("#pin", ScanField)
-        code.value = pin.value = ""
+        code.value = pin.value = self.code = ""
         code.disabled = pin.disabled = False
         self.query_one("#card").remove_class("-pin")
         note = self.query_one("#message", Static)
@@ -56,15 +58,25 @@ class SignInScreen(KioskScreen, Screen):
 
     @on(Input.Submitted, "#code")
     def code_entered(self, event: Input.Submitted) -> None:
+        code, pin = self.query_one("#code", ScanField), self.query_one("#pin", ScanField)
+        if self.code:
+            # A second Enter in the code field: a badge and its PIN typed at once, before the PIN box had the focus.
+            pin.value = event.value + pin.value
+            self.post_message(Input.Submitted(pin, pin.value))
+            return
         if not event.value.strip():
             return
+        self.code = event.value
+        pin.value = code.take_unended() + pin.value  # typed after the code's Enter: the start of the PIN
+        if not code.value:
+            code.value = self.code  # shown while the PIN is typed
         self.query_one("#card").add_class("-pin")
         self.query_one("#message", Static).update("")
-        self.query_one("#pin", ScanField).focus()
+        pin.focus()
 
     @on(Input.Submitted, "#pin")
     def pin_entered(self, event: Input.Submitted) -> None:
-        code = self.query_one("#code", ScanField).value
+        code = self.code
         if not code.strip():
             self.start_again()
             return

@@ -10,6 +10,8 @@ from textual.widgets import Static
 
 from kiosk.widgets.outage_banner import OutageBanner
 
+ROLE_WORDS = {"office": "office staff", "slt": "leadership team", "admin": "administrator"}  # not "slt"
+
 
 class StatusBar(Horizontal):
     DEFAULT_CSS = (Path(__file__).with_suffix(".tcss")).read_text()
@@ -20,6 +22,7 @@ class StatusBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(id="who", markup=False)
+        yield Static(id="backup", markup=False)
         yield Static(id="printing", markup=False)
         yield Static(id="clock", markup=False)
 
@@ -38,13 +41,22 @@ class StatusBar(Horizontal):
         app = self.app
         staff = getattr(app, "staff", None)
         if staff is not None:
-            where = f"class {staff.class_name}" if staff.class_name else staff.role
+            where = f"class {staff.class_name}" if staff.class_name else ROLE_WORDS.get(staff.role, staff.role)
             who = f"Signed in: {staff.name} · {where}"
         else:
             who = "Nobody signed in"
         self.query_one("#who", Static).update(f"{who}{' · ' + self._place if self._place else ''}")
         self.query_one("#clock", Static).update(app.local_now().strftime("%a %d %b  %H:%M"))
         self.refresh_printing()
+        self.refresh_backup()
+
+    def refresh_backup(self) -> None:
+        """Amber words when the last good backup is too old or the last one could not be made."""
+        status = getattr(self.app, "backup_status", None)
+        words = status.short(self.app.local_now().date()) if status is not None else ""
+        backup = self.query_one("#backup", Static)
+        backup.update(words)
+        backup.display = bool(words)
 
     def refresh_printing(self) -> None:
         """The print queue in a few words while it holds anything not yet printed; amber when a job failed.

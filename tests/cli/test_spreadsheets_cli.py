@@ -40,6 +40,7 @@ LISTINGS = {
     ("staff", "phones"): ((), "staff,code,reason,approved_by,from,to,status"),
     ("exception", "list"): ((), "pupil,class,kind,conditions,approved_by,approved_at,review_on,status"),
     ("pupil", "find"): (("zzqx",), "pupil,name,class,tag"),
+    ("restore",): (("--list",), "file,newest,records,anchor"),
 }
 ONE_ROW = {("device", "uploaded")}  # it lists the one upload it records: never empty
 DEVICES = "Asset Tag,Type,Name,Make,Model,Serial\r\nCAM-01,camera,Canon 1,Canon,EOS 2000D,012345678901\r\n"

@@ -167,3 +167,27 @@ async def test_f11_lists_the_class_phones_not_in_yet_and_back(school):
         assert title(app).startswith("6A's phones today: 9 in, 0 handed back")
         assert table_rows(app)[0][0] == pupil.name
         assert isinstance(app.screen, ScanScreen)
+
+
+async def test_a_phone_recorded_as_in_again_by_mistake_is_undone_back_to_left_overnight(school, clock):
+    left = class_phones_today(school, "6A", by=COMMAND_LINE)[-1]  # in at 08:40 on Tuesday
+    clock.advance(days=1)
+    clock.set_local(8, 41)
+    app = build_app(school)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "HBR", "1234")
+        await scan(pilot, left.code)
+        await pilot.press("u")
+        await settle(pilot)
+        assert app.screen.question.startswith(f"Undo: {left.pupil}'s phone, left in the 6A cupboard overnight, "
+                                              "recorded as in today, at 08:41")
+        await pilot.press(*"wrong pouch", "enter")
+        await settle(pilot)
+        assert (f"{left.pupil}'s phone is no longer recorded as in today: it shows as left in the 6A cupboard "
+                "overnight again.") in panel(pilot).text
+        await list_caught_up(pilot)
+        assert [left.pupil, "6A cupboard", "Tue 08:40", "left overnight"] in [row[:4] for row in table_rows(app)]
+    held = {row.code: row for row in phones_held(school, by=COMMAND_LINE)}
+    assert f"{held[left.code].since:%a %H:%M}" == "Tue 08:40" and held[left.code].by == "Hannah Brooks"
+    assert [e.action for e in custody_report(school, by=COMMAND_LINE) if e.code == left.code] == [
+        "phone in again", "entry voided"]

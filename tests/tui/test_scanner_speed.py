@@ -49,3 +49,19 @@ async def test_200_scans_at_scanner_speed_are_all_recorded(busy_school):
     checked_in = [event.code for event in custody_report(database, by=COMMAND_LINE) if event.action == "phone in"]
     assert sorted(checked_in) == sorted(codes)
     assert {row.code for row in phones_held(database, by=COMMAND_LINE)} == set(codes)
+
+
+async def test_codes_scanned_with_no_pause_at_all_are_each_recorded(busy_school):
+    # Every key of ten codes queued before the kiosk handles the first Enter: each Enter ends one code, so none
+    # is glued to the next ("P-AAAA-AAAP-BBBB-BBB") or lost when the field empties.
+    database, codes = busy_school
+    app = build_app(database)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "OFF", "2468")
+        for code in codes[:10]:
+            scanner_types(pilot, code)
+        await app.workers.wait_for_complete()
+        await list_caught_up(pilot)
+        assert "refused" not in app.chimes
+    checked_in = [event.code for event in custody_report(database, by=COMMAND_LINE) if event.action == "phone in"]
+    assert sorted(checked_in) == sorted(codes[:10])

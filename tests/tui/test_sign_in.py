@@ -3,6 +3,8 @@ scanning."""
 
 from __future__ import annotations
 
+from textual import events
+
 from db.core import COMMAND_LINE
 from db.tags import issue_staff_tag
 from kiosk.screens.scan import ScanScreen
@@ -63,3 +65,15 @@ async def test_badge_scan_and_line_feed_sign_in(school):
         await settle(pilot)
         assert isinstance(app.screen, ScanScreen)
         assert app.staff.name == "David Okafor"
+
+
+async def test_a_badge_and_a_pin_typed_at_once_sign_in(school):
+    # A badge scan and the PIN typed straight after reach the kiosk before the PIN box has the focus (a busy PC):
+    # every key is queued at once here, as a scanner and a quick typist send them.
+    app = build_app(school)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for key in "HBR\r1234\r":
+            app.post_message(events.Key("enter" if key == "\r" else key, key))
+        await settle(pilot)
+        assert isinstance(app.screen, ScanScreen)
+        assert app.staff.name == "Hannah Brooks"

@@ -4,7 +4,7 @@ keys a person cannot use are not offered, and every column a person needs is rea
 from __future__ import annotations
 
 from db.core import COMMAND_LINE
-from db.phones import parents_pending, phones_held
+from db.phones import class_phones_today, parents_pending, phones_held
 from kiosk.screens.device import DeviceScreen
 from kiosk.screens.devices_review import DevicesReviewScreen
 from kiosk.screens.help import HelpScreen
@@ -154,3 +154,15 @@ async def test_an_administrator_is_offered_no_phone_keys_and_f4_pressed_anyway_i
         assert isinstance(app.screen, ScanScreen)  # no "which cupboard?" question that would only be refused
         assert panel(pilot).mood == "-note" and "refused" not in app.chimes
         assert "Phones are for teachers, office staff and the leadership team." in panel(pilot).text
+
+
+async def test_a_teachers_list_of_phones_left_overnight_wraps_the_descriptions_at_80_by_24(school, clock):
+    left = class_phones_today(school, "6A", by=COMMAND_LINE)
+    clock.advance(days=1)  # the next morning: "Tue 08:40" and "left overnight" take the width
+    app = build_app(school)
+    async with app.run_test(size=SMALL) as pilot:
+        await signed_in(pilot, "HBR", "1234")
+        await list_caught_up(pilot)
+        shown = [row for row in left if row.pupil in on_screen(app)]
+        assert "left overnight" in on_screen(app) and any(len(row.description) > 14 for row in shown)
+        assert all(row.description in flat(app) for row in shown)  # wrapped, not cut at the edge

@@ -136,3 +136,11 @@ async def test_the_device_screen_speaks_to_the_borrower(school):
         await scan(pilot, code)
         assert "with 2 images from your loan for 6A, not yet confirmed on the school Drive" in panel(pilot).text
         assert "Hannah Brooks's" not in on_screen(app)
+
+
+async def test_the_status_bar_names_the_role_in_words(school):
+    app = build_app(school)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "HTE", "5678")
+        assert "Signed in: Helen Teale · leadership team" in on_screen(app)
+        assert "slt" not in on_screen(app)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import tempfile
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -88,8 +89,8 @@ def test_yes_no_times_and_days_are_written_as_the_school_reads_them():
                                                   "not back"]
     table = io.StringIO()
     emit([row], "table", keys=keys, empty="", today=date(2026, 7, 20), out=table)
-    assert table.getvalue().splitlines()[1].split() == ["no", "yes", "Tue", "14", "Jul", "09:05", "2027-01-31", "not",
-                                                        "back"]
+    assert table.getvalue().splitlines()[1].split() == ["no", "yes", "Tue", "14", "Jul", "09:05", "Sun", "31", "Jan",
+                                                        "2027", "not", "back"]
 
 
 def test_json_keeps_its_types_with_times_to_the_second():
@@ -176,8 +177,9 @@ def libreoffice(tmp_path_factory) -> Path:
 
 def as_spreadsheet_reads_it(text: str) -> str:
     """The kiosk's cell as LibreOffice shows it: it keeps the neutralising quote visible (it hides a quote typed
-    into a cell, not one read from a CSV file), and makes CR and CRLF inside a cell a line feed."""
-    return spreadsheet_text(text).replace("\r\n", "\n").replace("\r", "\n")
+    into a cell, not one read from a CSV file), and makes CR, CRLF and LFCR inside a cell one line feed (read left to
+    right, as its line reader does)."""
+    return re.sub(r"\r\n|\n\r|\r", "\n", spreadsheet_text(text))
 
 
 def save_for_people(path: Path, rows: list[dict], keys: tuple[str, ...]) -> Path:

@@ -33,14 +33,14 @@ def test_the_check_counts_each_photo_once_and_names_what_else_was_taken_during_t
     result = devices.confirm_upload(database, "CAM-01", "HBR", folder=drive, wiped=True, reason="the clip")
     assert (result.claimed, result.verified, result.duplicates, result.unregistered, result.videos) == (3, 2, 3, 2, 1)
     assert result.note == (
-        "Only 2 of the 3 images claimed were found in the folder as photos from this device. The folder also holds "
+        "Only 2 of the 3 images claimed were found in the folder as images from this device. The folder also holds "
         "1 video made during the loan, which may be the rest: a video does not say which device made it, so videos "
         "are not in the count. Confirmed with the reason: the clip.")
     assert result.remarks == (
-        "2 photos in the folder were taken during the loan on a device the school has not registered, such as a "
+        "2 images in the folder were taken during the loan on a device the school has not registered, such as a "
         "personal phone: pupils may be photographed only on school devices. The leadership team's provenance report "
         "lists them.",
-        "3 files were copies of a photo already counted: each photo is counted once.")
+        "3 files were copies of an image already counted: each image is counted once.")
     assert [n.path for n in result.notes] == ["Walk/no_exif.jpg"]
     report = devices.provenance(database, drive, by=COMMAND_LINE)
     copies = {r.file: r.duplicate_of for r in report.rows if r.duplicate_of}
@@ -57,6 +57,6 @@ def test_a_loan_of_videos_only_is_not_refused(database, cameras, clock, tmp_path
         devices.confirm_upload(database, "CAM-01", "HBR", folder=tmp_path, wiped=True)
     result = devices.confirm_upload(database, "CAM-01", "HBR", folder=tmp_path, wiped=True, reason="it was a video")
     assert (result.verified, result.videos, result.loan.status) == (0, 1, "fewer found")
-    assert result.note.startswith("Only 0 of the 1 images claimed were found in the folder as photos from this "
+    assert result.note.startswith("Only 0 of the 1 images claimed were found in the folder as images from this "
                                   "device. The folder also holds 1 video made during the loan, which may be the rest")
     assert result.remarks == ()
