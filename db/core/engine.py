@@ -31,7 +31,7 @@ from sqlmodel import Session
 
 from db.core.errors import NotReady
 from db.core.faults import Fault, FaultKind, fault_kind
-from db.core.file_watch import watch
+from db.core.file_watch import watch, watching
 
 Clock = Callable[[], datetime]
 HEAD_REVISION = "0004"  # the newest migration in db/core/migrations/versions
@@ -176,6 +176,9 @@ def _report_faults(engine: Engine) -> None:
         dbapi = context.dialect.loaded_dbapi
         # No connection in the context: the pool could not open one at all (server down, file share gone).
         refused = context.connection is None and isinstance(original, (dbapi.OperationalError, dbapi.InterfaceError))
+        watched = watching(context.engine) if on_file and context.engine is not None else None
+        if watched is not None and watched.replaced():  # another file at the path: say so, not "unreachable"
+            raise Fault(FaultKind.MOVED, on_file=True) from original
         if context.is_disconnect or refused:
             raise Unreachable(on_file=on_file) from original
         kind = fault_kind(original)

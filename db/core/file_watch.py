@@ -15,6 +15,7 @@ the watch on the ``-wal`` again.
 from __future__ import annotations
 
 import os
+import weakref
 from pathlib import Path
 
 from sqlalchemy import event
@@ -54,6 +55,13 @@ class FileWatch:
     def closed(self) -> None:
         self.open_connections = max(0, self.open_connections - 1)
 
+    def replaced(self) -> bool:
+        """Whether another file now stands at the path (asked when a statement fails: a file replaced is named
+        as that, while a path with nothing at it stays "cannot be reached", which may come back)."""
+        now = _identity(self.path)
+        self.lost = self.lost or (self.file is not None and now is not None and now != self.file)
+        return self.lost
+
     def check(self) -> None:
         """Before a COMMIT: refuse it unless the path still names the files this engine writes to."""
         if not self.lost:
@@ -67,9 +75,17 @@ class FileWatch:
             raise Fault(FaultKind.MOVED, on_file=True)
 
 
+_WATCHES: weakref.WeakKeyDictionary[Engine, FileWatch] = weakref.WeakKeyDictionary()
+
+
+def watching(engine: Engine) -> FileWatch | None:
+    """The watch on this engine's file (None for PostgreSQL or a database in memory)."""
+    return _WATCHES.get(engine)
+
+
 def watch(engine: Engine, path: str) -> FileWatch:
     """Check every COMMIT on this engine against the file at ``path`` (a SQLite file in WAL mode)."""
-    watched = FileWatch(path)
+    watched = _WATCHES[engine] = FileWatch(path)
     event.listen(engine, "connect", lambda *_: watched.connected())
     event.listen(engine, "close", lambda *_: watched.closed())
     event.listen(engine, "close_detached", lambda *_: watched.closed())
