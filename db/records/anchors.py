@@ -71,14 +71,19 @@ def place(database: Database) -> str:
     return url.render_as_string(hide_password=True)
 
 
-def remember(anchor: Anchor, folder: Path, where: str | None = None) -> Path:
+RESTORED = "restored"  # a line "restored K1-… place": the database was put back to that anchor by `kiosk restore`
+
+
+def remember(anchor: Anchor, folder: Path, where: str | None = None, *, restored: bool = False) -> Path:
     """Append the anchor to the folder's anchors file (made readable by this user only); ``where`` names its
-    database (``place``)."""
+    database (``place``). ``restored``: the database was just restored to this anchor, so the anchors written
+    before it past its record name records the school chose to give up (see ``known``)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / FILE_NAME
     descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    line = " ".join(part for part in (RESTORED if restored else "", str(anchor), where or "") if part)
     with os.fdopen(descriptor, "a", encoding="utf-8") as file:
-        file.write(f"{anchor} {where}\n" if where else f"{anchor}\n")
+        file.write(f"{line}\n")
         file.flush()
         os.fsync(file.fileno())
     return path
@@ -86,16 +91,26 @@ def remember(anchor: Anchor, folder: Path, where: str | None = None) -> Path:
 
 def known(folder: Path, where: str | None = None) -> list[Anchor]:
     """Every anchor kept in the folder's anchors file, oldest first (lines that are not anchors are skipped);
-    with ``where``, only that database's and those that name none."""
+    with ``where``, only that database's and those that name none.
+
+    A restore line drops the earlier anchors past the restored record: the ledger was put back to an earlier
+    point on purpose (the database as it was is kept aside), and its new records take those ids again.
+    """
     path = folder / FILE_NAME
     if not path.exists():
         return []
-    found = []
+    found: list[Anchor] = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        text, _, named = line.strip().partition(" ")
-        anchor = parse(text)
-        if anchor and (where is None or not named.strip() or named.strip() == where):
-            found.append(anchor)
+        first, _, rest = line.strip().partition(" ")
+        restore = first.lower() == RESTORED
+        if restore:
+            first, _, rest = rest.strip().partition(" ")
+        anchor = parse(first)
+        if anchor is None or not (where is None or not rest.strip() or rest.strip() == where):
+            continue
+        if restore:
+            found = [kept for kept in found if kept.entry_id <= anchor.entry_id]
+        found.append(anchor)
     return found
 
 

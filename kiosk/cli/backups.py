@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,7 +74,14 @@ def cmd_restore(args, database: Database) -> None:
               + (f" (with its {', '.join(p.name.rsplit('-', 1)[1] for p in done.moved_aside[1:])})"
                  if len(done.moved_aside) > 1 else ""))
     if done.anchor is not None:
+        from db.records import place, remember
+
         print(f"Anchor: {done.anchor}")
+        try:  # the anchors written after this backup name records given up: verify stops holding them
+            remember(done.anchor, backup_folder(args.settings), place(database), restored=True)
+        except OSError as exc:
+            print(f"The restore could not be noted in the anchors file ({exc.strerror or exc}): `kiosk audit "
+                  "verify` will name the anchors written after this backup.", file=sys.stderr)
     return None
 
 
