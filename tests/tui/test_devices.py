@@ -64,7 +64,7 @@ async def test_a_teacher_lends_returns_and_confirms_the_upload_by_scanning(schoo
         assert (loan.device, loan.staff, loan.class_name, loan.purpose, loan.status) == (
             "IPAD-03 iPad 3", "Hannah Brooks", "6A", "Trip", "out")
         shown = on_screen(app)
-        assert panel(pilot).mood == "-done" and "To Hannah Brooks for “Trip” at 08:55" in panel(pilot).text
+        assert panel(pilot).mood == "-done" and "To you, Hannah Brooks, for “Trip” at 08:55" in panel(pilot).text
         listing = devices.do_not_photograph(school, "6A")
         assert listing.pupils, "the demo school's 6A has pupils without photo consent"
         assert f"Do not photograph in 6A: {len(listing.pupils)} pupils of {listing.on_roll}" in shown
@@ -404,7 +404,7 @@ async def test_the_lending_form_keeps_what_was_typed_and_enter_goes_on_to_the_up
         await settle(pilot)
         [loan] = devices.loans_report(school, by=COMMAND_LINE)
         assert (loan.purpose, loan.class_name) == (purpose, "6A")
-        assert f"To Hannah Brooks for “{purpose}” at 08:55" in panel(pilot).text
+        assert f"To you, Hannah Brooks, for “{purpose}” at 08:55" in panel(pilot).text
 
         await pilot.press("escape")
         at(clock, 10, 15)
