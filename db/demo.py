@@ -52,8 +52,12 @@ def upn_for(serial: int) -> str:
     return upn.calc_check_digit(body) + body
 
 
-def fill(database: Database, seed: int = 6) -> tuple[DemoLogin, ...]:
-    """Fill an empty database with the demo school; returns the staff codes and PINs to sign in with."""
+def fill(database: Database, seed: int = 6, drive: Path | None = None) -> tuple[DemoLogin, ...]:
+    """Fill an empty database with the demo school; returns the staff codes and PINs to sign in with.
+
+    With ``drive`` (a folder for the demo's Google Drive photos), the school's cameras and iPads also get
+    the last six school weeks of loans, so the leadership's review has something to show.
+    """
     rng = random.Random(seed)
     make_code = lambda: new_code(TagKind.PHONE, rng)  # noqa: E731 - seeded: the same codes every time
     with database.writing() as session:
@@ -80,7 +84,13 @@ def fill(database: Database, seed: int = 6) -> tuple[DemoLogin, ...]:
     for login in STAFF:
         people.set_pin(database, login.code, login.pin, by=COMMAND_LINE)
     _morning(database, rng, make_code)
-    _cameras(database, rng)
+    if drive is None:
+        _cameras(database, rng)
+    else:  # registered and consent in before the first loan of the six weeks
+        from db.demo_loans import before_the_loans, lend_and_return
+
+        _cameras(before_the_loans(database), rng)
+        lend_and_return(database, Path(drive))
     return STAFF
 
 

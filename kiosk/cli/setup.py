@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from typing import TYPE_CHECKING
 
 from kiosk.cli.opening import connect, start_kiosk
@@ -44,7 +45,10 @@ def run_demo(args, settings: Settings, clock: Clock) -> int:
 
     database = connect(settings, clock)
     upgrade(database)
-    logins = demo.fill(database)
+    # The demo's own "Google Drive" folder, made afresh too: one loan's photos are checked against it.
+    drive = data_dir() / "demo-drive"
+    shutil.rmtree(drive, ignore_errors=True)
+    logins = demo.fill(database, drive=drive)
     print(f"Demo school: Meadowbank Primary (fictional), in {settings.database_url().replace('sqlite:///', '')}")
     print("Sign in with one of these staff codes and PINs:")
     emit([{"code": s.code, "pin": s.pin, "name": s.name, "role": s.role, "class": s.class_name or ""}

@@ -294,7 +294,7 @@ class DeviceScreen(KioskScreen, Screen[str | None]):
     def show_lent(self, lent: LendResult) -> None:
         loan = lent.loan
         self.panel.show("-done", f"{self.info.name} lent to {loan.class_name}",
-                        f"To {loan.staff} for “{loan.purpose}” at {loan.out:%H:%M}. When it comes back, scan its "
+                        f"To you, {loan.staff}, for “{loan.purpose}” at {loan.out:%H:%M}. When it comes back, scan its "
                         "tag again and say how many images were taken.")
         self.summary = f"{loan.device} lent to {loan.staff} for {loan.class_name} at {loan.out:%H:%M}."
         self.show_no_photo(lent)

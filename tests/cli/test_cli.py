@@ -4,10 +4,12 @@ import io
 import json
 import subprocess
 import sys
+from datetime import datetime, timezone
 
 import pytest
 
 from kiosk.cli import main
+from kiosk.config import data_dir
 
 
 @pytest.fixture
@@ -198,6 +200,28 @@ def test_demo_fill_only_uses_its_own_database_and_refuses_a_school(tmp_path, cap
     assert "already holds a school" in capsys.readouterr().err
     # A second demo starts afresh rather than refusing its own file.
     assert main(["demo", "--fill-only"]) == 0
+
+
+def test_the_demo_school_has_six_weeks_of_camera_and_ipad_loans_on_a_verified_chain(capsys, clock):
+    # Filled on a Sunday: the loans count back over school days, and one iPad was lent this morning.
+    clock.moment = datetime(2026, 11, 29, 10, 30, tzinfo=timezone.utc)
+    assert main(["demo", "--fill-only"], clock=clock) == 0
+    demo_db = f"sqlite:///{data_dir() / 'demo.db'}"
+    capsys.readouterr()
+    assert main(["--db", demo_db, "report", "devices", "--from", "2026-10-12", "--by", "HTE", "--format", "json"],
+                clock=clock) == 0
+    loans = json.loads(capsys.readouterr().out)
+    assert 10 <= len(loans) <= 15
+    statuses = [loan["status"] for loan in loans]
+    assert {"verified", "unverified", "upload outstanding", "no images", "out"} <= set(statuses)
+    assert statuses.count("upload outstanding") == 1 and statuses[-1] == "out"
+    assert all(loan["returned"] and loan["returned"][:10] == loan["out"][:10] for loan in loans[:-1])
+    assert {loan["staff"] for loan in loans} == {"Hannah Brooks", "David Okafor", "Lucy Patel"}
+    # The verified loan's photos are real JPEGs in the demo's own Drive folder.
+    [verified] = [loan for loan in loans if loan["status"] == "verified"]
+    assert len(list((data_dir() / "demo-drive").rglob("*.JPG"))) == verified["verified"] == verified["images"] > 0
+    assert main(["--db", demo_db, "audit", "verify"], clock=clock) == 0
+    assert "The ledger is intact" in capsys.readouterr().out
 
 
 def test_the_command_line_never_imports_textual(db_path, filled):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from datetime import date, datetime, timezone
 
 from hypothesis import given
@@ -12,9 +13,10 @@ from hypothesis import strategies as st
 from sqlmodel import select
 from textual.widgets import DataTable, Input
 
-from db import devices
-from db.core import COMMAND_LINE
+from db import demo, devices
+from db.core import COMMAND_LINE, open_database, sqlite_url
 from db.core.models import Pupil
+from db.records import verify as verify_chain
 from kiosk.print_queue import PRINTED
 from kiosk.screens.device import DeviceScreen
 from kiosk.screens.devices_review import DevicesReviewScreen, parse_days
@@ -62,7 +64,7 @@ async def test_a_teacher_lends_returns_and_confirms_the_upload_by_scanning(schoo
         assert (loan.device, loan.staff, loan.class_name, loan.purpose, loan.status) == (
             "IPAD-03 iPad 3", "Hannah Brooks", "6A", "Trip", "out")
         shown = on_screen(app)
-        assert panel(pilot).mood == "-done" and "To Hannah Brooks for “Trip” at 08:55" in panel(pilot).text
+        assert panel(pilot).mood == "-done" and "To you, Hannah Brooks, for “Trip” at 08:55" in panel(pilot).text
         listing = devices.do_not_photograph(school, "6A")
         assert listing.pupils, "the demo school's 6A has pupils without photo consent"
         assert f"Do not photograph in 6A: {len(listing.pupils)} pupils of {listing.on_roll}" in shown
@@ -402,7 +404,7 @@ async def test_the_lending_form_keeps_what_was_typed_and_enter_goes_on_to_the_up
         await settle(pilot)
         [loan] = devices.loans_report(school, by=COMMAND_LINE)
         assert (loan.purpose, loan.class_name) == (purpose, "6A")
-        assert f"To Hannah Brooks for “{purpose}” at 08:55" in panel(pilot).text
+        assert f"To you, Hannah Brooks, for “{purpose}” at 08:55" in panel(pilot).text
 
         await pilot.press("escape")
         at(clock, 10, 15)
@@ -416,3 +418,32 @@ async def test_the_lending_form_keeps_what_was_typed_and_enter_goes_on_to_the_up
         assert isinstance(app.screen, DeviceScreen)
         assert app.screen.query_one("#steps").current == "upload"
         assert app.screen.focused is app.screen.query_one("#folder", Input)
+
+
+async def test_the_demo_schools_loans_fill_the_review_for_the_leadership_team(template_db, tmp_path, clock):
+    # What `kiosk demo` fills: six school weeks of loans counted back from this Tuesday morning.
+    shutil.copy(template_db, tmp_path / "demo.db")
+    clock.set_local(8, 55)
+    school = open_database(sqlite_url(tmp_path / "demo.db"), clock=clock, kiosk_name="test-kiosk")
+    demo.fill(school, drive=tmp_path / "demo-drive")
+    assert all(loan.out.weekday() < 5 for loan in devices.loans_report(school, date(2026, 9, 1), by="HTE"))
+    app = build_app(school)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "HTE", "5678")
+        await pilot.press("f11")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DevicesReviewScreen)
+        shown = on_screen(app)
+        # Monday's library trip (upload outstanding) and the iPad lent this morning for PE.
+        assert "Loans this week, 9–15 Nov 2026: 2 loans, 16 images taken, 0 on the Drive" in shown
+        assert "Now: 1 device out   1 upload outstanding" in shown
+        assert [(r[0], r[1].strip()) for r in table_rows(app)] == [("IPAD-03", "upload outstanding"),
+                                                                     ("IPAD-02", "out")]
+        assert sum(w.loans for w in screen.weeks) >= 10 and sum(w.verified for w in screen.weeks) == 4
+        await pilot.press("p", "p")  # the week of 26 Oct: gymnastics, and class photos checked on the Drive
+        await settle(pilot)
+        assert "Loans the week of 26 Oct–1 Nov 2026: 2 loans, 25 images taken, 4 on the Drive" in on_screen(app)
+        assert [(r[0], r[1].strip()) for r in table_rows(app)] == [("IPAD-03", "unverified"), ("CAM-01", "verified")]
+    assert verify_chain(school, by=COMMAND_LINE) > 0
+    school.engine.dispose()
