@@ -73,13 +73,17 @@ BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="po
 
 def pytest_collection_modifyitems(config, items):
     """A test on the SQLite file itself (it takes ``db_path``) has no PostgreSQL copy; a test needing the server is
-    marked."""
+    marked. The kiosk's screens hold no SQL (an import-linter contract): what differs between the backends is
+    tested below them (db, command line, tests/pg), so a Pilot test runs on PostgreSQL only when marked
+    ``both_backends`` (the scan, office and lending paths end to end, the live view, outages) — the suite stays
+    inside ten minutes on two cores."""
     keep, drop = [], []
     for item in items:
         if "postgres" in item.fixturenames:
             item.add_marker(pytest.mark.postgres)
         on_postgres = getattr(item, "callspec", None) and item.callspec.params.get("backend") == "postgres"
-        (drop if on_postgres and "db_path" in item.fixturenames else keep).append(item)
+        screen_only = "tests/tui/" in item.nodeid and not item.get_closest_marker("both_backends")
+        (drop if on_postgres and ("db_path" in item.fixturenames or screen_only) else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
 from kiosk.app import make_app
 from kiosk.config import Settings
 from tests.faults import read_only
 from tests.tui.helpers import build_app, notes, open_office, settle, wait_until
+
+pytestmark = pytest.mark.both_backends  # a PostgreSQL school backs up through copy-to
 
 
 def backing_up(school, folder: Path):

@@ -3,6 +3,8 @@ screen and given from it."""
 
 from __future__ import annotations
 
+import pytest
+
 from db.core import COMMAND_LINE
 from db.phones import custody_report, phones_held
 from kiosk.screens.ask import AskScreen
@@ -24,6 +26,7 @@ def held_codes(database) -> set[str]:
     return {row.code for row in phones_held(database, by=COMMAND_LINE)}
 
 
+@pytest.mark.both_backends
 async def test_a_teacher_undoes_their_last_scan_with_a_reason(school, clock):
     pupil = phone_of(school, walker=True, held=False, class_name="6A")
     app = build_app(school)

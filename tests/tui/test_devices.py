@@ -8,6 +8,7 @@ import re
 import shutil
 from datetime import date, datetime, timezone
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlmodel import select
@@ -39,6 +40,7 @@ def surnames(database, pupil_ids) -> set[str]:
         return {session.get(Pupil, pupil_id).surname for pupil_id in pupil_ids}
 
 
+@pytest.mark.both_backends
 async def test_a_teacher_lends_returns_and_confirms_the_upload_by_scanning(school, clock, tmp_path):
     drive = tmp_path / "Drive"
     for n in range(3):  # taken on IPAD-03 during the loan (08:55 to 15:00, GMT in November)

@@ -17,6 +17,8 @@ from kiosk.screens.scan import ScanScreen
 from tests.faults import SURPRISE, disk_full, fall_over, phone_in_falls_over, read_only, small_disk, write_lock
 from tests.tui.helpers import build_app, copy_school, notes, on_screen, panel, phone_of, scan, signed_in
 
+pytestmark = pytest.mark.both_backends  # the live view and outages differ by backend
+
 
 @pytest.fixture
 def school(demo_school_file, tmp_path, clock):

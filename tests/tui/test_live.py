@@ -12,6 +12,9 @@ from tests.tui.helpers import build_app, on_screen, open_office, phone_of, signe
 DEADLINE = 2.0  # issue 6: the office sees a classroom's check-in within 2 seconds
 
 
+pytestmark = pytest.mark.both_backends  # the live view and outages differ by backend
+
+
 @pytest.fixture
 def classroom(school, clock):
     """A second kiosk on the same database file: its own engine, so its own connections."""

@@ -3,6 +3,7 @@ phone going home before the parents are told, and the class teacher's cupboard w
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from db.core import COMMAND_LINE
@@ -42,6 +43,7 @@ def ledger_count(database, code: str) -> int:
     return len([e for e in custody_report(database, by=COMMAND_LINE) if e.code == code])
 
 
+@pytest.mark.both_backends
 async def test_next_morning_the_teacher_sees_phones_left_overnight_and_scanning_one_checks_it_in(school, clock):
     left = [row for row in class_phones_today(school, "6A", by=COMMAND_LINE)]
     clock.advance(days=1)  # Wednesday

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable
 
 from db.core import COMMAND_LINE
@@ -53,6 +54,7 @@ async def test_after_home_time_phones_are_still_held_and_next_morning_left_overn
         assert rows(app, "#held")[0][4].startswith("Tue 10 Nov 2026 ")
 
 
+@pytest.mark.both_backends
 async def test_t_records_how_the_parents_were_told(school):
     pending = parents_pending(school, by=COMMAND_LINE)
     app = build_app(school)

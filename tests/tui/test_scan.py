@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from textual.widgets import DataTable, OptionList
 
 from db.core import COMMAND_LINE, Refused
@@ -43,6 +44,7 @@ def table_pupils(app) -> list[str]:
     return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
 
 
+@pytest.mark.both_backends
 async def test_morning_scan_of_a_walk_home_year_6_phone_goes_to_the_class_cupboard(school):
     pupil = phone_of(school, walker=True, held=False, class_name="6A")
     app = build_app(school)

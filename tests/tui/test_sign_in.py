@@ -3,6 +3,7 @@ scanning."""
 
 from __future__ import annotations
 
+import pytest
 from textual import events
 
 from db.core import COMMAND_LINE
@@ -43,6 +44,7 @@ async def test_unknown_staff_code_is_refused(school):
         assert app.staff is None
 
 
+@pytest.mark.both_backends
 async def test_right_pin_opens_scanning_with_the_name_shown(school):
     # Demo staff have no badge tags: a typed staff code is enough.
     app = build_app(school)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from db import phones
 from db.core import COMMAND_LINE
 from db.phones import custody_report, phones_held
@@ -27,6 +29,7 @@ async def test_a_pupil_on_the_exceptions_register_keeps_the_phone_in_green(schoo
     assert pupil.phone_tag not in {r.code for r in phones_held(school, by=COMMAND_LINE)}
 
 
+@pytest.mark.both_backends
 async def test_confiscating_at_the_kiosk_then_the_office_releases_it_to_a_named_parent(school, clock):
     pupil = phone_of(school, walker=True, held=False, class_name="6A")
     app = build_app(school)
