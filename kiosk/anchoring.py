@@ -16,12 +16,6 @@ if TYPE_CHECKING:
 LABEL = "Ledger anchor"
 
 
-def anchors_folder(settings: Settings) -> Path:
-    """Where the anchors file lives: the backup folder (the ``backup_folder`` setting, else ``backups`` in the
-    data folder), beside the backups that add their own anchors to it."""
-    return settings.backups()
-
-
 def issue_anchor(database: Database, folder: Path) -> Anchor | None:
     """The ledger's head now (None for an empty ledger), added to the folder's anchors file unless it is the
     last one there already. Raises OSError when the folder cannot be written: the anchor still stands."""
@@ -47,5 +41,5 @@ def anchor_line(database: Database, folder: Path) -> str | None:
 def print_footer(database: Database, settings: Settings, fmt: str, rows: int) -> None:
     """Under an evidence report's table (custody, devices): a blank line and "Ledger anchor: K1-…". CSV and JSON
     keep their rows only, and "nothing happened" stays one sentence."""
-    if fmt == "table" and rows and (line := anchor_line(database, anchors_folder(settings))):
+    if fmt == "table" and rows and (line := anchor_line(database, settings.backups())):
         print(f"\n{line}")

@@ -326,10 +326,9 @@ class KioskApp(StaysUp, App[None]):
 
     def print_still_held(self) -> bool:
         from kiosk import printing
-        from kiosk.anchoring import anchors_folder
 
         return self._queue_job("list", partial(printing.still_held_job, paper=self.settings.paper,
-                                                     by=self.staff.code, anchors=anchors_folder(self.settings)))
+                                                     by=self.staff.code, anchors=self.settings.backups()))
 
     def print_receipt(self, result: CustodyResult) -> bool:
         """A check-in slip; with no printer, said once rather than at every scan."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from db.core import Outcome, plural
-from kiosk.anchoring import anchors_folder
 from kiosk.cli.options import acting_as, add_by, listing, printer_options
 from kiosk.output import emit
 
@@ -90,7 +89,7 @@ def cmd_phone_where(args, database: Database) -> None:
         from kiosk import printing
 
         job = printing.still_held_job(database, args.paper or args.settings.paper, by=acting_as(args),
-                                      anchors=anchors_folder(args.settings))
+                                      anchors=args.settings.backups())
         printing.send(job, args.printer)
         print(f"Printed: {job.title} on {args.printer}.")
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from kiosk.anchoring import anchors_folder, issue_anchor, print_footer
+from kiosk.anchoring import issue_anchor, print_footer
 from kiosk.cli.options import acting_as, date_range, days, listing
 from kiosk.output import emit
 
@@ -77,7 +77,7 @@ def cmd_audit_verify(args, database: Database) -> int:
             raise Refused(f"“{text[:40]}” is not an anchor: an anchor looks like K1-000231-7QF3KD2M-20261128T1544, "
                           "as `kiosk audit anchor` printed it.")
         given.append(anchor)
-    folder = anchors_folder(args.settings)
+    folder = args.settings.backups()
     try:
         kept = known(folder, place(database))
     except OSError as exc:  # an unreachable share: the anchors given are still checked, and the rest
@@ -105,7 +105,7 @@ def cmd_audit_anchor(args, database: Database) -> int:
     from db.core import Refused, acting
 
     acting(database, acting_as(args), "admin", "writing down the ledger's anchor")
-    folder = anchors_folder(args.settings)
+    folder = args.settings.backups()
     try:
         anchor = issue_anchor(database, folder)
     except OSError as exc:
