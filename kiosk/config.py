@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     keep_confiscations_years: int = Field(default=3, ge=0, description="released confiscations")
     keep_exceptions_years: int = Field(default=6, ge=0, description="ended pupil and staff phone exceptions")
     keep_leavers_years: int = Field(default=1, ge=0, description="pupils archived as leavers, with their records")
+    serve_sessions: int = Field(default=8, ge=1, description="`kiosk serve`: browser tabs open at once (each runs "
+                                "a kiosk, about 50 MB)")
     # Backups (`kiosk backup`, and the kiosk's own at the end of each school day).
     backup_folder: str | None = Field(default=None, description="a USB disk, a network share or a synced cloud "
                                       "folder; default: the backups folder in the user data folder")

@@ -1,7 +1,10 @@
 """`kiosk serve`: the same kiosk in a web browser (textual-serve), for the office or the leadership team.
 
 Each browser tab runs its own kiosk process with the same settings and database, and starts at the same sign-in
-screen (staff code and PIN). It listens on 127.0.0.1 unless told otherwise.
+screen (staff code and PIN). It listens on 127.0.0.1 unless told otherwise. Safe by default: a websocket is
+accepted only from the page's own origin (or one named with --allow-origin), at most ``serve_sessions`` tabs run
+at once, and the database URL (perhaps with a password) reaches each tab's kiosk in its environment, which only
+this PC's same user can read, never on its command line, which `ps` shows to every user.
 """
 
 from __future__ import annotations
@@ -10,11 +13,14 @@ import ipaddress
 import shlex
 import socket
 import sys
+from urllib.parse import urlsplit
 
 from kiosk.config import Settings
 
 DEFAULT_PORT = 8000
 WILDCARDS = ("0.0.0.0", "::", "")
+FULL = ("This kiosk is full: {n} browser tabs are already open on it. Close one (sign out and close the tab) "
+        "and try again.")
 
 
 def is_loopback(host: str) -> bool:
@@ -26,9 +32,9 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def kiosk_command(settings: Settings) -> str:
-    """The shell command each browser tab runs: this Python, this kiosk, this database."""
-    return shlex.join([sys.executable, "-m", "kiosk", "--db", settings.database_url()])
+def kiosk_command() -> str:
+    """The shell command each browser tab runs: this Python, this kiosk; the database comes in KIOSK_DB."""
+    return shlex.join([sys.executable, "-m", "kiosk"])
 
 
 def public_url(host: str, port: int) -> str:
@@ -54,6 +60,36 @@ def _lan_address() -> str:
         return socket.gethostname()
 
 
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]``, as a browser's Origin header writes it (lower case, no path)."""
+    parts = urlsplit(url.strip())
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def origin_allowed(origin: str | None, host_header: str, allowed: set[str]) -> bool:
+    """Whether a websocket from the page at ``origin`` may drive a kiosk.
+
+    A page on another site (a phishing mail's link) must not: its browser sends that site's Origin. The page's
+    own origin is the Host it asked for, but only when that is an address (or localhost): a name could be an
+    attacker's, pointed at this PC (DNS rebinding). Names the school uses come through --public-url or
+    --allow-origin. No Origin at all: not a browser page; refused too, there is no page to serve it to.
+    """
+    if not origin:
+        return False
+    origin = origin_of(origin)
+    if origin in allowed:
+        return True
+    netloc = urlsplit(origin).netloc
+    if netloc != host_header.lower():
+        return False
+    host = urlsplit(origin).hostname or ""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return host == "localhost"
+
+
 def warning(host: str, port: int) -> str | None:
     """One line for a host other PCs can reach; None for 127.0.0.1."""
     if is_loopback(host):
@@ -62,13 +98,18 @@ def warning(host: str, port: int) -> str | None:
             "(a staff code and PIN are still needed to go further).")
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = DEFAULT_PORT, url: str | None = None) -> None:
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = DEFAULT_PORT, url: str | None = None,
+          allow_origins: list[str] | tuple[str, ...] = ()) -> None:
     """Serve the kiosk until Ctrl+C."""
-    from textual_serve.server import Server  # aiohttp and friends: only for `kiosk serve`
+    from kiosk.serve_gate import GatedServer  # aiohttp and friends: only for `kiosk serve`
 
     note = warning(host, port)
     if note:
         print(note, file=sys.stderr, flush=True)
     title = f"Custody Kiosk · {settings.school_name or settings.kiosk_name}"
-    Server(kiosk_command(settings), host=host, port=port, title=title,
-           public_url=url or public_url(host, port)).serve()
+    address = url or public_url(host, port)
+    allowed = {origin_of(address), *(origin_of(o) for o in allow_origins)}
+    if is_loopback(host):  # the page opened as localhost or 127.0.0.1: both are this PC
+        allowed |= {f"http://localhost:{port}", f"http://127.0.0.1:{port}", f"http://[::1]:{port}"}
+    GatedServer(kiosk_command(), host=host, port=port, title=title, public_url=address,
+                database_url=settings.database_url(), sessions=settings.serve_sessions, allowed=allowed).serve()

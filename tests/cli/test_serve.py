@@ -86,29 +86,38 @@ def test_kiosk_serve_answers_with_the_textual_serve_page_on_127_0_0_1_only(serve
 async def test_a_browser_tab_gets_the_kiosk_sign_in_screen_on_the_same_database(served):
     """Through the websocket, as the page's script does: the sign-in screen of a kiosk that found its database.
 
-    Without --db passed through, the tab's kiosk would find no database in the (empty) user data folder and
-    exit; the school name comes from the environment, as settings do.
+    Without the database passed through, the tab's kiosk would find no database in the (empty) user data folder
+    and exit; the school name comes from the environment, as settings do.
     """
     import aiohttp
 
     port, _process = served
     await asyncio.to_thread(fetch, port)
-    screen = ""
     async with aiohttp.ClientSession() as session:
-        async with session.ws_connect(f"http://127.0.0.1:{port}/ws?width=120&height=36") as ws:
-            await ws.send_json(["resize", {"width": 120, "height": 36}])
-            deadline = time.monotonic() + START_SECONDS
-            while "Scan your badge" not in screen or "Larkrise Primary" not in screen:
-                left = deadline - time.monotonic()
-                assert left > 0, f"the kiosk did not appear in the browser tab; it sent: {screen[-500:]!r}"
-                # wait_for, not receive(timeout=): the server's heartbeat pings restart receive's own timeout.
-                try:
-                    message = await asyncio.wait_for(ws.receive(), timeout=left)
-                except TimeoutError:
-                    pytest.fail(f"the kiosk did not appear in the browser tab; it sent: {screen[-500:]!r}")
-                assert message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT), message
-                data = message.data if isinstance(message.data, str) else message.data.decode("utf-8", "replace")
-                screen += re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", data)  # the terminal's escape codes
+        async with session.ws_connect(f"http://127.0.0.1:{port}/ws?width=120&height=36",
+                                      origin=f"http://127.0.0.1:{port}") as ws:
+            await screen_showing(ws, "Scan your badge", "Larkrise Primary")
+
+
+async def screen_showing(ws, *texts: str) -> str:
+    """What the tab's terminal shows (escape codes removed), read until every one of ``texts`` is on it."""
+    import aiohttp
+
+    await ws.send_json(["resize", {"width": 120, "height": 36}])
+    screen = ""
+    deadline = time.monotonic() + START_SECONDS
+    while not all(text in screen for text in texts):
+        left = deadline - time.monotonic()
+        assert left > 0, f"the kiosk did not appear in the browser tab; it sent: {screen[-500:]!r}"
+        # wait_for, not receive(timeout=): the server's heartbeat pings restart receive's own timeout.
+        try:
+            message = await asyncio.wait_for(ws.receive(), timeout=left)
+        except TimeoutError:
+            pytest.fail(f"the kiosk did not appear in the browser tab; it sent: {screen[-500:]!r}")
+        assert message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT), (message, screen[-500:])
+        data = message.data if isinstance(message.data, str) else message.data.decode("utf-8", "replace")
+        screen += re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", data)  # the terminal's escape codes
+    return screen
 
 
 def test_only_a_host_other_computers_can_reach_gets_the_warning():
