@@ -4,16 +4,18 @@ The tests run as root (CI too), and root writes a ``chmod 444`` file all the sam
 one made immutable (``chattr +i``), which root cannot write either: SQLite then opens it read-only and says
 "attempt to write a readonly database", as it does for a teacher's kiosk whose file was made read-only under it.
 (A read-only bind mount also stops SQLite making its -wal and -shm files, which it reports as "unable to open
-database file", another fault; a ``?mode=ro`` URI would be the kiosk choosing to read only.) A full disk is a
-real tmpfs a couple of megabytes big, filled to the last byte. A test that cannot have one of these skips,
+database file"; the kiosk looks at the disk to name it read-only, as it does a full one; a ``?mode=ro`` URI would
+be the kiosk choosing to read only.) A full disk is a
+real tmpfs a couple of megabytes big, filled to the last byte; a busy file is another Python process holding its
+write lock; a read-only disk is a read-only bind mount. A test that cannot have one of these skips,
 naming what is missing. The one fault made up here is the one nobody named: a database call that raises.
 """
 
 from __future__ import annotations
 
 import errno
-import sqlite3
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,15 +82,41 @@ def read_only(path: Path) -> Iterator[None]:
 
 
 @contextmanager
-def write_lock(path: Path) -> Iterator[None]:
-    """Another kiosk's connection holds the database's write lock (``BEGIN IMMEDIATE``) until the end."""
-    other = sqlite3.connect(path, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
+def read_only_mount(folder: Path) -> Iterator[Path]:
+    """``folder`` seen through a read-only bind mount (a share mounted ro, a disk remounted ro after errors)."""
+    view = folder.with_name(f"{folder.name}-read-only")
+    view.mkdir()
+    problem = _run("mount", "--bind", str(folder), str(view)) or _run("mount", "-o", "remount,bind,ro", str(view))
+    if problem:
+        _run("umount", str(view))
+        pytest.skip(f"a read-only mount needs root (mount --bind, then remount ro): {problem}")
     try:
+        yield view
+    finally:
+        _run("umount", "--lazy", str(view))
+
+
+# Another kiosk: its own Python process holding the file's write lock (BEGIN IMMEDIATE) until told to let go.
+_HOLDER = """
+import sqlite3, sys
+other = sqlite3.connect(sys.argv[1], isolation_level=None)
+other.execute("BEGIN IMMEDIATE")
+print("held", flush=True)
+sys.stdin.readline()
+other.rollback()
+"""
+
+
+@contextmanager
+def write_lock(path: Path) -> Iterator[None]:
+    """Another kiosk's process holds the database's write lock until the end."""
+    other = subprocess.Popen([sys.executable, "-c", _HOLDER, str(path)], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout.readline() == "held\n"
         yield
     finally:
-        other.rollback()
-        other.close()
+        other.communicate("let go\n", timeout=30)
 
 
 def fall_over(*_args, **_kwargs):

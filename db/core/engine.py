@@ -30,7 +30,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
 from db.core.errors import NotReady
-from db.core.faults import Fault, FaultKind, fault_kind
+from db.core.faults import Fault, FaultKind, fault_kind, unopened_file
 from db.core.file_watch import watch, watching
 
 Clock = Callable[[], datetime]
@@ -179,6 +179,9 @@ def _report_faults(engine: Engine) -> None:
         watched = watching(context.engine) if on_file and context.engine is not None else None
         if watched is not None and watched.replaced():  # another file at the path: say so, not "unreachable"
             raise Fault(FaultKind.MOVED, on_file=True) from original
+        why = unopened_file(context.engine.url.database) if on_file and refused and context.engine else None
+        if why is not None:  # the file is there but its disk is full or read-only: say that, not "unreachable"
+            raise Fault(why, on_file=True) from original
         if context.is_disconnect or refused:
             raise Unreachable(on_file=on_file) from original
         kind = fault_kind(original)

@@ -11,6 +11,7 @@ Light on purpose (no SQLAlchemy import): the kiosk's first frame uses it.
 from __future__ import annotations
 
 import errno
+import os
 from enum import StrEnum
 
 
@@ -85,6 +86,27 @@ class Fault(Exception):
 
 def sentence(kind: FaultKind, *, on_file: bool) -> str:
     return _SENTENCES[kind, on_file]
+
+
+# What SQLite needs free to open a file in WAL mode: its -shm index (32 KiB) and a first -wal page, with room over.
+_ROOM_TO_OPEN = 64 * 1024
+
+
+def unopened_file(path: str | None) -> FaultKind | None:
+    """Why SQLite could not open the database file at ``path`` ("unable to open database file"), when the disk
+    holding it says: full (no room for the -shm and -wal files beside it) or mounted read-only. None: it is not
+    there, or nothing here explains it (then it cannot be reached)."""
+    if not path or path == ":memory:" or not hasattr(os, "statvfs"):
+        return None
+    try:
+        disk = os.statvfs(os.path.dirname(os.path.abspath(path)))
+    except OSError:
+        return None
+    if disk.f_flag & os.ST_RDONLY:
+        return FaultKind.READ_ONLY
+    if disk.f_bavail * disk.f_frsize < _ROOM_TO_OPEN:
+        return FaultKind.DISK_FULL
+    return None
 
 
 def fault_kind(exc: BaseException) -> FaultKind | None:
