@@ -14,8 +14,18 @@ from db.phones import phones_held
 from kiosk.failures import UNKNOWN, log_file
 from kiosk.screens import scan as scan_screen
 from kiosk.screens.scan import ScanScreen
-from tests.faults import SURPRISE, disk_full, fall_over, phone_in_falls_over, read_only, small_disk, write_lock
-from tests.tui.helpers import build_app, copy_school, notes, on_screen, panel, phone_of, scan, signed_in
+from kiosk.screens.sign_in import SignInScreen
+from tests.faults import (
+    SURPRISE,
+    disk_full,
+    fall_over,
+    phone_in_falls_over,
+    read_only,
+    read_only_mount,
+    small_disk,
+    write_lock,
+)
+from tests.tui.helpers import build_app, copy_school, notes, on_screen, panel, phone_of, scan, sign_in, signed_in
 
 pytestmark = pytest.mark.both_backends  # the live view and outages differ by backend
 
@@ -104,3 +114,34 @@ async def test_a_worker_that_fails_outside_its_runner_is_logged_and_said(school,
         assert notes(app) == [UNKNOWN.format(not_done="Not saved", log=log_file())]
         assert app.chimes.count("refused") == 1 and app.is_running
     assert f"RuntimeError: {SURPRISE}" in log_file().read_text()
+
+
+async def sign_in_meets(database: Database) -> str:
+    """Start the kiosk on ``database`` and sign in: what the sign-in screen says, in red, with no one signed in."""
+    app = build_app(database)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await sign_in(pilot, "HBR", "1234")
+        assert isinstance(app.screen, SignInScreen) and app.staff is None
+        assert app.screen.query_one("#message").has_class("-refused")
+        shown = on_screen(app)
+        assert "Traceback" not in shown and "Error" not in shown
+        return app.screen.message
+
+
+async def test_a_disk_full_before_the_kiosk_starts_is_named_at_sign_in(demo_school_file, tmp_path, clock):
+    with small_disk(tmp_path / "disk") as disk:
+        database = copy_school(demo_school_file, disk, clock)
+        database.engine.dispose()  # closed: no -wal or -shm file left beside it, as after a night switched off
+        with disk_full(disk):
+            said = await sign_in_meets(database)
+        database.engine.dispose()
+    assert said == sentence(FaultKind.DISK_FULL, on_file=True)
+
+
+async def test_a_disk_mounted_read_only_is_named_at_sign_in(school, clock):
+    school.engine.dispose()
+    with read_only_mount(db_file(school).parent) as view:
+        database = open_database(sqlite_url(view / "school.db"), clock=clock, kiosk_name="test-kiosk")
+        said = await sign_in_meets(database)
+        database.engine.dispose()
+    assert said == sentence(FaultKind.READ_ONLY, on_file=True)
