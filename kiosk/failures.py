@@ -58,7 +58,7 @@ def _log_to(path: Path) -> None:
     for old in list(_logger.handlers):
         _logger.removeHandler(old)
         old.close()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # a traceback may quote a pupil's name
     # backslashreplace: a fault quoting a file name with bytes that are not UTF-8 is still logged, as \xff.
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8",
                                                    errors="backslashreplace")
