@@ -168,6 +168,9 @@ def test_a_reader_that_stops_after_one_line_ends_the_command_quietly(database_ur
     # A Windows-1252 terminal typing "Trip été": Latin-1 bytes, not UTF-8.
     (["device", "out", "CAM-01", "--by", "HBR", "--class", "6A", "--purpose", b"Trip \xe9t\xe9"], "Trip \\xe9t\\xe9"),
     ([b"--db=sqlite:///caf\xe9.db", "phone", "where"], "--db=sqlite:///caf\\xe9.db"),
+    ([b"--db=sqlite:///caf\xe9.db"], "--db=sqlite:///caf\\xe9.db"),  # the kiosk itself, before its screen
+    (["import", "pupils", b"Year 6 caf\xe9.csv"], "Year 6 caf\\xe9.csv"),
+    (["backup", "--to", b"/media/caf\xe9"], "/media/caf\\xe9"),
 ])
 @pytest.mark.parametrize("locale", [None, "C"])
 def test_an_argument_that_is_not_utf8_gets_one_sentence_and_exit_1(database_url, database, school, args, shown,
