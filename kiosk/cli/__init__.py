@@ -86,10 +86,22 @@ def run(argv: list[str], clock: Clock) -> int:
     except Exception as exc:  # noqa: BLE001 - every failure is one sentence and exit 1, never a traceback
         from kiosk.failures import sentence_for
 
-        print(sentence_for(exc), file=sys.stderr)
+        said = sentence_for(exc)
+        if only_reads(args) and said.startswith(NOT_SAVED):  # a report has nothing to save: say what is wrong
+            said = said[len(NOT_SAVED)].upper() + said[len(NOT_SAVED) + 1:]
+        print(said, file=sys.stderr)
         for line in getattr(exc, "details", ()):
             print(f"  {line}", file=sys.stderr)
         return 1
+
+
+NOT_SAVED = "Not saved — "
+
+
+def only_reads(args: argparse.Namespace) -> bool:
+    """A command that reads the record and writes nothing to it (reports, lists, checks)."""
+    return (args.command in ("report", "export") or getattr(args, "action", None) in ("where", "find", "list", "verify")
+            or bool(getattr(args, "list", False)))
 
 
 def is_text(arg: str) -> bool:
