@@ -53,8 +53,9 @@ PG_STATEMENT_MS = 8000
 # microseconds; 8 s is twice the lock wait, so a scan that meets the frozen kiosk says "busy" rather than
 # sometimes getting through, and the school is held up for 8 s at most.
 PG_IDLE_MS = 8000
-# No answer 2 s after the server would have cancelled the statement: the link is dead (db/core/dead_link.py).
-PG_DEAD_LINK_S = PG_STATEMENT_MS / 1000 + 2
+# No answer 2 s after the server would have ended the wait or cancelled the statement: the link is dead
+# (db/core/dead_link.py). With the lock wait above: 10 s.
+DEAD_LINK_GRACE_S = 2
 # TCP keepalives on an idle connection: first probe after 4 s, then every 2 s, 3 unanswered and it is dead
 # (about 10 s; Linux's default is two hours). tcp_user_timeout ends a connection whose sent data (a statement,
 # or a keepalive probe) stays unacknowledged for 10 s, as the dead-link deadline does for an answer.
@@ -158,7 +159,7 @@ def open_database(url: str, *, clock: Clock = utc_now, kiosk_name: str | None = 
     if engine.dialect.name == "sqlite":
         _sqlite_production_settings(engine, wait)
     elif engine.dialect.name == "postgresql":
-        _postgresql_write_lock(engine)
+        _postgresql_write_lock(engine, max(wait, PG_STATEMENT_MS) / 1000 + DEAD_LINK_GRACE_S)
     return Database(url=url, engine=engine, clock=clock, kiosk_name=kiosk_name or socket.gethostname(),
                     zone=ZoneInfo(zone), home_time=home_time)
 
@@ -252,23 +253,23 @@ _TAKE_WRITE_LOCK = (f"SELECT set_config('statement_timeout', '{PG_STATEMENT_MS}'
                     f"pg_advisory_xact_lock({WRITE_LOCK})")
 
 
-def _postgresql_write_lock(engine: Engine) -> None:
+def _postgresql_write_lock(engine: Engine, dead_link_s: float) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         if _writes(conn):
             # Released by COMMIT or ROLLBACK; see db/core/chain.py for why the ledger needs it.
             conn.exec_driver_sql(_TAKE_WRITE_LOCK)
 
-    # Every statement and COMMIT of a write transaction has an answer within PG_DEAD_LINK_S, or the link is cut.
+    # Every statement and COMMIT of a write transaction has an answer within dead_link_s, or the link is cut.
     @event.listens_for(engine, "before_cursor_execute")
     def _on_statement(conn, _cursor, _statement, _parameters, _context, _many):
         if _writes(conn):
-            dead_link.arm(conn.connection.dbapi_connection, PG_DEAD_LINK_S)
+            dead_link.arm(conn.connection.dbapi_connection, dead_link_s)
 
     @event.listens_for(engine, "commit")
     def _on_commit(conn):
         if _writes(conn):
-            dead_link.arm(conn.connection.dbapi_connection, PG_DEAD_LINK_S)
+            dead_link.arm(conn.connection.dbapi_connection, dead_link_s)
 
     @event.listens_for(engine, "after_cursor_execute")
     def _answered(conn, _cursor, _statement, _parameters, _context, _many):
