@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -25,7 +26,7 @@ from db.phones import phones_held
 from tests.conftest import SmallSchool
 from tests.link_proxy import LinkProxy
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+pytestmark = pytest.mark.postgres
 
 BUSY = sentence(FaultKind.BUSY, on_file=False)
 ENDED = sentence(FaultKind.ENDED, on_file=False)
@@ -78,6 +79,7 @@ def until(condition, seconds: float = 30) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_a_kiosk_frozen_holding_the_lock_holds_the_others_up_for_seconds_and_is_told_when_it_wakes(pg_database):
     school = SmallSchool(pg_database)
     url = pg_database.url
@@ -112,6 +114,7 @@ def test_a_kiosk_frozen_holding_the_lock_holds_the_others_up_for_seconds_and_is_
     assert records.verify(pg_database, by=COMMAND_LINE) == before + 1
 
 
+@pytest.mark.slow
 def test_a_link_that_stops_mid_check_in_is_not_saved_and_holds_no_one_up(pg_database, clock):
     school = SmallSchool(pg_database)
     before = pg_database.newest_entry()
@@ -151,3 +154,23 @@ def test_a_link_that_stops_mid_check_in_is_not_saved_and_holds_no_one_up(pg_data
     finally:
         through_proxy.engine.dispose()
         proxy.close()
+
+
+def test_a_kiosks_write_asks_the_server_for_its_limits_and_its_socket_watches_the_link(pg_database):
+    limits = ("lock_timeout", "statement_timeout", "idle_in_transaction_session_timeout")
+    with pg_database.transaction() as conn:
+        during_a_write = [conn.exec_driver_sql(f"SHOW {name}").scalar() for name in limits]
+        link = socket.socket(fileno=os.dup(conn.connection.dbapi_connection.pgconn.socket))
+    with pg_database.engine.connect() as conn:  # a report may read for longer than a scan: only the lock wait
+        during_a_read = [conn.exec_driver_sql(f"SHOW {name}").scalar() for name in limits]
+    with link:
+        if link.family == socket.AF_UNIX:
+            pytest.skip("the test server is reached by a Unix socket: TCP keepalives are for a network link")
+        watching = [link.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE),
+                    link.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE),
+                    link.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL),
+                    link.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT),
+                    link.getsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT)]
+    assert during_a_write == ["4s", "8s", "8s"]
+    assert during_a_read == ["4s", "0", "0"]
+    assert watching == [1, 4, 2, 3, 10000]  # a dead link found in about 10 s, not Linux's two hours
