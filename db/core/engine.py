@@ -112,6 +112,15 @@ class Database:
         with self._writer.begin() as conn:
             yield conn
 
+    def lift_scan_limits(self, conn: Connection) -> None:
+        """For an administrator's bulk write (copy-to, purge) in this write transaction: no statement, idle or
+        dead-link limit (PG_STATEMENT_MS, PG_IDLE_MS), which are sized for a scan; it may rightly take minutes,
+        and is run when no one is scanning. The lock wait stays."""
+        if not self.is_sqlite:
+            conn.execution_options(kiosk_begin="BULK")  # in place: no dead-link deadline from here on
+            conn.exec_driver_sql("SELECT set_config('statement_timeout', '0', true), "
+                                 "set_config('idle_in_transaction_session_timeout', '0', true)")
+
     @contextmanager
     def reading(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
@@ -262,8 +271,8 @@ def _postgresql_write_lock(engine: Engine, dead_link_s: float) -> None:
 
     # Every statement and COMMIT of a write transaction has an answer within dead_link_s, or the link is cut.
     @event.listens_for(engine, "before_cursor_execute")
-    def _on_statement(conn, _cursor, _statement, _parameters, _context, _many):
-        if _writes(conn):
+    def _on_statement(conn, _cursor, _statement, _parameters, _context, many):
+        if _writes(conn) and not many:  # a bulk insert's batches are each bounded by the server's statement limit
             dead_link.arm(conn.connection.dbapi_connection, dead_link_s)
 
     @event.listens_for(engine, "commit")
