@@ -46,7 +46,7 @@ LOCK_WAIT_MS = 15000
 # A scan queued behind another kiosk's write gives up after 4 s with the "busy" sentence: 20x the busiest p99.
 PG_LOCK_WAIT_MS = 4000
 # One statement of a write transaction (after the lock) is cancelled after 8 s: every statement of a scan is a
-# few ms, so only a server in trouble reaches it; above the lock wait, so waiting for a lock reads as "busy".
+# few ms, so only a server in trouble reaches it. (The lock statement itself is bounded by the lock wait alone.)
 PG_STATEMENT_MS = 8000
 # A write transaction idle this long (between its statements) belongs to a kiosk that froze holding the school's
 # lock (a PC asleep, a process stopped, a pulled cable): the server ends it and frees the lock. A scan's gaps are
@@ -54,7 +54,7 @@ PG_STATEMENT_MS = 8000
 # sometimes getting through, and the school is held up for 8 s at most.
 PG_IDLE_MS = 8000
 # No answer 2 s after the server would have ended the wait or cancelled the statement: the link is dead
-# (db/core/dead_link.py). With the lock wait above: 10 s.
+# (db/core/dead_link.py). With the limits above: 10 s.
 DEAD_LINK_GRACE_S = 2
 # TCP keepalives on an idle connection: first probe after 4 s, then every 2 s, 3 unanswered and it is dead
 # (about 10 s; Linux's default is two hours). tcp_user_timeout ends a connection whose sent data (a statement,
