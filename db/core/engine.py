@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
+from db.core import dead_link
 from db.core.errors import NotReady
 from db.core.faults import Fault, FaultKind, fault_kind, unopened_file
 from db.core.file_watch import watch, watching
@@ -39,6 +40,27 @@ HEAD_REVISION = "0004"  # the newest migration in db/core/migrations/versions
 WRITE_LOCK = 0x4B494F534B
 # How long a kiosk waits for another kiosk's write before giving up, as SQLite's busy timeout.
 LOCK_WAIT_MS = 15000
+# PostgreSQL: how long one kiosk can hold up the others (issue 14). A healthy write transaction takes a few ms,
+# and with 20 kiosks scanning flat out a scan waited 0.2 s at p99 (docs/performance.md), so each limit is far
+# above a healthy scan and far below a queue of pupils' patience.
+# A scan queued behind another kiosk's write gives up after 4 s with the "busy" sentence: 20x the busiest p99.
+PG_LOCK_WAIT_MS = 4000
+# One statement of a write transaction (after the lock) is cancelled after 8 s: every statement of a scan is a
+# few ms, so only a server in trouble reaches it. (The lock statement itself is bounded by the lock wait alone.)
+PG_STATEMENT_MS = 8000
+# A write transaction idle this long (between its statements) belongs to a kiosk that froze holding the school's
+# lock (a PC asleep, a process stopped, a pulled cable): the server ends it and frees the lock. A scan's gaps are
+# microseconds; 8 s is twice the lock wait, so a scan that meets the frozen kiosk says "busy" rather than
+# sometimes getting through, and the school is held up for 8 s at most.
+PG_IDLE_MS = 8000
+# No answer 2 s after the server would have ended the wait or cancelled the statement: the link is dead
+# (db/core/dead_link.py). With the limits above: 10 s.
+DEAD_LINK_GRACE_S = 2
+# TCP keepalives on an idle connection: first probe after 4 s, then every 2 s, 3 unanswered and it is dead
+# (about 10 s; Linux's default is two hours). tcp_user_timeout ends a connection whose sent data (a statement,
+# or a keepalive probe) stays unacknowledged for 10 s, as the dead-link deadline does for an answer.
+PG_TCP = {"keepalives": 1, "keepalives_idle": 4, "keepalives_interval": 2, "keepalives_count": 3,
+          "tcp_user_timeout": 10000}
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -90,6 +112,15 @@ class Database:
         with self._writer.begin() as conn:
             yield conn
 
+    def lift_scan_limits(self, conn: Connection) -> None:
+        """For an administrator's bulk write (copy-to, purge) in this write transaction: no statement, idle or
+        dead-link limit (PG_STATEMENT_MS, PG_IDLE_MS), which are sized for a scan; it may rightly take minutes,
+        and is run when no one is scanning. The lock wait stays."""
+        if not self.is_sqlite:
+            conn.execution_options(kiosk_begin="BULK")  # in place: no dead-link deadline from here on
+            conn.exec_driver_sql("SELECT set_config('statement_timeout', '0', true), "
+                                 "set_config('idle_in_transaction_session_timeout', '0', true)")
+
     @contextmanager
     def reading(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session:
@@ -122,9 +153,11 @@ def open_database(url: str, *, clock: Clock = utc_now, kiosk_name: str | None = 
                   lock_wait_ms: int | None = None) -> Database:
     """Connect (nothing is created here: ``kiosk init`` does that).
 
-    ``lock_wait_ms``: how long a write waits for another kiosk's write lock (``LOCK_WAIT_MS`` when not given).
+    ``lock_wait_ms``: how long a write waits for another kiosk's write lock (``LOCK_WAIT_MS`` on SQLite and
+    ``PG_LOCK_WAIT_MS`` on PostgreSQL when not given).
     """
-    wait = LOCK_WAIT_MS if lock_wait_ms is None else lock_wait_ms
+    default = LOCK_WAIT_MS if url.startswith("sqlite") else PG_LOCK_WAIT_MS
+    wait = default if lock_wait_ms is None else lock_wait_ms
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         if not path.parent.is_dir():
@@ -135,7 +168,7 @@ def open_database(url: str, *, clock: Clock = utc_now, kiosk_name: str | None = 
     if engine.dialect.name == "sqlite":
         _sqlite_production_settings(engine, wait)
     elif engine.dialect.name == "postgresql":
-        _postgresql_write_lock(engine)
+        _postgresql_write_lock(engine, max(wait, PG_STATEMENT_MS) / 1000 + DEAD_LINK_GRACE_S)
     return Database(url=url, engine=engine, clock=clock, kiosk_name=kiosk_name or socket.gethostname(),
                     zone=ZoneInfo(zone), home_time=home_time)
 
@@ -158,7 +191,8 @@ def _engine_options(url: str, wait_ms: int) -> dict:
     # A kiosk whose server restarted reconnects on its next scan instead of failing once.
     options: dict = {"pool_pre_ping": True}
     if url.startswith("postgresql"):
-        options["connect_args"] = {"options": f"-c lock_timeout={wait_ms}", "connect_timeout": 10}
+        # lock_timeout for the whole session: a read never waits for the write lock, so only writes meet it.
+        options["connect_args"] = {"options": f"-c lock_timeout={wait_ms}", "connect_timeout": 10, **PG_TCP}
     return options
 
 
@@ -169,6 +203,8 @@ def _report_faults(engine: Engine) -> None:
 
     @event.listens_for(engine, "handle_error")
     def _on_error(context) -> None:
+        if context.connection is not None and not context.connection.invalidated:
+            dead_link.disarm(context.connection.connection.dbapi_connection)  # answered, with an error
         if context.is_pre_ping:
             return  # the pool replaces a stale connection itself; only a failed reconnect is an outage
         original = context.original_exception
@@ -182,9 +218,11 @@ def _report_faults(engine: Engine) -> None:
         why = unopened_file(context.engine.url.database) if on_file and refused and context.engine else None
         if why is not None:  # the file is there but its disk is full or read-only: say that, not "unreachable"
             raise Fault(why, on_file=True) from original
+        kind = fault_kind(original)
+        if kind is FaultKind.ENDED:  # the server closed the connection on purpose: say why, not "unreachable"
+            raise Fault(kind, on_file=on_file) from original
         if context.is_disconnect or refused:
             raise Unreachable(on_file=on_file) from original
-        kind = fault_kind(original)
         if kind is not None:
             raise Fault(kind, on_file=on_file) from original
 
@@ -220,12 +258,43 @@ def _sqlite_production_settings(engine: Engine, wait_ms: int) -> None:
         watch(engine, path)  # a file moved, replaced or removed under the kiosk stops the next write
 
 
-def _postgresql_write_lock(engine: Engine) -> None:
+# The statement and idle limits are set for the write transaction only (SET LOCAL, in the lock's own round trip):
+# it holds the school's lock, while a report or `audit verify` may rightly read for longer than a scan takes.
+_TAKE_WRITE_LOCK = (f"SELECT set_config('statement_timeout', '{PG_STATEMENT_MS}', true), "
+                    f"set_config('idle_in_transaction_session_timeout', '{PG_IDLE_MS}', true), "
+                    f"pg_advisory_xact_lock({WRITE_LOCK})")
+
+
+def _postgresql_write_lock(engine: Engine, dead_link_s: float) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        if conn.get_execution_options().get("kiosk_begin") == "IMMEDIATE":
+        if _writes(conn):
             # Released by COMMIT or ROLLBACK; see db/core/chain.py for why the ledger needs it.
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+            conn.exec_driver_sql(_TAKE_WRITE_LOCK)
+
+    # Every statement and COMMIT of a write transaction has an answer within dead_link_s, or the link is cut.
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_statement(conn, _cursor, _statement, _parameters, _context, many):
+        if _writes(conn) and not many:  # a bulk insert's batches are each bounded by the server's statement limit
+            dead_link.arm(conn.connection.dbapi_connection, dead_link_s)
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(conn):
+        if _writes(conn):
+            dead_link.arm(conn.connection.dbapi_connection, dead_link_s)
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _answered(conn, _cursor, _statement, _parameters, _context, _many):
+        dead_link.disarm(conn.connection.dbapi_connection)
+
+    @event.listens_for(engine.pool, "checkin")
+    def _returned(dbapi_connection, _record):  # after COMMIT, ROLLBACK or a failure
+        if dbapi_connection is not None:
+            dead_link.disarm(dbapi_connection)
+
+
+def _writes(conn: Connection) -> bool:
+    return conn.get_execution_options().get("kiosk_begin") == "IMMEDIATE"
 
 
 def schema_revision(database: Database) -> str | None:

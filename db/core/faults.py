@@ -21,6 +21,7 @@ class FaultKind(StrEnum):
     DISK_FULL = "disk full"
     READ_ONLY = "read-only"
     DAMAGED = "damaged"
+    ENDED = "ended"  # the server ended this kiosk's unfinished write: it froze holding the lock (engine.PG_IDLE_MS)
     MOVED = "moved"  # the file at the database's path is no longer the one the kiosk has open (db/core/file_watch.py)
 
 
@@ -42,6 +43,11 @@ _SENTENCES = {
                                  "it: tell IT.",
     (FaultKind.DAMAGED, False): "Not saved — the school database reports damage: tell IT (restore from a backup).",
     (FaultKind.DAMAGED, True): "Not saved — the kiosk's database file is damaged: tell IT (restore from a backup).",
+    (FaultKind.ENDED, False): "Not saved — this kiosk stopped part-way through saving (the PC slept, froze or lost "
+                              "the network), so the school database cancelled it to let the other kiosks carry on: "
+                              "scan again.",
+    (FaultKind.ENDED, True): "Not saved — this kiosk stopped part-way through saving (the PC slept or froze): "
+                             "scan again.",
     (FaultKind.MOVED, False): "Not saved — the school database was replaced while this kiosk was running: "
                               "restart the kiosk.",
     (FaultKind.MOVED, True): "Not saved — the kiosk's database file was moved, replaced or removed while it was "
@@ -66,6 +72,7 @@ _SQLSTATE = {
     "55P03": FaultKind.BUSY,  # lock_not_available: lock_timeout passed
     "57014": FaultKind.BUSY,  # query_canceled: statement_timeout passed
     "40P01": FaultKind.BUSY,  # deadlock_detected
+    "25P03": FaultKind.ENDED,  # idle_in_transaction_session_timeout passed: the server closed our connection
     "53100": FaultKind.DISK_FULL,
     "25006": FaultKind.READ_ONLY,  # read_only_sql_transaction (a standby, or default_transaction_read_only)
     "XX001": FaultKind.DAMAGED,

@@ -61,6 +61,7 @@ def copy_to(source: Database, target: Database, *, by: str | CommandLine) -> Cop
     # transaction out; the rows counted in the same snapshot are what the copy must hold (a backup while kiosks run).
     snapshot = {"isolation_level": "REPEATABLE READ"} if source.engine.dialect.name == "postgresql" else {}
     with source.engine.connect().execution_options(**snapshot) as read, target.transaction() as write:
+        target.lift_scan_limits(write)  # a whole school's records: longer than a scan may take
         _refuse_if_holding_records(write, tables, where)  # again, under the write lock: no kiosk got in between
         for table in tables:
             rows = read.execute(select(table).order_by(*table.primary_key.columns)).mappings()

@@ -113,6 +113,7 @@ def purge(database: Database, retention: Retention, *, by: str | CommandLine, dr
     """
     try:
         with database.transaction() as conn:
+            database.lift_scan_limits(conn)  # years of records at once: longer than a scan may take
             staff = find_staff(conn, by, "admin", "purging old records")
             report = _purge(conn, database, retention, staff, dry_run)
             if dry_run:
