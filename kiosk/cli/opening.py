@@ -30,8 +30,8 @@ def connect(settings: Settings, clock: Clock = utc_now, *, create: bool = False)
         elif not folder.is_dir():
             raise NotReady("This kiosk has no database yet: run `kiosk init` first (or `kiosk demo` to try it).")
     # The real clock is not passed on: on PostgreSQL the record then keeps the server's time (db/core/engine.py).
-    return open_database(url, clock=None if clock is utc_now else clock, kiosk_name=settings.kiosk_name, zone=settings.timezone,
-                         home_time=settings.home_time)
+    return open_database(url, clock=None if clock is utc_now else clock, kiosk_name=settings.kiosk_name,
+                         zone=settings.timezone, home_time=settings.home_time)
 
 
 def start_kiosk(settings: Settings, database: Database | None = None, hint: str | None = None) -> int:
