@@ -44,6 +44,12 @@ def set_pin(database: Database, staff_code: str, pin: str, *, by: str | CommandL
         return staff_view(staff)
 
 
+def locked_out(database: Database, staff_code: str) -> bool:
+    """Whether the staff code is locked after wrong PINs now (``set_pin`` lifts it)."""
+    with database.engine.connect() as conn:
+        return _lockout(conn, database, find_staff(conn, staff_code)) is not None
+
+
 def sign_in(database: Database, who: str, pin: str) -> StaffMember:
     """Check a staff code (or badge) and PIN; refused with one sentence otherwise.
 
