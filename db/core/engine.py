@@ -110,10 +110,11 @@ class Database:
             moment = self._note_server_time(conn.exec_driver_sql("SELECT clock_timestamp()").scalar())
         else:
             moment = self.clock().astimezone(timezone.utc)
-        token = self._written_at.set(moment)
+        token, writer = self._written_at.set(moment), _WRITING.set(self)
         try:
             yield
         finally:
+            _WRITING.reset(writer)
             self._written_at.reset(token)
 
     def local(self, moment: datetime) -> datetime:
@@ -124,8 +125,12 @@ class Database:
         self._writer = self.engine.execution_options(kiosk_begin="IMMEDIATE")
         self._written_at: ContextVar[datetime | None] = ContextVar("written_at", default=None)
         self._gap: timedelta | None = None
-        # find_staff sees only a connection: it asks here for this database's time (a cover badge's expiry).
-        _DATABASES[self.engine] = _DATABASES[self._writer] = weakref.ref(self)
+        # find_staff sees only a connection: it asks here for this database's time (a cover badge's expiry). A copy
+        # on another clock (the demo's made-up morning) shares the engine: the first one opened stays here.
+        for engine in (self.engine, self._writer):
+            found = _DATABASES.get(engine)
+            if found is None or found() is None:
+                _DATABASES[engine] = weakref.ref(self)
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
@@ -157,10 +162,15 @@ class Database:
 _DATABASES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+_WRITING: ContextVar[Database | None] = ContextVar("writing", default=None)  # whose write transaction this is
+
+
 def now_for(conn: Connection) -> datetime:
     """The record's time of the Database that opened this connection (the real time for any other)."""
-    found = _DATABASES.get(conn.engine)
-    database = found() if found is not None else None
+    database = _WRITING.get()
+    if database is None or conn.engine not in (database.engine, database._writer):
+        found = _DATABASES.get(conn.engine)
+        database = found() if found is not None else None
     return database.now() if database is not None else utc_now()
 
 
