@@ -85,7 +85,10 @@ class Database:
         moment = self.clock().astimezone(timezone.utc)
         if self.server_clock:
             if self._gap is None:
-                self.clock_gap()
+                try:
+                    self.clock_gap()
+                except Fault:  # the server cannot say now: the PC's time until it can (nothing is written)
+                    pass
             moment += self._gap or timedelta(0)
         return moment
 
