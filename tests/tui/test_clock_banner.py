@@ -8,9 +8,10 @@ import sqlalchemy as sa
 
 from db import people, phones
 from db.core import COMMAND_LINE, LEDGER, open_database
+from db.phones import phones_held
 from kiosk.live import clock_sentence
 from tests.conftest import LONDON, HandClock, SmallSchool
-from tests.tui.helpers import build_app, on_screen, settle, wait_until
+from tests.tui.helpers import build_app, on_screen, panel, phone_of, scan, settle, signed_in, wait_until
 
 WRONG = "This PC's clock is wrong"
 
@@ -53,3 +54,17 @@ def test_the_banner_says_both_times_and_only_past_two_minutes(database, clock):
         "This PC's clock is wrong: it says 08:12, the school's record says 08:40. Records use the school's time.")
     assert clock_sentence(database, timedelta(minutes=2)) is None
     assert clock_sentence(database, None) is None  # SQLite, or a clock given by hand: the PC's is the record's
+
+
+async def test_a_scan_on_one_pc_whose_clock_went_back_is_refused_in_red_and_not_saved(school, clock):
+    pupil = phone_of(school, walker=True, held=False, class_name="6A")
+    app = build_app(school)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await signed_in(pilot, "HBR", "1234")
+        clock.set_local(7, 55)  # an hour before this morning's records
+        await scan(pilot, pupil.phone_tag)
+        shown = panel(pilot)
+        assert shown.mood == "-refused"
+        assert "This PC's clock says 07:55 on Tue 10 Nov 2026, before the newest record" in shown.text
+        assert "put this PC's clock right" in shown.text
+    assert pupil.phone_tag not in {row.code for row in phones_held(school, by=COMMAND_LINE)}
