@@ -79,12 +79,15 @@ def test_a_new_pin_lifts_a_lockout_and_the_ledger_says_so(database, school, cloc
     assert verify(database, by=COMMAND_LINE) > 0
 
 
-def test_a_pc_clock_given_by_hand_is_the_records_clock(database_url, clock):
-    """Tests and the demo give the clock; on PostgreSQL it then stands in for the server's (deterministic)."""
-    database = open_database(database_url, clock=clock)
+def test_a_pc_clock_given_by_hand_is_the_records_clock(database_url, backend, clock):
+    """Tests and the demo give the clock; on PostgreSQL it then stands in for the server's (deterministic). A real
+    kiosk gives none: on PostgreSQL its record keeps the server's time."""
+    database, real = open_database(database_url, clock=clock), open_database(database_url)
     try:
         assert not database.server_clock
         assert database.now() == clock.moment.astimezone(timezone.utc)
         assert database.clock_gap() is None
+        assert real.server_clock == (backend == "postgres")
     finally:
         database.engine.dispose()
+        real.engine.dispose()
