@@ -110,7 +110,8 @@ def _morning(database: Database, rng: random.Random, make_code) -> None:
     now = database.local(database.now())
     # 08:40 today, or a quarter of an hour ago when the demo starts before school: never in the future.
     start = min(now - timedelta(minutes=15), now.replace(hour=8, minute=40, second=0, microsecond=0))
-    morning = replace(database)  # the same database with its own clock, so the demo reads like a real morning
+    # The same database with its own clock (not the server's), so the demo reads like a real morning.
+    morning = replace(database, server_clock=False, clock_checked=False)
     for i, pupil in enumerate(arriving):
         morning.clock = lambda moment=start + timedelta(seconds=40 * i): moment
         phones.phone_in(morning, tagged[pupil.id], TEACHERS.get(pupil.class_name, "MJO"))  # else the office

@@ -89,6 +89,7 @@ class KioskApp(StaysUp, App[None]):
         self.database_ready = threading.Event()
         self.database_problem: str | None = None
         self.clock = clock or (database.clock if database else (lambda: datetime.now(timezone.utc)))
+        self._clock_given = clock is not None  # a test's: it stands in for the server's too (open_database)
         self.zone = ZoneInfo(settings.timezone)
         self.printer = printer or settings.printer  # a printer URI; None: printing says how to set one
         self.print_queue = PrintQueue(self.clock)
@@ -140,7 +141,8 @@ class KioskApp(StaysUp, App[None]):
 
         settings = self.settings
         try:
-            database = open_database(settings.database_url(), clock=self.clock, kiosk_name=settings.kiosk_name,
+            database = open_database(settings.database_url(), clock=self.clock if self._clock_given else None,
+                                     kiosk_name=settings.kiosk_name,
                                      zone=settings.timezone, home_time=settings.home_time)
             require_ready(database)
             self.database = database

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from db.core import Database
 
 POLL_SECONDS = 1.0  # a check-in at another kiosk shows within about a second (docs/performance.md)
+CLOCK_EVERY = 60  # polls between looks at the server's clock: a PC's clock drifts over days, not seconds
+CLOCK_WRONG = timedelta(minutes=2)  # less is a PC's normal drift between network time updates
 
 
 class LedgerWatch:
@@ -44,6 +47,10 @@ class LedgerWatch:
         self.poll_seconds = poll_seconds
         self.changed: Signal[int] = Signal(app, "ledger-changed")
         self.reach: Signal[str | None] = Signal(app, "database-reach")
+        # The sentence while this PC's clock is wrong by more than CLOCK_WRONG (PostgreSQL only), else None.
+        self.clock: Signal[str | None] = Signal(app, "clock-wrong")
+        self.clock_wrong: str | None = None
+        self._polls = 0
         self.outage: str | None = None  # the sentence while the database cannot be reached
         self.newest: int | None = None
         self._fault: str | None = None  # another poll failure, said once until a poll gets through
@@ -91,6 +98,20 @@ class LedgerWatch:
         if came_back or (self.newest is not None and newest != self.newest):
             self._tell(self.changed.publish, newest)
         self.newest = newest
+        if self._polls % CLOCK_EVERY == 0:
+            self.check_clock()
+        self._polls += 1
+
+    def check_clock(self) -> None:
+        """Compare this PC's clock with the school's record (in the watch thread; a test may call it directly)."""
+        database = self.database()
+        try:
+            sentence = clock_sentence(database, database.clock_gap())
+        except Exception:  # noqa: BLE001 - unreachable now: the outage banner says so; the next look tries again
+            return
+        if sentence != self.clock_wrong:
+            self.clock_wrong = sentence
+            self._tell(self.clock.publish, sentence)
 
     def _tell(self, publish: Callable[[Any], None], value: Any) -> None:
         if self._stop.is_set():  # the app is closing: nobody is left to tell
@@ -99,6 +120,17 @@ class LedgerWatch:
             self.app.call_from_thread(publish, value)
         except RuntimeError:  # the app has closed
             self._stop.set()
+
+
+def clock_sentence(database: Database, gap: timedelta | None) -> str | None:
+    """What the banner says when the record's clock is ``gap`` ahead of this PC's (None: nothing to say)."""
+    if gap is None or abs(gap) <= CLOCK_WRONG:
+        return None
+    pc = database.local(database.clock())
+    school = database.local(database.clock() + gap)
+    shown = "%H:%M" if pc.date() == school.date() else "%H:%M on %a %d %b %Y"
+    return (f"This PC's clock is wrong: it says {pc:{shown}}, the school's record says {school:{shown}}. "
+            "Records use the school's time.")
 
 
 def when_ledger_changes(node: DOMNode, callback: Callable[[], object]) -> None:

@@ -33,17 +33,22 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import Connection, exists, select
 from sqlmodel import Session
 
 from db.core.engine import WRITE_LOCK, Database
+from db.core.errors import Refused
 from db.core.models import LedgerEntry
 
 GENESIS = "0" * 64
 LEDGER = LedgerEntry.__table__
-_HEAD = select(LEDGER.c.id, LEDGER.c.hash).order_by(LEDGER.c.id.desc()).limit(1)
+_HEAD = select(LEDGER.c.id, LEDGER.c.hash, LEDGER.c.at).order_by(LEDGER.c.id.desc()).limit(1)
+# A PC's clock checked against the newest record (when it is the record's clock: SQLite, one PC). A second or two
+# back is a clock nudged by the network time service, not a wrong one; a year on is a wrong year, not a holiday.
+CLOCK_SLACK = timedelta(seconds=2)
+SCHOOL_YEAR = timedelta(days=366)
 _INSERT = LEDGER.insert()
 
 
@@ -89,9 +94,12 @@ def append(target: Session | Connection, database: Database, action: str, *, sta
     if target.dialect.name == "postgresql" and target.get_execution_options().get("kiosk_begin") != "IMMEDIATE":
         target.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")  # before reading the head
     last = target.execute(_HEAD).first()
+    at = at or database.now()
+    if last and database.clock_checked and not database.server_clock:
+        _refuse_a_wrong_clock(database, at, last[2])
     row = {
         "id": last[0] + 1 if last else 1,
-        "at": at or database.now(),
+        "at": at,
         "kiosk": database.kiosk_name,
         "staff_id": staff_id,
         "action": action,
@@ -106,3 +114,19 @@ def append(target: Session | Connection, database: Database, action: str, *, sta
     row["hash"] = row_hash(row)
     target.execute(_INSERT, row)
     return row["id"]
+
+
+def _refuse_a_wrong_clock(database: Database, at: datetime, newest: datetime) -> None:
+    """A time before the newest record, or more than a school year after it, is this PC's clock gone wrong:
+    written, it would sort a check-in into another day (and purge could blank it at once)."""
+    if newest.tzinfo is None:
+        newest = newest.replace(tzinfo=timezone.utc)
+    if at < newest - CLOCK_SLACK:
+        where = "before the newest record"
+    elif at > newest + SCHOOL_YEAR:
+        where = "more than a school year after the newest record"
+    else:
+        return
+    said = f"{database.local(at):%H:%M on %a %d %b %Y}"
+    raise Refused(f"This PC's clock says {said}, {where} ({database.local(newest):%H:%M on %a %d %b %Y}), so "
+                  "nothing was saved: put this PC's clock right (date and time), then try again.")

@@ -19,8 +19,9 @@ import socket
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime, time, timezone
+from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -78,7 +79,13 @@ class Unreachable(Fault):
 
 @dataclass
 class Database:
-    """One school's record, and how this kiosk writes to it."""
+    """One school's record, and how this kiosk writes to it.
+
+    The record's clock (README, "The record's clock"): ``clock`` is this PC's. With ``server_clock`` (PostgreSQL
+    opened without a clock given, i.e. every real kiosk) each write transaction reads the server's time once,
+    after the write lock, and every row it writes carries that time: twenty kiosks, one clock, rows in order.
+    A clock given by hand (tests, the demo's made-up weeks) stands in for the server's, so tests stay exact.
+    """
 
     url: str
     engine: Engine
@@ -86,10 +93,54 @@ class Database:
     kiosk_name: str = field(default_factory=socket.gethostname)
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/London"))
     home_time: time = time(15, 15)
+    server_clock: bool = False
+    # Whether a time from this PC's clock is checked against the newest record (db/core/chain.py). Off only to
+    # write made-up history: the demo's past weeks, a test's years in a minute.
+    clock_checked: bool = True
 
     def now(self) -> datetime:
-        """The injected clock's time, in UTC."""
-        return self.clock().astimezone(timezone.utc)
+        """The record's time, in UTC: inside a write transaction the time it writes (the server's on PostgreSQL);
+        elsewhere this PC's clock, put right by the server's when the record keeps the server's time."""
+        written = self._written_at.get()
+        if written is not None:
+            return written
+        moment = self.clock().astimezone(timezone.utc)
+        if self.server_clock:
+            if self._gap is None:
+                try:
+                    self.clock_gap()
+                except Fault:  # the server cannot say now: the PC's time until it can (nothing is written)
+                    pass
+            moment += self._gap or timedelta(0)
+        return moment
+
+    def clock_gap(self) -> timedelta | None:
+        """How far the school's record (the PostgreSQL server's clock) is ahead of this PC's; None on SQLite or
+        with a clock given by hand (then the PC's clock is the record's). Read now, from the server."""
+        if not self.server_clock:
+            return None
+        with self.engine.connect() as conn:
+            self._note_server_time(conn.exec_driver_sql("SELECT clock_timestamp()").scalar())
+        return self._gap
+
+    def _note_server_time(self, server: datetime) -> datetime:
+        server = server.astimezone(timezone.utc)
+        self._gap = server - self.clock().astimezone(timezone.utc)
+        return server
+
+    @contextmanager
+    def _writing_at(self, conn: Connection) -> Iterator[None]:
+        """Fix the time of this write transaction (the write lock is held: nobody writes between)."""
+        if self.server_clock:
+            moment = self._note_server_time(conn.exec_driver_sql("SELECT clock_timestamp()").scalar())
+        else:
+            moment = self.clock().astimezone(timezone.utc)
+        token, writer = self._written_at.set(moment), _WRITING.set(self)
+        try:
+            yield
+        finally:
+            _WRITING.reset(writer)
+            self._written_at.reset(token)
 
     def local(self, moment: datetime) -> datetime:
         """A time in the school's zone."""
@@ -97,19 +148,25 @@ class Database:
 
     def __post_init__(self) -> None:
         self._writer = self.engine.execution_options(kiosk_begin="IMMEDIATE")
-        # find_staff sees only a connection: it asks here for this database's clock (a cover badge's expiry).
-        _CLOCKS[self.engine] = _CLOCKS[self._writer] = self.clock
+        self._written_at: ContextVar[datetime | None] = ContextVar("written_at", default=None)
+        self._gap: timedelta | None = None
+        # find_staff sees only a connection: it asks here for this database's time (a cover badge's expiry). A copy
+        # on another clock (the demo's made-up morning) shares the engine: the first one opened stays here.
+        for engine in (self.engine, self._writer):
+            found = _DATABASES.get(engine)
+            if found is None or found() is None:
+                _DATABASES[engine] = weakref.ref(self)
 
     @contextmanager
     def writing(self) -> Iterator[Session]:
-        """A session whose transaction holds the write lock from its first statement."""
-        with Session(self._writer, expire_on_commit=False) as session:
+        """A session whose transaction holds the write lock from its start; ``now()`` inside it is its time."""
+        with Session(self._writer, expire_on_commit=False) as session, self._writing_at(session.connection()):
             yield session
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
         """A Core connection in a write transaction (committed at the end, rolled back on error): the scan path."""
-        with self._writer.begin() as conn:
+        with self._writer.begin() as conn, self._writing_at(conn):
             yield conn
 
     def lift_scan_limits(self, conn: Connection) -> None:
@@ -136,25 +193,34 @@ class Database:
             return conn.execute(text("SELECT max(id) FROM ledger_entry")).scalar() or 0
 
 
-_CLOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_DATABASES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+_WRITING: ContextVar[Database | None] = ContextVar("writing", default=None)  # whose write transaction this is
 
 
 def now_for(conn: Connection) -> datetime:
-    """The time by the clock of the Database that opened this connection (the real time for any other)."""
-    return _CLOCKS.get(conn.engine, utc_now)().astimezone(timezone.utc)
+    """The record's time of the Database that opened this connection (the real time for any other)."""
+    database = _WRITING.get()
+    if database is None or conn.engine not in (database.engine, database._writer):
+        found = _DATABASES.get(conn.engine)
+        database = found() if found is not None else None
+    return database.now() if database is not None else utc_now()
 
 
 def sqlite_url(path: Path | str) -> str:
     return f"sqlite:///{Path(path)}"
 
 
-def open_database(url: str, *, clock: Clock = utc_now, kiosk_name: str | None = None,
+def open_database(url: str, *, clock: Clock | None = None, kiosk_name: str | None = None,
                   zone: str = "Europe/London", home_time: time = time(15, 15),
-                  lock_wait_ms: int | None = None) -> Database:
+                  lock_wait_ms: int | None = None, server_clock: bool | None = None) -> Database:
     """Connect (nothing is created here: ``kiosk init`` does that).
 
     ``lock_wait_ms``: how long a write waits for another kiosk's write lock (``LOCK_WAIT_MS`` on SQLite and
     ``PG_LOCK_WAIT_MS`` on PostgreSQL when not given).
+    ``server_clock``: whether the record's times are the PostgreSQL server's; when not given, they are on
+    PostgreSQL unless a ``clock`` is given (a test's, which then stands in for the server's).
     """
     default = LOCK_WAIT_MS if url.startswith("sqlite") else PG_LOCK_WAIT_MS
     wait = default if lock_wait_ms is None else lock_wait_ms
@@ -169,8 +235,11 @@ def open_database(url: str, *, clock: Clock = utc_now, kiosk_name: str | None = 
         _sqlite_production_settings(engine, wait)
     elif engine.dialect.name == "postgresql":
         _postgresql_write_lock(engine, max(wait, PG_STATEMENT_MS) / 1000 + DEAD_LINK_GRACE_S)
-    return Database(url=url, engine=engine, clock=clock, kiosk_name=kiosk_name or socket.gethostname(),
-                    zone=ZoneInfo(zone), home_time=home_time)
+    if server_clock is None:
+        server_clock = clock is None
+    return Database(url=url, engine=engine, clock=clock or utc_now, kiosk_name=kiosk_name or socket.gethostname(),
+                    zone=ZoneInfo(zone), home_time=home_time,
+                    server_clock=server_clock and engine.dialect.name == "postgresql")
 
 
 def _private_file(path: Path) -> None:

@@ -29,8 +29,9 @@ def connect(settings: Settings, clock: Clock = utc_now, *, create: bool = False)
             folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # pupils' names: this user's only
         elif not folder.is_dir():
             raise NotReady("This kiosk has no database yet: run `kiosk init` first (or `kiosk demo` to try it).")
-    return open_database(url, clock=clock, kiosk_name=settings.kiosk_name, zone=settings.timezone,
-                         home_time=settings.home_time)
+    # The real clock is not passed on: on PostgreSQL the record then keeps the server's time (db/core/engine.py).
+    return open_database(url, clock=None if clock is utc_now else clock, kiosk_name=settings.kiosk_name,
+                         zone=settings.timezone, home_time=settings.home_time)
 
 
 def start_kiosk(settings: Settings, database: Database | None = None, hint: str | None = None) -> int:

@@ -115,7 +115,7 @@ def cmd_import(args, database: Database) -> None:
 
 
 def cmd_set_pin(args, database: Database) -> None:
-    from db.people import set_pin
+    from db.people import locked_out, set_pin
 
     if sys.stdin.isatty():
         import getpass
@@ -125,8 +125,11 @@ def cmd_set_pin(args, database: Database) -> None:
             raise Refused("The two PINs were different: nothing was changed, try again.")
     else:
         pin = sys.stdin.readline().rstrip("\r\n")
+    was_locked = locked_out(database, args.code)
     staff = set_pin(database, args.code, pin, by=acting_as(args))
     print(f"The PIN for {staff.name} ({staff.code}) is set.")
+    if was_locked:
+        print(f"{staff.code} was locked after wrong PINs: the new PIN lifts that now.")
 
 
 def cmd_staff_phone_agree(args, database: Database) -> None:

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from kiosk.widgets.clock_banner import ClockBanner
 from kiosk.widgets.outage_banner import OutageBanner
 
 ROLE_WORDS = {"office": "office staff", "slt": "leadership team", "admin": "administrator"}  # not "slt"
@@ -34,7 +35,7 @@ class StatusBar(Horizontal):
             changed.subscribe(self, lambda _: self.refresh_printing())
         if getattr(self.app, "live", None) is not None:
             # Every screen with a status bar gets the outage banner under it, without each screen composing one.
-            self.screen.mount(OutageBanner(), after=self)
+            self.screen.mount(OutageBanner(), ClockBanner(), after=self)
 
     def refresh_line(self) -> None:
         """Read the time from the app's clock (a test's clock is fixed, so screenshots are stable)."""

@@ -157,6 +157,20 @@ def test_set_pin_from_standard_input_then_sign_in(kiosk, filled, database):
     assert status == 1 and "4 to 12 digits" in err
 
 
+def test_set_pin_lifts_a_lockout_and_says_so(kiosk, filled, database):
+    from db.core import Refused
+    from db.people import sign_in
+
+    kiosk("staff", "set-pin", "HBR", stdin="8642\n")
+    for attempt in range(5):
+        with pytest.raises(Refused):
+            sign_in(database, "HBR", f"100{attempt}")
+    status, out, _ = kiosk("staff", "set-pin", "HBR", stdin="2468\n")
+    assert status == 0 and out == ("The PIN for Hannah Brooks (HBR) is set.\n"
+                                   "HBR was locked after wrong PINs: the new PIN lifts that now.\n")
+    assert sign_in(database, "HBR", "2468").code == "HBR"
+
+
 def test_permit_and_revoke_walk_home(kiosk, filled):
     status, out, _ = kiosk("pupil", "permit", filled.year6_no_permit, "--walk-home", "--by", "MJO")
     assert status == 0 and out == "Recorded: Ben O'Connor (6A) may walk home alone.\n"

@@ -185,6 +185,7 @@ async def test_a_missing_drive_folder_is_refused_in_red_and_a_stopped_check_reco
 
 def history(school, clock, tmp_path) -> None:
     """Last week a verified trip; this week a camera back with its upload outstanding and an iPad not back."""
+    school.clock_checked = False  # last week, written after this morning's demo rows
     at(clock, 2, 10)
     devices.lend_device(school, "IPAD-01", "LPA", "4B", "Trip to the farm")
     at(clock, 2, 12)
