@@ -13,14 +13,12 @@ import ipaddress
 import shlex
 import socket
 import sys
-from urllib.parse import urlsplit
 
 from kiosk.config import Settings
+from kiosk.origins import origin_of
 
 DEFAULT_PORT = 8000
 WILDCARDS = ("0.0.0.0", "::", "")
-FULL = ("This kiosk is full: {n} browser tabs are already open on it. Close one (sign out and close the tab) "
-        "and try again.")
 
 
 def is_loopback(host: str) -> bool:
@@ -58,36 +56,6 @@ def _lan_address() -> str:
             return probe.getsockname()[0]
     except OSError:
         return socket.gethostname()
-
-
-def origin_of(url: str) -> str:
-    """``scheme://host[:port]``, as a browser's Origin header writes it (lower case, no path)."""
-    parts = urlsplit(url.strip())
-    return f"{parts.scheme}://{parts.netloc}".lower()
-
-
-def origin_allowed(origin: str | None, host_header: str, allowed: set[str]) -> bool:
-    """Whether a websocket from the page at ``origin`` may drive a kiosk.
-
-    A page on another site (a phishing mail's link) must not: its browser sends that site's Origin. The page's
-    own origin is the Host it asked for, but only when that is an address (or localhost): a name could be an
-    attacker's, pointed at this PC (DNS rebinding). Names the school uses come through --public-url or
-    --allow-origin. No Origin at all: not a browser page; refused too, there is no page to serve it to.
-    """
-    if not origin:
-        return False
-    origin = origin_of(origin)
-    if origin in allowed:
-        return True
-    netloc = urlsplit(origin).netloc
-    if netloc != host_header.lower():
-        return False
-    host = urlsplit(origin).hostname or ""
-    try:
-        ipaddress.ip_address(host)
-        return True
-    except ValueError:
-        return host == "localhost"
 
 
 def warning(host: str, port: int) -> str | None:

@@ -14,7 +14,10 @@ from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
-from kiosk.serve import FULL, origin_allowed
+from kiosk.origins import origin_allowed
+
+FULL = ("This kiosk is full: {n} browser tabs are already open on it. Close one (sign out and close the tab) "
+        "and try again.")
 
 log = logging.getLogger("textual-serve")
 TRY_LATER = 1013  # the websocket close code for "try again later"

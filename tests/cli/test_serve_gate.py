@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from kiosk.config import Settings
-from kiosk.serve import FULL, origin_allowed
+from kiosk.origins import origin_allowed
+from kiosk.serve_gate import FULL
 from tests.cli.test_serve import fetch, free_port, screen_showing
 
 pytestmark = pytest.mark.slow
