@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,10 +32,16 @@ def free_port() -> int:
 def served(db_path, monkeypatch):
     """`kiosk --db … serve --port P` in its own process; stopped (and its kiosks with it) at the end."""
     monkeypatch.setenv("KIOSK_SCHOOL_NAME", "Larkrise Primary")  # a setting from the environment, as in a school
+    with serving(f"sqlite:///{db_path}", subprocess.PIPE) as running:
+        yield running
+
+
+@contextmanager
+def serving(database_url: str, output: int) -> Iterator[tuple[int, subprocess.Popen]]:
+    """`kiosk --db URL serve --port P` in its own process group; stopped (and its kiosks with it) at the end."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "kiosk", "--db", f"sqlite:///{db_path}", "serve",
-                                "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen([sys.executable, "-m", "kiosk", "--db", database_url, "serve", "--port", str(port)],
+                               stdout=output, stderr=output, start_new_session=True)
     try:
         yield port, process
     finally:

@@ -7,9 +7,7 @@ database URL is on no kiosk's command line (what `ps` shows every user of the PC
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -20,7 +18,7 @@ import pytest
 from kiosk.config import Settings
 from kiosk.origins import origin_allowed
 from kiosk.serve_gate import FULL
-from tests.cli.test_serve import fetch, free_port, screen_showing
+from tests.cli.test_serve import fetch, screen_showing, serving
 
 pytestmark = pytest.mark.slow
 SESSIONS = 2  # the limit under test: two real kiosks, not eight, on a 2-core machine; the rule is the same
@@ -31,19 +29,9 @@ def served(database_url, monkeypatch):
     """`kiosk --db URL serve` with a limit of two tabs; stopped (and its kiosks with it) at the end."""
     monkeypatch.setenv("KIOSK_SERVE_SESSIONS", str(SESSIONS))
     monkeypatch.delenv("KIOSK_DB", raising=False)
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "kiosk", "--db", database_url, "serve", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    try:
+    with serving(database_url, subprocess.DEVNULL) as (port, process):
         fetch(port)
         yield port, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait()
 
 
 def descendants(pid: int) -> list[int]:
