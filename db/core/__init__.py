@@ -27,6 +27,7 @@ from db.core.roles import (
     require_class,
     require_self_or,
     require_void,
+    role_title,
 )
 from db.core.text import plain
 from db.core.views import (
@@ -113,7 +114,8 @@ __all__ = [
     "day_and_time", "day_range", "day_start", "fault_kind", "find_pupil", "find_staff", "first_name", "full_name",
     "goes_to_cupboard", "in_school_year", "may", "name_key", "not_voided", "now_for", "office", "open_database",
     "other_class", "parse_day", "place_named", "plain", "plural", "pupil_first", "pupil_name", "pupil_search_key",
-    "pupil_short", "require", "require_class", "require_ready", "require_self_or", "require_void", "row_hash",
+    "pupil_short", "require", "require_class", "require_ready", "require_self_or", "require_void", "role_title",
+    "row_hash",
     "schema_revision", "school_year_start", "search_words", "sentence", "short_name", "short_time", "sqlite_url",
     "staff_names", "staff_view", "today", "upgrade", "utc_now", "walk_home_valid", "when",
 ]
