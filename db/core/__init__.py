@@ -63,7 +63,9 @@ from db.core.words import (
     short_time,
     today,
     when,
+    year_name,
 )
+from db.core.terms import PERIODS, TermDates, easter, term_dates
 
 # Loaded on first use (PEP 562 __getattr__ below); imported here for type checkers and import-linter.
 _LATER = {
@@ -116,4 +118,5 @@ __all__ = [
     "pupil_short", "require", "require_class", "require_ready", "require_self_or", "require_void", "row_hash",
     "schema_revision", "school_year_start", "search_words", "sentence", "short_name", "short_time", "sqlite_url",
     "staff_names", "staff_view", "today", "upgrade", "utc_now", "walk_home_valid", "when",
+    "PERIODS", "TermDates", "easter", "term_dates", "year_name",
 ]
