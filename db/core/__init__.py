@@ -28,6 +28,7 @@ from db.core.roles import (
     require_self_or,
     require_void,
 )
+from db.core.terms import PERIODS, TermDates, easter, term_dates
 from db.core.text import plain
 from db.core.views import (
     ClassPhone,
@@ -65,7 +66,6 @@ from db.core.words import (
     when,
     year_name,
 )
-from db.core.terms import PERIODS, TermDates, easter, term_dates
 
 # Loaded on first use (PEP 562 __getattr__ below); imported here for type checkers and import-linter.
 _LATER = {

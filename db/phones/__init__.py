@@ -12,6 +12,7 @@ from db.phones.custody import (
     phone_in,
     phone_out,
 )
+from db.phones.policy import PER, policy_figures
 from db.phones.register import (
     MAX_REVIEW_DAYS,
     add_exception,
@@ -36,7 +37,6 @@ from db.phones.reports import (
     phones_not_in,
     phones_to_collect,
 )
-from db.phones.policy import PER, policy_figures
 from db.phones.views import FIGURE_KEYS, PhoneNotIn, PolicyFigures, PolicyReport
 
 __all__ = [

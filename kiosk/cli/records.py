@@ -71,8 +71,7 @@ def policy_keys(per: str | None) -> tuple[str, ...]:
 def policy_row(row, keys: tuple[str, ...]) -> dict:
     from db.core import year_name
 
-    values = {"class": row.class_name,
-              "year": "all" if row.year is None else year_name(row.year)} if "year" in keys else {"class": row.class_name}
+    values = {"class": row.class_name, "year": "all" if row.year is None else year_name(row.year)}
     return {key: values[key] if key in values else getattr(row, key) for key in keys}
 
 
