@@ -108,9 +108,10 @@ def england(year_start: int) -> tuple[Term, Term, Term]:
     holy_monday = easter(n) - timedelta(days=6)
     spring = Term(Span(_first_weekday(date(n, 1, 5)), holy_monday - timedelta(days=3)),
                   (_week(_weekday_on_or_after(date(n, 2, 12), MON)),))
-    summer = Term(Span(holy_monday + timedelta(days=14), _last_weekday(date(n, 7, 22))),
-                  (_week(_weekday_on_or_before(date(n, 5, 31), MON)),),
-                  frozenset({_weekday_on_or_after(date(n, 5, 1), MON)}))
+    may_day = _weekday_on_or_after(date(n, 5, 1), MON)
+    back = holy_monday + timedelta(days=14)  # after a late Easter, the term starts the day after the bank holiday
+    summer = Term(Span(back + timedelta(days=1) if back == may_day else back, _last_weekday(date(n, 7, 22))),
+                  (_week(_weekday_on_or_before(date(n, 5, 31), MON)),), frozenset({may_day}))
     return autumn, spring, summer
 
 
@@ -160,15 +161,16 @@ class TermDates:
         wanted = (name or "").strip().lower()
         if wanted not in PERIODS:
             raise Refused(f"“{(name or '')[:30]}” is not a period: use this-half-term, this-term or this-year.")
-        terms = self.terms_of_year(today)
+        year = school_year_start(today).year
+        # Before the first term of a school year (1 September), "this" one is still last year's.
+        terms = self._year(year) if self._year(year)[0].span.first <= today else self._year(year - 1)
         if wanted == "this-year":
             span = Span(terms[0].span.first, terms[-1].span.last)
         else:
             pieces = [t.span for t in terms] if wanted == "this-term" else \
                 [half for t in terms for half in t.half_terms()]
-            started = [s for s in pieces if s.first <= today]
-            span = started[-1] if started else pieces[0]
-        return span.first, min(span.last, today) if span.first <= today else span.last
+            span = [s for s in pieces if s.first <= today][-1]
+        return span.first, min(span.last, today)
 
 
 def term_dates(terms: list[str] | None = None, half_terms: list[str] | None = None,
