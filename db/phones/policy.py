@@ -171,6 +171,9 @@ class _Figures:
                            case((TASK.c.told_at.is_not(None), self._minutes(TASK.c.opened_at, TASK.c.told_at))))
                  .select_from(TASK.join(PUPIL, PUPIL.c.id == TASK.c.pupil_id))
                  .where(TASK.c.opened_at >= self.lo, TASK.c.opened_at < self.hi,
+                        # Told after it was opened, or not yet: the index on told_at skips the older tasks (opened_at
+                        # has none), which a school keeps for a year and the bench for five.
+                        sa.or_(TASK.c.told_at >= self.lo, TASK.c.told_at.is_(None)),
                         TASK.c.opened_ledger_id.not_in(_voided())))
         for group, bucket, minutes in self.conn.execute(query):
             key = self.key(group, bucket)
@@ -267,7 +270,7 @@ def _rows(counted: dict, groups: dict, terms: TermDates, first: date, last: date
     tally, values, exceptions = counted["tally"], counted["values"], counted["exceptions"]
     by_year = per == "year"
     # Classes that have no pupil on roll now (leavers') still show their figures, after the others.
-    names = list(set(groups) | {g for g, _ in tally if g is not None})
+    names = list(set(groups) | {g for g, _ in tally if g is not None} | ({wanted} if wanted else set()))
     names.sort(key=lambda name: name if by_year else (groups.get(name, 99), name))
     rows = []
     for bucket, start, end in _buckets(terms, first, last, per, tally):
