@@ -188,3 +188,23 @@ def test_refusals_in_one_sentence(database, fortnight):
         policy_figures(database, date(2026, 11, 10), terms=ENGLAND, period="this-term", by="HTE")
     with pytest.raises(Refused, match="swap them"):
         policy_figures(database, date(2026, 11, 20), date(2026, 11, 10), terms=ENGLAND, by="HTE")
+
+
+def test_a_phone_still_held_today_is_not_yet_left_overnight_and_a_late_phone_needs_a_new_lock(database, school, clock):
+    phones.phone_in(database, school.walker, "HBR")  # Tue 10 November, 08:40
+    clock.set_local(8, 50)
+    phones.cupboard_locked(database, "6A", "HBR")
+    clock.set_local(9, 30)  # a late walker's phone after the lock: the cupboard needs confirming again
+    with database.writing() as session:
+        session.add(Pupil(adno="1005", legal_first="Ola", surname="Nowak", year=6, class_name="6A", walk_home=True,
+                          walk_home_at=clock.moment))
+        session.commit()
+    late = tags.issue_phone_tag(database, "1005", lambda: new_code(TagKind.PHONE), by=COMMAND_LINE).code
+    phones.phone_in(database, late, "HBR")
+    clock.set_local(12, 0)
+    (six_a, school_row) = policy_figures(database, terms=ENGLAND, class_name="6A", per="day", by="HTE").rows[-2:]
+    assert (six_a.day, six_a.phones_in, six_a.cupboard_phones, six_a.handed_back, six_a.left_overnight,
+            six_a.cupboard_unconfirmed_days) == (date(2026, 11, 10), 2, 2, 0, 0, 1)
+    clock.set_local(9, 0, day=11)  # the next morning: they were left overnight
+    row = policy_figures(database, date(2026, 11, 10), date(2026, 11, 10), terms=ENGLAND, by="HTE").rows[-1]
+    assert (row.phones_in, row.left_overnight, row.handed_back) == (2, 2, 0)
