@@ -17,6 +17,10 @@ def add_report(report, options) -> None:
     """`kiosk report custody`: build_parser makes the `report` group, shared with devices.py."""
     date_range(listing(options.command(report, "custody", cmd_report_custody, "phone events between two days",
                                        acting=True)))
+
+
+def add_policy_report(report, options) -> None:
+    """`kiosk report policy`, added after the device reports (the order of `kiosk report --help` is kept)."""
     p = options.command(report, "policy", cmd_report_policy, "how the phone rules are working (R8): figures per "
                         "class and for the school, this half-term unless a period or days are given")
     date_range(listing(p), from_help="first day (with --from alone: up to today)")
