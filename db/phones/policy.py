@@ -130,20 +130,25 @@ class _Figures:
         following = (sa.select(later.c.id).where(later.c.tag_code == LEDGER.c.tag_code, later.c.id > LEDGER.c.id,
                                                  later.c.action.in_(MOVES), later.c.id.not_in(_voided()))
                      .order_by(later.c.id).limit(1).scalar_subquery())
-        ins = (sa.select(LEDGER.c.id, LEDGER.c.pupil_id, LEDGER.c.to_location_id, LEDGER.c.at,
-                         following.label("next_id"))
+        # Each check-in with its day and its next move's day, worked out once a row.
+        ins = (sa.select(LEDGER.c.pupil_id, LEDGER.c.to_location_id, self.bucket(LEDGER.c.at).label("bucket"),
+                         self.days.day(LEDGER.c.at).label("day_in"), after.c.id.label("next_id"),
+                         after.c.action.label("next_action"), self.days.day(after.c.at).label("next_day"))
+               .select_from(LEDGER.outerjoin(after, after.c.id == following))
                .where(LEDGER.c.action == "phone_in", LEDGER.c.at >= self.lo, LEDGER.c.at < self.hi,
-                      LEDGER.c.id.not_in(_voided())).subquery("ins"))
-        day_in, day_next = self.days.day(ins.c.at), self.days.day(after.c.at)
-        same_day_out = (after.c.action == "phone_out") & (day_next == day_in)
-        overnight = (after.c.id.is_(None) & (day_in < self.days.date_value(self.now))) | (day_next > day_in)
-        query = (sa.select(self.group(), self.bucket(ins.c.at), func.count(), func.count(ins.c.pupil_id.distinct()),
+                      LEDGER.c.id.not_in(_voided())))
+        if self.days.sqlite:
+            ins = ins.limit(-1)  # a LIMIT keeps SQLite from folding it into the query below, copying each date() in
+        ins = ins.subquery("ins")
+        same_day_out = (ins.c.next_action == "phone_out") & (ins.c.next_day == ins.c.day_in)
+        overnight = ((ins.c.next_id.is_(None) & (ins.c.day_in < self.days.date_value(self.now)))
+                     | (ins.c.next_day > ins.c.day_in))
+        query = (sa.select(self.group(), ins.c.bucket, func.count(), func.count(ins.c.pupil_id.distinct()),
                            func.sum(case((LOCATION.c.kind == "cupboard", 1), else_=0)),
                            func.sum(case((LOCATION.c.kind == "office", 1), else_=0)),
                            func.sum(case((same_day_out, 1), else_=0)), func.sum(case((overnight, 1), else_=0)))
                  .select_from(ins.join(PUPIL, PUPIL.c.id == ins.c.pupil_id)
-                              .outerjoin(LOCATION, LOCATION.c.id == ins.c.to_location_id)
-                              .outerjoin(after, after.c.id == ins.c.next_id))
+                              .outerjoin(LOCATION, LOCATION.c.id == ins.c.to_location_id))
                  .group_by(*FIRST_TWO))
         for group, bucket, *counts in self.conn.execute(query):
             self.tally[self.key(group, bucket)].update(dict(zip(
