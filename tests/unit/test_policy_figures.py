@@ -186,6 +186,8 @@ def test_refusals_in_one_sentence(database, fortnight):
         policy_figures(database, terms=ENGLAND, period="last-week", by="HTE")
     with pytest.raises(Refused, match="not both"):
         policy_figures(database, date(2026, 11, 10), terms=ENGLAND, period="this-term", by="HTE")
+    with pytest.raises(Refused, match="leave out --class"):
+        policy_figures(database, terms=ENGLAND, per="year", class_name="6A", by="HTE")
     with pytest.raises(Refused, match="swap them"):
         policy_figures(database, date(2026, 11, 20), date(2026, 11, 10), terms=ENGLAND, by="HTE")
 
