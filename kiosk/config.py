@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_config_dir, user_data_dir
-from pydantic import Field
+from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 APP_NAME = "custody-kiosk"
@@ -43,6 +43,15 @@ def settings_exposed(path: Path | None = None) -> str | None:
         return None
     return (f"Warning: {path} holds a password and other users of this PC can read it: "
             f"run `chmod 600 {path}`.")
+
+
+class TermDatesSetting(BaseModel):
+    """The school's own term dates (README, "Setting your term dates"): each a "YYYY-MM-DD..YYYY-MM-DD" range or
+    one "YYYY-MM-DD"; the school years they leave out follow England's usual pattern (db/core/terms.py)."""
+
+    terms: list[str] = Field(default_factory=list, description="each term, first day to last day")
+    half_terms: list[str] = Field(default_factory=list, description="the half-term breaks inside the terms")
+    closed: list[str] = Field(default_factory=list, description="other days closed in term: INSET, bank holidays")
 
 
 class Settings(BaseSettings):
@@ -77,6 +86,8 @@ class Settings(BaseSettings):
     keep_daily_backups: int = Field(default=10, ge=1, description="the newest backup of each of the last N days")
     keep_weekly_backups: int = Field(default=8, ge=0, description="... of each of the last N weeks")
     keep_termly_backups: int = Field(default=6, ge=0, description="... of each of the last N terms (two school years)")
+    term_dates: TermDatesSetting = Field(default_factory=TermDatesSetting,
+                                         description="the school's terms, half-terms and closed days (R8 figures)")
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings, env_settings,
@@ -85,6 +96,13 @@ class Settings(BaseSettings):
 
     def database_url(self) -> str:
         return self.db or f"sqlite:///{data_dir() / 'kiosk.db'}"
+
+    def school_terms(self):
+        """The term dates as db.core.TermDates (a date written wrongly is refused in a sentence naming it)."""
+        from db.core import term_dates
+
+        dates = self.term_dates
+        return term_dates(dates.terms, dates.half_terms, dates.closed)
 
     def backups(self) -> Path:
         """Where backups go: the backup_folder setting, else the backups folder beside the default database."""

@@ -29,6 +29,7 @@ from db.core.roles import (
     require_void,
     role_title,
 )
+from db.core.terms import PERIODS, TermDates, easter, term_dates
 from db.core.text import plain
 from db.core.views import (
     ClassPhone,
@@ -64,6 +65,7 @@ from db.core.words import (
     short_time,
     today,
     when,
+    year_name,
 )
 
 # Loaded on first use (PEP 562 __getattr__ below); imported here for type checkers and import-linter.
@@ -118,4 +120,5 @@ __all__ = [
     "row_hash",
     "schema_revision", "school_year_start", "search_words", "sentence", "short_name", "short_time", "sqlite_url",
     "staff_names", "staff_view", "today", "upgrade", "utc_now", "walk_home_valid", "when",
+    "PERIODS", "TermDates", "easter", "term_dates", "year_name",
 ]
