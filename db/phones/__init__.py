@@ -1,5 +1,6 @@
 """Pupils' phones (R1, R2, R6): check-in and hand-back, confiscation, parents to tell, cupboards, the
-exceptions register (pupils who keep their phone, staff phones in contact time), and the phone reports."""
+exceptions register (pupils who keep their phone, staff phones in contact time), the phone reports, and the
+lists behind the leadership team's figures for a period (logs: R5 names, for the evidence pack)."""
 
 from db.phones.corrections import PHONE_VOIDS
 from db.phones.custody import (
@@ -10,6 +11,16 @@ from db.phones.custody import (
     parents_told,
     phone_in,
     phone_out,
+)
+from db.phones.logs import (
+    ConfiscationEntry,
+    CupboardDay,
+    EarlyHandBack,
+    ExceptionEntry,
+    confiscation_log,
+    cupboard_days,
+    early_hand_backs,
+    exceptions_in_force,
 )
 from db.phones.register import (
     MAX_REVIEW_DAYS,
@@ -38,6 +49,8 @@ from db.phones.reports import (
 from db.phones.views import PhoneNotIn
 
 __all__ = [
+    "ConfiscationEntry", "CupboardDay", "EarlyHandBack", "ExceptionEntry", "confiscation_log", "cupboard_days",
+    "early_hand_backs", "exceptions_in_force",
     "MAX_REVIEW_DAYS", "PHONE_ACTIONS", "PHONE_VOIDS", "RESCAN_WINDOW", "PhoneNotIn", "add_exception",
     "agree_staff_phone", "check_in_at_kiosk", "class_cupboard", "class_phones_today", "phones_not_in",
     "confiscate", "cupboard_locked", "cupboards_to_check", "custody_report", "end_exception", "exception_kind",
