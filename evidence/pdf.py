@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import io
 from collections import Counter, defaultdict
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -12,6 +11,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -30,6 +30,8 @@ from evidence.pack import PackData, day, moment, number, week_of, year_group
 TITLE = "Phone rules: evidence pack"
 MAX_ROWS = 250  # a list longer than this is shortened, saying how many more and where they all are
 MARGIN = 18 * mm
+FOOT_SIZE, FOOT_COLOUR = 7.5, colors.HexColor("#444444")
+PAGES_FORM = "pages"  # the number of pages, known only at the end
 COLUMNS_PER_TABLE = 8  # classes side by side on a portrait page, beside the figures' names
 
 # The figures of `kiosk report policy`, as a governor reads them, in the report's order.
@@ -77,13 +79,27 @@ class _Heading(Paragraph):
         self.outline = (text, level)
 
 
+class _Canvas(Canvas):
+    """Each page's foot refers to a form holding the number of pages, drawn once at the end: one layout pass."""
+
+    font = "Helvetica"
+
+    def save(self) -> None:
+        self.beginForm(PAGES_FORM)
+        self.setFont(self.font, FOOT_SIZE)
+        self.setFillColor(FOOT_COLOUR)
+        self.drawString(0, 0, str(self.getPageNumber() - 1))
+        self.endForm()
+        super().save()
+
+
 class _Pack(BaseDocTemplate):
-    def __init__(self, target, pack: PackData, styles: _Styles, pages: int | None):
+    def __init__(self, target, pack: PackData, styles: _Styles):
         super().__init__(target, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                          bottomMargin=MARGIN + 8 * mm, title=f"{TITLE}: {pack.school}, {pack.period}",
                          author=pack.made_by, subject="How the school's phone rules worked (R8)",
                          creator="Custody Kiosk", keywords=pack.anchor or "")
-        self.pack, self.styles, self.pages, self._headings = pack, styles, pages, 0
+        self.pack, self.styles, self._headings = pack, styles, 0
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._foot)])
 
@@ -97,24 +113,28 @@ class _Pack(BaseDocTemplate):
 
     def _foot(self, canvas, doc) -> None:
         canvas.saveState()
-        canvas.setFont(self.styles.regular, 7.5)
-        canvas.setFillColor(colors.HexColor("#444444"))
+        canvas.setFont(self.styles.regular, FOOT_SIZE)
+        canvas.setFillColor(FOOT_COLOUR)
         left, right, y = self.leftMargin, A4[0] - self.rightMargin, MARGIN
         canvas.drawString(left, y, f"{self.pack.school} · {TITLE} · {self.pack.period}")
-        total = f" of {self.pages}" if self.pages else ""
-        canvas.drawRightString(right, y, f"Page {doc.page}{total}")
+        words = f"Page {doc.page} of "
+        start = right - 12 * mm
+        canvas.drawString(start, y, words)
+        canvas.saveState()
+        canvas.translate(start + canvas.stringWidth(words, self.styles.regular, FOOT_SIZE), y)
+        canvas.doForm(PAGES_FORM)
+        canvas.restoreState()
         if self.pack.anchor:
             canvas.drawString(left, y - 10, self.pack.anchor)
         canvas.restoreState()
 
 
 def write_pack(path: str | Path, pack: PackData) -> Path:
-    """Write the pack to ``path`` (a PDF); returns the path. Laid out twice: the first time counts the pages."""
+    """Write the pack to ``path`` (a PDF); returns the path."""
     styles = _Styles()
-    counting = _Pack(io.BytesIO(), pack, styles, None)
-    counting.build(_story(pack, styles))
     path = Path(path)
-    _Pack(str(path), pack, styles, counting.page).build(_story(pack, styles))
+    canvas = type("_PackCanvas", (_Canvas,), {"font": styles.regular})
+    _Pack(str(path), pack, styles).build(_story(pack, styles), canvasmaker=canvas)
     return path
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
+from sqlalchemy import func
 from sqlmodel import select
 
 from db.core import LEDGER, CommandLine, Database, acting, day_start, first_name, short_name
@@ -66,8 +67,9 @@ class ExceptionEntry:
 
 
 def _voided():
-    """The ids of voided entries, as one subquery (NOT IN over a set, not a NOT EXISTS per row)."""
-    return sa.select(LEDGER.c.voids_id).where(LEDGER.c.voids_id.is_not(None))
+    """The ids of voided entries, as one subquery read through the action index (NOT IN over a small set, not a NOT
+    EXISTS per row on the unindexed voids_id)."""
+    return sa.select(LEDGER.c.voids_id).where(LEDGER.c.action == "entry_voided", LEDGER.c.voids_id.is_not(None))
 
 
 def _bounds(database: Database, first: date, last: date) -> tuple[datetime, datetime]:
@@ -103,56 +105,62 @@ def confiscation_log(database: Database, first: date, last: date, *, by: str | C
     return result
 
 
+def _days(database: Database, first: date, last: date):
+    """Each day from ``first`` to ``last``: (the day, its start, the next day's start), UTC as stored. A list read
+    day by day asks the database for that day's rows alone (through the action and time index), so the school's
+    own day and time of day are exact through summer time on either database, and no year of rows is read into
+    Python to be sorted into days."""
+    day = first
+    while day <= last:
+        yield day, day_start(database, day), day_start(database, day + timedelta(days=1))
+        day += timedelta(days=1)
+
+
 def early_hand_backs(database: Database, first: date, last: date, *, by: str | CommandLine) -> list[EarlyHandBack]:
     """Phones handed back before home-time between two days (inclusive), with the reason given, oldest first."""
     acting(database, by, "review", "the list of early hand-backs")
-    lo, hi = _bounds(database, first, last)
+    query = (select(LedgerEntry.at, LedgerEntry.detail, Pupil.preferred_first, Pupil.legal_first, Pupil.surname,
+                    Pupil.class_name, Staff.first_name, Staff.surname)
+             .join(Pupil, Pupil.id == LedgerEntry.pupil_id).outerjoin(Staff, Staff.id == LedgerEntry.staff_id)
+             .where(LedgerEntry.action == "phone_out", LedgerEntry.id.not_in(_voided())).order_by(LedgerEntry.id))
+    rows = []
     with database.reading() as session:
-        rows = session.exec(
-            select(LedgerEntry.at, LedgerEntry.detail, Pupil.preferred_first, Pupil.legal_first, Pupil.surname,
-                   Pupil.class_name, Staff.first_name, Staff.surname)
-            .join(Pupil, Pupil.id == LedgerEntry.pupil_id).outerjoin(Staff, Staff.id == LedgerEntry.staff_id)
-            .where(LedgerEntry.action == "phone_out", LedgerEntry.at >= lo, LedgerEntry.at < hi,
-                   LedgerEntry.id.not_in(_voided()))
-            .order_by(LedgerEntry.id)).all()
-    result = []
-    for at, detail, preferred, legal, surname, class_name, staff_first, staff_last in rows:
-        local = database.local(_utc(at))
-        if local.time() >= database.home_time:
-            continue
-        result.append(EarlyHandBack(at=local, pupil=short_name(first_name(preferred, legal), surname),
-                                    class_name=class_name, reason=json.loads(detail or "{}").get("reason") or "",
-                                    by=short_name(staff_first, staff_last) if staff_first else "the command line"))
-    return result
+        for day, lo, _ in _days(database, first, last):
+            home_time = datetime.combine(day, database.home_time, tzinfo=database.zone)
+            rows += session.exec(query.where(LedgerEntry.at >= lo, LedgerEntry.at < home_time)).all()
+    return [EarlyHandBack(at=database.local(_utc(at)), pupil=short_name(first_name(preferred, legal), surname),
+                          class_name=class_name, reason=json.loads(detail or "{}").get("reason") or "",
+                          by=short_name(staff_first, staff_last) if staff_first else "the command line")
+            for at, detail, preferred, legal, surname, class_name, staff_first, staff_last in rows]
 
 
 def cupboard_days(database: Database, first: date, last: date, *, by: str | CommandLine) -> list[CupboardDay]:
     """Each day between two days (inclusive) a class cupboard had phones put in it: how many, the day's last lock
     confirmation, and whether it came after the last phone (as ``cupboards_to_check`` asks on the day)."""
     acting(database, by, "review", "the cupboards' lock confirmations")
-    lo, hi = _bounds(database, first, last)
+    locking = LedgerEntry.action == "cupboard_locked"
+    result = []
     with database.reading() as session:
-        rows = session.exec(
-            select(LedgerEntry.action, LedgerEntry.at, Location.name)
-            .join(Location, Location.id == LedgerEntry.to_location_id)
-            .where(LedgerEntry.action.in_(CHECKED_IN + ("cupboard_locked",)), Location.kind == "cupboard",
-                   LedgerEntry.at >= lo, LedgerEntry.at < hi, LedgerEntry.id.not_in(_voided()))
-            .order_by(LedgerEntry.id)).all()
-    phones: Counter = Counter()
-    last_in: dict[tuple, datetime] = {}
-    locked: dict[tuple, datetime] = {}
-    for action, at, where in rows:
-        local = database.local(_utc(at))
-        key = (local.date(), where)
-        if action == "cupboard_locked":
-            locked[key] = max(local, locked.get(key, local))
-        else:
-            phones[key] += 1
-            last_in[key] = max(local, last_in.get(key, local))
-    return [CupboardDay(day=day, cupboard=where, phones=phones[day, where], last_in=last_in[day, where],
-                        locked_at=locked.get((day, where)),
-                        confirmed=(day, where) in locked and locked[day, where] >= last_in[day, where])
-            for day, where in sorted(last_in)]
+        cupboards = dict(session.exec(select(Location.id, Location.name).where(Location.kind == "cupboard")).all())
+        # The cupboards by id, not a join: the day's rows come from the action and time index, not a search per
+        # cupboard.
+        query = (select(LedgerEntry.to_location_id, locking, func.count(), func.max(LedgerEntry.at))
+                 .where(LedgerEntry.action.in_(CHECKED_IN + ("cupboard_locked",)),
+                        LedgerEntry.to_location_id.in_(list(cupboards)), LedgerEntry.id.not_in(_voided()))
+                 .group_by(LedgerEntry.to_location_id, locking))
+        for day, lo, hi in _days(database, first, last) if cupboards else ():
+            found: dict[str, dict] = {}
+            for place, locked, count, moment in session.exec(query.where(LedgerEntry.at >= lo, LedgerEntry.at < hi)):
+                found.setdefault(cupboards[place], {})[bool(locked)] = (count, database.local(_utc(moment)))
+            for where, seen in sorted(found.items()):
+                if False not in seen:
+                    continue  # locked, with no phone put in that day
+                phones, last_in = seen[False]
+                locked_at = seen[True][1] if True in seen else None
+                confirmed = locked_at is not None and locked_at >= last_in
+                result.append(CupboardDay(day=day, cupboard=where, phones=phones, last_in=last_in,
+                                          locked_at=locked_at, confirmed=confirmed))
+    return result
 
 
 def exceptions_in_force(database: Database, first: date, last: date, *,
