@@ -109,6 +109,11 @@ def moment(value: datetime) -> str:
     return f"{day(value)} {value:%H:%M}"
 
 
+def stamp(value: datetime) -> str:
+    """"10 Nov 2026 08:40": a time in a table's narrow column."""
+    return f"{value.day} {value:%b %Y %H:%M}"
+
+
 def number(value: Any) -> str:
     """A figure as a table shows it: 1,234; 12.5; a dash for none."""
     if value is None or value == "":

@@ -25,14 +25,15 @@ from reportlab.platypus import (
 )
 
 from evidence import charts, fonts
-from evidence.pack import PackData, day, moment, number, week_of, year_group
+from evidence.pack import PackData, day, moment, number, stamp, week_of, year_group
 
 TITLE = "Phone rules: evidence pack"
 MAX_ROWS = 250  # a list longer than this is shortened, saying how many more and where they all are
 MARGIN = 18 * mm
+LABEL = 52 * mm  # the figures' names down the side of a table of figures
 FOOT_SIZE, FOOT_COLOUR = 7.5, colors.HexColor("#444444")
 PAGES_FORM = "pages"  # the number of pages, known only at the end
-COLUMNS_PER_TABLE = 8  # classes side by side on a portrait page, beside the figures' names
+COLUMNS_PER_TABLE = 7  # classes side by side on a portrait page, beside the figures' names and the school's
 
 # The figures of `kiosk report policy`, as a governor reads them, in the report's order.
 FIGURES = (
@@ -64,6 +65,7 @@ class _Styles:
         self.body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=13, spaceAfter=5)
         self.small = ParagraphStyle("small", parent=self.body, fontSize=8, leading=10, spaceAfter=0)
         self.cell = ParagraphStyle("cell", parent=self.body, fontSize=7.5, leading=9, spaceAfter=0)
+        self.narrow = ParagraphStyle("narrow", parent=self.cell, fontSize=6.5)  # "Reception" in a column of numbers
         self.title = ParagraphStyle("title", parent=self.body, fontName=bold, fontSize=18, leading=22, spaceAfter=8)
         self.h1 = ParagraphStyle("h1", parent=self.body, fontName=bold, fontSize=13, leading=16, spaceBefore=10,
                                  spaceAfter=6, textColor=colors.HexColor("#1f3a5f"))
@@ -167,18 +169,20 @@ def _facts(pack: PackData, s: _Styles) -> Table:
     return table
 
 
-def _section(title: str, s: _Styles) -> list:
-    return [CondPageBreak(40 * mm), _Heading(title, s.h1, 0)]
+def _section(title: str, s: _Styles, room: float = 40 * mm) -> list:
+    """A heading, on a new page unless ``room`` is left below it on this one."""
+    return [CondPageBreak(room), _Heading(title, s.h1, 0)]
 
 
 def _sub(title: str, s: _Styles) -> _Heading:
     return _Heading(title, s.h2, 1)
 
 
-def _grid(rows: list[list], s: _Styles, widths=None, numeric_from: int = 1) -> Table:
+def _grid(rows: list[list], s: _Styles, widths=None, numeric_from: int = 1, header: ParagraphStyle | None = None,
+          ) -> Table:
     """A table with a header row repeated on each page, numbers right-aligned from column ``numeric_from``."""
     cells = [[Paragraph(escape(str(c)), s.cell) if isinstance(c, str) else c for c in row] for row in rows]
-    cells[0] = [Paragraph(f"<b>{escape(str(c))}</b>", s.cell) for c in rows[0]]
+    cells[0] = [Paragraph(f"<b>{escape(str(c))}</b>", header or s.cell) for c in rows[0]]
     table = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle([
         ("FONT", (0, 0), (-1, -1), s.regular, 7.5),
@@ -187,6 +191,7 @@ def _grid(rows: list[list], s: _Styles, widths=None, numeric_from: int = 1) -> T
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("ALIGN", (numeric_from, 1), (-1, -1), "RIGHT"),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]))
     return table
 
@@ -217,15 +222,17 @@ def _transposed(rows: list, label_of, extra: list[tuple], s: _Styles) -> list:
         return _none("No figures were given for this period.", s)
     school = [r for r in rows if str(r.get("class", "")).lower() == "school"]
     groups = [r for r in rows if r not in school]
-    chunks = [groups[i:i + COLUMNS_PER_TABLE] for i in range(0, len(groups), COLUMNS_PER_TABLE)] or [[]]
+    size = -(-len(groups) // -(-len(groups) // COLUMNS_PER_TABLE)) if groups else 1  # tables of even width
+    chunks = [groups[i:i + size] for i in range(0, len(groups), size)] or [[]]
     out = []
     for chunk in chunks:
         columns = chunk + school
         header = ["Figure"] + [label_of(r) for r in columns]
         body = [[label] + [_num(key(r) if callable(key) else r.get(key), s) for r in columns] for key, label in extra]
         body += [[label] + [_num(r.get(key), s) for r in columns] for key, label in FIGURES]
-        width = (A4[0] - 2 * MARGIN - 62 * mm) / max(len(columns), 1)
-        out += [_grid([header] + body, s, widths=[62 * mm] + [min(width, 22 * mm)] * len(columns)), Spacer(1, 6)]
+        width = (A4[0] - 2 * MARGIN - LABEL) / max(len(columns), 1)
+        out += [_grid([header] + body, s, widths=[LABEL] + [min(width, 22 * mm)] * len(columns), header=s.narrow),
+                Spacer(1, 6)]
     return out
 
 
@@ -265,7 +272,7 @@ def _school_weeks(pack: PackData) -> list[tuple]:
 def _trends(pack: PackData, s: _Styles) -> list:
     weeks = _school_weeks(pack)
     mondays = [w for w, _, _ in weeks]
-    return _section("Trends by week", s) + [
+    return _section("Trends by week", s, room=90 * mm) + [
         KeepTogether([charts.weekly_bars("Phones checked in, per week", mondays, [n for _, n, _ in weeks],
                                          font=s.regular), Spacer(1, 8)]),
         KeepTogether([charts.weekly_bars("Phones to the office, per week: pupils who should not have brought one "
@@ -296,8 +303,8 @@ def _confiscations(pack: PackData, s: _Styles) -> list:
                           "phone confiscated twice or more in the period (marked “repeat”).", s.body))
     rows = [["When", "Pupil", "Class", "Reason", "By", "Collected", "Hours"]]
     shown = pack.confiscations[:MAX_ROWS]
-    rows += [[moment(c.at), c.pupil + (" (repeat)" if c.pupil_count >= 2 else ""), c.class_name, c.reason, c.by,
-              moment(c.released_at) if c.released_at else "still held", _num(c.hours, s)] for c in shown]
+    rows += [[stamp(c.at), c.pupil + (" (repeat)" if c.pupil_count >= 2 else ""), c.class_name, c.reason, c.by,
+              stamp(c.released_at) if c.released_at else "still held", _num(c.hours, s)] for c in shown]
     return head + [_grid(rows, s, widths=[28 * mm, 30 * mm, 14 * mm, 38 * mm, 20 * mm, 28 * mm, 12 * mm],
                          numeric_from=6)] + _shortened(len(shown), len(pack.confiscations), "confiscations", pack, s)
 
@@ -310,7 +317,7 @@ def _early(pack: PackData, s: _Styles) -> list:
     summary = [["Reason", "Times"]] + [[reason, _num(n, s)] for reason, n in reasons.most_common(20)]
     shown = pack.early_hand_backs[:MAX_ROWS]
     rows = [["When", "Pupil", "Class", "Reason", "By"]]
-    rows += [[moment(e.at), e.pupil, e.class_name, e.reason, e.by] for e in shown]
+    rows += [[stamp(e.at), e.pupil, e.class_name, e.reason, e.by] for e in shown]
     total = Paragraph(f"{_plural(len(pack.early_hand_backs), 'phone')} handed back before home-time, each with its "
                       "reason.", s.body)
     return head + [total, _sub("By reason", s), _grid(summary, s, widths=[120 * mm, 20 * mm]),
@@ -332,7 +339,7 @@ def _cupboards(pack: PackData, s: _Styles) -> list:
     summary = [["Cupboard", "Days with phones", "Confirmed locked", "Not confirmed", "Phones put in",
                 "Last confirmation"]]
     summary += [[name, _num(c["days"], s), _num(c["confirmed"], s), _num(c["days"] - c["confirmed"], s),
-                 _num(c["phones"], s), moment(last[name]) if name in last else "never"]
+                 _num(c["phones"], s), stamp(last[name]) if name in last else "never"]
                 for name, c in sorted(per.items())]
     missed = [d for d in pack.cupboards if not d.confirmed]
     out = head + [Paragraph("A class cupboard holding phones is confirmed locked after the last phone goes in (R1).",
@@ -365,7 +372,7 @@ def _devices(pack: PackData, s: _Styles) -> list:
                 for name, c in sorted(per.items())]
     shown = pack.loans[:MAX_ROWS]
     rows = [["Lent", "Device", "By", "Class", "Purpose", "Images", "On the Drive", "Status"]]
-    rows += [[moment(loan.out), loan.device, loan.staff_short, loan.class_name, loan.purpose, _num(loan.images, s),
+    rows += [[stamp(loan.out), loan.device, loan.staff_short, loan.class_name, loan.purpose, _num(loan.images, s),
               _num(loan.verified, s), str(loan.status)] for loan in shown]
     return head + [_grid(summary, s, widths=[50 * mm, 18 * mm, 26 * mm, 30 * mm, 40 * mm]), _sub("Each loan", s),
                    _grid(rows, s, widths=[27 * mm, 27 * mm, 20 * mm, 14 * mm, 31 * mm, 15 * mm, 16 * mm, 24 * mm],
@@ -388,7 +395,7 @@ def _stock_takes(pack: PackData, s: _Styles) -> list:
     rows = [["When", "Place", "By", "Expected", "Found", "Missing", "Not expected"]]
     for take in pack.stock_takes:
         when = take.get("when")
-        rows.append([moment(when) if hasattr(when, "hour") else number(when), number(take.get("place")),
+        rows.append([stamp(when) if hasattr(when, "hour") else number(when), number(take.get("place")),
                      number(take.get("who")), _count(take.get("expected")), _count(take.get("found")),
                      _count(take.get("missing")), _count(take.get("not_expected"))])
     return head + [_grid(rows, s, widths=[28 * mm, 26 * mm, 22 * mm, 18 * mm, 18 * mm, 30 * mm, 32 * mm],
