@@ -365,17 +365,21 @@ def _devices(pack: PackData, s: _Styles) -> list:
         return head + _none("No cameras or iPads were lent in this period.", s)
     per: dict = defaultdict(Counter)
     for loan in pack.loans:
+        unchecked = loan.uploaded_at is not None and loan.verified is None  # confirmed without a folder checked
         per[loan.device].update({"loans": 1, "images": loan.images or 0, "verified": loan.verified or 0,
+                                 "unchecked": (loan.images or 0) if unchecked else 0,
                                  "outstanding": int(str(loan.status) in ("out", "not back", "upload outstanding"))})
-    summary = [["Device", "Loans", "Images claimed", "Found on the Drive", "Not yet back or uploaded"]]
-    summary += [[name, _num(c["loans"], s), _num(c["images"], s), _num(c["verified"], s), _num(c["outstanding"], s)]
-                for name, c in sorted(per.items())]
+    summary = [["Device", "Loans", "Images claimed", "Found on the Drive (folder checked)",
+                "Confirmed uploaded, not checked", "Loans not back or not uploaded"]]
+    summary += [[name, _num(c["loans"], s), _num(c["images"], s), _num(c["verified"], s), _num(c["unchecked"], s),
+                 _num(c["outstanding"], s)] for name, c in sorted(per.items())]
     shown = pack.loans[:MAX_ROWS]
     rows = [["Lent", "Device", "By", "Class", "Purpose", "Images", "On the Drive", "Status"]]
     rows += [[stamp(loan.out), loan.device, loan.staff_short, loan.class_name, loan.purpose, _num(loan.images, s),
               _num(loan.verified, s), str(loan.status)] for loan in shown]
-    return head + [_grid(summary, s, widths=[50 * mm, 18 * mm, 26 * mm, 30 * mm, 40 * mm]), _sub("Each loan", s),
-                   _grid(rows, s, widths=[27 * mm, 27 * mm, 20 * mm, 14 * mm, 31 * mm, 15 * mm, 16 * mm, 24 * mm],
+    return head + [_grid(summary, s, widths=[42 * mm, 14 * mm, 22 * mm, 32 * mm, 32 * mm, 32 * mm]),
+                   _sub("Each loan", s),
+                   _grid(rows, s, widths=[29 * mm, 27 * mm, 19 * mm, 12 * mm, 31 * mm, 15 * mm, 16 * mm, 24 * mm],
                          numeric_from=5)] + _shortened(len(shown), len(pack.loans), "loans", pack, s)
 
 
