@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from db.core.models import LedgerEntry
 from db.corrections import void_entry
 from db.devices import import_devices
 from db.records import head
+from evidence import MAX_ROWS, PackData, write_pack
 from kiosk.config import POLICY_PARAGRAPH, Settings
 from kiosk.evidence_pack import gather_pack, make_pack
 
@@ -182,3 +184,28 @@ def test_an_empty_period_says_so_in_each_section(database, school, settings, tmp
                      "No phones went into a class cupboard in this period.", "No figures were given for this period.",
                      "by the command line on office-pc"):
         assert sentence in words, sentence
+
+
+@dataclass(frozen=True)
+class HandBack:
+    at: datetime
+    pupil: str
+    class_name: str
+    reason: str
+    by: str
+
+
+def test_a_long_list_is_shortened_saying_how_many_more_and_every_letter_of_a_name_is_searchable(tmp_path):
+    """The PDF writer alone, fed plain data: names from across a school's roll come out as typed."""
+    at = datetime(2026, 11, 10, 11, 0)
+    names = ["Łukasz N.", "Nguyễn T.", "Zoë W.", "Siobhán O."]
+    backs = [HandBack(at, names[n % 4], "5A", f"appointment {n}", "Maria J.") for n in range(MAX_ROWS + 10)]
+    pack = PackData(school="Meadowbank Primary", first=FIRST, last=LAST, made_at=at, made_by="Helen T.",
+                    anchor="Ledger anchor: K1-000231-7QF3KD2M-20261128T1544", policy="Phones go to the office.",
+                    early_hand_backs=backs)
+    words = " ".join(_pdftotext(write_pack(tmp_path / "long.pdf", pack)).split())
+    assert all(name in words for name in names)
+    assert f"appointment {MAX_ROWS - 1} " in words and f"appointment {MAX_ROWS} " not in words
+    assert "… and 10 more early hand-backs: kiosk report custody --from 2026-11-09 --to 2026-11-13 lists them all." \
+        in words
+    assert f"{MAX_ROWS + 10} phones handed back before home-time" in words
