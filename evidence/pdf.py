@@ -288,7 +288,9 @@ def _exceptions(pack: PackData, s: _Styles) -> list:
     if not pack.exceptions:
         return head + _none("No exceptions were in force in this period.", s)
     rows = [["Class", "Kind", "Conditions", "Approved by", "Approved", "Review by", "Ended"]]
-    rows += [[e.class_name, e.kind, e.conditions, e.approved_by, day(e.approved_on), day(e.review_on),
+    due = pack.made_at.date()
+    rows += [[e.class_name, e.kind, e.conditions, e.approved_by, day(e.approved_on),
+              day(e.review_on) + (" (overdue)" if e.ended_on is None and e.review_on < due else ""),
               day(e.ended_on) if e.ended_on else "–"] for e in pack.exceptions]
     return head + [_grid(rows, s, widths=[14 * mm, 17 * mm, 54 * mm, 22 * mm, 22 * mm, 22 * mm, 22 * mm],
                          numeric_from=99)]
