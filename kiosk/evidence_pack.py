@@ -7,6 +7,7 @@ exceptions, confiscations, early hand-backs, cupboard days and device loans of t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -19,7 +20,18 @@ if TYPE_CHECKING:
     from db.core import CommandLine, Database
     from evidence import PackData
 
-Rows = Sequence[Mapping[str, Any]]
+Rows = Sequence[Mapping[str, Any] | Any]
+
+
+def _plain(rows: Rows) -> tuple[dict, ...]:
+    """The rows as mappings with the JSON's keys: a dict as it is, a dataclass row (``class_name``) as ``class``."""
+    result = []
+    for row in rows:
+        values = dict(row) if isinstance(row, Mapping) else dataclasses.asdict(row)
+        if "class" not in values and "class_name" in values:
+            values["class"] = values.pop("class_name")
+        result.append(values)
+    return tuple(result)
 
 
 def gather_pack(database: Database, settings: Settings, first: date, last: date, *, by: str | CommandLine,
@@ -27,7 +39,9 @@ def gather_pack(database: Database, settings: Settings, first: date, last: date,
     """The pack's data for the days ``first`` to ``last`` (inclusive), made by ``by`` (the leadership team).
 
     ``classes``, ``years`` and ``weeks``: the policy figures' rows as `kiosk report policy --format json` gives them
-    (by class with the "school" row last, ``--by year``, ``--by week``); ``stock_takes``: the period's stock-takes.
+    (by class with the "school" row last, ``--by year``, ``--by week``), as mappings or as the report's own rows;
+    ``stock_takes``: the period's stock-takes (``when``, ``place``, ``who`` as first name and initial, ``expected``,
+    ``found``, ``missing``, ``not_expected``), likewise.
     """
     from db import devices, phones
     from db.core import acting, short_name
@@ -40,13 +54,13 @@ def gather_pack(database: Database, settings: Settings, first: date, last: date,
         school=settings.school_name or "The school", first=first, last=last,
         made_at=database.local(database.now()), made_by=made_by,
         anchor=anchor_line(database, settings.backups()), policy=settings.policy_paragraph,
-        classes=tuple(classes), years=tuple(years), weeks=tuple(weeks),
+        classes=_plain(classes), years=_plain(years), weeks=_plain(weeks),
         exceptions=phones.exceptions_in_force(database, first, last, by=by),
         confiscations=phones.confiscation_log(database, first, last, by=by),
         early_hand_backs=phones.early_hand_backs(database, first, last, by=by),
         cupboards=phones.cupboard_days(database, first, last, by=by),
         loans=devices.loans_report(database, first, last, by=by),
-        stock_takes=tuple(stock_takes))
+        stock_takes=_plain(stock_takes))
 
 
 def make_pack(path: str | Path, database: Database, settings: Settings, first: date, last: date, *,

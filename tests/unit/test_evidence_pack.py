@@ -209,3 +209,20 @@ def test_a_long_list_is_shortened_saying_how_many_more_and_every_letter_of_a_nam
     assert "… and 10 more early hand-backs: kiosk report custody --from 2026-11-09 --to 2026-11-13 lists them all." \
         in words
     assert f"{MAX_ROWS + 10} phones handed back before home-time" in words
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """A row as the policy report's own dataclass gives it (``class_name``, not the JSON's ``class``)."""
+
+    class_name: str
+    phones_in: int
+    year: int | None = None
+
+
+def test_the_report_rows_may_come_as_its_dataclasses(database, school, settings):
+    pack = gather_pack(database, settings, FIRST, LAST, by="HTE",
+                       classes=[ReportRow("6A", 12), ReportRow("school", 12)], years=[ReportRow("school", 3, year=6)])
+    assert pack.classes == ({"class": "6A", "phones_in": 12, "year": None},
+                            {"class": "school", "phones_in": 12, "year": None})
+    assert pack.years == ({"class": "school", "phones_in": 3, "year": 6},)
