@@ -100,7 +100,8 @@ class _Pack(BaseDocTemplate):
         super().__init__(target, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                          bottomMargin=MARGIN + 8 * mm, title=f"{TITLE}: {pack.school}, {pack.period}",
                          author=pack.made_by, subject="How the school's phone rules worked (R8)",
-                         creator="Custody Kiosk", keywords=pack.anchor or "")
+                         creator="Custody Kiosk", keywords=pack.anchor or "", lang="en-GB",
+                         displayDocTitle=1)  # a reader's title bar shows the title, not the file's name
         self.pack, self.styles, self._headings = pack, styles, 0
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body")
         self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._foot)])
@@ -112,6 +113,7 @@ class _Pack(BaseDocTemplate):
             key = f"h{self._headings}"
             self.canv.bookmarkPage(key)
             self.canv.addOutlineEntry(text, key, level=level, closed=False)
+            self.canv.showOutline()  # the reader opens with the headings in its sidebar
 
     def _foot(self, canvas, doc) -> None:
         canvas.saveState()

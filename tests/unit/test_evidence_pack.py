@@ -161,6 +161,8 @@ def test_the_pack_has_a_title_an_outline_and_page_numbers(pdf):
     reader = PdfReader(pdf)
     assert reader.metadata.title == "Phone rules: evidence pack: Rainow Primary, Mon 9 Nov 2026 to Fri 13 Nov 2026"
     assert reader.metadata.author == "Helen T."
+    catalog = reader.trailer["/Root"]
+    assert (catalog["/Lang"], catalog["/PageMode"]) == ("en-GB", "/UseOutlines")
     outline = []
 
     def walk(items):
