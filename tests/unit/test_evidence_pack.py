@@ -228,3 +228,23 @@ def test_the_report_rows_may_come_as_its_dataclasses(database, school, settings)
     assert pack.classes == ({"class": "6A", "phones_in": 12, "year": None},
                             {"class": "school", "phones_in": 12, "year": None})
     assert pack.years == ({"class": "school", "phones_in": 3, "year": 6},)
+
+
+def test_in_summer_time_home_time_and_the_day_are_the_schools(database, clock, school):
+    """15:30 in June is 14:30 in UTC: after home-time at the school, so not an early hand-back."""
+    clock.moment = clock.moment.replace(year=2027, month=6, day=15)  # a Tuesday in summer time
+    clock.set_local(8, 40)  # 07:40 UTC
+    phones.phone_in(database, school.year4, "LPA")
+    phones.phone_in(database, school.walker, "HBR")
+    clock.set_local(15, 30)
+    phones.phone_out(database, school.year4, "MJO")
+    phones.phone_out(database, school.walker, "HBR")
+    clock.set_local(8, 40, day=16)
+    phones.phone_in(database, school.year4, "LPA")
+    clock.set_local(14, 30)
+    phones.phone_out(database, school.year4, "MJO", reason="orthodontist")
+    first, last = date(2027, 6, 14), date(2027, 6, 18)
+    early = phones.early_hand_backs(database, first, last, by="HTE")
+    assert [(e.at.strftime("%d %H:%M"), e.reason) for e in early] == [("16 14:30", "orthodontist")]
+    [cupboard] = phones.cupboard_days(database, first, last, by="HTE")
+    assert (cupboard.day, cupboard.last_in.strftime("%H:%M"), cupboard.confirmed) == (date(2027, 6, 15), "08:40", False)
