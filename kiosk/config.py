@@ -19,6 +19,19 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 APP_NAME = "custody-kiosk"
 
+# The policy as the evidence pack states it (R1, R2 and the exceptions register); a school words its own in
+# settings.toml as policy_paragraph = "…".
+POLICY_PARAGRAPH = (
+    "Only Year 6 pupils whose parents have given written permission for them to walk home alone may bring a "
+    "mobile phone to school. They hand it to their class teacher in the morning, and it is kept in the class's "
+    "lockable cupboard until home-time (R1). A phone brought by any other pupil is kept in the main office, or by "
+    "the class teacher, until home-time, and the pupil's parents are told (R2). A pupil who needs their phone "
+    "during the day (a medical need, a young carer, special educational needs) may keep it on conditions agreed "
+    "and reviewed by the leadership team. A phone used against these rules may be confiscated until a parent or "
+    "carer collects it. Every phone in, out and confiscated is recorded in the kiosk's ledger, and these figures "
+    "are collated and monitored regularly (R8)."
+)
+
 
 def data_dir() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
@@ -58,6 +71,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KIOSK_", extra="ignore")
 
     school_name: str = Field(default="", description="shown on the sign-in screen")
+    policy_paragraph: str = Field(default=POLICY_PARAGRAPH, description="the phone policy in a paragraph, as the "
+                                  "evidence pack states it (`kiosk report policy --pack`)")
     db: str | None = Field(default=None, description="SQLAlchemy URL; default: kiosk.db in the user data folder")
     kiosk_name: str = Field(default_factory=socket.gethostname, description="recorded on every ledger row")
     timezone: str = "Europe/London"

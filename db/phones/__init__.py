@@ -1,6 +1,7 @@
 """Pupils' phones (R1, R2, R6): check-in and hand-back, confiscation, parents to tell, cupboards, the
 exceptions register (pupils who keep their phone, staff phones in contact time), the phone reports, and the
-leadership team's figures on how the phone rules are working (R8)."""
+leadership team's figures on how the phone rules are working (R8) and the lists behind them for a period (logs: R5
+names, for the evidence pack)."""
 
 from db.phones.corrections import PHONE_VOIDS
 from db.phones.custody import (
@@ -11,6 +12,16 @@ from db.phones.custody import (
     parents_told,
     phone_in,
     phone_out,
+)
+from db.phones.logs import (
+    ConfiscationEntry,
+    CupboardDay,
+    EarlyHandBack,
+    ExceptionEntry,
+    confiscation_log,
+    cupboard_days,
+    early_hand_backs,
+    exceptions_in_force,
 )
 from db.phones.policy import PER, policy_figures
 from db.phones.register import (
@@ -40,6 +51,8 @@ from db.phones.reports import (
 from db.phones.views import FIGURE_KEYS, PhoneNotIn, PolicyFigures, PolicyReport
 
 __all__ = [
+    "ConfiscationEntry", "CupboardDay", "EarlyHandBack", "ExceptionEntry", "confiscation_log", "cupboard_days",
+    "early_hand_backs", "exceptions_in_force",
     "MAX_REVIEW_DAYS", "PHONE_ACTIONS", "PHONE_VOIDS", "RESCAN_WINDOW", "PhoneNotIn", "add_exception",
     "agree_staff_phone", "check_in_at_kiosk", "class_cupboard", "class_phones_today", "phones_not_in",
     "confiscate", "cupboard_locked", "cupboards_to_check", "custody_report", "end_exception", "exception_kind",
