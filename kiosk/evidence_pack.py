@@ -66,8 +66,19 @@ def gather_pack(database: Database, settings: Settings, first: date, last: date,
 def make_pack(path: str | Path, database: Database, settings: Settings, first: date, last: date, *,
               by: str | CommandLine, classes: Rows = (), years: Rows = (), weeks: Rows = (),
               stock_takes: Rows = ()) -> Path:
-    """Gather the pack and write it to ``path`` (a PDF); returns the path."""
+    """Gather the pack and write it to ``path`` (a PDF); returns the path. The PDF is written beside it first and
+    renamed when whole, so a full disk or a stopped kiosk never leaves half a pack under the name asked for."""
+    import os
+
     from evidence import write_pack
 
-    return write_pack(path, gather_pack(database, settings, first, last, by=by, classes=classes, years=years,
-                                        weeks=weeks, stock_takes=stock_takes))
+    path = Path(path)
+    data = gather_pack(database, settings, first, last, by=by, classes=classes, years=years, weeks=weeks,
+                       stock_takes=stock_takes)
+    part = path.with_name(f".{path.name}.part")
+    try:
+        write_pack(part, data)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+    return path

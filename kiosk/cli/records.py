@@ -29,6 +29,8 @@ def add_policy_report(report, options) -> None:
                    help="this-half-term (the default), this-term or this-year, from the term_dates setting")
     p.add_argument("--by", dest="per", metavar="week|day|year",
                    help="the figures for each week or school day, or the school's by year group")
+    p.add_argument("--pack", metavar="FILE.pdf", help="write the evidence pack for the period instead: one PDF for "
+                   "governors or an inspector (figures by class and year, trends, the lists behind them, the anchor)")
 
 
 CUSTODY_KEYS = ("entry", "at", "action", "code", "pupil", "class", "location", "by", "kiosk", "note", "voided_by")
@@ -86,6 +88,8 @@ def cmd_report_policy(args, database: Database) -> None:
     from db.phones import policy_figures
 
     start, end = days(args)
+    if args.pack:
+        return write_policy_pack(args, database, start, end)
     report = policy_figures(database, start, end, terms=args.settings.school_terms(), period=args.period,
                             class_name=args.class_name, per=args.per, by=COMMAND_LINE)
     keys = policy_keys(report.per)
@@ -99,6 +103,31 @@ def cmd_report_policy(args, database: Database) -> None:
     if args.format == "table":
         print("\n" + textwrap.fill(POLICY_LEGEND, 110))
     print_footer(database, args.settings, args.format, len(rows))
+
+
+def write_policy_pack(args, database: Database, start, end) -> None:
+    """`report policy --pack FILE.pdf`: the whole school's figures (by class, by year, by week), the period's
+    stock-takes and the lists behind them, in one PDF."""
+    from db.core import COMMAND_LINE, Refused
+    from db.phones import policy_figures
+    from kiosk.evidence_pack import make_pack
+
+    if args.class_name or args.per:
+        raise Refused("The evidence pack covers the whole school, by class, year and week: leave out --class and --by.")
+    terms = args.settings.school_terms()
+
+    def figures(per):
+        return policy_figures(database, start, end, terms=terms, period=args.period, per=per, by=COMMAND_LINE)
+
+    classes = figures(None)
+    try:
+        path = make_pack(args.pack, database, args.settings, classes.first, classes.last, by=COMMAND_LINE,
+                         classes=classes.rows, years=figures("year").rows, weeks=figures("week").rows)
+    except OSError as exc:  # the folder is missing, read-only or full: nothing was written under that name
+        raise Refused(f"The evidence pack could not be written to {args.pack} ({exc.strerror or exc}): "
+                      "choose a folder that exists and has room.") from exc
+    print(f"Evidence pack for {classes.first:%a} {classes.first.day} {classes.first:%b %Y} to "
+          f"{classes.last:%a} {classes.last.day} {classes.last:%b %Y} written to {path}")
 
 
 def add_commands(sub, options) -> None:

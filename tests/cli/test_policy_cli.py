@@ -92,3 +92,36 @@ def test_term_dates_from_the_setting(kiosk, fortnight, monkeypatch):
     assert kiosk("report", "policy") == (1, "", "“2026-10-26..2026-13-06” in the term_dates setting (half_terms) is "
                                                 "not a date or a range of dates: write it like 2026-09-02..2026-12-18, "
                                                 "or 2026-11-27 for one day.\n")
+
+
+def test_the_evidence_pack_holds_the_same_figures_and_the_anchor(kiosk, fortnight, tmp_path):
+    import subprocess
+
+    status, out, err = kiosk("report", "policy", *PERIOD, "--pack", str(tmp_path / "pack.pdf"))
+    assert (status, err) == (0, "")
+    assert out.strip() == f"Evidence pack for Tue 10 Nov 2026 to Fri 20 Nov 2026 written to {tmp_path / 'pack.pdf'}"
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "pack.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    anchor = kiosk("audit", "anchor")[1].strip()
+    assert f"Ledger anchor {anchor.removeprefix('Ledger anchor: ')}" in " ".join(text.split())
+    by_class = next(line.split() for line in text.splitlines() if line.strip().startswith("Phones checked in"))
+    rows = json.loads(kiosk("report", "policy", *PERIOD, "--format", "json")[1])
+    assert by_class[3:] == [str(row["phones_in"]) for row in rows] == ["0", "2", "5", "7"]  # 2C, 4B, 6A, school
+    assert not list(tmp_path.glob(".*.part"))
+
+
+WHOLE_SCHOOL = "The evidence pack covers the whole school, by class, year and week: leave out --class and --by."
+
+
+@pytest.mark.parametrize("args", [("--class", "6A"), ("--by", "week")])
+def test_the_pack_is_for_the_whole_school(kiosk, fortnight, tmp_path, args):
+    status, out, err = kiosk("report", "policy", *PERIOD, *args, "--pack", str(tmp_path / "pack.pdf"))
+    assert (status, out, err.strip()) == (1, "", WHOLE_SCHOOL)
+    assert not (tmp_path / "pack.pdf").exists()
+
+
+def test_a_pack_into_a_missing_folder_is_one_sentence_and_writes_nothing(kiosk, fortnight, tmp_path):
+    status, out, err = kiosk("report", "policy", *PERIOD, "--pack", str(tmp_path / "nowhere" / "pack.pdf"))
+    assert (status, out) == (1, "")
+    assert err.strip() == (f"The evidence pack could not be written to {tmp_path / 'nowhere' / 'pack.pdf'} (No such "
+                           "file or directory): choose a folder that exists and has room.")
