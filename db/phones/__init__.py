@@ -1,5 +1,6 @@
 """Pupils' phones (R1, R2, R6): check-in and hand-back, confiscation, parents to tell, cupboards, the
-exceptions register (pupils who keep their phone, staff phones in contact time), and the phone reports."""
+exceptions register (pupils who keep their phone, staff phones in contact time), stock-takes of a cupboard or
+the office, and the phone reports."""
 
 from db.phones.corrections import PHONE_VOIDS
 from db.phones.custody import (
@@ -35,7 +36,8 @@ from db.phones.reports import (
     phones_not_in,
     phones_to_collect,
 )
-from db.phones.views import PhoneNotIn
+from db.phones.stock_take import stock_take, stock_take_phone, stock_take_place, stock_takes
+from db.phones.views import PhoneNotIn, StockPhone, StockPlace, StockTake
 
 __all__ = [
     "MAX_REVIEW_DAYS", "PHONE_ACTIONS", "PHONE_VOIDS", "RESCAN_WINDOW", "PhoneNotIn", "add_exception",
@@ -43,4 +45,5 @@ __all__ = [
     "confiscate", "cupboard_locked", "cupboards_to_check", "custody_report", "end_exception", "exception_kind",
     "exceptions_register", "imei_note", "parents_pending", "parents_told", "phone_in", "phone_out",
     "phone_places", "phones_held", "phones_to_collect", "set_imei_note", "staff_phone_agreements", "ToCollect",
+    "StockPhone", "StockPlace", "StockTake", "stock_take", "stock_take_phone", "stock_take_place", "stock_takes",
 ]
