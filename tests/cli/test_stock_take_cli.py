@@ -1,0 +1,87 @@
+"""`kiosk cupboard check CLASS|office --found CODE... --by STAFF`: a stock-take on the command line.
+
+Exit 0 once it is recorded, even with phones missing (the check itself succeeded; the output says what is
+missing); exit 1 with one sentence, nothing recorded, when it is refused."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from db import phones
+from db.core import COMMAND_LINE
+
+
+@pytest.fixture
+def morning(kiosk, database, school, clock):
+    """Amira's phone in the 6A cupboard at 08:40, Ben's in the office; the stock-take at 09:10."""
+    phones.phone_in(database, school.walker, "HBR")
+    phones.phone_in(database, school.year6_no_permit, "HBR")
+    clock.set_local(9, 10)
+    return school
+
+
+def recorded(database) -> int:
+    return len([e for e in phones.custody_report(database, by=COMMAND_LINE) if e.action == "stock take"])
+
+
+def test_every_phone_found_exit_0(kiosk, database, morning):
+    status, out, err = kiosk("cupboard", "check", "6A", "--found", morning.walker, "--by", "HBR")
+    assert (status, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == ("Stock-take of the 6A cupboard by Hannah B. at 09:10 recorded (entry 7): expected 1, "
+                        "found 1, missing 0, not expected 0. Every phone expected was found.")
+    assert lines[1].split() == ["RESULT", "CODE", "PUPIL", "CLASS", "DESCRIPTION", "RECORD"]
+    assert lines[2].split()[:4] == ["found", morning.walker, "Amira", "K."]
+    assert lines[2].endswith("in the 6A cupboard since 08:40 today")
+    assert recorded(database) == 1
+
+
+def test_something_missing_still_exit_0_and_says_so(kiosk, database, morning):
+    status, out, _ = kiosk("cupboard", "check", "6A", "--found", morning.year6_no_permit, morning.year4,
+                           "--by", "HBR", "--format", "json")
+    assert status == 0
+    assert json.loads(out) == [
+        {"result": "missing", "code": morning.walker, "pupil": "Amira K.", "class": "6A",
+         "description": "black iPhone, blue case", "record": "in the 6A cupboard since 08:40 today"},
+        {"result": "not expected", "code": morning.year4, "pupil": "Zoë W.", "class": "4B",
+         "description": "red Nokia", "record": "not checked in"},
+        {"result": "not expected", "code": morning.year6_no_permit, "pupil": "Ben O.", "class": "6A",
+         "description": "", "record": "in the Office since 08:40 today"},
+    ]
+    _, out, _ = kiosk("cupboard", "check", "6A", "--found", morning.year4, "--by", "HBR")
+    assert "expected 1, found 1, missing 1, not expected 1. 1 phone missing: look for it." in out.splitlines()[0]
+    assert recorded(database) == 2
+
+
+def test_the_office_by_csv_and_an_empty_cupboard(kiosk, database, morning):
+    status, out, _ = kiosk("cupboard", "check", "office", "--found", morning.year6_no_permit, "--by", "MJO",
+                           "--format", "csv")
+    assert status == 0
+    assert list(csv.reader(io.StringIO(out))) == [
+        ["result", "code", "pupil", "class", "description", "record"],
+        ["found", morning.year6_no_permit, "Ben O.", "6A", "", "in the Office since 08:40 today"]]
+    phones.phone_out(database, morning.walker, "MJO", reason="dentist")
+    status, out, _ = kiosk("cupboard", "check", "6A", "--by", "HBR")
+    assert status == 0 and out.endswith("expected 0, found 0, missing 0, not expected 0. Every phone expected "
+                                        "was found.\n")
+    assert kiosk("cupboard", "check", "6A", "--by", "HBR", "--format", "csv")[1] == \
+        "result,code,pupil,class,description,record\n"
+
+
+@pytest.mark.parametrize(("args", "sentence"), [
+    (("9Z", "--by", "MJO"), "There is no cupboard for class “9Z”: check the class, e.g. 6A, or say office."),
+    (("6A", "--by", "LPA"), "A stock-take of the 6A cupboard is for 6A's teacher, the office or the leadership "
+                            "team: your class is 4B."),
+    (("office", "--by", "HBR"), "A stock-take of the office is for office staff and the leadership team: take "
+                                "stock of your class's cupboard."),
+    (("6A", "--found", "HELLO", "--by", "HBR"), "“HELLO” is not a Custody Kiosk tag code"),
+    (("6A", "--by", "ADM"), "Alan Dean is an administrator: a stock-take is for teachers, office staff or the "
+                            "leadership team."),
+])
+def test_refused_in_one_sentence_exit_1_nothing_recorded(kiosk, database, morning, args, sentence):
+    status, out, err = kiosk("cupboard", "check", *args)
+    assert (status, out) == (1, "")
+    assert err.startswith(sentence) and len(err.strip().splitlines()) == 1
+    assert recorded(database) == 0
