@@ -36,7 +36,7 @@ from db.phones.reports import (
     phones_not_in,
     phones_to_collect,
 )
-from db.phones.stock_take import stock_take, stock_take_phone, stock_take_place, stock_takes
+from db.phones.taking_stock import stock_take, stock_take_phone, stock_take_place, stock_takes
 from db.phones.views import PhoneNotIn, StockPhone, StockPlace, StockTake
 
 __all__ = [

@@ -1,6 +1,7 @@
-"""A stock-take (reasonable care of pupils' property): the phones found in a cupboard or the office, compared with
-the phones the record says are there, recorded as one ``stock_take`` ledger row. Nothing about custody changes:
-a phone missing stays held where it was, and one not expected stays wherever the record says it is.
+"""Taking stock (reasonable care of pupils' property): the phones found in a cupboard or the office, compared
+with the phones the record says are there, recorded as one ``stock_take`` ledger row. Nothing about custody
+changes: a phone missing stays held where it was, and one not expected stays wherever the record says it is.
+(The module is not called ``stock_take``: that name is the function's, which ``kiosk`` imports.)
 
 The row's details carry the counts and the codes (``in_place``, and ``missing`` and ``not_expected`` each with
 where the record said the phone was, dated): no new table. Names are looked up when the row is read (R5: first
