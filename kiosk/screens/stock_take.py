@@ -65,7 +65,8 @@ class StockTakeScreen(KioskScreen, Screen[str | None]):
         yield KioskFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#found", DataTable).add_columns("Result", "Pupil", "Class", "Phone", "Record")
+        # The free-text description goes last: on a narrow screen it is the column that gets cut.
+        self.query_one("#found", DataTable).add_columns("Result", "Pupil", "Class", "Record", "Phone")
         self._show_place()
 
     def on_screen_resume(self) -> None:
@@ -84,6 +85,7 @@ class StockTakeScreen(KioskScreen, Screen[str | None]):
             self.panel.show_ready("Scan the location tag", "The tag on the cupboard or the office. No tag? Type the "
                                   "class (e.g. 6A) or office, then Enter.")
             return
+        self.query_one("#stock-scan", ScanField).placeholder = "Scan each phone (or type the code under the QR)"
         expected = self.place.expected
         self._title(f"Stock-take of the {self.place.name}: the record says {plural(expected, 'phone')} "
                     f"{'is' if expected == 1 else 'are'} here")
@@ -175,8 +177,8 @@ class StockTakeScreen(KioskScreen, Screen[str | None]):
         palette = self.app.palette
         style = {StockResult.FOUND: palette.done_word, StockResult.MISSING: palette.refused_badge,
                  StockResult.NOT_EXPECTED: palette.note_badge}[phone.result]
-        table.add_row(Text(WORDS[phone.result], style=style), phone.pupil, phone.class_name or "",
-                      phone.description or "", phone.record)
+        table.add_row(Text(WORDS[phone.result], style=style), phone.pupil, phone.class_name or "", phone.record,
+                      phone.description or "")
 
     # --- finishing ----------------------------------------------------------------------------------------
 
@@ -204,10 +206,11 @@ class StockTakeScreen(KioskScreen, Screen[str | None]):
         headline = "All found" if not missing else f"{plural(len(missing), 'phone')} missing"
         notes = []
         if missing:
-            notes.append(f"Missing: {', '.join(p.pupil for p in missing)}: look for them, then tell the office.")
+            notes.append(f"Missing: {', '.join(p.pupil for p in missing)}: look for "
+                         f"{'it' if len(missing) == 1 else 'them'}, then tell the office.")
         if unexpected:
-            notes.append(f"Not expected: {', '.join(p.pupil for p in unexpected)} (the list says where the record "
-                         "has each).")
+            notes.append(f"Not expected: {', '.join(p.pupil for p in unexpected)}: the list says where the record "
+                         f"has {'it' if len(unexpected) == 1 else 'each'}.")
         self.panel.show("-note" if notes else "-done", headline,
                         f"{taken.place} · {counts} · recorded at {taken.at:%H:%M} (entry {taken.entry})",
                         " ".join(notes))
@@ -215,7 +218,7 @@ class StockTakeScreen(KioskScreen, Screen[str | None]):
         table.clear()
         for phone in taken.phones:
             self._row(table, phone)
-        self.query_one("#found-title", Static).update(f"Recorded by {taken.by}. Esc: back to scanning")
+        self.query_one("#found-title", Static).update(f"Recorded by {taken.by} · Esc: back to scanning")
 
     def action_back(self) -> None:
         if self._finishing:  # F4's answer is on its way: leaving now would say "nothing recorded" wrongly

@@ -68,11 +68,11 @@ async def test_a_teacher_takes_stock_of_the_class_cupboard(school):
         assert shown.text.splitlines()[0] == "1 phone missing"
         assert (f"6A cupboard · Expected {len(inside)}, found {len(inside)}, missing 1, not expected 1 · "
                 "recorded at 08:55") in shown.text
-        assert f"Missing: {left_out.short_name}: look for them" in shown.text
+        assert f"Missing: {left_out.short_name}: look for it, then tell the office." in shown.text
         lines = found_lines(app)
         assert lines[0].startswith(f"✗ missing | {left_out.short_name} | 6A")
         assert lines[1].startswith(f"! not expected | {stray.short_name} | {stray.class_name}")
-        assert "Recorded by Hannah B." in on_screen(app)
+        assert "Recorded by Hannah B. · Esc: back to scanning" in on_screen(app)
 
         await pilot.press("escape")
         await settle(pilot)

@@ -174,3 +174,18 @@ def test_the_custody_report_shows_it_and_it_cannot_be_voided(database, school):
                         f"cupboard since 08:40 on Tue 10 Nov 2026); not expected {school.year4} (not checked in)")
     with pytest.raises(Refused, match="A stock-take cannot be voided"):
         void_entry(database, taken.entry, "mistake", "MJO")
+
+
+def test_a_subject_access_export_has_the_stock_takes_that_name_the_pupils_phone_and_no_one_else(database, school):
+    phones.phone_in(database, school.walker, "HBR")
+    taken = phones.stock_take(database, "6A", [school.year4], "HBR")
+    amira = records.export_pupil(database, "1001", by="ADM")
+    [row] = [r for r in amira["record"] if r["action"] == "stock_take"]
+    assert (row["to"], row["by"]) == ("6A cupboard", "Hannah Brooks")
+    assert row["detail"] == {"stock_take": {
+        school.walker: "missing: the record said in the 6A cupboard since 08:40 on Tue 10 Nov 2026"}}
+    zoe = records.export_pupil(database, "1003", by="ADM")
+    assert [r["detail"] for r in zoe["record"] if r["action"] == "stock_take"] == [
+        {"stock_take": {school.year4: "not expected: the record said not checked in"}}]
+    ben = records.export_pupil(database, "1002", by="ADM")
+    assert [r for r in ben["record"] if r["action"] == "stock_take"] == [] and taken.entry
