@@ -1,4 +1,4 @@
-"""Review and data protection: `kiosk report custody`, `export`, `audit`, `purge` and `copy-to`."""
+"""Review and data protection: `kiosk report custody` and `stock-takes`, `export`, `audit`, `purge` and `copy-to`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ def add_report(report, options) -> None:
     """`kiosk report custody`: build_parser makes the `report` group, shared with devices.py."""
     date_range(listing(options.command(report, "custody", cmd_report_custody, "phone events between two days",
                                        acting=True)))
+    date_range(listing(options.command(report, "stock-takes", cmd_report_stock_takes,
+                                       "the stock-takes of cupboards and the office between two days", acting=True)))
 
 
 CUSTODY_KEYS = ("entry", "at", "action", "code", "pupil", "class", "location", "by", "kiosk", "note", "voided_by")
@@ -34,6 +36,23 @@ def cmd_report_custody(args, database: Database) -> None:
     emit(rows, args.format, keys=CUSTODY_KEYS, empty="Nothing happened to any phone on those days.",
          today=today(database))
     print_footer(database, args.settings, args.format, len(rows))
+
+
+STOCK_KEYS = ("entry", "at", "place", "by", "expected", "found", "missing", "not_expected", "phones")
+
+
+def cmd_report_stock_takes(args, database: Database) -> None:
+    from db.core import today
+    from db.phones import stock_takes
+
+    start, end = days(args)
+    rows = [{"entry": t.entry, "at": t.at, "place": t.place, "by": t.by, "expected": t.expected, "found": t.found,
+             "missing": len(t.missing), "not_expected": len(t.not_expected),
+             "phones": "; ".join(f"{p.result} {p.pupil}{' ' + p.class_name if p.class_name else ''} ({p.record})"
+                                 for p in (*t.missing, *t.not_expected))}
+            for t in stock_takes(database, start, end, by=acting_as(args))]
+    emit(rows, args.format, keys=STOCK_KEYS, empty="No stock-take was recorded on those days.",
+         today=today(database))
 
 
 def add_commands(sub, options) -> None:

@@ -148,7 +148,7 @@ class StockTakeScreen(KioskScreen, Screen[str | None]):
 
     def _not_done(self, task: str, sentence: str) -> None:
         """Red, with the bell: a code not counted, a place not known, or the stock-take not recorded."""
-        headline = {"phone": "Not counted", "place": "Which cupboard?"}.get(task, "Not recorded")
+        headline = {"phone": "Not counted", "place": "Not started"}.get(task, "Not recorded")
         if task == "phone":
             self._pending -= 1
         if task == "finish":

@@ -35,6 +35,7 @@ LISTINGS = {
     ("phone", "where"): ((), "code,pupil,class,location,since,by,status,description"),
     ("parents", "pending"): ((), "pupil,class,reason,since"),
     ("report", "custody"): ((), "entry,at,action,code,pupil,class,location,by,kiosk,note,voided_by"),
+    ("report", "stock-takes"): ((), "entry,at,place,by,expected,found,missing,not_expected,phones"),
     ("report", "devices"): ((), LOANS),
     ("report", "provenance"): (("--folder", "{empty}"), PROVENANCE),
     ("staff", "phones"): ((), "staff,code,reason,approved_by,from,to,status"),

@@ -85,3 +85,24 @@ def test_refused_in_one_sentence_exit_1_nothing_recorded(kiosk, database, mornin
     assert (status, out) == (1, "")
     assert err.startswith(sentence) and len(err.strip().splitlines()) == 1
     assert recorded(database) == 0
+
+
+def test_report_stock_takes_over_days_for_the_leadership(kiosk, database, morning, clock):
+    kiosk("cupboard", "check", "6A", "--found", morning.year4, "--by", "HBR")
+    clock.advance(days=1)
+    kiosk("cupboard", "check", "office", "--found", morning.year6_no_permit, "--by", "MJO")
+    status, out, _ = kiosk("report", "stock-takes", "--from", "2026-11-10", "--to", "11/11/2026", "--by", "HTE",
+                           "--format", "json")
+    assert status == 0
+    [cupboard, office] = json.loads(out)
+    assert cupboard == {"entry": 7, "at": "2026-11-10T09:10:00+00:00", "place": "6A cupboard", "by": "Hannah B.",
+                        "expected": 1, "found": 1, "missing": 1, "not_expected": 1,
+                        "phones": "missing Amira K. 6A (in the 6A cupboard since 08:40 on Tue 10 Nov 2026); "
+                                  "not expected Zoë W. 4B (not checked in)"}
+    assert (office["place"], office["by"], office["missing"], office["phones"]) == ("Office", "Maria J.", 0, "")
+    _, out, _ = kiosk("report", "stock-takes", "--by", "HTE")
+    assert out.splitlines()[0].split() == ["ENTRY", "AT", "PLACE", "BY", "EXPECTED", "FOUND", "MISSING",
+                                           "NOT_EXPECTED", "PHONES"]
+    assert len(out.splitlines()) == 2  # today (Wednesday): the office's only
+    status, _, err = kiosk("report", "stock-takes", "--by", "MJO")
+    assert status == 1 and "the list of stock-takes is for the leadership team" in err
