@@ -91,7 +91,11 @@ def _place(conn: Connection, place: str, *, make_office: bool):
 
 
 def _ref(location, place: str) -> str:
-    """What names this place again in ``stock_take``: its class, "office", or the location tag scanned."""
+    """What names this place again in ``stock_take``: the location tag scanned (a school may have rooms of its own,
+    e.g. "Head's office", each with a tag), else "office" or the cupboard's class."""
+    code = printed_form(place or "")
+    if code:
+        return code
     if location.kind == "office":
         return "office"
     return location.class_name or place
@@ -210,9 +214,12 @@ def _today(database: Database, now: datetime) -> Stamp:
 
 
 def _dated(database: Database) -> Stamp:
-    """A time as the ledger keeps it: read months later, "today" would be wrong."""
-    return lambda moment: f"{database.local(moment):%H:%M on %a} {database.local(moment).day} " \
-                          f"{database.local(moment):%b %Y}"
+    """A time as the ledger keeps it ("08:40 on Tue 10 Nov 2026"): read months later, "today" would be wrong."""
+    def stamp(moment: datetime) -> str:
+        local = database.local(moment)
+        return f"{local:%H:%M on %a} {local.day} {local:%b %Y}"
+
+    return stamp
 
 
 def stock_take(database: Database, place: str, found: Iterable[str], by: str | CommandLine) -> StockTake:

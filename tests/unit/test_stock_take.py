@@ -101,8 +101,14 @@ def test_a_location_tag_names_the_cupboard(database, school):
     phones.phone_in(database, school.walker, "HBR")
     tag = tags.issue_location_tag(database, "6A cupboard", lambda: new_code(TagKind.LOCATION), by=COMMAND_LINE)
     place = phones.stock_take_place(database, tag.code, by="HBR")
-    assert (place.name, place.ref, place.class_name, place.expected) == ("6A cupboard", "6A", "6A", 1)
+    assert (place.name, place.ref, place.class_name, place.expected) == ("6A cupboard", tag.code, "6A", 1)
     assert phones.stock_take(database, tag.code, [school.walker], "HBR").all_found
+    # A room of the school's own with a tag is its own place, not the main office.
+    head = tags.issue_location_tag(database, "Head's office", lambda: new_code(TagKind.LOCATION), by=COMMAND_LINE)
+    phones.confiscate(database, school.year4, "MJO", "used in class", where="Head's office")
+    taken = phones.stock_take(database, phones.stock_take_place(database, head.code, by="HTE").ref,
+                              [school.year4], "HTE")
+    assert (taken.place, taken.expected, taken.all_found) == ("Head's office", 1, True)
 
 
 def test_each_scan_says_found_or_where_the_record_has_it_and_records_nothing(database, school):
