@@ -108,6 +108,9 @@ class StockTakeScreen(KioskScreen, Screen[str | None]):
         if self.taken is not None:
             self.panel.show("-note", "Already recorded", f"This stock-take is recorded (entry {self.taken.entry}). "
                             "Esc: back to scanning, to start another.")
+        elif self._finish_asked or self._finishing:  # F4 has closed the list: a late scan would be left out
+            self.panel.show("-note", "Not counted", "F4 was pressed: the stock-take is being recorded without "
+                            "this phone. Take stock again if it belongs here.")
         elif self.place is None:
             self.find_place(text, self.staff.code)
         else:
