@@ -154,7 +154,15 @@ def stock_take_summary(taken) -> str:
     """One line a person reads first: where, who, the four counts, and whether anything is missing."""
     counts = (f"expected {taken.expected}, found {taken.found}, missing {len(taken.missing)}, "
               f"not expected {len(taken.not_expected)}")
-    verdict = "every phone expected was found" if taken.all_found else \
-        f"{plural(len(taken.missing), 'phone')} missing: look for {'it' if len(taken.missing) == 1 else 'them'}"
+    missing, unexpected = len(taken.missing), len(taken.not_expected)
+    if missing:
+        verdict = f"{plural(missing, 'phone')} missing: look for {'it' if missing == 1 else 'them'}."
+    elif taken.expected:
+        verdict = "Every phone expected was found."
+    else:
+        verdict = "The record has no phone here."
+    if unexpected:
+        verdict += (f" {plural(unexpected, 'phone')} not expected here: the record column says where the record has "
+                    f"{'it' if unexpected == 1 else 'them'}.")
     return (f"Stock-take of the {taken.place} by {taken.by} at {taken.at:%H:%M} recorded (entry {taken.entry}): "
-            f"{counts}. {verdict[:1].upper() + verdict[1:]}.")
+            f"{counts}. {verdict}")

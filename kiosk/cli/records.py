@@ -53,6 +53,7 @@ def cmd_report_stock_takes(args, database: Database) -> None:
             for t in stock_takes(database, start, end, by=acting_as(args))]
     emit(rows, args.format, keys=STOCK_KEYS, empty="No stock-take was recorded on those days.",
          today=today(database))
+    print_footer(database, args.settings, args.format, len(rows))
 
 
 def add_commands(sub, options) -> None:
