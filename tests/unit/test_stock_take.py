@@ -195,3 +195,20 @@ def test_a_subject_access_export_has_the_stock_takes_that_name_the_pupils_phone_
         {"stock_take": {school.year4: "not expected: the record said not checked in"}}]
     ben = records.export_pupil(database, "1002", by="ADM")
     assert [r for r in ben["record"] if r["action"] == "stock_take"] == [] and taken.entry
+
+
+def test_a_stock_take_past_the_custody_period_is_blanked_by_the_purge(database, school, clock):
+    from datetime import timedelta
+
+    from db.records import Retention, purge
+
+    phones.phone_in(database, school.walker, "HBR")
+    old = phones.stock_take(database, "6A", [school.year4], "HBR")
+    database.clock_checked = False  # two school years in a moment
+    clock.advance(days=2 * 366)
+    report = purge(database, Retention(), by=COMMAND_LINE)
+    assert report.redacted["custody"] >= 1
+    [row] = stock_rows(database)
+    assert (row.id, row.detail, row.to_location_id, row.purged_at is not None) == (old.entry, "{}", None, True)
+    start = (clock.moment - timedelta(days=800)).date()
+    assert phones.stock_takes(database, start, clock.moment.date(), by="HTE") == []
