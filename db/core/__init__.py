@@ -15,7 +15,7 @@ from db.core.admission import adno_key
 from db.core.errors import SENTENCE_MAX, AnswerNeeded, NotAllowed, NotReady, ParentNeeded, ReasonNeeded, Refused
 from db.core.faults import UNREACHABLE, Fault, FaultKind, fault_kind, sentence
 from db.core.names import name_key, pupil_search_key, search_words
-from db.core.outcomes import AgreementStatus, DeviceStatus, HeldStatus, LoanStatus, Outcome, Role
+from db.core.outcomes import AgreementStatus, DeviceStatus, HeldStatus, LoanStatus, Outcome, Role, StockResult
 from db.core.roles import (
     COMMAND_LINE,
     COVER_PREFIX,
@@ -112,6 +112,7 @@ __all__ = [
     "CoverBadge", "CupboardCheck", "CustodyEvent", "CustodyResult", "Database", "DeviceStatus", "Fault", "FaultKind",
     "HeldPhoneRow", "HeldStatus", "LoanStatus", "NotAllowed", "NotReady", "Outcome", "ParentNeeded", "ParentsToTell",
     "PupilException", "PupilSummary", "ReasonNeeded", "Refused", "Role", "StaffMember", "StaffPhoneAgreement",
+    "StockResult",
     "TagInfo", "Unreachable", "Voidable", "Voided", "acting", "adno_key", "append", "class_on_roll", "cupboard_for",
     "day_and_time", "day_range", "day_start", "fault_kind", "find_pupil", "find_staff", "first_name", "full_name",
     "goes_to_cupboard", "in_school_year", "may", "name_key", "not_voided", "now_for", "office", "open_database",

@@ -1,7 +1,7 @@
 """Pupils' phones (R1, R2, R6): check-in and hand-back, confiscation, parents to tell, cupboards, the
-exceptions register (pupils who keep their phone, staff phones in contact time), the phone reports, and the
-leadership team's figures on how the phone rules are working (R8) and the lists behind them for a period (logs: R5
-names, for the evidence pack)."""
+exceptions register (pupils who keep their phone, staff phones in contact time), stock-takes of a cupboard or
+the office, the phone reports, and the leadership team's figures on how the phone rules are working (R8) and
+the lists behind them for a period (logs: R5 names, for the evidence pack)."""
 
 from db.phones.corrections import PHONE_VOIDS
 from db.phones.custody import (
@@ -48,7 +48,8 @@ from db.phones.reports import (
     phones_not_in,
     phones_to_collect,
 )
-from db.phones.views import FIGURE_KEYS, PhoneNotIn, PolicyFigures, PolicyReport
+from db.phones.taking_stock import stock_take, stock_take_phone, stock_take_place, stock_takes
+from db.phones.views import FIGURE_KEYS, PhoneNotIn, PolicyFigures, PolicyReport, StockPhone, StockPlace, StockTake
 
 __all__ = [
     "ConfiscationEntry", "CupboardDay", "EarlyHandBack", "ExceptionEntry", "confiscation_log", "cupboard_days",
@@ -59,4 +60,5 @@ __all__ = [
     "exceptions_register", "imei_note", "parents_pending", "parents_told", "phone_in", "phone_out",
     "phone_places", "phones_held", "phones_to_collect", "set_imei_note", "staff_phone_agreements", "ToCollect",
     "FIGURE_KEYS", "PER", "PolicyFigures", "PolicyReport", "policy_figures",
+    "StockPhone", "StockPlace", "StockTake", "stock_take", "stock_take_phone", "stock_take_place", "stock_takes",
 ]

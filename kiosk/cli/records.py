@@ -1,4 +1,4 @@
-"""Review and data protection: `kiosk report custody|policy`, `export`, `audit`, `purge` and `copy-to`."""
+"""Review and data protection: `kiosk report custody|policy|stock-takes`, `export`, `audit`, `purge` and `copy-to`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ def add_report(report, options) -> None:
     """`kiosk report custody`: build_parser makes the `report` group, shared with devices.py."""
     date_range(listing(options.command(report, "custody", cmd_report_custody, "phone events between two days",
                                        acting=True)))
+    date_range(listing(options.command(report, "stock-takes", cmd_report_stock_takes,
+                                       "the stock-takes of cupboards and the office between two days", acting=True)))
 
 
 def add_policy_report(report, options) -> None:
@@ -46,6 +48,24 @@ def cmd_report_custody(args, database: Database) -> None:
              "voided_by": e.voided_by}
             for e in custody_report(database, start, end, by=acting_as(args))]
     emit(rows, args.format, keys=CUSTODY_KEYS, empty="Nothing happened to any phone on those days.",
+         today=today(database))
+    print_footer(database, args.settings, args.format, len(rows))
+
+
+STOCK_KEYS = ("entry", "at", "place", "by", "expected", "found", "missing", "not_expected", "phones")
+
+
+def cmd_report_stock_takes(args, database: Database) -> None:
+    from db.core import today
+    from db.phones import stock_takes
+
+    start, end = days(args)
+    rows = [{"entry": t.entry, "at": t.at, "place": t.place, "by": t.by, "expected": t.expected, "found": t.found,
+             "missing": len(t.missing), "not_expected": len(t.not_expected),
+             "phones": "; ".join(f"{p.result} {p.pupil}{' ' + p.class_name if p.class_name else ''} ({p.record})"
+                                 for p in (*t.missing, *t.not_expected))}
+            for t in stock_takes(database, start, end, by=acting_as(args))]
+    emit(rows, args.format, keys=STOCK_KEYS, empty="No stock-take was recorded on those days.",
          today=today(database))
     print_footer(database, args.settings, args.format, len(rows))
 
@@ -109,7 +129,7 @@ def write_policy_pack(args, database: Database, start, end) -> None:
     """`report policy --pack FILE.pdf`: the whole school's figures (by class, by year, by week), the period's
     stock-takes and the lists behind them, in one PDF."""
     from db.core import COMMAND_LINE, Refused
-    from db.phones import policy_figures
+    from db.phones import policy_figures, stock_takes
     from kiosk.evidence_pack import make_pack
 
     if args.class_name or args.per:
@@ -120,9 +140,13 @@ def write_policy_pack(args, database: Database, start, end) -> None:
         return policy_figures(database, start, end, terms=terms, period=args.period, per=per, by=COMMAND_LINE)
 
     classes = figures(None)
+    takes = [{"when": t.at, "place": t.place, "who": t.by, "expected": t.expected, "found": t.found,
+              "missing": len(t.missing), "not_expected": len(t.not_expected)}
+             for t in stock_takes(database, classes.first, classes.last, by=COMMAND_LINE)]
     try:
         path = make_pack(args.pack, database, args.settings, classes.first, classes.last, by=COMMAND_LINE,
-                         classes=classes.rows, years=figures("year").rows, weeks=figures("week").rows)
+                         classes=classes.rows, years=figures("year").rows, weeks=figures("week").rows,
+                         stock_takes=takes)
     except OSError as exc:  # the folder is missing, read-only or full: nothing was written under that name
         raise Refused(f"The evidence pack could not be written to {args.pack} ({exc.strerror or exc}): "
                       "choose a folder that exists and has room.") from exc

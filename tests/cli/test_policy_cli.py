@@ -97,6 +97,7 @@ def test_term_dates_from_the_setting(kiosk, fortnight, monkeypatch):
 def test_the_evidence_pack_holds_the_same_figures_and_the_anchor(kiosk, fortnight, tmp_path):
     import subprocess
 
+    assert kiosk("cupboard", "check", "6A", "--by", "HTE")[0] == 0  # a stock-take on the clock's day, in the period
     status, out, err = kiosk("report", "policy", *PERIOD, "--pack", str(tmp_path / "pack.pdf"))
     assert (status, err) == (0, "")
     assert out.strip() == f"Evidence pack for Tue 10 Nov 2026 to Fri 20 Nov 2026 written to {tmp_path / 'pack.pdf'}"
@@ -107,6 +108,8 @@ def test_the_evidence_pack_holds_the_same_figures_and_the_anchor(kiosk, fortnigh
     by_class = next(line.split() for line in text.splitlines() if line.strip().startswith("Phones checked in"))
     rows = json.loads(kiosk("report", "policy", *PERIOD, "--format", "json")[1])
     assert by_class[3:] == [str(row["phones_in"]) for row in rows] == ["0", "2", "5", "7"]  # 2C, 4B, 6A, school
+    [take] = [line.split() for line in text.splitlines() if "6A" in line and "Helen T." in line]
+    assert take[-8:] == ["6A", "cupboard", "Helen", "T.", "0", "0", "0", "0"]  # after home-time: an empty cupboard
     assert not list(tmp_path.glob(".*.part"))
 
 

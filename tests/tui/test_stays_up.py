@@ -106,6 +106,7 @@ OPENINGS = {
     "devices review: which days": (HTE, ("f11", "d"), "AskScreen"),
     "devices review: which class": (HTE, ("f11", "c"), "AskScreen"),
     "device": (MJO, device_screen, "DeviceScreen"),
+    "stock-take": (MJO, ("ctrl+t",), "StockTakeScreen"),
 }
 
 
