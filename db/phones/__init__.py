@@ -13,6 +13,14 @@ from db.phones.custody import (
     phone_out,
 )
 from db.phones.policy import PER, policy_figures
+from db.phones.policy_lists import (
+    cupboards_unconfirmed,
+    early_hand_backs,
+    exceptions_due,
+    parents_untold,
+    policy_lists,
+    repeat_confiscations,
+)
 from db.phones.register import (
     MAX_REVIEW_DAYS,
     add_exception,
@@ -37,7 +45,18 @@ from db.phones.reports import (
     phones_not_in,
     phones_to_collect,
 )
-from db.phones.views import FIGURE_KEYS, PhoneNotIn, PolicyFigures, PolicyReport
+from db.phones.views import (
+    FIGURE_KEYS,
+    CupboardUnconfirmed,
+    EarlyHandBack,
+    ExceptionDue,
+    ParentsUntold,
+    PhoneNotIn,
+    PolicyFigures,
+    PolicyLists,
+    PolicyReport,
+    RepeatConfiscation,
+)
 
 __all__ = [
     "MAX_REVIEW_DAYS", "PHONE_ACTIONS", "PHONE_VOIDS", "RESCAN_WINDOW", "PhoneNotIn", "add_exception",
@@ -46,4 +65,7 @@ __all__ = [
     "exceptions_register", "imei_note", "parents_pending", "parents_told", "phone_in", "phone_out",
     "phone_places", "phones_held", "phones_to_collect", "set_imei_note", "staff_phone_agreements", "ToCollect",
     "FIGURE_KEYS", "PER", "PolicyFigures", "PolicyReport", "policy_figures",
+    "CupboardUnconfirmed", "EarlyHandBack", "ExceptionDue", "ParentsUntold", "PolicyLists", "RepeatConfiscation",
+    "cupboards_unconfirmed", "early_hand_backs", "exceptions_due", "parents_untold", "policy_lists",
+    "repeat_confiscations",
 ]
