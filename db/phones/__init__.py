@@ -2,6 +2,14 @@
 exceptions register (pupils who keep their phone, staff phones in contact time), the phone reports, and the
 leadership team's figures on how the phone rules are working (R8)."""
 
+from db.phones.behind_figures import (
+    cupboards_unconfirmed,
+    early_hand_backs,
+    exceptions_due,
+    parents_untold,
+    policy_lists,
+    repeat_confiscations,
+)
 from db.phones.corrections import PHONE_VOIDS
 from db.phones.custody import (
     RESCAN_WINDOW,
@@ -13,14 +21,6 @@ from db.phones.custody import (
     phone_out,
 )
 from db.phones.policy import PER, policy_figures
-from db.phones.policy_lists import (
-    cupboards_unconfirmed,
-    early_hand_backs,
-    exceptions_due,
-    parents_untold,
-    policy_lists,
-    repeat_confiscations,
-)
 from db.phones.register import (
     MAX_REVIEW_DAYS,
     add_exception,

@@ -65,7 +65,7 @@ class PolicyReport:
     rows: tuple[PolicyFigures, ...]
 
 
-# The lists behind the figures (policy_lists.py): names as first name and surname initial (R5), times in the school's
+# The lists behind the figures (behind_figures.py): names as first name and surname initial (R5), times in the school's
 # zone.
 
 @dataclass(frozen=True)
