@@ -122,8 +122,9 @@ class DevicesReviewScreen(KioskScreen, Screen):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("escape,f11", "back", "Back", key_display="Esc"),
-        Binding("p", "week(-1)", "Prev week", key_display="P"),
-        Binding("n", "week(1)", "Next week", key_display="N"),
+        # Short in the footer (the range line above says which week), so that R and F10 fit at 80 columns.
+        Binding("p", "week(-1)", "Prev", key_display="P", tooltip="The week before"),
+        Binding("n", "week(1)", "Next", key_display="N", tooltip="The week after"),
         Binding("t", "this_week", "This week", key_display="T"),
         Binding("d", "days", "Dates…", key_display="D"),
         Binding("c", "class_filter", "Class…", key_display="C"),
