@@ -222,9 +222,9 @@ class PhoneRulesScreen(KioskScreen, Screen):
     def show_range(self) -> None:
         report = self.shown.report
         first, last = report.first, report.last
-        which = f"{PERIODS[self.period].lower()}: " if self.period else ""
+        which = f"{PERIODS[self.period].lower()}: " if self.period else ""  # one line at 80 columns
         self.query_one("#range", Static).update(
-            f"Phone rules {which}{first:%a} {first.day} {first:%b %Y} to {last:%a} {last.day} {last:%b %Y}, "
+            f"Phone rules {which}{first.day} {first:%b %Y} to {last.day} {last:%b %Y}, "
             f"{plural(report.rows[-1].school_days, 'school day')}")
 
     def show_figures(self) -> None:
