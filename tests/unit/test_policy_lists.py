@@ -81,3 +81,17 @@ def test_the_lists_are_the_leadership_teams(database, fortnight):  # noqa: F811
     with pytest.raises(Refused, match="swap them"):
         policy_lists(database, LAST, FIRST, by=COMMAND_LINE)
     assert policy_lists(database, LAST, by=COMMAND_LINE).parents_untold == ()  # --from alone: to today
+
+
+def test_a_voided_hand_back_leaves_the_list_and_the_figure(database, fortnight):  # noqa: F811
+    from sqlmodel import select
+
+    from db.core.models import LedgerEntry
+    from db.corrections import void_entry
+
+    with database.reading() as session:
+        [early] = session.exec(select(LedgerEntry.id).where(LedgerEntry.action == "phone_out",
+                                                            LedgerEntry.detail.contains("dentist"))).all()
+    void_entry(database, early, "handed back by mistake: Ben stayed all day", "MJO")
+    assert early_hand_backs(database, FIRST, LAST, by="HTE") == []
+    assert policy_figures(database, FIRST, LAST, terms=ENGLAND, by="HTE").rows[-1].early_hand_backs == 0
