@@ -133,6 +133,7 @@ class PhoneRulesScreen(KioskScreen, Screen):
         self.shown: Shown | None = None
         self.lines: list[Line] = []
         self._asked = False
+        self._at_lists = False  # L last went down to the lists
 
     def compose(self) -> ComposeResult:
         yield StatusBar("Phone rules")
@@ -332,15 +333,18 @@ class PhoneRulesScreen(KioskScreen, Screen):
             detail.update(self.lines[table.cursor_row].words)
 
     def action_lists(self) -> None:
+        """L: down to the lists (the table focused when there are any), and L again back up to the figures."""
         figures, lists = self.query_one("#figures", DataTable), self.query_one("#lists", DataTable)
-        if self.focused is lists or not lists.display:
-            target = figures if self.focused is lists else self.query_one("#lists-title")
-            if target is figures:
-                figures.focus()
-            self.query_one("#page", VerticalScroll).scroll_to_widget(target, top=True)
+        page = self.query_one("#page", VerticalScroll)
+        # Down unless the lists have the focus (or, when there are none, their title was scrolled to last time).
+        self._at_lists = self.focused is not lists and not (self._at_lists and not lists.display)
+        if not self._at_lists:
+            figures.focus(scroll_visible=False)
+            page.scroll_home(animate=False)
             return
-        lists.focus()
-        self.query_one("#page", VerticalScroll).scroll_to_widget(self.query_one("#lists-title"), top=True)
+        if lists.display:
+            lists.focus(scroll_visible=False)
+        page.scroll_to_widget(self.query_one("#lists-title"), top=True, animate=False)
 
     # --- export, and the way out -------------------------------------------------
 

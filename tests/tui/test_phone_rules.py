@@ -139,6 +139,11 @@ async def test_the_phone_rules_beside_the_devices_review_this_half_term(school, 
         assert not message.has_class("-refused")  # green: done
         assert str(message.content) == (f"Saved the figures and the five lists behind them to {folder} (6 files: "
                                         "open them with Excel or Google Sheets).")
+        await pilot.press("d")
+        await pilot.press(*"07/09/2026", "enter")  # a quiet Monday: nothing behind the figures
+        await settle(pilot)
+        assert "Behind the figures: nothing to follow up for these days." in on_screen(app)
+        assert not screen.query_one("#lists").display
         await pilot.press("r")  # back to the cameras and iPads, and out
         await settle(pilot)
         assert isinstance(app.screen, DevicesReviewScreen)
