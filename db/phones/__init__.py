@@ -3,6 +3,14 @@ exceptions register (pupils who keep their phone, staff phones in contact time),
 the office, the phone reports, and the leadership team's figures on how the phone rules are working (R8) and
 the lists behind them for a period (logs: R5 names, for the evidence pack)."""
 
+from db.phones.behind_figures import (
+    cupboards_unconfirmed,
+    early_hand_backs,
+    exceptions_due,
+    parents_untold,
+    policy_lists,
+    repeat_confiscations,
+)
 from db.phones.corrections import PHONE_VOIDS
 from db.phones.custody import (
     RESCAN_WINDOW,
@@ -16,11 +24,9 @@ from db.phones.custody import (
 from db.phones.logs import (
     ConfiscationEntry,
     CupboardDay,
-    EarlyHandBack,
     ExceptionEntry,
     confiscation_log,
     cupboard_days,
-    early_hand_backs,
     exceptions_in_force,
 )
 from db.phones.policy import PER, policy_figures
@@ -49,11 +55,24 @@ from db.phones.reports import (
     phones_to_collect,
 )
 from db.phones.taking_stock import stock_take, stock_take_phone, stock_take_place, stock_takes
-from db.phones.views import FIGURE_KEYS, PhoneNotIn, PolicyFigures, PolicyReport, StockPhone, StockPlace, StockTake
+from db.phones.views import (
+    FIGURE_KEYS,
+    CupboardUnconfirmed,
+    EarlyHandBack,
+    ExceptionDue,
+    ParentsUntold,
+    PhoneNotIn,
+    PolicyFigures,
+    PolicyLists,
+    PolicyReport,
+    RepeatConfiscation,
+    StockPhone,
+    StockPlace,
+    StockTake,
+)
 
 __all__ = [
-    "ConfiscationEntry", "CupboardDay", "EarlyHandBack", "ExceptionEntry", "confiscation_log", "cupboard_days",
-    "early_hand_backs", "exceptions_in_force",
+    "ConfiscationEntry", "CupboardDay", "ExceptionEntry", "confiscation_log", "cupboard_days", "exceptions_in_force",
     "MAX_REVIEW_DAYS", "PHONE_ACTIONS", "PHONE_VOIDS", "RESCAN_WINDOW", "PhoneNotIn", "add_exception",
     "agree_staff_phone", "check_in_at_kiosk", "class_cupboard", "class_phones_today", "phones_not_in",
     "confiscate", "cupboard_locked", "cupboards_to_check", "custody_report", "end_exception", "exception_kind",
@@ -61,4 +80,7 @@ __all__ = [
     "phone_places", "phones_held", "phones_to_collect", "set_imei_note", "staff_phone_agreements", "ToCollect",
     "FIGURE_KEYS", "PER", "PolicyFigures", "PolicyReport", "policy_figures",
     "StockPhone", "StockPlace", "StockTake", "stock_take", "stock_take_phone", "stock_take_place", "stock_takes",
+    "CupboardUnconfirmed", "EarlyHandBack", "ExceptionDue", "ParentsUntold", "PolicyLists", "RepeatConfiscation",
+    "cupboards_unconfirmed", "early_hand_backs", "exceptions_due", "parents_untold", "policy_lists",
+    "repeat_confiscations",
 ]

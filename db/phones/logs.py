@@ -1,10 +1,9 @@
 """The lists behind the phone rules' figures for a period (R8), as the evidence pack prints them: the confiscation
-log, the early hand-backs with their reasons, each cupboard's days and lock confirmations, and the exceptions in
+log, each cupboard's days and lock confirmations, and the exceptions in
 force. Every name is a first name and surname initial (R5): these lists leave the kiosk on paper."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -30,15 +29,6 @@ class ConfiscationEntry:
     released_at: datetime | None  # collected by a parent or carer; None: still held
     hours: float | None  # from the confiscation to the release
     pupil_count: int  # the pupil's confiscations in the period (2 or more: a repeat)
-
-
-@dataclass(frozen=True)
-class EarlyHandBack:
-    at: datetime
-    pupil: str
-    class_name: str
-    reason: str
-    by: str
 
 
 @dataclass(frozen=True)
@@ -114,24 +104,6 @@ def _days(database: Database, first: date, last: date):
     while day <= last:
         yield day, day_start(database, day), day_start(database, day + timedelta(days=1))
         day += timedelta(days=1)
-
-
-def early_hand_backs(database: Database, first: date, last: date, *, by: str | CommandLine) -> list[EarlyHandBack]:
-    """Phones handed back before home-time between two days (inclusive), with the reason given, oldest first."""
-    acting(database, by, "review", "the list of early hand-backs")
-    query = (select(LedgerEntry.at, LedgerEntry.detail, Pupil.preferred_first, Pupil.legal_first, Pupil.surname,
-                    Pupil.class_name, Staff.first_name, Staff.surname)
-             .join(Pupil, Pupil.id == LedgerEntry.pupil_id).outerjoin(Staff, Staff.id == LedgerEntry.staff_id)
-             .where(LedgerEntry.action == "phone_out", LedgerEntry.id.not_in(_voided())).order_by(LedgerEntry.id))
-    rows = []
-    with database.reading() as session:
-        for day, lo, _ in _days(database, first, last):
-            home_time = datetime.combine(day, database.home_time, tzinfo=database.zone)
-            rows += session.exec(query.where(LedgerEntry.at >= lo, LedgerEntry.at < home_time)).all()
-    return [EarlyHandBack(at=database.local(_utc(at)), pupil=short_name(first_name(preferred, legal), surname),
-                          class_name=class_name, reason=json.loads(detail or "{}").get("reason") or "",
-                          by=short_name(staff_first, staff_last) if staff_first else "the command line")
-            for at, detail, preferred, legal, surname, class_name, staff_first, staff_last in rows]
 
 
 def cupboard_days(database: Database, first: date, last: date, *, by: str | CommandLine) -> list[CupboardDay]:

@@ -189,25 +189,9 @@ class _Figures:
                 self.values[key]["told_minutes"].append(float(minutes))
 
     def cupboards(self) -> None:
-        """Per cupboard and day: the last phone put in it against the last lock confirmed (live rule:
-        ``cupboards_to_check``)."""
-        day = self.days.day(LEDGER.c.at)
-        went_in = (sa.select(LOCATION.c.class_name, day, func.max(LEDGER.c.at))
-                   .select_from(LEDGER.join(LOCATION, LOCATION.c.id == LEDGER.c.to_location_id))
-                   .where(LEDGER.c.action.in_(("phone_in", "phone_in_again")), LOCATION.c.kind == "cupboard",
-                          LEDGER.c.at >= self.lo, LEDGER.c.at < self.hi, LEDGER.c.id.not_in(_voided()))
-                   .group_by(*FIRST_TWO))
-        locked = dict(((name, day_), last) for name, day_, last in self.conn.execute(
-            sa.select(LOCATION.c.class_name, day, func.max(LEDGER.c.at))
-            .select_from(LEDGER.join(LOCATION, LOCATION.c.id == LEDGER.c.to_location_id))
-            .where(LEDGER.c.action == "cupboard_locked", LEDGER.c.at >= self.lo, LEDGER.c.at < self.hi)
-            .group_by(*FIRST_TWO)))
+        """Per cupboard and day: the last phone put in it against the last lock confirmed."""
         year_of = _groups(self.conn, False) if self.per == "year" else {}
-        for name, day_, last_in in self.conn.execute(went_in):
-            lock = locked.get((name, day_))
-            if lock is not None and _moment(lock) >= _moment(last_in):
-                continue
-            when = LocalDays.read(day_)
+        for name, when, _phones, _last_in, _lock in unconfirmed_cupboards(self.conn, self.days, self.lo, self.hi):
             bucket = when - timedelta(days=when.weekday()) if self.per == "week" else \
                 when if self.per == "day" else None
             group = year_of.get(name) if self.per == "year" else name
@@ -241,6 +225,31 @@ class _Figures:
         local = self.database.local
         return [(group, local(_moment(approved)).date(), local(_moment(ended)).date() if ended else None, review)
                 for group, approved, ended, review in self.conn.execute(query)]
+
+
+def unconfirmed_cupboards(conn: Connection, days: LocalDays, lo: datetime, hi: datetime) -> list[tuple]:
+    """(class, day, phones put in, the last put in, the last lock that day or None) for each day between ``lo`` and
+    ``hi`` a class cupboard had phones put in and no lock confirmed after the last (live rule:
+    ``cupboards_to_check``), in order of class and day."""
+    day = days.day(LEDGER.c.at)
+    went_in = (sa.select(LOCATION.c.class_name, day, func.count(), func.max(LEDGER.c.at))
+               .select_from(LEDGER.join(LOCATION, LOCATION.c.id == LEDGER.c.to_location_id))
+               .where(LEDGER.c.action.in_(("phone_in", "phone_in_again")), LOCATION.c.kind == "cupboard",
+                      LEDGER.c.at >= lo, LEDGER.c.at < hi, LEDGER.c.id.not_in(_voided()))
+               .group_by(*FIRST_TWO))
+    locked = dict(((name, day_), last) for name, day_, last in conn.execute(
+        sa.select(LOCATION.c.class_name, day, func.max(LEDGER.c.at))
+        .select_from(LEDGER.join(LOCATION, LOCATION.c.id == LEDGER.c.to_location_id))
+        .where(LEDGER.c.action == "cupboard_locked", LEDGER.c.at >= lo, LEDGER.c.at < hi)
+        .group_by(*FIRST_TWO)))
+    found = []
+    for name, day_, phones, last_in in conn.execute(went_in):
+        lock = locked.get((name, day_))
+        if lock is not None and _moment(lock) >= _moment(last_in):
+            continue
+        found.append((name, LocalDays.read(day_), int(phones), _moment(last_in),
+                      _moment(lock) if lock is not None else None))
+    return sorted(found, key=lambda row: (row[0] or "", row[1]))
 
 
 def _moment(value) -> datetime:

@@ -118,3 +118,76 @@ class StockTake:
     def all_found(self) -> bool:
         """Every phone the record put here was found here (phones not expected aside)."""
         return not self.missing
+
+
+# The lists behind the figures (behind_figures.py): names as first name and surname initial (R5), times in the school's
+# zone.
+
+@dataclass(frozen=True)
+class ParentsUntold:
+    """A parents-to-tell task opened in the period by a check-in that stands, not yet done (``parents_not_told``)."""
+
+    pupil: str
+    class_name: str
+    since: datetime  # the check-in that opened it
+    waiting_minutes: int  # from then to now
+
+
+@dataclass(frozen=True)
+class RepeatConfiscation:
+    """A pupil confiscated from twice or more in the period (``confiscation_repeat_pupils``)."""
+
+    pupil: str
+    class_name: str
+    times: int
+    first: datetime
+    last: datetime
+    reasons: tuple[str, ...]  # each confiscation's, oldest first
+
+
+@dataclass(frozen=True)
+class CupboardUnconfirmed:
+    """A day a class cupboard had phones put in and no lock confirmed after the last (``cupboard_unconfirmed_days``)."""
+
+    class_name: str
+    day: date
+    phones: int  # put in that day
+    last_in: datetime
+    locked_at: datetime | None  # the last lock that day, before the last phone went in; None: never locked
+
+
+@dataclass(frozen=True)
+class EarlyHandBack:
+    """A phone handed back before home-time (``early_hand_backs``), with the reason given."""
+
+    pupil: str
+    class_name: str
+    at: datetime
+    reason: str
+    by: str  # the member of staff who handed it back
+
+
+@dataclass(frozen=True)
+class ExceptionDue:
+    """A pupil's exception standing at the period's end (or today) past its review date (``exceptions_review_due``).
+    Its conditions stay in the register: the list says who, which kind and since when it is due."""
+
+    pupil: str
+    class_name: str
+    kind: str
+    approved_by: str
+    review_on: date
+    days_overdue: int  # at the period's end (or today)
+
+
+@dataclass(frozen=True)
+class PolicyLists:
+    """Who is behind the figures for one period (first to last day, inclusive)."""
+
+    first: date
+    last: date
+    parents_untold: tuple[ParentsUntold, ...]
+    repeat_confiscations: tuple[RepeatConfiscation, ...]
+    cupboards_unconfirmed: tuple[CupboardUnconfirmed, ...]
+    early_hand_backs: tuple[EarlyHandBack, ...]
+    exceptions_due: tuple[ExceptionDue, ...]

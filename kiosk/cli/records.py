@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from kiosk.anchoring import issue_anchor, print_footer
 from kiosk.cli.options import acting_as, date_range, days, listing
 from kiosk.output import emit
+from kiosk.policy_report import policy_keys, policy_row
 
 if TYPE_CHECKING:
     from db.core import Database
@@ -84,21 +85,6 @@ POLICY_LEGEND = (
     "home-time · TOLD / UNTOLD parents told / still to tell, MED MIN / MAX MIN minutes until told · UNLOCKED days a "
     "cupboard had phones and no lock confirmed · CONFISC confiscations, REPEAT pupils confiscated from twice or "
     "more, MED HRS hours until collected · EXCEPT exceptions standing, REVIEW of them due for review")
-
-
-def policy_keys(per: str | None) -> tuple[str, ...]:
-    """The columns of `report policy`: the figures' keys after what each row is for."""
-    from db.phones import FIGURE_KEYS
-
-    first = {"week": ("week",), "day": ("day",), "year": ("year", "pupils_in_year")}.get(per, ())
-    return (*first, "class", *FIGURE_KEYS)
-
-
-def policy_row(row, keys: tuple[str, ...]) -> dict:
-    from db.core import year_name
-
-    values = {"class": row.class_name, "year": "all" if row.year is None else year_name(row.year)}
-    return {key: values[key] if key in values else getattr(row, key) for key in keys}
 
 
 def cmd_report_policy(args, database: Database) -> None:

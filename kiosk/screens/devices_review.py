@@ -6,11 +6,9 @@ For SLT (and admin) only: the scan screen refuses anyone else with a sentence.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
@@ -23,6 +21,7 @@ from textual_plotext import PlotextPlot
 from db import devices
 from db.core import Database, LoanStatus, Refused, in_school_year, parse_day, plural, school_year_start, short_name
 from db.devices import Loan, WeekImages
+from kiosk.exports import export_folder, fresh_path
 from kiosk.loan_report import LOAN_KEYS, loan_rows
 from kiosk.output import write_csv
 from kiosk.screens.ask import AskScreen
@@ -31,14 +30,14 @@ from kiosk.theme import PALETTES, Palette
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.status_bar import StatusBar
 from kiosk.widgets.table import KioskTable
+from kiosk.widgets.week_bars import FIRST_MARKER, SECOND_MARKER, draw_weeks
 from kiosk.work import Done, Failed, Refusal, carry_out
 
 CHART_WEEKS = 10
-LABEL_WIDTH = 10  # columns a week's date ("28 Sep") needs under the chart, with room either side
 MAX_CHART_WEEKS = 16  # a term; more bars than this are too thin to label at 80 columns
 # The chart's bars in two colours and two fills, so taken and found tell apart in monochrome too; the legend and
 # the title name each fill.
-TAKEN_MARKER, FOUND_MARKER = "█", "▒"
+TAKEN_MARKER, FOUND_MARKER = FIRST_MARKER, SECOND_MARKER
 
 
 def table_styles(palette: Palette) -> tuple[dict, dict, str]:
@@ -80,14 +79,6 @@ def staff_short(full: str | None) -> str:
     return short_name(first, surname)
 
 
-def export_folder() -> Path:
-    """The user's Documents folder where there is one, else the home folder."""
-    from platformdirs import user_documents_dir
-
-    documents = Path(user_documents_dir())
-    return documents if documents.is_dir() else Path.home()
-
-
 @dataclass(frozen=True)
 class Review:
     """What the screen shows for the days chosen, and the devices now."""
@@ -114,12 +105,7 @@ def export_loans(database: Database, start: date, end: date, class_name: str | N
         raise Refused("No device was lent on those days, so there is nothing to export.")
     name = f"device-loans-{start}-to-{end}{'-' + class_name if class_name else ''}"
     try:
-        folder = export_folder()
-        path = folder / f"{name}.csv"
-        number = 2
-        while path.exists():
-            path = folder / f"{name}-{number}.csv"
-            number += 1
+        path = fresh_path(export_folder(), name, ".csv")
         # utf-8-sig: Excel reads Zoë and Wiśniewski right only with the byte-order mark. The columns and cells are
         # those of `kiosk report devices --format csv`.
         with path.open("x", encoding="utf-8-sig", newline="") as out:
@@ -136,12 +122,16 @@ class DevicesReviewScreen(KioskScreen, Screen):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("escape,f11", "back", "Back", key_display="Esc"),
-        Binding("p", "week(-1)", "Prev week", key_display="P"),
-        Binding("n", "week(1)", "Next week", key_display="N"),
+        # Short in the footer (the range line above says which week), so that R and F10 fit at 80 columns.
+        Binding("p", "week(-1)", "Prev", key_display="P", tooltip="The week before"),
+        Binding("n", "week(1)", "Next", key_display="N", tooltip="The week after"),
         Binding("t", "this_week", "This week", key_display="T"),
         Binding("d", "days", "Dates…", key_display="D"),
         Binding("c", "class_filter", "Class…", key_display="C"),
         Binding("e", "export", "Export", key_display="E"),
+        # The review's other view: the same key comes back (kiosk/screens/phone_rules.py).
+        Binding("r", "phone_rules", "Phone rules", key_display="R",
+                tooltip="Switch to the phone rules: figures by class, a chart by week, the lists behind them"),
     ]
     WIDE_ONLY = ("this_week", "class_filter")  # at 80 columns: in the help (? or F1), with every other key
 
@@ -359,26 +349,9 @@ class DevicesReviewScreen(KioskScreen, Screen):
         whose = f"{self.class_name}'s images" if self.class_name else "Images"
         title.update(f"{whose} per week, {len(weeks)} weeks to {self.end.day} {self.end:%b}: {TAKEN_MARKER} taken, and "
                      f"{FOUND_MARKER} found on the Drive")
-        chart = self.query_one("#chart", PlotextPlot)
-        plt = chart.plt
-        plt.clear_figure()
-        if weeks:
-            labels = [f"{week.monday.day} {week.monday:%b}" for week in weeks]
-            plt.multiple_bar(labels, [[week.images for week in weeks], [week.verified for week in weeks]],
-                             labels=["taken", "found on the Drive"],
-                             marker=[TAKEN_MARKER, FOUND_MARKER],
-                             color=[self.app.palette.rgb("note"), self.app.palette.rgb("done-light")])
-            top = max(max(week.images for week in weeks), max(week.verified for week in weeks))
-            top = max(4, math.ceil(top * 1.3))  # room for the legend; no negative axis when all are 0
-            step = max(1, math.ceil(top / 4))
-            plt.ylim(0, top)
-            plt.yticks(list(range(0, top + 1, step)))  # whole images, not 1.33
-            if chart.size.width < LABEL_WIDTH * len(weeks):
-                # Too narrow for every week's date (80 columns): plotext would drop some, differently each run.
-                # Every other week, ending with the last.
-                every_other = list(range(len(weeks), 0, -2))[::-1]
-                plt.xticks(every_other, [labels[i - 1] for i in every_other])
-        chart.refresh()
+        draw_weeks(self.query_one("#chart", PlotextPlot), [week.monday for week in weeks],
+                   [week.images for week in weeks], [week.verified for week in weeks], ("taken", "found on the Drive"),
+                   (self.app.palette.rgb("note"), self.app.palette.rgb("done-light")))
 
     # --- export ----------------------------------------------------------------
 
@@ -401,3 +374,8 @@ class DevicesReviewScreen(KioskScreen, Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_phone_rules(self) -> None:
+        from kiosk.screens.phone_rules import PhoneRulesScreen
+
+        self.app.switch_screen(PhoneRulesScreen())

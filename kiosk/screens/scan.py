@@ -98,11 +98,12 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
                 tooltip="The print queue: what is printing, and jobs that failed"),
         Binding("f12", "confiscate", "Confiscate", key_display="F12",
                 tooltip="Confiscate a phone (kept until a parent or carer collects it)"),
-        # F11 is a class teacher's "Not in yet" and the leadership's devices review (for whom it is shown).
+        # F11 is a class teacher's "Not in yet" and the leadership's review (for whom it is shown): the cameras and
+        # iPads first, R there switches to the phone rules.
         Binding("f11", "not_in_yet", "Not in", key_display="F11",
                 tooltip="Switch the list between today's phones and the pupils whose phone is not in yet"),
-        Binding("f11", "devices_review", "Devices", key_display="F11",
-                tooltip="The review of the school's cameras and iPads"),
+        Binding("f11", "devices_review", "Review", key_display="F11",
+                tooltip="The leadership's review: the school's cameras and iPads, and (R there) the phone rules"),
         # Every F-key is taken, so the stock-take has Ctrl+T, listed by ? or F1; scanning a cupboard's or the
         # office's location tag starts one too, which is how it is meant to be used.
         Binding("ctrl+t", "stock_take", "Stock-take", key_display="Ctrl+T", show=False,
@@ -455,8 +456,8 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
 
             self.app.push_screen(DevicesReviewScreen())
             return
-        self._not_for_you("The review of the school's cameras and iPads is for the leadership team: ask a member "
-                          "of SLT.")
+        self._not_for_you("The review of the school's cameras and iPads and of the phone rules is for the "
+                          "leadership team: ask a member of SLT.")
 
     def _not_for_you(self, why: str) -> None:
         """A key this person has no use for, pressed anyway: said in the note colour, no bell (nothing went wrong)."""

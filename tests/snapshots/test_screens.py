@@ -11,6 +11,7 @@ from textual.widgets import DataTable
 from kiosk.screens.office import OfficeScreen
 from tests.tui.helpers import build_app, device_tag, list_caught_up, phone_of, scan, settle, signed_in
 from tests.tui.test_devices import history
+from tests.tui.test_phone_rules import last_week
 
 
 async def steady(pilot) -> None:
@@ -261,3 +262,22 @@ def test_stock_take_finished_at_80_by_24(snap_compare, school):
 
 def test_stock_take_scanning(snap_compare, school):
     assert snap_compare(build_app(school), terminal_size=(120, 36), run_before=stock_take_of_6a(school, finish=False))
+
+
+async def phone_rules(pilot):
+    """The leadership's review, switched to the phone rules (R), on the demo school with last week's history."""
+    await signed_in(pilot, "HTE", "5678")
+    await pilot.press("f11")
+    await settle(pilot)
+    await pilot.press("r")
+    await steady(pilot)
+
+
+def test_phone_rules_review(snap_compare, school, clock):
+    last_week(school, clock)
+    assert snap_compare(build_app(school), terminal_size=(120, 36), run_before=phone_rules)
+
+
+def test_phone_rules_review_at_80_by_24(snap_compare, school, clock):
+    last_week(school, clock)
+    assert snap_compare(build_app(school), terminal_size=(80, 24), run_before=phone_rules)

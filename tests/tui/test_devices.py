@@ -224,7 +224,7 @@ async def test_the_review_is_for_slt_and_shows_loans_outstanding_work_a_chart_an
 
         app.sign_out("Maria Jones signed out.")
         await signed_in(pilot, "HTE", "5678")
-        assert "F11 Devices" in on_screen(app)
+        assert "F11 Review" in on_screen(app)
         await pilot.press("f11")
         await settle(pilot)
         screen = app.screen

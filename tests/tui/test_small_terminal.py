@@ -66,7 +66,7 @@ async def test_a_teachers_keys_at_80_by_24_f2_not_offered_every_other_key_in_the
         assert "?/F1 Help" in footer(app) and "F10 Sign out" in footer(app)
         lines = dict(line.split("  ", 1) for line in (await keys_listed(pilot, "f1")).splitlines())
         assert {"F2", "F7", "F8", "F9", "F12", "U"} <= set(lines)
-        assert lines["F11"] == "The review of the school's cameras and iPads"
+        assert lines["F11"] == "The leadership's review: the school's cameras and iPads, and (R there) the phone rules"
         await pilot.press("f1")  # F1 again closes it
         assert isinstance(app.screen, ScanScreen)
 
