@@ -28,6 +28,7 @@ from db.phones.reports import (
     class_cupboard,
     class_phones_today,
     cupboards_to_check,
+    custody_events,
     custody_report,
     parents_pending,
     phone_places,
@@ -40,7 +41,8 @@ from db.phones.views import PhoneNotIn
 __all__ = [
     "MAX_REVIEW_DAYS", "PHONE_ACTIONS", "PHONE_VOIDS", "RESCAN_WINDOW", "PhoneNotIn", "add_exception",
     "agree_staff_phone", "check_in_at_kiosk", "class_cupboard", "class_phones_today", "phones_not_in",
-    "confiscate", "cupboard_locked", "cupboards_to_check", "custody_report", "end_exception", "exception_kind",
+    "confiscate", "cupboard_locked", "cupboards_to_check", "custody_events", "custody_report", "end_exception",
+    "exception_kind",
     "exceptions_register", "imei_note", "parents_pending", "parents_told", "phone_in", "phone_out",
     "phone_places", "phones_held", "phones_to_collect", "set_imei_note", "staff_phone_agreements", "ToCollect",
 ]
