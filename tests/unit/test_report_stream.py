@@ -30,9 +30,9 @@ def add_phone_days(database, school, rows: int) -> None:
         pupil = session.exec(select(Pupil.id).where(Pupil.adno == "1001")).one()
         staff = session.exec(select(Staff.id).where(Staff.code == "HBR")).one()
         cupboard = session.exec(select(Location.id).where(Location.name == "6A cupboard")).one()
-        start = session.exec(select(func.count(LedgerEntry.id))).one()
+        start = session.exec(select(func.max(LedgerEntry.id))).one() or 0  # the chain numbers rows itself
     now = database.now()
-    values = [{"at": now - timedelta(minutes=rows - i), "kiosk": "test-kiosk", "staff_id": staff,
+    values = [{"id": start + i + 1, "at": now - timedelta(minutes=rows - i), "kiosk": "test-kiosk", "staff_id": staff,
                "action": "phone_in" if i % 2 == 0 else "phone_out", "tag_code": school.walker, "pupil_id": pupil,
                "to_location_id": cupboard if i % 2 == 0 else None, "from_location_id": None if i % 2 == 0 else cupboard,
                "detail": json.dumps({"held_since": (now - timedelta(days=1)).isoformat()}) if i % 7 == 0 else "{}",
