@@ -274,7 +274,7 @@ def postgres_figures(args, work: Path, env: dict) -> None:
             figure("report", "report custody on PostgreSQL: skipped", [1], None, unit="s", backend="postgres",
                    note="no PostgreSQL server here (give --url)")
             return
-        cluster = pg_cluster.start(work / "pg")
+        cluster = pg_cluster.start()  # its own folder, which the server's user may enter
         admin_url = cluster.url()
     name = f"kiosk_report_{uuid.uuid4().hex[:8]}"
     admin = psycopg.connect(admin_url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
@@ -293,7 +293,11 @@ def postgres_figures(args, work: Path, env: dict) -> None:
               f"{time.perf_counter() - started:.0f} s")
         first, last = span(source)
         whole = (str(first), str(last))
-        label = f"{rows:,}-row ledger"
+        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as conn:
+            built = conn.execute("SELECT count(*) FROM ledger_entry").fetchone()[0]
+        label = f"{built:,}-row ledger"  # the builder's own count (about --pg-rows)
+        month = last - dt.timedelta(days=3 if args.small else 30)
+        pair("last month", url, "custody", "csv", (str(month), str(last)), bounds(month, last), work, env, "postgres")
         pair(label, url, "custody", "csv", whole, bounds(first, last), work, env, "postgres")
         pair(label, url, "custody", "json", whole, bounds(first, last), work, env, "postgres")
     finally:
