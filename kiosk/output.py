@@ -69,8 +69,27 @@ def write_csv(rows: Iterable[dict[str, Any]], keys: Sequence[str], out: TextIO) 
     out.write(_line(keys))
     count = 0
     for count, row in enumerate(rows, 1):  # noqa: B007 - the count is the last one
-        out.write(_line([csv_cell(row[key]) for key in keys]))
+        line = ",".join([_csv_field(row[key]) for key in keys])
+        out.write((line or '""') + "\n")  # as _line writes it
     return count
+
+
+def _csv_field(value: Any) -> str:
+    """_field(csv_cell(value)) in one step, the common cells (text, nothing, a count) first: a report writes
+    millions of them."""
+    if type(value) is str:
+        if not value.isascii():
+            value = writable(value)
+        if value.startswith(FORMULA_STARTS):
+            value = "'" + value
+        elif not (value.startswith("'") or "," in value or '"' in value or "\n" in value or "\r" in value):
+            return value
+        return '"' + value.replace('"', '""') + '"'
+    if value is None:
+        return ""
+    if type(value) is int:
+        return str(value)
+    return _field(csv_cell(value))
 
 
 # A table's columns are as wide as their widest cell. Up to TABLE_LOOK_AHEAD rows are held to measure them; a longer

@@ -261,6 +261,9 @@ def custody_events(database: Database, start: date | None = None, end: date | No
 
 _LEDGER, _PUPIL, _STAFF = LedgerEntry.__table__, Pupil.__table__, Staff.__table__
 STREAM_ROWS = 1000  # rows fetched at a time (a server-side cursor's batch on PostgreSQL)
+NOTES_KEPT = 4096
+_UNREAD = object()
+_WORDS = {action: action.replace("_", " ") for action in PHONE_ACTIONS + ("entry_voided",)}
 
 
 def _custody_events(database: Database, since: datetime, until: datetime) -> Iterator[CustodyEvent]:
@@ -277,6 +280,7 @@ def _custody_events(database: Database, since: datetime, until: datetime) -> Ite
                     _LEDGER.c.at < until)
              .order_by(_LEDGER.c.id))
     local = database.local
+    notes: dict[str, str | None] = {}  # many rows share their details ("to": null): each read once, up to a bound
     with database.engine.connect() as conn:
         # A voided row stays in the report, marked with the entry that voided it (the void is a row of its own).
         # Voids are few: found first (by the action's index), in the same read transaction as the rows.
@@ -284,26 +288,26 @@ def _custody_events(database: Database, since: datetime, until: datetime) -> Ite
                                       .where(_LEDGER.c.action == "entry_voided")).all())
         for (entry, at, action, code, kiosk, detail, voids, preferred, legal, surname, class_name, to_name, from_name,
              staff_first, staff_last) in conn.execution_options(yield_per=STREAM_ROWS).execute(query):
-            data = json.loads(detail) if detail and detail != "{}" else {}
-            if action == "entry_voided" and data.get("voided") not in PHONE_ACTIONS:
-                continue
             voider = voided_by.get(entry)
-            yield CustodyEvent(at=local(at), action=action.replace("_", " "), code=code,
+            if action == "entry_voided":
+                data = json.loads(detail or "{}")
+                if data.get("voided") not in PHONE_ACTIONS:
+                    continue
+                # A void names the entry it voids (and a voided row says so first, below).
+                note = f"voids entry {voids} ({data.get('voided', '').replace('_', ' ')}): {data.get('reason')}"
+            else:
+                note = notes.get(detail, _UNREAD)
+                if note is _UNREAD:
+                    note = _note(database, json.loads(detail)) if detail and detail != "{}" else None
+                    if len(notes) < NOTES_KEPT:
+                        notes[detail] = note
+                if voider is not None:
+                    note = f"VOIDED by entry {voider}" + (f"; {note}" if note else "")
+            yield CustodyEvent(at=local(at), action=_WORDS[action], code=code,
                                pupil=_name(preferred, legal, surname) if surname else None, class_name=class_name,
                                location=to_name or from_name,
                                by=f"{staff_first} {staff_last}" if staff_first else None, kiosk=kiosk,
-                               note=_event_note(database, action, data, voids, voider), entry=entry,
-                               voided_by=voider)
-
-
-def _event_note(database: Database, action: str, detail: dict, voids: int | None, voided_by: int | None) -> str | None:
-    """The row's details; a void names the entry it voids, and a voided row says so first."""
-    if action == "entry_voided":
-        return f"voids entry {voids} ({detail.get('voided', '').replace('_', ' ')}): {detail.get('reason')}"
-    note = _note(database, detail) if detail else None
-    if voided_by is not None:
-        return f"VOIDED by entry {voided_by}" + (f"; {note}" if note else "")
-    return note
+                               note=note, entry=entry, voided_by=voider)
 
 
 def _note(database: Database, data: dict) -> str | None:
