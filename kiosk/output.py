@@ -159,10 +159,24 @@ def _write_json(rows: Iterable[dict[str, Any]], keys: Sequence[str], out: TextIO
     names = [f'    {_SCALAR.encode(key)}: ' for key in keys]
     count = 0
     for count, row in enumerate(rows, 1):  # noqa: B007 - the count is the last one
-        members = ",\n".join(name + _json_text(_json(row[key])) for name, key in zip(names, keys))
+        members = ",\n".join([name + _json_field(row[key]) for name, key in zip(names, keys)])
         out.write(("[\n  {\n" if count == 1 else ",\n  {\n") + members + "\n  }")
     out.write("\n]\n" if count else "[]\n")
     return count
+
+
+_encode_text = json.encoder.encode_basestring  # what JSONEncoder(ensure_ascii=False) writes a string with
+
+
+def _json_field(value: Any) -> str:
+    """_json_text(_json(value)), the common values (text, nothing, a count) without building an encoder each."""
+    if type(value) is str:
+        return _encode_text(value if value.isascii() else writable(value))
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return str(value)
+    return _json_text(_json(value))
 
 
 def _json_text(value: Any) -> str:
