@@ -298,12 +298,12 @@ def postgres_figures(args, work: Path, env: dict) -> None:
         started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "kiosk.cli", "--db", f"sqlite:///{source}", "copy-to", url],
                        check=True, env=env, stdout=subprocess.DEVNULL)
-        print(f"PostgreSQL: {rows:,} ledger rows copied in with `kiosk copy-to` in "
-              f"{time.perf_counter() - started:.0f} s")
+        copied = time.perf_counter() - started
         first, last = span(source)
         whole = (str(first), str(last))
         with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as conn:
             built = conn.execute("SELECT count(*) FROM ledger_entry").fetchone()[0]
+        print(f"PostgreSQL: {built:,} ledger rows copied in with `kiosk copy-to` in {copied:.0f} s")
         label = f"{built:,}-row ledger"  # the builder's own count (about --pg-rows)
         warm(url, bounds(first, last), work)
         month = last - dt.timedelta(days=3 if args.small else 30)
