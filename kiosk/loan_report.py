@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -13,7 +14,12 @@ LOAN_KEYS = ("device", "staff", "class", "purpose", "out", "returned", "images",
 
 
 def loan_rows(loans: list[Loan]) -> list[dict[str, Any]]:
-    return [{"device": loan.device, "staff": loan.staff, "class": loan.class_name, "purpose": loan.purpose,
+    return list(each_loan_row(loans))
+
+
+def each_loan_row(loans: Iterable[Loan]) -> Iterator[dict[str, Any]]:
+    """One row at a time, as the loans are read (a report of years of loans is never held)."""
+    return ({"device": loan.device, "staff": loan.staff, "class": loan.class_name, "purpose": loan.purpose,
              "out": loan.out, "returned": loan.returned, "images": loan.images, "verified": loan.verified,
              "uploaded_by": loan.uploaded_by, "uploaded_at": loan.uploaded_at, "wiped": loan.wiped,
-             "status": loan.status} for loan in loans]
+             "status": loan.status} for loan in loans)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TextIO
 
@@ -48,6 +48,8 @@ def writable(text: str) -> str:
 
 def csv_cell(value: Any) -> str | int | float:
     """One value as a CSV cell: numbers stay numbers, everything else becomes text a spreadsheet keeps as text."""
+    if type(value) is str:  # most cells (a million rows' worth in a report): the shortest way first
+        return spreadsheet_text(value if value.isascii() else writable(value))
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -61,41 +63,129 @@ def csv_cell(value: Any) -> str | int | float:
     return spreadsheet_text(writable(str(value)))
 
 
-def write_csv(rows: Iterable[dict[str, Any]], keys: Sequence[str], out: TextIO) -> None:
-    """The header row (even when there are no rows), then one line per row with the cells in ``keys`` order."""
+def write_csv(rows: Iterable[dict[str, Any]], keys: Sequence[str], out: TextIO) -> int:
+    """The header row (even when there are no rows), then one line per row with the cells in ``keys`` order, each
+    written as it is read; returns how many rows."""
     out.write(_line(keys))
-    for row in rows:
-        out.write(_line(csv_cell(row[key]) for key in keys))
+    count = 0
+    for count, row in enumerate(rows, 1):  # noqa: B007 - the count is the last one
+        line = ",".join([_csv_field(row[key]) for key in keys])
+        out.write((line or '""') + "\n")  # as _line writes it
+    return count
 
 
-def emit(rows: list[dict[str, Any]], fmt: str, *, keys: Sequence[str], empty: str, today: date | None = None,
-         out: TextIO | None = None, headings: Mapping[str, str] | None = None) -> None:
+def _csv_field(value: Any) -> str:
+    """_field(csv_cell(value)) in one step, the common cells (text, nothing, a count) first: a report writes
+    millions of them."""
+    if type(value) is str:
+        if not value.isascii():
+            value = writable(value)
+        if value.startswith(FORMULA_STARTS):
+            value = "'" + value
+        elif not (value.startswith("'") or "," in value or '"' in value or "\n" in value or "\r" in value):
+            return value
+        return '"' + value.replace('"', '""') + '"'
+    if value is None:
+        return ""
+    if type(value) is int:
+        return str(value)
+    return _field(csv_cell(value))
+
+
+# A table's columns are as wide as their widest cell. Up to TABLE_LOOK_AHEAD rows are held to measure them; a longer
+# listing is read twice when it can be (``rows`` given as a function): once to measure, once to write. Otherwise its
+# later rows are padded to the widths of the first ones (a longer cell pushes its line wider).
+TABLE_LOOK_AHEAD = 2000
+
+Rows = Iterable[dict[str, Any]]
+
+
+def emit(rows: Rows | Callable[[], Rows], fmt: str, *, keys: Sequence[str], empty: str, today: date | None = None,
+         out: TextIO | None = None, headings: Mapping[str, str] | None = None) -> int:
     """Print rows as a table, CSV or a JSON list of objects; every row has exactly ``keys``, in that order.
 
+    Rows are written as they come, so a report of any length takes the memory of a few rows. ``rows`` may be a
+    function that reads them afresh each time it is called: a long table then reads them twice and is laid out
+    exactly as if they were all held. Returns how many rows were printed.
     ``today`` is the school's date by the database's clock: a table shows the year of a time outside this school
     year (without it, every time shows its year). ``headings`` gives a table short column headings for long keys
     (CSV and JSON keep the keys).
     """
     out = out or sys.stdout
-    for row in rows:
-        if list(row) != list(keys):
-            raise ValueError(f"a row's keys {list(row)} are not the listing's {list(keys)}")
+    keys = tuple(keys)
+    again = rows if callable(rows) else None
+    rows = _checked(again() if again else rows, keys)
     if fmt == "json":
-        json.dump([{key: _json(row[key]) for key in keys} for row in rows], out, ensure_ascii=False, indent=2)
-        out.write("\n")
-        return
+        return _write_json(rows, keys, out)
     if fmt == "csv":
-        write_csv(rows, keys, out)
-        return
-    if not rows:
+        return write_csv(rows, keys, out)
+    cells: list[list[str]] = []
+    for row in rows:
+        cells.append([_text(row[key], today) for key in keys])
+        if len(cells) == TABLE_LOOK_AHEAD:
+            break
+    if not cells:
         out.write(empty + "\n")
-        return
-    cells = [[_text(row[key], today) for key in keys] for row in rows]
+        return 0
     titles = [(headings or {}).get(key, key.upper()) for key in keys]
     widths = [max(len(title), *(len(line[i]) for line in cells)) for i, title in enumerate(titles)]
+    count = len(cells)
+    if count == TABLE_LOOK_AHEAD and again is not None:  # perhaps more: measure them all, then write them afresh
+        for row in rows:
+            for i, key in enumerate(keys):
+                widths[i] = max(widths[i], len(_text(row[key], today)))
+        cells, rows, count = [], _checked(again(), keys), 0
     out.write("  ".join(title.ljust(w) for title, w in zip(titles, widths)).rstrip() + "\n")
     for line in cells:
         out.write("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() + "\n")
+    del cells
+    for row in rows:
+        out.write("  ".join(_text(row[key], today).ljust(w) for key, w in zip(keys, widths)).rstrip() + "\n")
+        count += 1
+    return count
+
+
+def _checked(rows: Iterable[dict[str, Any]], keys: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    for row in rows:
+        if tuple(row) != keys:
+            raise ValueError(f"a row's keys {list(row)} are not the listing's {list(keys)}")
+        yield row
+
+
+# json.dump(rows, indent=2) written a row at a time: the same bytes, with no list of every row held first.
+_SCALAR = json.JSONEncoder(ensure_ascii=False)
+_NESTED = json.JSONEncoder(ensure_ascii=False, indent=2)
+
+
+def _write_json(rows: Iterable[dict[str, Any]], keys: Sequence[str], out: TextIO) -> int:
+    names = [f'    {_SCALAR.encode(key)}: ' for key in keys]
+    count = 0
+    for count, row in enumerate(rows, 1):  # noqa: B007 - the count is the last one
+        members = ",\n".join([name + _json_field(row[key]) for name, key in zip(names, keys)])
+        out.write(("[\n  {\n" if count == 1 else ",\n  {\n") + members + "\n  }")
+    out.write("\n]\n" if count else "[]\n")
+    return count
+
+
+_encode_text = json.encoder.encode_basestring  # what JSONEncoder(ensure_ascii=False) writes a string with
+
+
+def _json_field(value: Any) -> str:
+    """_json_text(_json(value)), the common values (text, nothing, a count) without building an encoder each."""
+    if type(value) is str:
+        return _encode_text(value if value.isascii() else writable(value))
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return str(value)
+    return _json_text(_json(value))
+
+
+def _json_text(value: Any) -> str:
+    """One value as json.dump(indent=2) writes it two levels in (a list or object inside a row is indented)."""
+    if isinstance(value, (list, tuple, dict)) and value:
+        return _NESTED.encode(value).replace("\n", "\n    ")
+    return _SCALAR.encode(value)
 
 
 def _yes_no(value: bool) -> str:
@@ -135,7 +225,7 @@ def _json(value: Any) -> Any:
 def _field(cell: str | int | float) -> str:
     if not isinstance(cell, str):
         return str(cell)
-    if cell.startswith("'") or any(ch in cell for ch in _QUOTE_FOR):
+    if cell.startswith("'") or "," in cell or '"' in cell or "\n" in cell or "\r" in cell:  # _QUOTE_FOR
         return '"' + cell.replace('"', '""') + '"'
     return cell
 

@@ -25,7 +25,14 @@ from db.devices.lending import (
     return_device,
 )
 from db.devices.matching import CLOCK_GRACE, model_key, provenance, serial_key
-from db.devices.review import devices_not_back, devices_out, images_per_week, loans_report, outstanding_uploads
+from db.devices.review import (
+    devices_not_back,
+    devices_out,
+    images_per_week,
+    loans_between,
+    loans_report,
+    outstanding_uploads,
+)
 from db.devices.views import (
     ConsentAnswer,
     DeviceInfo,
@@ -47,5 +54,6 @@ __all__ = [
     "ProvenanceReport", "ProvenanceRow", "PupilConsent", "UploadResult", "WeekImages", "category_key",
     "confirm_upload", "consent_of", "device_info", "device_label", "devices_not_back", "devices_out",
     "do_not_photograph", "images_per_week", "import_consent", "import_devices", "lend_device", "list_devices",
-    "loans_report", "model_key", "outstanding_uploads", "provenance", "return_device", "serial_key", "set_consent",
+    "loans_between", "loans_report", "model_key", "outstanding_uploads", "provenance", "return_device", "serial_key",
+    "set_consent",
 ]

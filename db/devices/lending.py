@@ -112,6 +112,15 @@ def _name(staff: dict[int, Staff], staff_id: int | None, *, short: bool = False)
 
 
 def _loan(database: Database, row: DeviceLoan, device: Device, staff: dict[int, Staff], now: datetime) -> Loan:
+    return loan_of(database, row, device=device_label(device), asset_tag=device.asset_tag,
+                   staff=_name(staff, row.staff_id), staff_code=staff[row.staff_id].code,
+                   returned_by=_name(staff, row.returned_by_id), uploaded_by=_name(staff, row.uploaded_by_id), now=now)
+
+
+def loan_of(database: Database, row, *, device: str, asset_tag: str, staff: str | None, staff_code: str,
+            returned_by: str | None, uploaded_by: str | None, now: datetime) -> Loan:
+    """A loan as people see it, from a device_loan row (an ORM object, or a Core row with the table's column names)
+    and the names of its device and staff."""
     out = database.local(row.out_at)
     returned = database.local(row.returned_at) if row.returned_at else None
     end_of_day = datetime.combine(out.date(), DAY_ENDS, tzinfo=database.zone)
@@ -126,10 +135,9 @@ def _loan(database: Database, row: DeviceLoan, device: Device, staff: dict[int, 
         status = LoanStatus.FEWER_FOUND
     else:
         status = LoanStatus.VERIFIED
-    return Loan(id=row.id, device=device_label(device), asset_tag=device.asset_tag, staff=_name(staff, row.staff_id),
-                staff_code=staff[row.staff_id].code, class_name=row.class_name, purpose=row.purpose, out=out,
-                returned=returned, returned_by=_name(staff, row.returned_by_id), images=row.images,
-                uploaded_by=_name(staff, row.uploaded_by_id),
+    return Loan(id=row.id, device=device, asset_tag=asset_tag, staff=staff, staff_code=staff_code,
+                class_name=row.class_name, purpose=row.purpose, out=out, returned=returned, returned_by=returned_by,
+                images=row.images, uploaded_by=uploaded_by,
                 uploaded_at=database.local(row.uploaded_at) if row.uploaded_at else None,
                 verified=row.verified, by_model_only=row.by_model_only, wiped=row.wiped, not_back=not_back,
                 status=status, staff_short=_name(staff, row.staff_id, short=True),

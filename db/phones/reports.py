@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import exists, func
+from sqlalchemy import select as columns
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
@@ -244,42 +246,70 @@ def phones_not_in(database: Database, class_name: str, *, by: str | CommandLine)
 def custody_report(database: Database, start: date | None = None, end: date | None = None, *,
                    by: str | CommandLine) -> list[CustodyEvent]:
     """Every phone event between two school days (inclusive), oldest first. Default: today."""
+    return list(custody_events(database, start, end, by=by))
+
+
+def custody_events(database: Database, start: date | None = None, end: date | None = None, *,
+                   by: str | CommandLine) -> Iterator[CustodyEvent]:
+    """custody_report's events one at a time, each read from the database as it is asked for: five years of a big
+    school's record is a million rows, which a report writes out without ever holding them. The role is checked
+    and the days read before this returns, so a refusal comes before any row is written."""
     acting(database, by, "review", "the custody report")
     start, end = day_range(start, end, today(database))
-    to_loc, from_loc = aliased(Location), aliased(Location)
-    with database.reading() as session:
-        rows = session.exec(
-            select(LedgerEntry, Pupil.preferred_first, Pupil.legal_first, Pupil.surname, Pupil.class_name,
-                   to_loc.name, from_loc.name, Staff.first_name, Staff.surname)
-            .outerjoin(Pupil, Pupil.id == LedgerEntry.pupil_id)
-            .outerjoin(to_loc, to_loc.id == LedgerEntry.to_location_id)
-            .outerjoin(from_loc, from_loc.id == LedgerEntry.from_location_id)
-            .outerjoin(Staff, Staff.id == LedgerEntry.staff_id)
-            .where(LedgerEntry.action.in_(PHONE_ACTIONS + ("entry_voided",)),
-                   LedgerEntry.at >= day_start(database, start),
-                   LedgerEntry.at < day_start(database, end + timedelta(days=1)))
-            .order_by(LedgerEntry.id)).all()
+    return _custody_events(database, day_start(database, start), day_start(database, end + timedelta(days=1)))
+
+
+_LEDGER, _PUPIL, _STAFF = LedgerEntry.__table__, Pupil.__table__, Staff.__table__
+STREAM_ROWS = 1000  # rows fetched at a time (a server-side cursor's batch on PostgreSQL)
+NOTES_KEPT = 4096
+_UNREAD = object()
+_WORDS = {action: action.replace("_", " ") for action in PHONE_ACTIONS + ("entry_voided",)}
+
+
+def _custody_events(database: Database, since: datetime, until: datetime) -> Iterator[CustodyEvent]:
+    to_loc, from_loc = Location.__table__.alias(), Location.__table__.alias()
+    query = (columns(_LEDGER.c.id, _LEDGER.c.at, _LEDGER.c.action, _LEDGER.c.tag_code, _LEDGER.c.kiosk,
+                     _LEDGER.c.detail, _LEDGER.c.voids_id, _PUPIL.c.preferred_first, _PUPIL.c.legal_first,
+                     _PUPIL.c.surname, _PUPIL.c.class_name, to_loc.c.name, from_loc.c.name, _STAFF.c.first_name,
+                     _STAFF.c.surname)
+             .select_from(_LEDGER).outerjoin(_PUPIL, _PUPIL.c.id == _LEDGER.c.pupil_id)
+             .outerjoin(to_loc, to_loc.c.id == _LEDGER.c.to_location_id)
+             .outerjoin(from_loc, from_loc.c.id == _LEDGER.c.from_location_id)
+             .outerjoin(_STAFF, _STAFF.c.id == _LEDGER.c.staff_id)
+             .where(_LEDGER.c.action.in_(PHONE_ACTIONS + ("entry_voided",)), _LEDGER.c.at >= since,
+                    _LEDGER.c.at < until)
+             .order_by(_LEDGER.c.id))
+    local = database.local
+    notes: dict[str, str | None] = {}  # many rows share their details ("to": null): each read once, up to a bound
+    with database.engine.connect() as conn:
         # A voided row stays in the report, marked with the entry that voided it (the void is a row of its own).
-        voided_by = dict(session.exec(select(LedgerEntry.voids_id, LedgerEntry.id).where(
-            LedgerEntry.voids_id.in_([e.id for e, *_ in rows]))).all()) if rows else {}
-    return [CustodyEvent(at=database.local(e.at), action=e.action.replace("_", " "), code=e.tag_code,
-                         pupil=_name(p, legal, s) if s else None, class_name=c, location=to_name or from_name,
-                         by=f"{sf} {ss}" if sf else None, kiosk=e.kiosk,
-                         note=_event_note(database, e, voided_by.get(e.id)),
-                         entry=e.id, voided_by=voided_by.get(e.id))
-            for e, p, legal, s, c, to_name, from_name, sf, ss in rows
-            if e.action != "entry_voided" or json.loads(e.detail or "{}").get("voided") in PHONE_ACTIONS]
-
-
-def _event_note(database: Database, entry: LedgerEntry, voided_by: int | None) -> str | None:
-    """The row's details; a void names the entry it voids, and a voided row says so first."""
-    detail = json.loads(entry.detail or "{}")
-    if entry.action == "entry_voided":
-        return f"voids entry {entry.voids_id} ({detail.get('voided', '').replace('_', ' ')}): {detail.get('reason')}"
-    note = _stock_note(detail) if entry.action == "stock_take" else _note(database, detail)
-    if voided_by is not None:
-        return f"VOIDED by entry {voided_by}" + (f"; {note}" if note else "")
-    return note
+        # Voids are few: found first (by the action's index), in the same read transaction as the rows.
+        voided_by = dict(conn.execute(columns(_LEDGER.c.voids_id, _LEDGER.c.id)
+                                      .where(_LEDGER.c.action == "entry_voided")).all())
+        for (entry, at, action, code, kiosk, detail, voids, preferred, legal, surname, class_name, to_name, from_name,
+             staff_first, staff_last) in conn.execution_options(yield_per=STREAM_ROWS).execute(query):
+            voider = voided_by.get(entry)
+            if action == "entry_voided":
+                data = json.loads(detail or "{}")
+                if data.get("voided") not in PHONE_ACTIONS:
+                    continue
+                # A void names the entry it voids (and a voided row says so first, below).
+                note = f"voids entry {voids} ({data.get('voided', '').replace('_', ' ')}): {data.get('reason')}"
+            elif action == "stock_take":  # each one's own counts: not worth keeping
+                note = _stock_note(json.loads(detail or "{}"))
+            else:
+                note = notes.get(detail, _UNREAD)
+                if note is _UNREAD:
+                    note = _note(database, json.loads(detail)) if detail and detail != "{}" else None
+                    if len(notes) < NOTES_KEPT:
+                        notes[detail] = note
+                if voider is not None:
+                    note = f"VOIDED by entry {voider}" + (f"; {note}" if note else "")
+            yield CustodyEvent(at=local(at), action=_WORDS[action], code=code,
+                               pupil=_name(preferred, legal, surname) if surname else None, class_name=class_name,
+                               location=to_name or from_name,
+                               by=f"{staff_first} {staff_last}" if staff_first else None, kiosk=kiosk,
+                               note=note, entry=entry, voided_by=voider)
 
 
 def _stock_note(data: dict) -> str | None:
