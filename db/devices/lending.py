@@ -114,13 +114,16 @@ def _name(staff: dict[int, Staff], staff_id: int | None, *, short: bool = False)
 def _loan(database: Database, row: DeviceLoan, device: Device, staff: dict[int, Staff], now: datetime) -> Loan:
     return loan_of(database, row, device=device_label(device), asset_tag=device.asset_tag,
                    staff=_name(staff, row.staff_id), staff_code=staff[row.staff_id].code,
-                   returned_by=_name(staff, row.returned_by_id), uploaded_by=_name(staff, row.uploaded_by_id), now=now)
+                   returned_by=_name(staff, row.returned_by_id), uploaded_by=_name(staff, row.uploaded_by_id), now=now,
+                   staff_short=_name(staff, row.staff_id, short=True),
+                   uploaded_by_short=_name(staff, row.uploaded_by_id, short=True))
 
 
 def loan_of(database: Database, row, *, device: str, asset_tag: str, staff: str | None, staff_code: str,
-            returned_by: str | None, uploaded_by: str | None, now: datetime) -> Loan:
+            returned_by: str | None, uploaded_by: str | None, now: datetime, staff_short: str | None,
+            uploaded_by_short: str | None) -> Loan:
     """A loan as people see it, from a device_loan row (an ORM object, or a Core row with the table's column names)
-    and the names of its device and staff."""
+    and the names of its device and staff (whole, and as first name and initial for what is printed: R5)."""
     out = database.local(row.out_at)
     returned = database.local(row.returned_at) if row.returned_at else None
     end_of_day = datetime.combine(out.date(), DAY_ENDS, tzinfo=database.zone)
@@ -140,8 +143,7 @@ def loan_of(database: Database, row, *, device: str, asset_tag: str, staff: str 
                 images=row.images, uploaded_by=uploaded_by,
                 uploaded_at=database.local(row.uploaded_at) if row.uploaded_at else None,
                 verified=row.verified, by_model_only=row.by_model_only, wiped=row.wiped, not_back=not_back,
-                status=status, staff_short=_name(staff, row.staff_id, short=True),
-                uploaded_by_short=_name(staff, row.uploaded_by_id, short=True))
+                status=status, staff_short=staff_short, uploaded_by_short=uploaded_by_short)
 
 
 def lend_device(database: Database, code: str, by: str, class_name: str, purpose: str) -> LendResult:

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlalchemy import select as columns
 from sqlmodel import select
 
-from db.core import CommandLine, Database, acting, day_range, day_start, full_name, today
+from db.core import CommandLine, Database, acting, day_range, day_start, full_name, short_name, today
 from db.core.models import Device, DeviceLoan, Staff
 from db.devices.lending import loan_of, loans_of
 from db.devices.views import Loan, WeekImages
@@ -61,12 +61,14 @@ def _loans(database: Database, since: datetime, until: datetime, class_name: str
             yield loan_of(database, row, device=f"{row.asset_tag} {row.device_name}", asset_tag=row.asset_tag,
                           staff=full_name(row.lender_first, row.lender_last), staff_code=row.lender_code,
                           returned_by=_or_none(row.returner_first, row.returner_last),
-                          uploaded_by=_or_none(row.uploader_first, row.uploader_last), now=now)
+                          uploaded_by=_or_none(row.uploader_first, row.uploader_last), now=now,
+                          staff_short=short_name(row.lender_first, row.lender_last),
+                          uploaded_by_short=_or_none(row.uploader_first, row.uploader_last, short=True))
 
 
-def _or_none(first: str | None, surname: str | None) -> str | None:
+def _or_none(first: str | None, surname: str | None, *, short: bool = False) -> str | None:
     """A member of staff's name from an outer join: None when there is no one (not back, not uploaded)."""
-    return full_name(first, surname) if first is not None else None
+    return (short_name if short else full_name)(first, surname) if first is not None else None
 
 
 def outstanding_uploads(database: Database, *, by: str | CommandLine) -> list[Loan]:
