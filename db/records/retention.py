@@ -25,6 +25,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
+from time import perf_counter
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -61,9 +62,12 @@ CATEGORY_OF = {action: category for category, actions in ACTIONS.items() for act
 # Deleted in this order: rows pointing at a pupil or tag go before the pupil and the tag.
 TABLES = ("parent_task", "device_loan", "confiscation", "phone_exception", "staff_phone_exception",
           "consent_event", "tag", "pupil")
-# Rows changed per write transaction: blanking a row costs SQLite about 0.1 ms (its indexes), so a batch holds
-# the write lock for tens of milliseconds on a five-year ledger (bench/purge.py): a scan waits for one at most.
+# Rows changed per write transaction, to start with: blanking a row costs SQLite about 0.1 ms (its indexes) on an
+# idle machine, several times that on a busy one (bench/purge.py). So each batch is then sized from the last one's
+# time to hold the write lock about HOLD_S: a scan from another kiosk waits for one batch at most.
 BATCH = 500
+HOLD_S = 0.1
+SMALLEST, LARGEST = 20, 5000
 LEAVERS_BATCH = 50  # pupils removed per write transaction, each with their remaining records
 
 
@@ -143,10 +147,12 @@ def purge(database: Database, retention: Retention, *, by: str | CommandLine, dr
     total, batches, checkpoint_id = _Tally(), 0, None
     steps = _steps(rules)
     step = next(steps, None)
+    size = BATCH
     while True:
+        started = perf_counter()
         with database.transaction() as conn:
             moment = _moment(conn, database)
-            tally, room = _Tally(), BATCH
+            tally, room = _Tally(), size
             while step is not None and room > 0:
                 used, finished = step(conn, room, tally, moment)
                 room -= used
@@ -158,6 +164,9 @@ def purge(database: Database, retention: Retention, *, by: str | CommandLine, dr
                 "deleted": tally.deleted})
         total.add(tally)
         batches += 1
+        held = perf_counter() - started
+        if held > 0 and room <= 0:  # a full batch: the next one sized to hold the lock about HOLD_S
+            size = max(SMALLEST, min(LARGEST, int(size * HOLD_S / held)))
         report = PurgeReport(cutoffs=days, redacted=dict(total.redacted), deleted=dict(total.deleted),
                              leavers=total.deleted["pupil"], dry_run=False, checkpoint_id=checkpoint_id,
                              batches=batches)

@@ -323,6 +323,8 @@ def test_each_batch_is_committed_with_its_checkpoint_and_verifies_as_it_goes(dat
     """Batches of two rows: another kiosk's connection sees each batch's rows blanked as soon as it is done,
     the chain verifies between batches, and the whole comes to what one batch does."""
     monkeypatch.setattr("db.records.retention.BATCH", 2)
+    monkeypatch.setattr("db.records.retention.SMALLEST", 2)
+    monkeypatch.setattr("db.records.retention.LARGEST", 2)
     seen = []
 
     def look(report):
