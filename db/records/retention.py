@@ -66,7 +66,7 @@ TABLES = ("parent_task", "device_loan", "confiscation", "phone_exception", "staf
 # idle machine, several times that on a busy one (bench/purge.py). So each batch is then sized from the last one's
 # time to hold the write lock about HOLD_S: a scan from another kiosk waits for one batch at most.
 BATCH = 500
-HOLD_S = 0.1
+HOLD_S = 0.2
 SMALLEST, LARGEST = 20, 5000
 LEAVERS_BATCH = 50  # pupils removed per write transaction, each with their remaining records
 
