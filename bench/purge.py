@@ -35,13 +35,16 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-sys.path.append(str(Path(__file__).resolve().parent.parent))  # bench.*, tests.pg_cluster (after PYTHONPATH)
+import sqlalchemy as sa
 
-import sqlalchemy as sa  # noqa: E402
+# The installed kiosk's code first (a checkout of main for the before figures), then this folder for bench.* and
+# tests.pg_cluster: appended, this checkout's db/ would shadow the installed one.
+from db.core import COMMAND_LINE, Fault, open_database, sqlite_url, upgrade
+from db.core.models import Pupil, Staff, Tag
+
+sys.path.append(str(Path(__file__).resolve().parent.parent))
 
 from bench.figures import add_common, figure  # noqa: E402
-from db.core import COMMAND_LINE, Fault, open_database, sqlite_url, upgrade  # noqa: E402
-from db.core.models import Pupil, Staff, Tag  # noqa: E402
 
 DEFAULT = Path(__file__).parent / "out" / "ledger-v1-1000000r-3000p-950d.db"
 LEAVERS = 450
