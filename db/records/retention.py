@@ -68,7 +68,7 @@ TABLES = ("parent_task", "device_loan", "confiscation", "phone_exception", "staf
 BATCH = 500
 HOLD_S = 0.2
 SMALLEST, LARGEST = 20, 5000
-LEAVERS_BATCH = 50  # pupils removed per write transaction, each with their remaining records
+LEAVERS_BATCH = 50  # pupils removed per write transaction at most, each with their remaining records
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,9 @@ def purge(database: Database, retention: Retention, *, by: str | CommandLine, dr
     if dry_run:
         return _count(database, rules)
     total, batches, checkpoint_id = _Tally(), 0, None
-    steps = _steps(rules)
+    with database.engine.connect() as conn:  # read before any write lock; each checked again under it
+        leavers = list(conn.execute(rules.leavers()).scalars())
+    steps = _steps(rules, leavers)
     step = next(steps, None)
     size = BATCH
     while True:
@@ -266,15 +268,15 @@ class _Rules:
 Step = Callable[[Connection, int, _Tally, datetime], tuple[int, bool]]
 
 
-def _steps(rules: _Rules):
+def _steps(rules: _Rules, leavers: list[int]):
     """Finished records first, so the ledger rows they pointed to are free to blank; then the ledger; then the
-    leavers, whose records are gone by then."""
+    leavers (found before the purge began), whose records are gone by then."""
     keys = {"parent_task": TASK.c.id, "device_loan": LOAN.c.id, "confiscation": CONFISCATION.c.id,
             "phone_exception": EXCEPTION.c.id, "staff_phone_exception": STAFF_PHONE.c.id}
     for table, key in keys.items():
         yield _deleting(table, key, rules.gone[table])
     yield _blanking(rules)
-    yield _removing_leavers(rules)
+    yield _removing_leavers(rules, leavers)
 
 
 def _deleting(table: str, key: sa.Column, gone: sa.ColumnElement[bool]) -> Step:
@@ -322,17 +324,24 @@ def _blanking(rules: _Rules) -> Step:
     return step
 
 
-def _removing_leavers(rules: _Rules) -> Step:
+def _removing_leavers(rules: _Rules, leavers: list[int]) -> Step:
+    done = 0
+
     def step(conn: Connection, room: int, tally: _Tally, moment: datetime) -> tuple[int, bool]:
-        leavers = list(conn.execute(rules.leavers().limit(LEAVERS_BATCH)).scalars())
-        if not leavers:
-            return 0, True
-        # Their remaining rows (consent answers, anything no period covers) go with them.
-        used = _blank(conn, moment, tally, "leavers", LEDGER.c.pupil_id.in_(leavers), LEDGER.c.purged_at.is_(None))
-        tally.deleted["consent_event"] += conn.execute(CONSENT.delete().where(CONSENT.c.pupil_id.in_(leavers))).rowcount
-        tally.deleted["tag"] += conn.execute(TAG.delete().where(TAG.c.pupil_id.in_(leavers))).rowcount
-        tally.deleted["pupil"] += conn.execute(PUPIL.delete().where(PUPIL.c.id.in_(leavers))).rowcount
-        return max(used, len(leavers)), len(leavers) < LEAVERS_BATCH
+        nonlocal done
+        chunk = leavers[done:done + LEAVERS_BATCH]
+        done += len(chunk)
+        # Still removable now (a phone checked in meanwhile keeps its pupil): their few rows, by the pupil index.
+        going = list(conn.execute(rules.leavers(among=chunk)).scalars()) if chunk else []
+        used = 0
+        if going:
+            # Their remaining rows (consent answers, anything no period covers) go with them.
+            used = _blank(conn, moment, tally, "leavers", LEDGER.c.pupil_id.in_(going), LEDGER.c.purged_at.is_(None))
+            tally.deleted["consent_event"] += conn.execute(CONSENT.delete().where(CONSENT.c.pupil_id.in_(going))
+                                                           ).rowcount
+            tally.deleted["tag"] += conn.execute(TAG.delete().where(TAG.c.pupil_id.in_(going))).rowcount
+            tally.deleted["pupil"] += conn.execute(PUPIL.delete().where(PUPIL.c.id.in_(going))).rowcount
+        return max(used, len(chunk)), done >= len(leavers)
 
     return step
 
