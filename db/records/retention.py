@@ -66,7 +66,7 @@ TABLES = ("parent_task", "device_loan", "confiscation", "phone_exception", "staf
 # idle machine, several times that on a busy one (bench/purge.py). So each batch is then sized from the last one's
 # time to hold the write lock about HOLD_S: a scan from another kiosk waits for one batch at most.
 BATCH = 500
-HOLD_S = 0.2
+HOLD_S = 0.1
 SMALLEST, LARGEST = 20, 5000
 LEAVERS_BATCH = 50  # pupils removed per write transaction at most, each with their remaining records
 
@@ -168,7 +168,9 @@ def purge(database: Database, retention: Retention, *, by: str | CommandLine, dr
         batches += 1
         held = perf_counter() - started
         if held > 0 and room <= 0:  # a full batch: the next one sized to hold the lock about HOLD_S
-            size = max(SMALLEST, min(LARGEST, int(size * HOLD_S / held)))
+            # Down at once after a slow batch, up by half at most after a quick one (a busy machine's next
+            # batch is rarely as quick as its last).
+            size = max(SMALLEST, min(LARGEST, int(size * 1.5), int(size * HOLD_S / held)))
         report = PurgeReport(cutoffs=days, redacted=dict(total.redacted), deleted=dict(total.deleted),
                              leavers=total.deleted["pupil"], dry_run=False, checkpoint_id=checkpoint_id,
                              batches=batches)
