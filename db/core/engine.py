@@ -36,7 +36,7 @@ from db.core.faults import Fault, FaultKind, fault_kind, unopened_file
 from db.core.file_watch import watch, watching
 
 Clock = Callable[[], datetime]
-HEAD_REVISION = "0004"  # the newest migration in db/core/migrations/versions
+HEAD_REVISION = "0005"  # the newest migration in db/core/migrations/versions
 # The PostgreSQL advisory lock every write transaction holds (any fixed 64-bit number; "KIOSK" in ASCII).
 WRITE_LOCK = 0x4B494F534B
 # How long a kiosk waits for another kiosk's write before giving up, as SQLite's busy timeout.

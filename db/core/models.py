@@ -111,7 +111,7 @@ class HeldPhone(SQLModel, table=True):
 
     __tablename__ = "held_phone"
     tag_code: str = Field(primary_key=True, foreign_key="tag.code", max_length=16)
-    pupil_id: int = Field(foreign_key="pupil.id")
+    pupil_id: int = Field(foreign_key="pupil.id", index=True)
     location_id: int = Field(foreign_key="location.id", index=True)
     since: datetime = Time()
     by_staff_id: int = Field(foreign_key="staff.id")
@@ -124,10 +124,10 @@ class ParentTask(SQLModel, table=True):
     __tablename__ = "parent_task"
     id: int | None = Field(default=None, primary_key=True)
     pupil_id: int = Field(foreign_key="pupil.id", index=True)
-    tag_code: str = Field(foreign_key="tag.code", max_length=16)
+    tag_code: str = Field(foreign_key="tag.code", max_length=16, index=True)
     reason: str = Field(max_length=200)
     opened_at: datetime = Time()
-    opened_ledger_id: int = Field(foreign_key="ledger_entry.id")
+    opened_ledger_id: int = Field(foreign_key="ledger_entry.id", index=True)
     told_at: datetime | None = Time(default=None, index=True)
     told_by_id: int | None = Field(default=None, foreign_key="staff.id")
     how: str | None = Field(default=None, max_length=200)
@@ -145,6 +145,12 @@ class LedgerEntry(SQLModel, table=True):
         Index("ix_ledger_tag_id", "tag_code", "id"),
         Index("ix_ledger_action_at", "action", "at"),
         UniqueConstraint("hash", name="uq_ledger_hash"),
+        # The blanked rows only: the newest one is where the projections' check starts (migration 0005).
+        # The rows that void another (a few): what a report asks of each row it shows, "is it voided?".
+        Index("ix_ledger_voids_id", "voids_id", sqlite_where=text("voids_id IS NOT NULL"),
+              postgresql_where=text("voids_id IS NOT NULL")),
+        Index("ix_ledger_purged_id", "id", sqlite_where=text("purged_at IS NOT NULL"),
+              postgresql_where=text("purged_at IS NOT NULL")),
     )
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Time(index=True)
@@ -200,18 +206,18 @@ class DeviceLoan(SQLModel, table=True):
     class_name: str = Field(max_length=32)
     purpose: str = Field(max_length=200)
     out_at: datetime = Time(index=True)
-    out_ledger_id: int = Field(foreign_key="ledger_entry.id")
-    returned_at: datetime | None = Time(default=None)
+    out_ledger_id: int = Field(foreign_key="ledger_entry.id", index=True)
+    returned_at: datetime | None = Time(default=None, index=True)
     returned_by_id: int | None = Field(default=None, foreign_key="staff.id")
     images: int | None = None  # claimed by the person returning it
-    returned_ledger_id: int | None = Field(default=None, foreign_key="ledger_entry.id")
+    returned_ledger_id: int | None = Field(default=None, foreign_key="ledger_entry.id", index=True)
     uploaded_at: datetime | None = Time(default=None)
     uploaded_by_id: int | None = Field(default=None, foreign_key="staff.id")
     verified: int | None = None  # images found in the Drive folder; None = confirmed without a check
     by_model_only: int | None = None  # of those, matched by make and model alone (no serial in the EXIF)
     wiped: bool | None = None
     folder: str | None = Field(default=None, max_length=500)
-    uploaded_ledger_id: int | None = Field(default=None, foreign_key="ledger_entry.id")
+    uploaded_ledger_id: int | None = Field(default=None, foreign_key="ledger_entry.id", index=True)
 
 
 class ConsentEvent(SQLModel, table=True):
@@ -229,7 +235,7 @@ class ConsentEvent(SQLModel, table=True):
     given: bool
     at: datetime = Time()
     staff_id: int | None = Field(default=None, foreign_key="staff.id")
-    ledger_id: int = Field(foreign_key="ledger_entry.id")
+    ledger_id: int = Field(foreign_key="ledger_entry.id", index=True)
 
 
 EXCEPTION_KINDS = ("medical", "young carer", "SEND", "other")
@@ -262,17 +268,17 @@ class Confiscation(SQLModel, table=True):
               sqlite_where=text("released_at IS NULL"), postgresql_where=text("released_at IS NULL")),
     )
     id: int | None = Field(default=None, primary_key=True)
-    tag_code: str = Field(foreign_key="tag.code", max_length=16)
+    tag_code: str = Field(foreign_key="tag.code", max_length=16, index=True)
     pupil_id: int = Field(foreign_key="pupil.id", index=True)
     reason: str = Field(max_length=200)
     location_id: int = Field(foreign_key="location.id")
     by_staff_id: int = Field(foreign_key="staff.id")
     at: datetime = Time()
-    ledger_id: int = Field(foreign_key="ledger_entry.id")
+    ledger_id: int = Field(foreign_key="ledger_entry.id", index=True)
     released_at: datetime | None = Time(default=None)
     released_to: str | None = Field(default=None, max_length=100)  # the parent or carer's name
     released_by_id: int | None = Field(default=None, foreign_key="staff.id")
-    released_ledger_id: int | None = Field(default=None, foreign_key="ledger_entry.id")
+    released_ledger_id: int | None = Field(default=None, foreign_key="ledger_entry.id", index=True)
 
 
 class StaffPhoneException(SQLModel, table=True):

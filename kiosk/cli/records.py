@@ -236,10 +236,10 @@ def cmd_purge(args, database: Database) -> None:
                           confiscations_years=settings.keep_confiscations_years,
                           exceptions_years=settings.keep_exceptions_years, leavers_years=settings.keep_leavers_years)
     acting(database, acting_as(args), "admin", "purging old records")  # a refusal stays one sentence
-    # Flushed before the transaction starts: a long purge shows it is working (and the kill test waits for it).
+    # Flushed before the first batch: a long purge shows it is working (and the kill test waits for it).
     print("Counting records older than the retention periods…" if args.dry_run
           else "Purging records older than the retention periods…", file=sys.stderr, flush=True)
-    report = purge(database, retention, by=acting_as(args), dry_run=args.dry_run)
+    report = purge(database, retention, by=acting_as(args), dry_run=args.dry_run, progress=_purge_progress)
     _day = lambda day: f"{day.day} {day:%b %Y}"  # noqa: E731 - "1 Sep 2025" (%-d is not on Windows)
     names = {"custody": "Custody records", "device_loans": "Device loan records",
              "confiscations": "Confiscation records", "exceptions": "Exception records"}
@@ -261,6 +261,13 @@ def cmd_purge(args, database: Database) -> None:
         print("Nothing was changed (--dry-run).")
         return
     print(f"The audit chain still verifies: {verify(database, by=acting_as(args)):,} records.")
+
+
+def _purge_progress(report) -> None:
+    """After each batch but the last: how far it has got (a purge stopped here carries on when run again)."""
+    deleted = sum(n for table, n in report.deleted.items() if table != "pupil")
+    print(f"… {report.total_redacted:,} records blanked, {deleted:,} rows deleted, {report.leavers:,} leavers removed "
+          "so far", file=sys.stderr, flush=True)
 
 
 def cmd_copy_to(args, database: Database) -> None:

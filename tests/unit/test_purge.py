@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 
 from db import devices, phones
-from db.core import COMMAND_LINE, LEDGER, Refused, find_pupil, find_staff, row_hash
+from db.core import COMMAND_LINE, LEDGER, Refused, find_pupil, find_staff, open_database, row_hash
 from db.core.models import Pupil
 from db.devices import import_devices
 from db.people import import_pupils, set_pin
@@ -313,3 +313,59 @@ def test_a_blanked_record_still_links_so_deleting_one_is_still_found(database, h
     tamper(db_path, "PRAGMA foreign_keys = OFF", f"DELETE FROM ledger_entry WHERE id = {target['id']}")
     with pytest.raises(Refused, match=rf"^Ledger record {target['id'] + 1} .* does not follow the record before it"):
         verify(database, by=COMMAND_LINE)
+
+
+# --- in short batches: nothing waits for the whole purge ------------------------------------------
+
+
+def test_each_batch_is_committed_with_its_checkpoint_and_verifies_as_it_goes(database, history, monkeypatch,
+                                                                              database_url):
+    """Batches of two rows: another kiosk's connection sees each batch's rows blanked as soon as it is done,
+    the chain verifies between batches, and the whole comes to what one batch does."""
+    monkeypatch.setattr("db.records.retention.BATCH", 2)
+    monkeypatch.setattr("db.records.retention.SMALLEST", 2)
+    monkeypatch.setattr("db.records.retention.LARGEST", 2)
+    seen = []
+
+    def look(report):
+        with database.engine.connect() as other:  # a connection of its own: only committed rows show
+            blanked = other.execute(sa.select(sa.func.count()).where(LEDGER.c.purged_at.is_not(None))).scalar()
+            checkpoints = other.execute(sa.select(LEDGER.c.detail).where(LEDGER.c.action == "purge")).scalars()
+            accounted = sum(json.loads(detail)["redacted"] for detail in checkpoints)
+        seen.append((report.total_redacted, blanked, accounted, verify(database, by=COMMAND_LINE)))
+
+    report = purge(database, Retention(confiscations_years=1), by="ADM", progress=look)
+    assert report.batches > 5 and len(seen) == report.batches - 1
+    assert all(told == blanked == accounted for told, blanked, accounted, _ in seen)
+    assert [told for told, *_ in seen] == sorted(told for told, *_ in seen) and seen[-1][0] > seen[0][0]
+    # The same work as in one batch (test_a_leaver_goes_once_no_longer_record_refers_to_them).
+    assert (report.redacted, report.leavers) == (
+        {"custody": 11, "device_loans": 5, "confiscations": 2, "exceptions": 0, "leavers": 1}, 1)
+    assert {t: n for t, n in report.deleted.items() if n} == {
+        "parent_task": 1, "device_loan": 2, "confiscation": 1, "consent_event": 1, "tag": 1, "pupil": 1}
+    rows = ledger_rows(database)
+    assert [r["action"] for r in rows].count("purge") == report.batches
+    assert verify(database, by=COMMAND_LINE) == len(rows)
+
+
+def test_a_dry_run_takes_no_write_lock_so_a_scan_gets_through_while_it_counts(database, history, database_url,
+                                                                               clock):
+    """Half-way through the dry run's reads another kiosk checks a phone in, waiting no more than 0.2 s for
+    the write lock: it gets through (a dry run that took the lock would keep it busy until the end)."""
+    kiosk = open_database(database_url, clock=clock, kiosk_name="other-kiosk", lock_wait_ms=200)
+    scanned = []
+
+    def scan_meanwhile(_conn, _cursor, statement, *_args):
+        if not scanned and statement.lstrip().upper().startswith("SELECT") and "ledger_entry" in statement:
+            scanned.append(phones.phone_in(kiosk, history.school.walker, "HBR"))
+
+    sa.event.listen(database.engine, "before_cursor_execute", scan_meanwhile)
+    try:
+        dry = purge(database, Retention(), by="ADM", dry_run=True)
+    finally:
+        sa.event.remove(database.engine, "before_cursor_execute", scan_meanwhile)
+        kiosk.engine.dispose()
+    assert len(scanned) == 1 and scanned[0].pupil.startswith("Amira")
+    assert dry.dry_run and dry.total_redacted == 16
+    # The scan (Amira is on the exceptions register: her phone is seen, and kept), and no purge checkpoint.
+    assert [r["action"] for r in ledger_rows(database)][-1] == "phone_kept"
