@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import socket
-import tomllib
 from datetime import time
 from pathlib import Path
 from typing import Any, Literal
@@ -113,7 +112,10 @@ def from_environment(fields) -> dict[str, str]:
 def from_file(path: Path) -> dict[str, Any]:
     """settings.toml's values ({} when there is no such file)."""
     try:
-        with path.open("rb") as file:
-            return tomllib.load(file)
+        file = path.open("rb")
     except FileNotFoundError:
         return {}
+    import tomllib  # only when there is a file to read: a command's start-up counts milliseconds
+
+    with file:
+        return tomllib.load(file)
