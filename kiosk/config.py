@@ -3,8 +3,8 @@
 Read, in order of priority, from the command line, ``KIOSK_*`` environment
 variables, and ``settings.toml`` in the user config directory.
 
-The three sources are read here rather than by pydantic-settings: its import (with the asyncio it pulls in)
-cost a tenth of a second at the start of every command, for what these twenty lines do.
+The three sources are read here rather than by pydantic-settings: importing it (its sources, its command-line
+machinery) cost a few hundredths of a second at the start of every command, for what these twenty lines do.
 """
 
 from __future__ import annotations
