@@ -36,6 +36,7 @@ class _WhereForEachDialect(dict):
         self.where = where
 
     def __missing__(self, dialect_name: str):
+        # SQLAlchemy's own maker of one dialect's options (what Index.dialect_options calls), defaults and all.
         options = self[dialect_name] = Index._kw_reg_for_dialect_cls(dialect_name)
         if "where" in options:
             options["where"] = self.where

@@ -21,6 +21,7 @@ class Options:
 
     def __init__(self, wanted: str | None = None) -> None:
         self.wanted = wanted
+        self.top = None  # the `kiosk COMMAND` level, made by commands()
         self.common = argparse.ArgumentParser(add_help=False)
         # --db is accepted before or after the command (default SUPPRESS keeps the first one).
         self.common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
