@@ -43,6 +43,7 @@ INSTEAD = {
     "walk_home_revoked": "A walk-home permission cannot be voided: record the right answer with "
                          "`kiosk pupil permit` (with --revoke to take it back).",
     "cupboard_locked": "A cupboard lock confirmation cannot be voided: check the cupboard and confirm it again.",
+    "stock_take": "A stock-take cannot be voided: it changed nothing; take stock again, and the newer one stands.",
     "consent_changed": "A consent answer cannot be voided: record the parents' right answer, which replaces it.",
     "tag_issued": "A tag issue cannot be voided: issue the right tag, which retires the old one.",
     "purge": "The retention purge cannot be voided: the records it removed are gone by law.",

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TextIO
 
@@ -69,11 +69,12 @@ def write_csv(rows: Iterable[dict[str, Any]], keys: Sequence[str], out: TextIO) 
 
 
 def emit(rows: list[dict[str, Any]], fmt: str, *, keys: Sequence[str], empty: str, today: date | None = None,
-         out: TextIO | None = None) -> None:
+         out: TextIO | None = None, headings: Mapping[str, str] | None = None) -> None:
     """Print rows as a table, CSV or a JSON list of objects; every row has exactly ``keys``, in that order.
 
     ``today`` is the school's date by the database's clock: a table shows the year of a time outside this school
-    year (without it, every time shows its year).
+    year (without it, every time shows its year). ``headings`` gives a table short column headings for long keys
+    (CSV and JSON keep the keys).
     """
     out = out or sys.stdout
     for row in rows:
@@ -90,8 +91,9 @@ def emit(rows: list[dict[str, Any]], fmt: str, *, keys: Sequence[str], empty: st
         out.write(empty + "\n")
         return
     cells = [[_text(row[key], today) for key in keys] for row in rows]
-    widths = [max(len(key), *(len(line[i]) for line in cells)) for i, key in enumerate(keys)]
-    out.write("  ".join(key.upper().ljust(w) for key, w in zip(keys, widths)).rstrip() + "\n")
+    titles = [(headings or {}).get(key, key.upper()) for key in keys]
+    widths = [max(len(title), *(len(line[i]) for line in cells)) for i, title in enumerate(titles)]
+    out.write("  ".join(title.ljust(w) for title, w in zip(titles, widths)).rstrip() + "\n")
     for line in cells:
         out.write("  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() + "\n")
 

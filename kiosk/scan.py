@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from db import phones
 from db.core import CustodyResult, Database, Refused
+from db.phones import StockPhone, StockPlace
 from tagcodes import BadCode, TagKind, looks_like_code, parse_code
 
 if TYPE_CHECKING:
@@ -14,7 +15,10 @@ if TYPE_CHECKING:
 
 
 class ScanMode(StrEnum):
-    """What a phone scan at the kiosk does: check it in, or hand it back (F5 / F6; the values are widget ids)."""
+    """What a phone scan at the kiosk does: check it in, or hand it back (F5 / F6; the values are widget ids).
+
+    A stock-take is a screen of its own (kiosk/screens/stock_take.py), not a third mode: it has a place, a list
+    of phones found, and a finish, and records nothing until then."""
 
     MORNING = "morning"
     HOME_TIME = "home-time"
@@ -71,14 +75,17 @@ def scan_phone(database: Database, text: str, staff_code: str, mode: ScanMode, r
 
 
 def read_scan(database: Database, text: str, staff_code: str, mode: ScanMode, reason: str | None = None,
-              to: str | None = None) -> CustodyResult | DeviceInfo:
-    """A device's state for a device tag (or an asset tag typed by hand), else the phone checked in or handed back.
+              to: str | None = None) -> CustodyResult | DeviceInfo | StockPlace:
+    """A device's state for a device tag (or an asset tag typed by hand); a cupboard's or the office's location
+    tag starts a stock-take of it; else the phone checked in or handed back.
 
     A double read arrives as one tag scanned once (``one_read``).
     """
     from db.devices import device_info  # here: `kiosk phone in` reads phone codes without the devices' room
 
     text = one_read(text)
+    if _kind(text) is TagKind.LOCATION:
+        return phones.stock_take_place(database, text, by=staff_code)
     if is_device_scan(text):
         return device_info(database, text)
     if not looks_like_code(text):  # an asset tag typed by hand ("ipad-03") opens the device too
@@ -91,7 +98,16 @@ def read_scan(database: Database, text: str, staff_code: str, mode: ScanMode, re
 
 def is_device_scan(text: str) -> bool:
     """A school camera's or iPad's tag (D-…): it opens the device screen in either mode."""
+    return _kind(text) is TagKind.DEVICE
+
+
+def _kind(text: str) -> TagKind | None:
     try:
-        return parse_code(text)[0] is TagKind.DEVICE
+        return parse_code(text)[0]
     except BadCode:
-        return False
+        return None
+
+
+def stock_take_scan(database: Database, place: str, text: str, staff_code: str) -> StockPhone:
+    """A phone scanned during a stock-take: found, or not expected (and where the record says it is)."""
+    return phones.stock_take_phone(database, place, read_phone_code(one_read(text)), by=staff_code)

@@ -66,6 +66,7 @@ class Palette:
         # A word in a table that needs someone: amber to look at, red to act on (as the panels are).
         self.note_badge = self.style("bold $text-on-note on $note")
         self.refused_badge = self.style("bold $text-on-refused on $refused")
+        self.done_word = self.style("bold $done-light")  # a line that is as it should be: green words, no badge
         # After home-time a phone still held needs a look; one left overnight needs action (office, scan screens).
         self.held = {HeldStatus.STILL_HELD: self.note_badge, HeldStatus.LEFT_OVERNIGHT: self.refused_badge,
                      HeldStatus.CONFISCATED: self.note_badge}

@@ -15,7 +15,7 @@ from db.core.admission import adno_key
 from db.core.errors import SENTENCE_MAX, AnswerNeeded, NotAllowed, NotReady, ParentNeeded, ReasonNeeded, Refused
 from db.core.faults import UNREACHABLE, Fault, FaultKind, fault_kind, sentence
 from db.core.names import name_key, pupil_search_key, search_words
-from db.core.outcomes import AgreementStatus, DeviceStatus, HeldStatus, LoanStatus, Outcome, Role
+from db.core.outcomes import AgreementStatus, DeviceStatus, HeldStatus, LoanStatus, Outcome, Role, StockResult
 from db.core.roles import (
     COMMAND_LINE,
     COVER_PREFIX,
@@ -27,7 +27,9 @@ from db.core.roles import (
     require_class,
     require_self_or,
     require_void,
+    role_title,
 )
+from db.core.terms import PERIODS, TermDates, easter, term_dates
 from db.core.text import plain
 from db.core.views import (
     ClassPhone,
@@ -63,6 +65,7 @@ from db.core.words import (
     short_time,
     today,
     when,
+    year_name,
 )
 
 # Loaded on first use (PEP 562 __getattr__ below); imported here for type checkers and import-linter.
@@ -109,11 +112,14 @@ __all__ = [
     "CoverBadge", "CupboardCheck", "CustodyEvent", "CustodyResult", "Database", "DeviceStatus", "Fault", "FaultKind",
     "HeldPhoneRow", "HeldStatus", "LoanStatus", "NotAllowed", "NotReady", "Outcome", "ParentNeeded", "ParentsToTell",
     "PupilException", "PupilSummary", "ReasonNeeded", "Refused", "Role", "StaffMember", "StaffPhoneAgreement",
+    "StockResult",
     "TagInfo", "Unreachable", "Voidable", "Voided", "acting", "adno_key", "append", "class_on_roll", "cupboard_for",
     "day_and_time", "day_range", "day_start", "fault_kind", "find_pupil", "find_staff", "first_name", "full_name",
     "goes_to_cupboard", "in_school_year", "may", "name_key", "not_voided", "now_for", "office", "open_database",
     "other_class", "parse_day", "place_named", "plain", "plural", "pupil_first", "pupil_name", "pupil_search_key",
-    "pupil_short", "require", "require_class", "require_ready", "require_self_or", "require_void", "row_hash",
+    "pupil_short", "require", "require_class", "require_ready", "require_self_or", "require_void", "role_title",
+    "row_hash",
     "schema_revision", "school_year_start", "search_words", "sentence", "short_name", "short_time", "sqlite_url",
     "staff_names", "staff_view", "today", "upgrade", "utc_now", "walk_home_valid", "when",
+    "PERIODS", "TermDates", "easter", "term_dates", "year_name",
 ]

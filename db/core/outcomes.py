@@ -18,6 +18,14 @@ class Outcome(StrEnum):
     ALREADY_IN = "already in"  # scanned again at the kiosk that has just checked it in: nothing recorded
 
 
+class StockResult(StrEnum):
+    """One phone in a stock-take of a cupboard or the office."""
+
+    FOUND = "found"  # the record says it is here, and it was found here
+    MISSING = "missing"  # the record says it is here, and it was not found
+    NOT_EXPECTED = "not expected"  # found here, but the record says it is elsewhere (or not held at all)
+
+
 class HeldStatus(StrEnum):
     """A phone held now."""
 

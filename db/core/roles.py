@@ -38,6 +38,12 @@ ONE = {"teacher": "a teacher", "office": "office staff", "slt": "on the leadersh
 AS = {"teacher": "a teacher", "office": "office staff", "slt": "a member of the leadership team",
       "admin": "an administrator"}  # "You are signed in as …"
 GROUP = {"teacher": "teachers", "office": "office staff", "slt": "the leadership team", "admin": "administrators"}
+TITLE = {"teacher": "teacher", "office": "office staff", "slt": "leadership team", "admin": "administrator"}
+
+
+def role_title(role: str) -> str:
+    """The role as the status bar and the demo's sign-in hint say it ("leadership team", never "slt")."""
+    return TITLE.get(role, role)
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,11 @@ def pupil_short(pupil) -> str:
     return short_name(pupil_first(pupil), pupil.surname)
 
 
+def year_name(year: int) -> str:
+    """A year group as schools say it: "Nursery" (-1), "Reception" (0), "Year 6"."""
+    return {-1: "Nursery", 0: "Reception"}.get(year, f"Year {year}")
+
+
 def plural(count: int, word: str, many: str | None = None) -> str:
     """``3 images``, ``1 image``; ``many`` for words that do not just take an s."""
     return f"{count:,} {word if count == 1 else many or word + 's'}"

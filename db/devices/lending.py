@@ -14,7 +14,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 import photos
-from db.core import Database, Refused, append, class_on_roll, find_staff, full_name, plain, plural, staff_names, when
+from db.core import (
+    Database,
+    Refused,
+    append,
+    class_on_roll,
+    find_staff,
+    full_name,
+    plain,
+    plural,
+    short_name,
+    staff_names,
+    when,
+)
 from db.core.models import Device, DeviceLoan, Staff, Tag
 from db.core.outcomes import DeviceStatus, LoanStatus
 from db.devices.consent import no_photo_list
@@ -94,9 +106,9 @@ def loans_of(session: Session, database: Database, rows: list[DeviceLoan]) -> li
     return [_loan(database, row, devices[row.device_id], staff, now) for row in rows]
 
 
-def _name(staff: dict[int, Staff], staff_id: int | None) -> str | None:
+def _name(staff: dict[int, Staff], staff_id: int | None, *, short: bool = False) -> str | None:
     person = staff.get(staff_id) if staff_id is not None else None
-    return full_name(person.first_name, person.surname) if person else None
+    return (short_name if short else full_name)(person.first_name, person.surname) if person else None
 
 
 def _loan(database: Database, row: DeviceLoan, device: Device, staff: dict[int, Staff], now: datetime) -> Loan:
@@ -120,7 +132,8 @@ def _loan(database: Database, row: DeviceLoan, device: Device, staff: dict[int, 
                 uploaded_by=_name(staff, row.uploaded_by_id),
                 uploaded_at=database.local(row.uploaded_at) if row.uploaded_at else None,
                 verified=row.verified, by_model_only=row.by_model_only, wiped=row.wiped, not_back=not_back,
-                status=status)
+                status=status, staff_short=_name(staff, row.staff_id, short=True),
+                uploaded_by_short=_name(staff, row.uploaded_by_id, short=True))
 
 
 def lend_device(database: Database, code: str, by: str, class_name: str, purpose: str) -> LendResult:

@@ -51,6 +51,8 @@ class Loan:
     wiped: bool | None
     not_back: bool  # still out, or back only after, the end of the day it was lent
     status: LoanStatus
+    staff_short: str = ""  # who borrowed it, first name and surname initial: printed (R5)
+    uploaded_by_short: str | None = None
 
     @property
     def outstanding(self) -> bool:

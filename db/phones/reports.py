@@ -35,7 +35,7 @@ from db.core.outcomes import HeldStatus
 from db.phones.views import PhoneNotIn
 
 PHONE_ACTIONS = ("phone_in", "phone_out", "parents_told", "cupboard_locked", "walk_home_permitted", "walk_home_revoked",
-                 "phone_kept", "phone_confiscated", "confiscation_released", "phone_in_again")
+                 "phone_kept", "phone_confiscated", "confiscation_released", "phone_in_again", "stock_take")
 CHECKED_IN = ("phone_in", "phone_in_again")  # a morning scan that put (or found) the phone in its place today
 SEEN_TODAY = CHECKED_IN + ("phone_kept",)  # … or saw it kept by a pupil on the exceptions register
 
@@ -276,10 +276,22 @@ def _event_note(database: Database, entry: LedgerEntry, voided_by: int | None) -
     detail = json.loads(entry.detail or "{}")
     if entry.action == "entry_voided":
         return f"voids entry {entry.voids_id} ({detail.get('voided', '').replace('_', ' ')}): {detail.get('reason')}"
-    note = _note(database, detail)
+    note = _stock_note(detail) if entry.action == "stock_take" else _note(database, detail)
     if voided_by is not None:
         return f"VOIDED by entry {voided_by}" + (f"; {note}" if note else "")
     return note
+
+
+def _stock_note(data: dict) -> str | None:
+    """A stock-take's row: the counts, then each phone to look into with where the record said it was."""
+    if not data:
+        return None
+    missing, unexpected = data.get("missing", {}), data.get("not_expected", {})
+    parts = [f"expected {data.get('expected', 0)}, found {data.get('found', 0)}, missing {len(missing)}, "
+             f"not expected {len(unexpected)}"]
+    parts += [f"missing {code} ({record})" for code, record in missing.items()]
+    parts += [f"not expected {code} ({record})" for code, record in unexpected.items()]
+    return "; ".join(parts)
 
 
 def _note(database: Database, data: dict) -> str | None:

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import or_, select
 
 from db.core import CommandLine, Database, acting, find_pupil, full_name
 from db.core.models import (
@@ -49,6 +49,7 @@ def export_pupil(database: Database, pupil_ref: str, *, by: str | CommandLine) -
                              .order_by(Confiscation.id)).all()
         events = session.exec(select(LedgerEntry).where(LedgerEntry.pupil_id == pupil.id)
                               .order_by(LedgerEntry.id)).all()
+        events = sorted([*events, *_stock_takes(session, [t.code for t in tags])], key=lambda e: e.id)
         return {
             "exported_at": _iso(database, database.now()),
             "pupil": {"upn": pupil.upn, "admission_number": pupil.adno, "legal_first_name": pupil.legal_first,
@@ -75,6 +76,28 @@ def export_pupil(database: Database, pupil_ref: str, *, by: str | CommandLine) -
                                "released_by": staff.get(c.released_by_id)} for c in taken],
             "record": [{"at": _iso(database, e.at), "action": e.action, "by": staff.get(e.staff_id),
                         "kiosk": e.kiosk, "tag": e.tag_code, "from": places.get(e.from_location_id),
-                        "to": places.get(e.to_location_id), "detail": json.loads(e.detail or "{}")}
+                        "to": places.get(e.to_location_id), "detail": _detail(e, tags)}
                        for e in events],
         }
+
+
+def _stock_takes(session, codes: list[str]) -> list[LedgerEntry]:
+    """Stock-takes that name one of the pupil's phone tags (they name phones by tag code, not by pupil)."""
+    if not codes:
+        return []
+    return list(session.exec(select(LedgerEntry).where(
+        LedgerEntry.action == "stock_take", or_(*(LedgerEntry.detail.contains(code) for code in codes)))).all())
+
+
+def _detail(entry: LedgerEntry, tags) -> dict:
+    """A row's details; a stock-take's only as they concern this pupil's phones (no other pupil appears)."""
+    detail = json.loads(entry.detail or "{}")
+    if entry.action != "stock_take":
+        return detail
+    # The detail's form is db/phones/taking_stock.py's: in_place is a list of codes, the others code → record.
+    own = {t.code for t in tags}
+    mine = {code: "found where the record said" for code in detail.get("in_place", ()) if code in own}
+    for key, word in (("missing", "missing"), ("not_expected", "not expected")):
+        mine |= {code: f"{word}: the record said {record}" for code, record in detail.get(key, {}).items()
+                 if code in own}
+    return {"stock_take": mine}

@@ -43,7 +43,7 @@ CONSENT, TAG, PUPIL = ConsentEvent.__table__, Tag.__table__, Pupil.__table__
 # Which ledger actions each retention period covers.
 ACTIONS: dict[str, tuple[str, ...]] = {
     "custody": ("phone_in", "phone_in_again", "phone_out", "phone_kept", "parents_told", "cupboard_locked",
-                "walk_home_permitted", "walk_home_revoked", "tag_issued", "pin_wrong", "set_pin"),
+                "walk_home_permitted", "walk_home_revoked", "tag_issued", "pin_wrong", "set_pin", "stock_take"),
     "device_loans": ("device_out", "device_returned", "device_uploaded"),
     "confiscations": ("phone_confiscated", "confiscation_released"),
     "exceptions": ("exception_added", "exception_ended", "staff_phone_agreed", "imei_note_set"),

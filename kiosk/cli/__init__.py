@@ -147,10 +147,11 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     tags.add_commands(sub, options)
     phones.add_commands(sub, options)  # phone, parents, cupboard
     devices.add_commands(sub, options)  # device
-    # Two modules add reports to this group: custody first, then the device reports.
+    # Two modules add reports to this group: custody first, then the device reports, then the phone-rules figures.
     report = options.group(sub, "report", "reports", dest="what")
     records.add_report(report, options)
     devices.add_reports(report, options)
+    records.add_policy_report(report, options)
     records.add_commands(sub, options)  # export, audit, purge, copy-to
     corrections.add_commands(sub, options)  # void
     serve.add_commands(sub, options)

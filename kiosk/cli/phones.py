@@ -42,6 +42,13 @@ def add_commands(sub, options) -> None:
     p = options.command(cupboard, "locked", cmd_cupboard_locked, "confirm a class cupboard is locked")
     p.add_argument("class_name", metavar="CLASS")
     add_by(p)
+    p = listing(options.command(cupboard, "check", cmd_cupboard_check,
+                                "a stock-take: the phones found in a class cupboard or the office against the "
+                                "record (exit 0 once recorded, even with phones missing: see the missing column)"))
+    p.add_argument("place", metavar="CLASS|office", help="the class (its cupboard), office, or a location tag")
+    p.add_argument("--found", nargs="*", action="extend", default=[], metavar="CODE",
+                   help="the tag code of each phone found there (none: the place is empty)")
+    add_by(p)
 
 
 def cmd_phone_in(args, database: Database) -> None:
@@ -121,3 +128,41 @@ def cmd_cupboard_locked(args, database: Database) -> None:
     check = cupboard_locked(database, args.class_name, args.by)
     print(f"The {check.location} is confirmed locked with "
           f"{plural(check.phones, 'phone')} inside.")
+
+
+CHECK_KEYS = ("result", "code", "pupil", "class", "description", "record")
+
+
+def cmd_cupboard_check(args, database: Database) -> None:
+    """Exit 0 once the stock-take is recorded, whatever it found: the check itself succeeded (a school's script
+    reads the missing rows, or the JSON's ``result``); exit 1 only when it is refused and nothing is recorded."""
+    from db.core import today
+    from db.phones import stock_take
+    from kiosk.scan import read_phone_code
+
+    taken = stock_take(database, args.place, [read_phone_code(code) for code in args.found], args.by)
+    rows = [{"result": p.result, "code": p.code, "pupil": p.pupil, "class": p.class_name or "",
+             "description": p.description or "", "record": p.record} for p in taken.phones]
+    if args.format == "table":
+        print(stock_take_summary(taken))
+        if not rows:
+            return
+    emit(rows, args.format, keys=CHECK_KEYS, empty="", today=today(database))
+
+
+def stock_take_summary(taken) -> str:
+    """One line a person reads first: where, who, the four counts, and whether anything is missing."""
+    counts = (f"expected {taken.expected}, found {taken.found}, missing {len(taken.missing)}, "
+              f"not expected {len(taken.not_expected)}")
+    missing, unexpected = len(taken.missing), len(taken.not_expected)
+    if missing:
+        verdict = f"{plural(missing, 'phone')} missing: look for {'it' if missing == 1 else 'them'}."
+    elif taken.expected:
+        verdict = "Every phone expected was found."
+    else:
+        verdict = "The record has no phone here."
+    if unexpected:
+        verdict += (f" {plural(unexpected, 'phone')} not expected here: the record column says where the record has "
+                    f"{'it' if unexpected == 1 else 'them'}.")
+    return (f"Stock-take of the {taken.place} by {taken.by} at {taken.at:%H:%M} recorded (entry {taken.entry}): "
+            f"{counts}. {verdict}")

@@ -1,4 +1,4 @@
-"""Review and data protection: `kiosk report custody`, `export`, `audit`, `purge` and `copy-to`."""
+"""Review and data protection: `kiosk report custody|policy|stock-takes`, `export`, `audit`, `purge` and `copy-to`."""
 
 from __future__ import annotations
 
@@ -17,6 +17,22 @@ def add_report(report, options) -> None:
     """`kiosk report custody`: build_parser makes the `report` group, shared with devices.py."""
     date_range(listing(options.command(report, "custody", cmd_report_custody, "phone events between two days",
                                        acting=True)))
+    date_range(listing(options.command(report, "stock-takes", cmd_report_stock_takes,
+                                       "the stock-takes of cupboards and the office between two days", acting=True)))
+
+
+def add_policy_report(report, options) -> None:
+    """`kiosk report policy`, added after the device reports (the order of `kiosk report --help` is kept)."""
+    p = options.command(report, "policy", cmd_report_policy, "how the phone rules are working (R8): figures per "
+                        "class and for the school, this half-term unless a period or days are given")
+    date_range(listing(p), from_help="first day (with --from alone: up to today)")
+    p.add_argument("--class", dest="class_name", metavar="CLASS", help="only this class's rows (and the school's)")
+    p.add_argument("--period", metavar="PERIOD",
+                   help="this-half-term (the default), this-term or this-year, from the term_dates setting")
+    p.add_argument("--by", dest="per", metavar="week|day|year",
+                   help="the figures for each week or school day, or the school's by year group")
+    p.add_argument("--pack", metavar="FILE.pdf", help="write the evidence pack for the period instead: one PDF for "
+                   "governors or an inspector (figures by class and year, trends, the lists behind them, the anchor)")
 
 
 CUSTODY_KEYS = ("entry", "at", "action", "code", "pupil", "class", "location", "by", "kiosk", "note", "voided_by")
@@ -34,6 +50,108 @@ def cmd_report_custody(args, database: Database) -> None:
     emit(rows, args.format, keys=CUSTODY_KEYS, empty="Nothing happened to any phone on those days.",
          today=today(database))
     print_footer(database, args.settings, args.format, len(rows))
+
+
+STOCK_KEYS = ("entry", "at", "place", "by", "expected", "found", "missing", "not_expected", "phones")
+
+
+def cmd_report_stock_takes(args, database: Database) -> None:
+    from db.core import today
+    from db.phones import stock_takes
+
+    start, end = days(args)
+    rows = [{"entry": t.entry, "at": t.at, "place": t.place, "by": t.by, "expected": t.expected, "found": t.found,
+             "missing": len(t.missing), "not_expected": len(t.not_expected),
+             "phones": "; ".join(f"{p.result} {p.pupil}{' ' + p.class_name if p.class_name else ''} ({p.record})"
+                                 for p in (*t.missing, *t.not_expected))}
+            for t in stock_takes(database, start, end, by=acting_as(args))]
+    emit(rows, args.format, keys=STOCK_KEYS, empty="No stock-take was recorded on those days.",
+         today=today(database))
+    print_footer(database, args.settings, args.format, len(rows))
+
+
+POLICY_HEADINGS = {
+    "class": "CLASS", "week": "WEEK OF", "day": "DAY", "year": "YEAR", "pupils_in_year": "ON ROLL",
+    "school_days": "DAYS", "phones_in": "IN", "pupils_with_phones": "PUPILS", "cupboard_phones": "CUPBD",
+    "office_phones": "OFFICE", "handed_back": "BACK", "left_overnight": "NIGHT", "early_hand_backs": "EARLY",
+    "parents_told": "TOLD", "parents_not_told": "UNTOLD", "parents_told_median_minutes": "MED MIN",
+    "parents_told_max_minutes": "MAX MIN", "cupboard_unconfirmed_days": "UNLOCKED", "confiscations": "CONFISC",
+    "confiscation_repeat_pupils": "REPEAT", "confiscation_median_hours": "MED HRS", "exceptions_active": "EXCEPT",
+    "exceptions_review_due": "REVIEW"}
+POLICY_LEGEND = (
+    "DAYS school days · IN phones checked in · PUPILS pupils who brought one · CUPBD to the class cupboard (R1) · "
+    "OFFICE to the office (R2) · BACK handed back the same day · NIGHT left overnight · EARLY handed back before "
+    "home-time · TOLD / UNTOLD parents told / still to tell, MED MIN / MAX MIN minutes until told · UNLOCKED days a "
+    "cupboard had phones and no lock confirmed · CONFISC confiscations, REPEAT pupils confiscated from twice or "
+    "more, MED HRS hours until collected · EXCEPT exceptions standing, REVIEW of them due for review")
+
+
+def policy_keys(per: str | None) -> tuple[str, ...]:
+    """The columns of `report policy`: the figures' keys after what each row is for."""
+    from db.phones import FIGURE_KEYS
+
+    first = {"week": ("week",), "day": ("day",), "year": ("year", "pupils_in_year")}.get(per, ())
+    return (*first, "class", *FIGURE_KEYS)
+
+
+def policy_row(row, keys: tuple[str, ...]) -> dict:
+    from db.core import year_name
+
+    values = {"class": row.class_name, "year": "all" if row.year is None else year_name(row.year)}
+    return {key: values[key] if key in values else getattr(row, key) for key in keys}
+
+
+def cmd_report_policy(args, database: Database) -> None:
+    import textwrap
+
+    from db.core import COMMAND_LINE, plural, today
+    from db.phones import policy_figures
+
+    start, end = days(args)
+    if args.pack:
+        return write_policy_pack(args, database, start, end)
+    report = policy_figures(database, start, end, terms=args.settings.school_terms(), period=args.period,
+                            class_name=args.class_name, per=args.per, by=COMMAND_LINE)
+    keys = policy_keys(report.per)
+    rows = [policy_row(row, keys) for row in report.rows]
+    if args.format == "table":
+        school_days = report.rows[-1].school_days if report.per in (None, "year") else \
+            sum(r.school_days for r in report.rows if r.class_name == "school")
+        print(f"Phone rules, {report.first:%a} {report.first.day} {report.first:%b %Y} to {report.last:%a} "
+              f"{report.last.day} {report.last:%b %Y} ({plural(school_days, 'school day')}):\n")
+    emit(rows, args.format, keys=keys, empty="", today=today(database), headings=POLICY_HEADINGS)
+    if args.format == "table":
+        print("\n" + textwrap.fill(POLICY_LEGEND, 110))
+    print_footer(database, args.settings, args.format, len(rows))
+
+
+def write_policy_pack(args, database: Database, start, end) -> None:
+    """`report policy --pack FILE.pdf`: the whole school's figures (by class, by year, by week), the period's
+    stock-takes and the lists behind them, in one PDF."""
+    from db.core import COMMAND_LINE, Refused
+    from db.phones import policy_figures, stock_takes
+    from kiosk.evidence_pack import make_pack
+
+    if args.class_name or args.per:
+        raise Refused("The evidence pack covers the whole school, by class, year and week: leave out --class and --by.")
+    terms = args.settings.school_terms()
+
+    def figures(per):
+        return policy_figures(database, start, end, terms=terms, period=args.period, per=per, by=COMMAND_LINE)
+
+    classes = figures(None)
+    takes = [{"when": t.at, "place": t.place, "who": t.by, "expected": t.expected, "found": t.found,
+              "missing": len(t.missing), "not_expected": len(t.not_expected)}
+             for t in stock_takes(database, classes.first, classes.last, by=COMMAND_LINE)]
+    try:
+        path = make_pack(args.pack, database, args.settings, classes.first, classes.last, by=COMMAND_LINE,
+                         classes=classes.rows, years=figures("year").rows, weeks=figures("week").rows,
+                         stock_takes=takes)
+    except OSError as exc:  # the folder is missing, read-only or full: nothing was written under that name
+        raise Refused(f"The evidence pack could not be written to {args.pack} ({exc.strerror or exc}): "
+                      "choose a folder that exists and has room.") from exc
+    print(f"Evidence pack for {classes.first:%a} {classes.first.day} {classes.first:%b %Y} to "
+          f"{classes.last:%a} {classes.last.day} {classes.last:%b %Y} written to {path}")
 
 
 def add_commands(sub, options) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from typing import TYPE_CHECKING
 
+from db.core import role_title
 from kiosk.cli.opening import connect, start_kiosk
 from kiosk.cli.options import acting_as
 from kiosk.cli.tags import tag_rows
@@ -51,7 +52,7 @@ def run_demo(args, settings: Settings, clock: Clock) -> int:
     logins = demo.fill(database, drive=drive)
     print(f"Demo school: Meadowbank Primary (fictional), in {settings.database_url().replace('sqlite:///', '')}")
     print("Sign in with one of these staff codes and PINs:")
-    emit([{"code": s.code, "pin": s.pin, "name": s.name, "role": s.role, "class": s.class_name or ""}
+    emit([{"code": s.code, "pin": s.pin, "name": s.name, "role": role_title(s.role), "class": s.class_name or ""}
           for s in logins], "table", keys=("code", "pin", "name", "role", "class"), empty="")
     from db.phones import phones_held
 
@@ -70,6 +71,6 @@ def run_demo(args, settings: Settings, clock: Clock) -> int:
     print("  keeps their phone (exceptions register): " + ", ".join(keeps))
     if args.fill_only:
         return 0
-    hint = "Demo: " + " · ".join(f"{s.code} {s.pin} ({s.class_name or s.role})" for s in logins) + \
+    hint = "Demo: " + " · ".join(f"{s.code} {s.pin} ({s.class_name or role_title(s.role)})" for s in logins) + \
         f"\nTry phone tags {', '.join(waiting[:2])}; an iPad: {tag_rows(database, 'device')[0]['code']}."
     return start_kiosk(settings, database, hint)

@@ -36,6 +36,7 @@ from db.core import (
 from db.devices import DeviceInfo
 from db.phones import (
     PhoneNotIn,
+    StockPlace,
     class_cupboard,
     class_phones_today,
     cupboard_locked,
@@ -52,6 +53,7 @@ from kiosk.screens.device import DeviceScreen
 from kiosk.screens.find_pupil import FindPupilScreen
 from kiosk.screens.office import OfficeScreen
 from kiosk.screens.scan_corrections import UndoAndConfiscate
+from kiosk.screens.stock_take import StockTakeScreen
 from kiosk.screens.tag_preview import TagPreviewScreen
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.mode_switch import ModeSwitch
@@ -101,6 +103,10 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
                 tooltip="Switch the list between today's phones and the pupils whose phone is not in yet"),
         Binding("f11", "devices_review", "Devices", key_display="F11",
                 tooltip="The review of the school's cameras and iPads"),
+        # Every F-key is taken, so the stock-take has Ctrl+T, listed by ? or F1; scanning a cupboard's or the
+        # office's location tag starts one too, which is how it is meant to be used.
+        Binding("ctrl+t", "stock_take", "Stock-take", key_display="Ctrl+T", show=False,
+                tooltip="Stock-take: scan a cupboard's or the office's location tag, then every phone in it"),
         # U undoes the signed-in person's last scan, only while the scan field is empty (it passes the letter on
         # then): a code typed by hand may still contain a U.
         Binding("u,U", "undo", "Undo my last scan", key_display="U", show=False, priority=True,
@@ -122,7 +128,7 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         return ("print_queue",) + (("reprint_tag",) if may(self.staff, "review") else ())
 
     PHONE_KEYS = ("find_pupil", "cupboard_locked", "mode", "print_class_tags", "reprint_tag", "confiscate",
-                  "not_in_yet", "undo")
+                  "not_in_yet", "undo", "stock_take")
 
     def offers(self, action: str) -> bool:
         """F2 for the office and the leadership, F11's review for the leadership; phone keys for those with phones."""
@@ -218,6 +224,8 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
         match message.task:
             case "scan" if isinstance(message.value, DeviceInfo):
                 self._device_scanned(message.key[0], message.value)
+            case "scan" if isinstance(message.value, StockPlace):
+                self._stock_place_scanned(message.key[0], message.value)
             case "scan":
                 self._scanned(message.key[0], message.value)
             case "cupboard":
@@ -292,6 +300,17 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
             return
         self._shown = seq
         self.app.push_screen(DeviceScreen(self.staff, info), callback=self._device_done)
+
+    def _stock_place_scanned(self, seq: int, place: StockPlace) -> None:
+        """A cupboard's or the office's location tag: its stock-take starts (nothing is recorded until F4)."""
+        if seq <= self._shown:
+            return
+        self._shown = seq
+        self.app.push_screen(StockTakeScreen(self.staff, place), callback=self._device_done)
+
+    def action_stock_take(self) -> None:
+        if self._for_phones():
+            self.app.push_screen(StockTakeScreen(self.staff), callback=self._device_done)
 
     def _device_done(self, summary: str | None) -> None:
         if summary:

@@ -8,10 +8,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
+from db.core import role_title
 from kiosk.widgets.clock_banner import ClockBanner
 from kiosk.widgets.outage_banner import OutageBanner
-
-ROLE_WORDS = {"office": "office staff", "slt": "leadership team", "admin": "administrator"}  # not "slt"
 
 
 class StatusBar(Horizontal):
@@ -42,7 +41,7 @@ class StatusBar(Horizontal):
         app = self.app
         staff = getattr(app, "staff", None)
         if staff is not None:
-            where = f"class {staff.class_name}" if staff.class_name else ROLE_WORDS.get(staff.role, staff.role)
+            where = f"class {staff.class_name}" if staff.class_name else role_title(staff.role)
             who = f"Signed in: {staff.name} · {where}"
         else:
             who = "Nobody signed in"

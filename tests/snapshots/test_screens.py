@@ -226,3 +226,38 @@ def test_office_staffs_scan_screen_at_80_by_24(snap_compare, school):
         await steady(pilot)
 
     assert snap_compare(build_app(school), terminal_size=(80, 24), run_before=run_before)
+
+
+def stock_take_of_6a(school, *, finish: bool):
+    """6A's teacher scans the cupboard's tag, every phone in it but one, and an office phone put there by mistake."""
+    import random
+
+    from db import tags
+    from db.core import COMMAND_LINE
+    from db.phones import phones_held
+    from tagcodes import TagKind, new_code
+
+    cupboard = tags.issue_location_tag(school, "6A cupboard", lambda: new_code(TagKind.LOCATION, random.Random(1)),
+                                       by=COMMAND_LINE).code
+    held = phones_held(school, by=COMMAND_LINE)
+    codes = [row.code for row in held if row.location == "6A cupboard"][1:]
+    codes.append(next(row.code for row in held if row.location == "Office"))
+
+    async def run_before(pilot):
+        await signed_in(pilot, "HBR", "1234")
+        await scan(pilot, cupboard)
+        for code in codes:
+            await scan(pilot, code)
+        if finish:
+            await pilot.press("f4")
+        await steady(pilot)
+
+    return run_before
+
+
+def test_stock_take_finished_at_80_by_24(snap_compare, school):
+    assert snap_compare(build_app(school), terminal_size=(80, 24), run_before=stock_take_of_6a(school, finish=True))
+
+
+def test_stock_take_scanning(snap_compare, school):
+    assert snap_compare(build_app(school), terminal_size=(120, 36), run_before=stock_take_of_6a(school, finish=False))

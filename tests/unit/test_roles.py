@@ -30,6 +30,7 @@ READS = [
     ("exceptions", lambda db, by: phones.exceptions_register(db, by=by), "MJO", "the exceptions register"),
     ("audit", lambda db, by: records.verify(db, by=by), "HBR", "checking the audit chain"),
     ("subject access", lambda db, by: records.export_pupil(db, "1001", by=by), "MJO", "a subject access export"),
+    ("stock-takes", lambda db, by: phones.stock_takes(db, by=by), "MJO", "the list of stock-takes"),
 ]
 
 
