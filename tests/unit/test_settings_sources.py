@@ -50,3 +50,14 @@ def test_a_file_that_is_not_toml_is_a_value_error(toml):
     toml('school_name = "Lark\n')
     with pytest.raises(ValueError, match="line 1"):
         Settings()
+
+
+def test_the_term_dates_as_a_toml_table_or_json_in_their_variable(toml, monkeypatch):
+    toml('[term_dates]\nterms = ["2026-09-03..2026-12-18"]\nclosed = ["2026-10-02"]\n')
+    assert (Settings().term_dates.terms, Settings().term_dates.closed) == (["2026-09-03..2026-12-18"], ["2026-10-02"])
+    monkeypatch.setenv("KIOSK_TERM_DATES", '{"terms": ["2027-01-05..2027-03-26"]}')
+    assert (Settings().term_dates.terms, Settings().term_dates.closed) == (["2027-01-05..2027-03-26"], [])
+    monkeypatch.setenv("KIOSK_TERM_DATES", "autumn")
+    with pytest.raises(ValueError) as caught:
+        Settings()
+    assert [error["loc"] for error in caught.value.errors()] == [("term_dates",)]
