@@ -10,7 +10,12 @@ background load hits every variant alike; one unrecorded warm-up round first):
         ``make_app`` on a prepared SQLite file and runs it headless (120x36); an auto-pilot waits until the
         sign-in screen is current, its first frame is drawn and a field has the focus (a badge can be
         scanned), notes the time and exits. Reported: spawn-to-ready, and the whole process.
-    (d) ``kiosk phone where --db sqlite:///...`` (the installed console script), whole process.
+    (d) ``kiosk phone where --db sqlite:///...`` (the installed console script), whole process; likewise
+        (e) ``kiosk phone in CODE --by T6A`` (the phone is handed back by the office after each, untimed) and
+        (f) ``kiosk report custody``.
+
+Floors: the kiosk's sign-in screen beside (a), a bare Textual import; each command beside (0), the interpreter
+alone (a command does not import Textual at all).
 
 Targets: the sign-in screen ready within 1 s; a scripted command in about 0.5 s. Medians and
 p99 (with ten runs the p99 is the slowest run) are printed with PASS/MISS against those.
@@ -20,21 +25,26 @@ top-level package) and which heavy libraries the command-line path loads (Textua
 
     .venv/bin/python bench/startup.py
     .venv/bin/python bench/startup.py --runs 20
+    .venv/bin/python bench/startup.py --small       # two runs each in a temporary folder: what the tests run
+
+The small database is rebuilt when it was made by another version of the kiosk (an older schema).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
 import os
 import platform
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+from figures import add_common, figure, percentile
 
 from db.core import COMMAND_LINE
 
@@ -80,11 +90,6 @@ sys.exit(code)
 """ % (HEAVY,)  # noqa: UP031 - Python source with a set comprehension: .format would need its braces doubled
 
 
-def pct(values: list[float], p: float) -> float:
-    s = sorted(values)
-    return s[max(1, math.ceil(p / 100 * len(s))) - 1]
-
-
 def mark(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
@@ -101,19 +106,27 @@ def child_env(home: Path) -> dict:
     return env
 
 
-def prepare_database(path: Path) -> str:
-    """A small school made through the ledger functions: 60 pupils with phone tags, 20 phones held."""
+def prepare_database(path: Path) -> tuple[str, str]:
+    """A small school made through the ledger functions: 60 pupils with phone tags, 20 phones held.
+
+    Returns its URL and the code of a 6A phone not held (for `kiosk phone in`)."""
     from datetime import datetime, timezone
     from zoneinfo import ZoneInfo
 
     from db import people, phones, tags
-    from db.core import open_database, sqlite_url, upgrade
+    from db.core import HEAD_REVISION, open_database, schema_revision, sqlite_url, upgrade
     from db.core.models import Location, Pupil, Staff
     from tagcodes import TagKind, new_code
 
     url = sqlite_url(path)
     if path.exists():
-        return url
+        database = open_database(url)
+        current = schema_revision(database) == HEAD_REVISION
+        free = phone_not_held(database) if current else None
+        database.engine.dispose()
+        if free:
+            return url, free
+        path.unlink()  # made by another version of the kiosk: `kiosk phone where` would refuse it
     tmp = path.with_name(path.name + ".building")
     tmp.unlink(missing_ok=True)
     morning = datetime(2026, 11, 20, 8, 40, tzinfo=ZoneInfo("Europe/London")).astimezone(timezone.utc)
@@ -133,9 +146,19 @@ def prepare_database(path: Path) -> str:
         code = tags.issue_phone_tag(database, f"{2000 + i}", lambda: new_code(TagKind.PHONE), by=COMMAND_LINE).code
         if i % 3 == 0:
             phones.phone_in(database, code, "T6A" if i < 30 else "OFF")  # 6A's teacher may not check in 4B's phones
+    free = phone_not_held(database)
     database.engine.dispose()
     os.replace(tmp, path)
-    return url
+    return url, free
+
+
+def phone_not_held(database) -> str | None:
+    """A 6A pupil's phone tag that is not checked in (6A's teacher, T6A, may check it in)."""
+    from db.phones import phones_held
+    from db.tags import list_tags
+
+    held = {row.code for row in phones_held(database, by=COMMAND_LINE)}
+    return next((tag.code for tag in list_tags(database, "phone", class_name="6A") if tag.code not in held), None)
 
 
 def time_process(cmd: list[str], env: dict) -> tuple[float, float | None, str, str, int]:
@@ -172,87 +195,8 @@ def show_profile(title: str, profile: list[tuple[str, float]]) -> None:
     print(f"  {title}: all imports {total:.3f} s; by package (s): {shown}")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=10, help="measured runs of each variant (default 10)")
-    parser.add_argument("--dir", type=Path, default=Path(__file__).parent / "out",
-                        help="where the small database lives")
-    parser.add_argument("--python", default=sys.executable, help="the interpreter to time (default: this one)")
-    args = parser.parse_args(argv)
-
-    args.dir.mkdir(parents=True, exist_ok=True)
-    home = args.dir / "startup-home"
-    env = child_env(home)
-    python = args.python
+def show_import_profiles(variants: dict, python: str, env: dict, url: str) -> None:
     kiosk_script = Path(python).with_name("kiosk")
-    print(f"date {dt.datetime.now().isoformat(timespec='seconds')}; machine: {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}, {platform.platform()}; load average {load_average()}; "
-          f"{args.runs} runs each, after one warm-up round")
-
-    url = prepare_database(args.dir / "startup-small.db")
-    variants: dict[str, list[str] | None] = {
-        "(0) python -c pass": [python, "-c", "pass"],
-        "(a) import textual  [floor]": [python, "-c", "import textual"],
-        "(b) import textual.app": [python, "-c", "import textual.app"],
-        "(c) kiosk to sign-in": [python, "-c", SIGN_IN_PROBE, url],
-        "(d) kiosk phone where": [str(kiosk_script), "phone", "where", "--db", url],
-    }
-    notes: dict[str, str] = {}
-    # Does the code under test exist yet? Say so plainly rather than time an ImportError.
-    probe = subprocess.run([python, "-c", "import kiosk.app"], capture_output=True, text=True, env=env)
-    if probe.returncode != 0:
-        variants["(c) kiosk to sign-in"] = None
-        notes["(c) kiosk to sign-in"] = ("not measured yet: kiosk.app cannot be imported "
-                                         f"({probe.stderr.strip().splitlines()[-1] if probe.stderr.strip() else '?'})")
-    probe = subprocess.run([python, "-c", "import kiosk.cli"], capture_output=True, text=True, env=env)
-    if probe.returncode != 0 or not kiosk_script.exists():
-        variants["(d) kiosk phone where"] = None
-        notes["(d) kiosk phone where"] = "not measured yet: kiosk.cli (or the `kiosk` console script) is not there"
-
-    walls: dict[str, list[float]] = {name: [] for name in variants}
-    readies: dict[str, list[float]] = {name: [] for name in variants}
-    for round_number in range(args.runs + 1):
-        for name, cmd in variants.items():
-            if cmd is None:
-                continue
-            wall, ready, out, err, code = time_process(cmd, env)
-            if code != 0 or (name.startswith("(c)") and ready is None):
-                variants[name] = None
-                notes[name] = f"failed (exit {code}): {(err.strip() or out.strip()).splitlines()[-1:]}"
-                continue
-            if round_number == 0:
-                if name.startswith("(c)"):
-                    notes[name] = f"first screen: {out.split()[2] if len(out.split()) > 2 else '?'}"
-                continue  # the warm-up round fills the OS file cache and __pycache__
-            walls[name].append(wall)
-            if ready is not None:
-                readies[name].append(ready)
-
-    floor = statistics.median(walls["(a) import textual  [floor]"]) if walls["(a) import textual  [floor]"] else None
-    print(f"\n{'':34}{'median s':>10}{'p99/max s':>11}{'min s':>8}   {'vs floor':>9}")
-    rows = []
-    for name in variants:
-        if not walls[name]:
-            print(f"{name:34}{notes.get(name, 'not measured')}")
-            continue
-        for label, values in ((name, walls[name]), ("    spawn to sign-in ready", readies[name])):
-            if not values:
-                continue
-            median, p99 = statistics.median(values), pct(values, 99)
-            verdict = ""
-            if label.strip().startswith("spawn to sign-in"):
-                verdict = f"target <= {SIGN_IN_TARGET_S:g} s: {mark(p99 <= SIGN_IN_TARGET_S)} (p99)"
-            elif name.startswith("(c)"):
-                verdict = "whole process, including shutting down"
-            elif name.startswith("(d)"):
-                verdict = f"target about {CLI_TARGET_S:g} s: {mark(median <= CLI_TARGET_S)} (median)"
-            ratio = f"{median / floor:8.1f}x" if floor else ""
-            print(f"{label:34}{median:10.3f}{p99:11.3f}{min(values):8.3f}   {ratio:>9}  {verdict}")
-            rows.append((label, median, p99))
-        if name in notes and name.startswith("(c)"):
-            print(f"    ({notes[name]})")
-
     print("\nwhere the import time goes (python -X importtime, one run, self time summed by top-level package;"
           " inflated by the tracing itself):")
     if variants["(c) kiosk to sign-in"] is not None:
@@ -267,8 +211,118 @@ def main(argv: list[str] | None = None) -> int:
         heavy = [line for line in done.stderr.splitlines() if line.startswith("HEAVY ")]
         print(f"heavy libraries loaded by `kiosk phone where`: {heavy[0].split(' ', 1)[1] if heavy else '?'} "
               f"(watched: {', '.join(HEAVY)})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=10, help="measured runs of each variant (default 10)")
+    parser.add_argument("--dir", type=Path, default=Path(__file__).parent / "out",
+                        help="where the small database lives")
+    parser.add_argument("--python", default=sys.executable, help="the interpreter to time (default: this one)")
+    add_common(parser)
+    args = parser.parse_args(argv)
+    if args.small:
+        args.runs, args.dir = 1, Path(tempfile.mkdtemp(prefix="startup-"))
+
+    args.dir.mkdir(parents=True, exist_ok=True)
+    home = args.dir / "startup-home"
+    env = child_env(home)
+    python = args.python
+    kiosk_script = Path(python).with_name("kiosk")
+    print(f"date {dt.datetime.now().isoformat(timespec='seconds')}; machine: {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}, {platform.platform()}; load average {load_average()}; "
+          f"{args.runs} runs each, after one warm-up round")
+
+    url, free_phone = prepare_database(args.dir / "startup-small.db")
+    hand_back = [str(kiosk_script), "phone", "out", free_phone, "--by", "OFF", "--reason", "bench", "--db", url]
+    variants: dict[str, list[str] | None] = {
+        "(0) python -c pass": [python, "-c", "pass"],
+        "(a) import textual  [floor]": [python, "-c", "import textual"],
+        "(b) import textual.app": [python, "-c", "import textual.app"],
+        "(c) kiosk to sign-in": [python, "-c", SIGN_IN_PROBE, url],
+        "(d) kiosk phone where": [str(kiosk_script), "phone", "where", "--db", url],
+        "(e) kiosk phone in": [str(kiosk_script), "phone", "in", free_phone, "--by", "T6A", "--db", url],
+        "(f) kiosk report custody": [str(kiosk_script), "report", "custody", "--db", url],
+    }
+    commands = ("(d) kiosk phone where", "(e) kiosk phone in", "(f) kiosk report custody")
+    notes: dict[str, str] = {}
+    # Does the code under test exist yet? Say so plainly rather than time an ImportError.
+    probe = subprocess.run([python, "-c", "import kiosk.app"], capture_output=True, text=True, env=env)
+    if probe.returncode != 0:
+        variants["(c) kiosk to sign-in"] = None
+        notes["(c) kiosk to sign-in"] = ("not measured yet: kiosk.app cannot be imported "
+                                         f"({probe.stderr.strip().splitlines()[-1] if probe.stderr.strip() else '?'})")
+    probe = subprocess.run([python, "-c", "import kiosk.cli"], capture_output=True, text=True, env=env)
+    if probe.returncode != 0 or not kiosk_script.exists():
+        for name in commands:
+            variants[name] = None
+            notes[name] = "not measured yet: kiosk.cli (or the `kiosk` console script) is not there"
+
+    walls: dict[str, list[float]] = {name: [] for name in variants}
+    readies: dict[str, list[float]] = {name: [] for name in variants}
+    for round_number in range(args.runs + 1):
+        for name, cmd in variants.items():
+            if cmd is None:
+                continue
+            wall, ready, out, err, code = time_process(cmd, env)
+            if code != 0 or (name.startswith("(c)") and ready is None):
+                variants[name] = None
+                notes[name] = f"failed (exit {code}): {(err.strip() or out.strip()).splitlines()[-1:]}"
+                continue
+            if round_number == 0 and name.startswith("(c)"):  # the warm-up round fills the file cache, __pycache__
+                notes[name] = f"first screen: {out.split()[2] if len(out.split()) > 2 else '?'}"
+            if name.startswith("(e)"):  # the office hands the phone back, so the next round can check it in
+                subprocess.run(hand_back, capture_output=True, env=env, check=True)
+            if round_number == 0:
+                continue
+            walls[name].append(wall)
+            if ready is not None:
+                readies[name].append(ready)
+
+    floor = statistics.median(walls["(a) import textual  [floor]"]) if walls["(a) import textual  [floor]"] else None
+    print(f"\n{'':34}{'median s':>10}{'p99/max s':>11}{'min s':>8}   {'vs floor':>9}")
+    rows = []
+    for name in variants:
+        if not walls[name]:
+            print(f"{name:34}{notes.get(name, 'not measured')}")
+            continue
+        for label, values in ((name, walls[name]), ("    spawn to sign-in ready", readies[name])):
+            if not values:
+                continue
+            median, p99 = statistics.median(values), percentile(values, 99)
+            verdict = ""
+            if label.strip().startswith("spawn to sign-in"):
+                verdict = f"target <= {SIGN_IN_TARGET_S:g} s: {mark(p99 <= SIGN_IN_TARGET_S)} (p99)"
+            elif name.startswith("(c)"):
+                verdict = "whole process, including shutting down"
+            elif name in commands:
+                verdict = f"target about {CLI_TARGET_S:g} s: {mark(median <= CLI_TARGET_S)} (median)"
+            ratio = f"{median / floor:8.1f}x" if floor else ""
+            print(f"{label:34}{median:10.3f}{p99:11.3f}{min(values):8.3f}   {ratio:>9}  {verdict}")
+            rows.append((label, median, p99))
+        if name in notes and name.startswith("(c)"):
+            print(f"    ({notes[name]})")
+
+    print()
+    bare, textual = walls["(0) python -c pass"], walls["(a) import textual  [floor]"]
+    ms = lambda values: [v * 1000 for v in values]  # noqa: E731
+    if readies["(c) kiosk to sign-in"]:
+        figure("startup", "kiosk to its sign-in screen (spawn to ready)", ms(readies["(c) kiosk to sign-in"]),
+               ms(textual), note="floor: python -c 'import textual'")
+    for name in commands:
+        if walls[name]:
+            figure("startup", f"{name[4:]} (whole process, SQLite)", ms(walls[name]), ms(bare),
+                   note="floor: python -c pass (a command imports no Textual)")
+    if not args.small:  # a small run checks that everything runs; these profiles are for reading
+        show_import_profiles(variants, python, env, url)
     shutil.rmtree(home, ignore_errors=True)
-    return 0
+    if args.small:
+        shutil.rmtree(args.dir, ignore_errors=True)
+    failed = [f"{name}: {note}" for name, note in notes.items() if note.startswith("failed")]
+    for line in failed:
+        print(line, file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -2,20 +2,23 @@
 
 Read, in order of priority, from the command line, ``KIOSK_*`` environment
 variables, and ``settings.toml`` in the user config directory.
+
+The three sources are read here rather than by pydantic-settings: importing it (its sources, its command-line
+machinery) cost a few hundredths of a second at the start of every command, for what these twenty lines do.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
 from datetime import time
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from platformdirs import user_config_dir, user_data_dir
-from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic import BaseModel, ConfigDict, Field
 
 APP_NAME = "custody-kiosk"
 
@@ -67,8 +70,17 @@ class TermDatesSetting(BaseModel):
     closed: list[str] = Field(default_factory=list, description="other days closed in term: INSET, bank holidays")
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="KIOSK_", extra="ignore")
+ENV_PREFIX = "KIOSK_"
+
+
+class Settings(BaseModel):
+    """Given values first, then ``KIOSK_*`` variables (any case, as pydantic-settings read them), then settings.toml.
+
+    A value that is not valid raises pydantic's ValidationError naming the setting; a settings.toml that is not
+    TOML raises tomllib's TOMLDecodeError (both ValueErrors). A setting made of parts (term_dates) is a TOML
+    table, or JSON in its variable."""
+
+    model_config = ConfigDict(extra="ignore", validate_default=True)
 
     school_name: str = Field(default="", description="shown on the sign-in screen")
     policy_paragraph: str = Field(default=POLICY_PARAGRAPH, description="the phone policy in a paragraph, as the "
@@ -104,10 +116,8 @@ class Settings(BaseSettings):
     term_dates: TermDatesSetting = Field(default_factory=TermDatesSetting,
                                          description="the school's terms, half-terms and closed days (R8 figures)")
 
-    @classmethod
-    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings, env_settings,
-                                   dotenv_settings, file_secret_settings) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=config_file()))
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**(from_file(config_file()) | from_environment(type(self).model_fields) | values))
 
     def database_url(self) -> str:
         return self.db or f"sqlite:///{data_dir() / 'kiosk.db'}"
@@ -122,3 +132,38 @@ class Settings(BaseSettings):
     def backups(self) -> Path:
         """Where backups go: the backup_folder setting, else the backups folder beside the default database."""
         return Path(self.backup_folder).expanduser() if self.backup_folder else data_dir() / "backups"
+
+
+def from_environment(fields) -> dict[str, Any]:
+    """The ``KIOSK_*`` variables that name a setting, by setting name (KIOSK_DB and kiosk_db alike); a setting
+    made of parts is read as JSON, as pydantic-settings read it."""
+    found = {}
+    for variable, value in os.environ.items():
+        name = variable.lower().removeprefix(ENV_PREFIX.lower())
+        if variable.upper().startswith(ENV_PREFIX) and name in fields:
+            found[name] = json_or_text(value) if has_parts(fields[name].annotation) else value
+    return found
+
+
+def has_parts(annotation) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def json_or_text(value: str) -> Any:
+    """JSON's value, else the text as it was (pydantic then says which setting is not valid)."""
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def from_file(path: Path) -> dict[str, Any]:
+    """settings.toml's values ({} when there is no such file)."""
+    try:
+        file = path.open("rb")
+    except FileNotFoundError:
+        return {}
+    import tomllib  # only when there is a file to read: a command's start-up counts milliseconds
+
+    with file:
+        return tomllib.load(file)

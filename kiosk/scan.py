@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from db import phones
 from db.core import CustodyResult, Database, Refused
-from db.devices import DeviceInfo, device_info
 from db.phones import StockPhone, StockPlace
 from tagcodes import BadCode, TagKind, looks_like_code, parse_code
+
+if TYPE_CHECKING:
+    from db.devices import DeviceInfo
 
 
 class ScanMode(StrEnum):
@@ -78,6 +81,8 @@ def read_scan(database: Database, text: str, staff_code: str, mode: ScanMode, re
 
     A double read arrives as one tag scanned once (``one_read``).
     """
+    from db.devices import device_info  # here: `kiosk phone in` reads phone codes without the devices' room
+
     text = one_read(text)
     if _kind(text) is TagKind.LOCATION:
         return phones.stock_take_place(database, text, by=staff_code)

@@ -15,6 +15,34 @@ from sqlmodel import Field, SQLModel
 
 from db.core.names import pupil_search_key
 
+
+class OpenRowsIndex(Index):
+    """A unique index over the rows still open (``WHERE <open_while> IS NULL``), on SQLite and PostgreSQL alike.
+
+    The WHERE is handed to a dialect when it asks for its options (compiling the index), not given here as
+    ``postgresql_where=``: naming a dialect's option imports that dialect, and the PostgreSQL one cost 0.02 s
+    at the start of every command on SQLite."""
+
+    def __init__(self, name: str, column: str, *, open_while: str) -> None:
+        super().__init__(name, column, unique=True)
+        self.dialect_options = _WhereForEachDialect(text(f"{open_while} IS NULL"))
+
+
+class _WhereForEachDialect(dict):
+    """``Index.dialect_options`` filled per dialect on first use, its ``where`` set where the dialect has one."""
+
+    def __init__(self, where) -> None:
+        super().__init__()
+        self.where = where
+
+    def __missing__(self, dialect_name: str):
+        # SQLAlchemy's own maker of one dialect's options (what Index.dialect_options calls), defaults and all.
+        options = self[dialect_name] = Index._kw_reg_for_dialect_cls(dialect_name)
+        if "where" in options:
+            options["where"] = self.where
+        return options
+
+
 ROLES = ("teacher", "office", "slt", "admin")  # who may do what: db/core/roles.py
 DEVICE_KINDS = ("camera", "ipad", "phone", "other")
 
@@ -196,8 +224,7 @@ class DeviceLoan(SQLModel, table=True):
 
     __tablename__ = "device_loan"
     __table_args__ = (
-        Index("uq_device_loan_open", "device_id", unique=True,
-              sqlite_where=text("returned_at IS NULL"), postgresql_where=text("returned_at IS NULL")),
+        OpenRowsIndex("uq_device_loan_open", "device_id", open_while="returned_at"),
         Index("ix_device_loan_device_out", "device_id", "out_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -264,8 +291,7 @@ class Confiscation(SQLModel, table=True):
     """
 
     __table_args__ = (
-        Index("uq_confiscation_open", "tag_code", unique=True,
-              sqlite_where=text("released_at IS NULL"), postgresql_where=text("released_at IS NULL")),
+        OpenRowsIndex("uq_confiscation_open", "tag_code", open_while="released_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     tag_code: str = Field(foreign_key="tag.code", max_length=16, index=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from kiosk.cli import backups, corrections, devices, people, phones, records, serve, setup, tags
 from kiosk.cli.opening import Clock, connect, start_kiosk, utc_now
-from kiosk.cli.options import Options
+from kiosk.cli.options import Options, wanted_command
 from kiosk.config import Settings, settings_exposed
 
 
@@ -48,7 +48,7 @@ def run(argv: list[str], clock: Clock) -> int:
     if not_text is not None:
         print(not_utf8(not_text), file=sys.stderr)
         return 1
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         settings = Settings(**({"db": args.db} if getattr(args, "db", None) else {}))
@@ -134,12 +134,13 @@ def setting_problem(exc: ValueError) -> str:
             "check settings.toml and the KIOSK_ variables.")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    options = Options()
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser; given ``argv``, only the commands of the group it names are built (kiosk/cli/options.py)."""
+    options = Options(wanted_command(argv) if argv is not None else None)
     parser = argparse.ArgumentParser(prog="kiosk", parents=[options.common],
                                      description="Custody Kiosk: pupils' phones and school cameras, recorded.")
     parser.set_defaults(command=None)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = options.commands(parser)
     # `kiosk --help` lists the commands in the order they are added: the order here is part of the contract.
     setup.add_commands(sub, options)  # init, demo
     people.add_commands(sub, options)  # import, staff, exception, pupil

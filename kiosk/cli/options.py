@@ -13,9 +13,15 @@ ACTING_HELP = ("act as this member of staff, whose role is checked "
 
 
 class Options:
-    """Makes commands that all take --db, and the groups that hold them (`kiosk phone in`)."""
+    """Makes commands that all take --db, and the groups that hold them (`kiosk phone in`).
 
-    def __init__(self) -> None:
+    ``wanted`` is the command asked for (`phone` in `kiosk phone in …`): only that group's commands are built,
+    the others are listed with their help line but not filled, as building every parser is a start-up cost each
+    command would pay for the others. None (`kiosk --help`, no command) builds them all."""
+
+    def __init__(self, wanted: str | None = None) -> None:
+        self.wanted = wanted
+        self.top = None  # the `kiosk COMMAND` level, made by commands()
         self.common = argparse.ArgumentParser(add_help=False)
         # --db is accepted before or after the command (default SUPPRESS keeps the first one).
         self.common.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
@@ -24,16 +30,51 @@ class Options:
     def command(self, parent, name: str, handler: Callable, helptext: str, *,
                 acting: bool = False) -> argparse.ArgumentParser:
         """A command run by main() as ``handler(args, database)``; its help line is also its description."""
+        if parent is UNBUILT:
+            return UNBUILT
         p = parent.add_parser(name, parents=[self.common], help=helptext, description=helptext)
         p.set_defaults(handler=handler)
         if acting:  # commands without a required --by: optionally act as a named member of staff
             add_by(p, acting=True)
         return p
 
-    @staticmethod
-    def group(parent, name: str, helptext: str, dest: str = "action"):
+    def group(self, parent, name: str, helptext: str, dest: str = "action"):
         """A group such as `kiosk phone`: one of its commands must follow."""
-        return parent.add_parser(name, help=helptext).add_subparsers(dest=dest, required=True, metavar=dest.upper())
+        if parent is UNBUILT:
+            return UNBUILT
+        group = parent.add_parser(name, help=helptext)
+        if self.wanted is not None and parent is self.top and name != self.wanted:
+            return UNBUILT  # listed under `kiosk --help`; its commands are not needed by this one
+        return group.add_subparsers(dest=dest, required=True, metavar=dest.upper())
+
+    def commands(self, parser: argparse.ArgumentParser):
+        """The top level of commands (`kiosk COMMAND`)."""
+        self.top = parser.add_subparsers(dest="command", metavar="COMMAND")
+        return self.top
+
+
+class _Unbuilt:
+    """Stands for the parsers of a group not asked for: whatever a command module adds to it goes nowhere."""
+
+    def __getattr__(self, name: str):
+        return self._nothing
+
+    def _nothing(self, *args, **kwargs) -> _Unbuilt:
+        return self
+
+
+UNBUILT = _Unbuilt()
+
+
+def wanted_command(argv: list[str]) -> str | None:
+    """The command named in ``argv`` (its first word that is neither an option nor --db's URL), if any."""
+    words = iter(argv)
+    for word in words:
+        if word == "--db":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
 def add_by(p: argparse.ArgumentParser, helptext: str | None = None, *, acting: bool = False) -> argparse.ArgumentParser:
