@@ -6,7 +6,6 @@ For SLT (and admin) only: the scan screen refuses anyone else with a sentence.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -19,11 +18,12 @@ from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
 from db import devices
-from db.core import Database, LoanStatus, Refused, in_school_year, parse_day, plural, school_year_start, short_name
+from db.core import Database, LoanStatus, Refused, in_school_year, plural, school_year_start, short_name
 from db.devices import Loan, WeekImages
 from kiosk.exports import export_folder, fresh_path
 from kiosk.loan_report import LOAN_KEYS, loan_rows
 from kiosk.output import write_csv
+from kiosk.review_days import monday, parse_days
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.base import KioskScreen
 from kiosk.theme import PALETTES, Palette
@@ -55,22 +55,6 @@ def table_styles(palette: Palette) -> tuple[dict, dict, str]:
 
 STATUS_STYLE, ROW_STYLE, LATE = table_styles(PALETTES["standard"])  # the standard theme's (tests read them)
 RANGE_CHOICES = ("This week", "Last 4 weeks", "This school year")
-
-
-def monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def parse_days(text: str) -> tuple[date, date]:
-    """The first and last day as a person types them: one day, or two ("01/09/2026 18/12/2026", "… to …").
-
-    Either order; Refused, in one sentence, for anything else.
-    """
-    words = re.sub(r"\s+(?:to|until|till|and)\s+|\s*[–—]\s*|\s+-\s+", " ", f" {text.strip()} ", flags=re.I).split()
-    if not 1 <= len(words) <= 2:
-        raise Refused("Type the first and last day, e.g. 01/09/2026 18/12/2026.")
-    days = [parse_day(word, "the review") for word in words]
-    return min(days), max(days)
 
 
 def staff_short(full: str | None) -> str:
@@ -376,6 +360,4 @@ class DevicesReviewScreen(KioskScreen, Screen):
         self.app.pop_screen()
 
     def action_phone_rules(self) -> None:
-        from kiosk.screens.phone_rules import PhoneRulesScreen
-
-        self.app.switch_screen(PhoneRulesScreen())
+        self.dismiss("phone rules")  # the scan screen opens the other view (ScanScreen._open_review)

@@ -23,9 +23,9 @@ from db import phones
 from db.core import Database, Refused, TermDates, in_school_year, plural
 from db.phones import PolicyFigures, PolicyLists, PolicyReport
 from kiosk.policy_report import export_policy
+from kiosk.review_days import monday, parse_days
 from kiosk.screens.ask import AskScreen
 from kiosk.screens.base import KioskScreen
-from kiosk.screens.devices_review import monday, parse_days
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.status_bar import StatusBar
 from kiosk.widgets.table import KioskTable
@@ -371,6 +371,4 @@ class PhoneRulesScreen(KioskScreen, Screen):
         self.app.pop_screen()
 
     def action_devices(self) -> None:
-        from kiosk.screens.devices_review import DevicesReviewScreen
-
-        self.app.switch_screen(DevicesReviewScreen())
+        self.dismiss("devices")  # the scan screen opens the other view (ScanScreen._open_review)

@@ -452,12 +452,21 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
 
     def action_devices_review(self) -> None:
         if may(self.staff, "review"):
-            from kiosk.screens.devices_review import DevicesReviewScreen  # plotext loads only for the review
-
-            self.app.push_screen(DevicesReviewScreen())
+            self._open_review("devices")
             return
         self._not_for_you("The review of the school's cameras and iPads and of the phone rules is for the "
                           "leadership team: ask a member of SLT.")
+
+    def _open_review(self, view: str | None) -> None:
+        """The leadership's review: its devices view or its phone-rules view. Each view closes with the name of the
+        other when R is pressed there (None for Esc), so the two screens never import each other."""
+        if view is None:
+            return
+        if view == "devices":
+            from kiosk.screens.devices_review import DevicesReviewScreen as View  # plotext loads only for the review
+        else:
+            from kiosk.screens.phone_rules import PhoneRulesScreen as View
+        self.app.push_screen(View(), self._open_review)
 
     def _not_for_you(self, why: str) -> None:
         """A key this person has no use for, pressed anyway: said in the note colour, no bell (nothing went wrong)."""

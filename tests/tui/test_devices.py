@@ -19,8 +19,9 @@ from db.core import COMMAND_LINE, open_database, sqlite_url
 from db.core.models import Pupil
 from db.records import verify as verify_chain
 from kiosk.print_queue import PRINTED
+from kiosk.review_days import parse_days
 from kiosk.screens.device import DeviceScreen
-from kiosk.screens.devices_review import DevicesReviewScreen, parse_days
+from kiosk.screens.devices_review import DevicesReviewScreen
 from kiosk.screens.scan import ScanScreen
 from kiosk.theme import NOTE_BADGE as AMBER
 from kiosk.theme import REFUSED_BADGE as RED
