@@ -56,6 +56,14 @@ def timed(step) -> float:
     return time.perf_counter() - start
 
 
+def cpu_timed(figures: dict[str, float], name: str, step) -> None:
+    """Wall-clock seconds under ``name``, and this process's CPU seconds (SQLite runs in it) under ``name cpu``:
+    the steadier figure on a machine shared with other work."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    step()
+    figures[name], figures[f"{name} cpu"] = time.perf_counter() - wall, time.process_time() - cpu
+
+
 def plain_copy(source: Path, target: Path) -> None:
     shutil.copyfile(source, target)
     flush(target)
@@ -74,13 +82,13 @@ def one_run(database, source: Path, work: Path) -> dict[str, float]:
     figures["integrity"] = timed(lambda: sqlite3.connect(f"file:{temp}?mode=ro", uri=True)
                                  .execute("PRAGMA integrity_check").fetchall())
     copy = read_only(temp, database)
-    figures["verify"] = timed(lambda: verify(copy, by=COMMAND_LINE))
-    figures["verify floor"] = timed(lambda: chain_floor(temp))
+    cpu_timed(figures, "verify", lambda: verify(copy, by=COMMAND_LINE))
+    cpu_timed(figures, "verify floor", lambda: chain_floor(temp))
     copy.engine.dispose()
     temp.unlink()
 
     made = []
-    figures["backup"] = timed(lambda: made.append(make_backup(database, folder, by=COMMAND_LINE, keep=Keep())))
+    cpu_timed(figures, "backup", lambda: made.append(make_backup(database, folder, by=COMMAND_LINE, keep=Keep())))
     target = work / "restored" / "kiosk.db"
     target.parent.mkdir()
     into = open_database(sqlite_url(target))
@@ -193,6 +201,10 @@ def print_figures(runs: list[dict[str, float]]) -> None:
            note="SQLite's own check: no floor of its own")
     figure("backup", "part: the copy's ledger verified", [r["verify"] for r in runs], [r["verify floor"] for r in runs],
            unit="s", note="floor: sqlite3 + json + hashlib over the same rows (bench/verify.py)")
+    figure("backup", "part: the copy's ledger verified, CPU time", [r["verify cpu"] for r in runs],
+           [r["verify floor cpu"] for r in runs], unit="s", note="CPU seconds of this process, and the floor's")
+    figure("backup", "kiosk backup, CPU time", [r["backup cpu"] for r in runs], None, unit="s",
+           note="CPU seconds of this process (the copy, both checks, rotation); no floor of its own")
 
 
 def print_table(runs: list[dict[str, float]], megabytes: float) -> None:
