@@ -1,22 +1,22 @@
 """Moving a kiosk's record to another database (`kiosk copy-to URL`): one PC's SQLite file to the school's PostgreSQL.
 
 Every row is copied as it is, ids included, so the ledger's hashes still link up. The copy is one transaction on
-the target (all or nothing): onto PostgreSQL with COPY (rows read raw from the source, streamed), onto SQLite (a
-PostgreSQL school's backup) in large batched inserts. The copy's ledger is verified once, inside that transaction,
-before it commits: a copy that does not verify is rolled back, and only then is the source's own ledger walked, to
-say which of the two is broken.
+the target (all or nothing), rows read raw from the source and streamed: onto PostgreSQL with COPY, onto SQLite (a
+PostgreSQL school's backup) in large batched inserts of the text SQLite keeps. The copy's ledger is verified
+once, inside that transaction, before it commits: a copy that does not verify is rolled back, and only then is the
+source's own ledger walked, to say which of the two is broken.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Table, func, inspect, select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Connection, Date, Table, func, inspect, select, text
 from sqlmodel import SQLModel
 
 import db.core.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from db.core import CommandLine, Database, Refused, acting, require_ready, schema_revision, upgrade
+from db.core.models import UtcTime
 from db.records import audit
 
 BATCH = 10000  # rows read, and inserted, at a time: the copy streams, it never holds a table
@@ -119,14 +119,36 @@ def _copy_rows(read: Connection, write: Connection, table: Table) -> None:
 
 
 def _insert_rows(read: Connection, write: Connection, table: Table) -> None:
-    """Onto SQLite (a PostgreSQL school's backup): typed rows, so times are stored as the kiosk stores them, in
-    batches of ``BATCH`` inserts."""
-    rows = read.execute(select(table).order_by(*table.primary_key.columns), execution_options=STREAM).mappings()
+    """Onto SQLite (a PostgreSQL school's backup): rows read raw, in the text SQLite keeps them as, and inserted by
+    the driver ``BATCH`` at a time, in the one transaction."""
+    quote = write.dialect.identifier_preparer.quote
+    columns = ", ".join(quote(column.name) for column in table.columns)
+    insert = f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({', '.join('?' for _ in table.columns)})"
+    rows = read.exec_driver_sql(_as_sqlite_keeps(read, table), execution_options=STREAM)
+    driver = write.connection.driver_connection
     try:
         for chunk in rows.partitions(BATCH):
-            write.execute(table.insert(), [dict(row) for row in chunk])
-    except DBAPIError as exc:
-        raise _does_not_fit(table, exc.orig) from None
+            driver.executemany(insert, chunk)
+    except write.dialect.loaded_dbapi.Error as exc:
+        raise _does_not_fit(table, exc) from None
+
+
+def _as_sqlite_keeps(read: Connection, table: Table) -> str:
+    """``_ordered``, with PostgreSQL writing each time and date as the text the kiosk stores in SQLite (UTC,
+    microseconds, no offset), so no value is converted in Python."""
+    if read.dialect.name != "postgresql":
+        return _ordered(read, table)
+    quote = read.dialect.identifier_preparer.quote
+    shown = []
+    for column in table.columns:
+        name = quote(column.name)
+        if isinstance(column.type, UtcTime):
+            name = f"to_char({name} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')"
+        elif isinstance(column.type, Date):
+            name = f"to_char({name}, 'YYYY-MM-DD')"
+        shown.append(name)
+    key = ", ".join(quote(column.name) for column in table.primary_key.columns)
+    return f"SELECT {', '.join(shown)} FROM {quote(table.name)} ORDER BY {key}"
 
 
 def _does_not_fit(table: Table, exc: BaseException) -> Refused:
