@@ -13,7 +13,8 @@ What it measures
 
 The floor, measured in the same run
     A plain file copy of the same (checkpointed) file into the same folder, with fsync: what any backup of this
-    file costs on this disk at least.
+    file costs on this disk at least. The verify step's own floor is bench/verify.py's: plain sqlite3 + json +
+    hashlib over the copy's ledger rows, in the same canonical form.
 
 Scanning while the kiosk backs up (--scans, after the runs)
     The kiosk makes its backup in a thread of its own process, beside the scans. Pairs of
@@ -22,6 +23,7 @@ Scanning while the kiosk backs up (--scans, after the runs)
 
     .venv/bin/python bench/backup.py              # 3 runs
     .venv/bin/python bench/backup.py --runs 5 --db bench/out/other.db
+    .venv/bin/python bench/backup.py --small      # seconds on a tiny database (what the tests run)
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.figures import add_common, figure, percentile  # noqa: E402
+from bench.verify import floor as chain_floor  # noqa: E402
 from db.core import COMMAND_LINE, open_database, sqlite_url, upgrade  # noqa: E402
 from db.records import Keep, make_backup, restore_backup, verify  # noqa: E402
 from db.records.backup import _copy_sqlite, create_private, flush, read_only  # noqa: E402
@@ -50,6 +54,14 @@ def timed(step) -> float:
     start = time.perf_counter()
     step()
     return time.perf_counter() - start
+
+
+def cpu_timed(figures: dict[str, float], name: str, step) -> None:
+    """Wall-clock seconds under ``name``, and this process's CPU seconds (SQLite runs in it) under ``name cpu``:
+    the steadier figure on a machine shared with other work."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    step()
+    figures[name], figures[f"{name} cpu"] = time.perf_counter() - wall, time.process_time() - cpu
 
 
 def plain_copy(source: Path, target: Path) -> None:
@@ -70,12 +82,13 @@ def one_run(database, source: Path, work: Path) -> dict[str, float]:
     figures["integrity"] = timed(lambda: sqlite3.connect(f"file:{temp}?mode=ro", uri=True)
                                  .execute("PRAGMA integrity_check").fetchall())
     copy = read_only(temp, database)
-    figures["verify"] = timed(lambda: verify(copy, by=COMMAND_LINE))
+    cpu_timed(figures, "verify", lambda: verify(copy, by=COMMAND_LINE))
+    cpu_timed(figures, "verify floor", lambda: chain_floor(temp))
     copy.engine.dispose()
     temp.unlink()
 
     made = []
-    figures["backup"] = timed(lambda: made.append(make_backup(database, folder, by=COMMAND_LINE, keep=Keep())))
+    cpu_timed(figures, "backup", lambda: made.append(make_backup(database, folder, by=COMMAND_LINE, keep=Keep())))
     target = work / "restored" / "kiosk.db"
     target.parent.mkdir()
     into = open_database(sqlite_url(target))
@@ -83,11 +96,6 @@ def one_run(database, source: Path, work: Path) -> dict[str, float]:
     into.engine.dispose()
     figures["records"] = made[0].records
     return figures
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def scans_while_backing_up(path: Path, work: Path, alone: int) -> None:
@@ -121,16 +129,21 @@ def scans_while_backing_up(path: Path, work: Path, alone: int) -> None:
     print(f"\nscan pairs (phone_in + phone_out), ms: alone n={len(by_itself)} p50 {percentile(by_itself, 50):.2f} "
           f"p99 {percentile(by_itself, 99):.2f} max {max(by_itself):.2f}; during a backup n={len(during)} "
           f"p50 {percentile(during, 50):.2f} p99 {percentile(during, 99):.2f} max {max(during):.2f}")
+    figure("backup", "scan pair (phone_in + phone_out) while a backup runs", during, by_itself,
+           note="floor: the same pairs with no backup running")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_common(parser)
     parser.add_argument("--db", type=Path, default=DEFAULT)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=ROOT / "bench" / "out" / "backup-work")
     parser.add_argument("--scans", type=int, default=300, help="scan pairs timed alone before those timed during a "
                         "backup (0: skip that part)")
     args = parser.parse_args()
+    if args.small:
+        return small(args)
     if not args.db.exists():
         from bench.scan_latency import build
 
@@ -154,9 +167,44 @@ def main() -> int:
 
     if runs:
         print_table(runs, megabytes)
+        print_figures(runs)
     if args.scans:
         scans_while_backing_up(args.db, args.work, args.scans)
     return 0
+
+
+def small(args) -> int:
+    """One run on a tiny database built in a temporary folder, and a few scans: the benchmark still works."""
+    import tempfile
+
+    from bench.scan_latency import build
+
+    with tempfile.TemporaryDirectory(prefix="bench-backup-") as folder:
+        path = Path(folder) / "backup-small.db"
+        build(path, 3000, 60, 20, 20261129)
+        database = open_database(sqlite_url(path))
+        runs = [one_run(database, path, Path(folder) / "work")]
+        database.engine.dispose()
+        print_figures(runs)
+        scans_while_backing_up(path, Path(folder) / "work", 20)
+    return 0
+
+
+def print_figures(runs: list[dict[str, float]]) -> None:
+    floor = [r["floor"] for r in runs]
+    plain = "floor: a plain copy of the file, with fsync"
+    figure("backup", "kiosk backup (make_backup: copy, integrity_check, verify, rotation)", [r["backup"] for r in runs],
+           floor, unit="s", note=plain)
+    figure("backup", "kiosk restore (restore_backup)", [r["restore"] for r in runs], floor, unit="s", note=plain)
+    figure("backup", "part: the online backup copy", [r["copy"] for r in runs], floor, unit="s", note=plain)
+    figure("backup", "part: integrity_check of the copy", [r["integrity"] for r in runs], None, unit="s",
+           note="SQLite's own check: no floor of its own")
+    figure("backup", "part: the copy's ledger verified", [r["verify"] for r in runs], [r["verify floor"] for r in runs],
+           unit="s", note="floor: sqlite3 + json + hashlib over the same rows (bench/verify.py)")
+    figure("backup", "part: the copy's ledger verified, CPU time", [r["verify cpu"] for r in runs],
+           [r["verify floor cpu"] for r in runs], unit="s", note="CPU seconds of this process, and the floor's")
+    figure("backup", "kiosk backup, CPU time", [r["backup cpu"] for r in runs], None, unit="s",
+           note="CPU seconds of this process (the copy, both checks, rotation); no floor of its own")
 
 
 def print_table(runs: list[dict[str, float]], megabytes: float) -> None:

@@ -58,23 +58,47 @@ def not_voided(entry_id):
     return ~exists().where(voids.c.voids_id == entry_id)
 
 
+# The canonical form the hashes are taken over: JSON, keys sorted, UTF-8, json's default separators. Stored
+# hashes depend on every byte of it, so it must never change (existing ledgers must still verify).
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
+def content_hash(entry_id: int, at: str, kiosk: str, staff_id: int | None, action: str, tag_code: str | None,
+                 pupil_id: int | None, from_location_id: int | None, to_location_id: int | None, detail: str,
+                 voids_id: int | None, prev_hash: str) -> str:
+    """SHA-256 over one ledger row's content and the previous row's hash; ``at`` is the time in UTC as
+    ``datetime.isoformat`` writes it (``utc_text``). The one definition of the stored hash."""
+    content = {"action": action, "at": at, "detail": detail, "from": from_location_id, "id": entry_id,
+               "kiosk": kiosk, "pupil_id": pupil_id, "prev": prev_hash, "staff_id": staff_id, "tag_code": tag_code,
+               "to": to_location_id, "voids": voids_id}
+    return hashlib.sha256(_CANONICAL.encode(content).encode()).hexdigest()
+
+
+def utc_text(at: datetime | str) -> str:
+    """A stored time as the hash reads it: ISO 8601 in UTC, microseconds kept (SQLite and PostgreSQL keep them).
+
+    ``at`` is an aware datetime, or SQLite's stored text read raw ("2026-11-28 15:44:00.123457", UTC), which is
+    turned into the same text without building a datetime (``audit verify`` reads a million of them)."""
+    if isinstance(at, str):
+        if len(at) == 26 and at[10] == " " and at[19] == ".":
+            fraction = at[19:]
+            return f"{at[:10]}T{at[11:19]}{'' if fraction == '.000000' else fraction}+00:00"
+        at = stored_time(at)
+    return at.astimezone(timezone.utc).isoformat()
+
+
+def stored_time(at: datetime | str) -> datetime:
+    """A stored time as an aware UTC datetime, whether read raw (SQLite's text, a driver's datetime) or typed."""
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    return at.replace(tzinfo=timezone.utc) if at.utcoffset() is None else at.astimezone(timezone.utc)
+
+
 def row_hash(row: Mapping) -> str:
     """SHA-256 over a ledger row's content (column name → value) and the previous row's hash."""
-    content = {
-        "id": row["id"],
-        "at": row["at"].astimezone(timezone.utc).isoformat(),  # microseconds kept by SQLite and PostgreSQL
-        "kiosk": row["kiosk"],
-        "staff_id": row["staff_id"],
-        "action": row["action"],
-        "tag_code": row["tag_code"],
-        "pupil_id": row["pupil_id"],
-        "from": row["from_location_id"],
-        "to": row["to_location_id"],
-        "detail": row["detail"],
-        "voids": row["voids_id"],
-        "prev": row["prev_hash"],
-    }
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return content_hash(row["id"], utc_text(row["at"]), row["kiosk"], row["staff_id"], row["action"],
+                        row["tag_code"], row["pupil_id"], row["from_location_id"], row["to_location_id"],
+                        row["detail"], row["voids_id"], row["prev_hash"])
 
 
 def append(target: Session | Connection, database: Database, action: str, *, staff_id: int | None = None,

@@ -15,20 +15,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import Connection, text
 
-from db.core import GENESIS, LEDGER, CommandLine, Database, Fault, FaultKind, Refused, acting, row_hash
+from db.core import GENESIS, CommandLine, Database, Fault, FaultKind, Refused, acting
+from db.core.chain import content_hash, stored_time, utc_text
 from db.records.anchors import Anchor, compare
 from db.records.projections import projection_problems
 
-BATCH = 5000
+BATCH = 5000  # rows fetched at a time: the walk streams, it never holds the ledger
+# Raw rows through the driver (no ORM, no type processing): a million of them are read and hashed.
+_WALK = ("SELECT id, at, kiosk, staff_id, action, tag_code, pupil_id, from_location_id, to_location_id, detail, "
+         "voids_id, prev_hash, hash, purged_at FROM ledger_entry ORDER BY id")
 
 
 @dataclass
 class _Blanked:
     """The records blanked at one moment, kept as a running digest (ids arrive in ascending order)."""
 
-    first: str  # how the first of them is named in a refusal
+    first: tuple[int, str, object]  # the first of them (id, action, time), named in a refusal
     count: int = 0
     digest: hashlib._Hash = field(default_factory=hashlib.sha256)
 
@@ -37,30 +41,46 @@ class _Blanked:
         self.count += 1
 
 
+def _where(database: Database, entry_id: int, action: str, at) -> str:
+    """How a record is named in a refusal (built only then: it costs more than checking the record)."""
+    try:
+        moment = f"{database.local(stored_time(at)):%d %b %Y %H:%M}"
+    except (TypeError, ValueError):  # a time edited into something that is no time
+        moment = str(at)
+    return f"Ledger record {entry_id} ({action} at {moment})"
+
+
 def verify(database: Database, *, by: str | CommandLine) -> int:
     """Walk the whole chain; return how many records were checked, or refuse naming the first broken one."""
     acting(database, by, "admin", "checking the audit chain")
-    previous, checked, last_id = GENESIS, 0, 0
+    with database.engine.connect() as conn:
+        return walk_chain(conn, database)
+
+
+def walk_chain(conn: Connection, database: Database) -> int:
+    """``verify`` on an open connection (``copy_to`` checks its copy before it commits): every record in one
+    snapshot, streamed, each hash computed once."""
+    previous, checked = GENESIS, 0
     blanked: dict[datetime, _Blanked] = {}
     checkpoints: dict[datetime, tuple[int, dict]] = {}
-    with database.engine.connect() as conn:
-        while True:
-            query = select(LEDGER).where(LEDGER.c.id > last_id).order_by(LEDGER.c.id).limit(BATCH)
-            batch = conn.execute(query).mappings().all()
-            if not batch:
-                break
-            for entry in batch:
-                where = (f"Ledger record {entry['id']} "
-                         f"({entry['action']} at {database.local(entry['at']):%d %b %Y %H:%M})")
-                if entry["prev_hash"] != previous:
-                    raise Refused(f"{where} does not follow the record before it: a record was deleted or changed.")
-                if entry["purged_at"] is not None:
-                    blanked.setdefault(entry["purged_at"], _Blanked(where)).add(entry["id"])
-                elif row_hash(entry) != entry["hash"]:
-                    raise Refused(f"{where} was changed after it was written.")
-                elif entry["action"] == "purge":
-                    checkpoints[entry["at"]] = (entry["id"], json.loads(entry["detail"]))
-                previous, checked, last_id = entry["hash"], checked + 1, entry["id"]
+    rows = conn.exec_driver_sql(_WALK, execution_options={"stream_results": True, "yield_per": BATCH})
+    for (entry_id, at, kiosk, staff_id, action, tag_code, pupil_id, from_id, to_id, detail, voids_id, prev_hash,
+         entry_hash, purged_at) in rows:
+        if prev_hash != previous:
+            raise Refused(f"{_where(database, entry_id, action, at)} does not follow the record before it: a record "
+                          "was deleted or changed.")
+        if purged_at is not None:
+            moment = stored_time(purged_at)
+            if moment not in blanked:
+                blanked[moment] = _Blanked((entry_id, action, at))
+            blanked[moment].add(entry_id)
+        elif content_hash(entry_id, utc_text(at), kiosk, staff_id, action, tag_code, pupil_id, from_id, to_id,
+                          detail, voids_id, prev_hash) != entry_hash:
+            raise Refused(f"{_where(database, entry_id, action, at)} was changed after it was written.")
+        elif action == "purge":
+            checkpoints[stored_time(at)] = (entry_id, json.loads(detail))
+        previous = entry_hash
+        checked += 1
     _check_purges(database, blanked, checkpoints)
     return checked
 
@@ -123,12 +143,13 @@ def _check_purges(database: Database, blanked: dict[datetime, _Blanked],
     """Every blanked record must be one a purge checkpoint accounts for, and every checkpoint must add up."""
     for moment, group in blanked.items():
         if moment not in checkpoints:
-            raise Refused(f"{group.first} was blanked outside a purge: no purge checkpoint records it.")
+            raise Refused(f"{_where(database, *group.first)} was blanked outside a purge: no purge checkpoint "
+                          "records it.")
         checkpoint_id, detail = checkpoints[moment]
         if detail.get("redacted") != group.count or detail.get("redacted_digest") != group.digest.hexdigest():
-            raise Refused(f"{group.first} was blanked outside a purge: the purge checkpoint (ledger record "
-                          f"{checkpoint_id}) lists {detail.get('redacted')} blanked records, and the {group.count} "
-                          "found blanked with it do not match.")
+            raise Refused(f"{_where(database, *group.first)} was blanked outside a purge: the purge checkpoint "
+                          f"(ledger record {checkpoint_id}) lists {detail.get('redacted')} blanked records, and the "
+                          f"{group.count} found blanked with it do not match.")
     for moment, (checkpoint_id, detail) in checkpoints.items():
         if detail.get("redacted") and moment not in blanked:
             raise Refused(f"Ledger record {checkpoint_id} (purge at {database.local(moment):%d %b %Y %H:%M}) lists "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 from sqlalchemy import select, text
 
@@ -84,3 +85,44 @@ def test_copy_to_a_server_that_is_not_there_says_so(db_path, database, school, c
     assert main(["--db", database.url, "copy-to", f"postgresql+psycopg://kiosk@127.0.0.1:{free_port()}/kiosk"],
                 clock=clock) == 1
     assert capsys.readouterr().err.strip() == UNREACHABLE
+
+
+def holds_nothing(url: str) -> bool:
+    target = open_database(url)
+    try:
+        with target.engine.connect() as conn:
+            tables = [row[0] for row in conn.execute(text(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"))]
+            return all(conn.execute(text(f'SELECT count(*) FROM "{name}"')).scalar() == 0 for name in tables)
+    finally:
+        target.engine.dispose()
+
+
+def test_a_source_ledger_that_does_not_verify_is_refused_and_nothing_is_copied(db_path, database, school, clock,
+                                                                             postgres, capsys):
+    phones.phone_in(database, school.walker, "HBR")
+    phones.phone_in(database, school.year4, "LPA")
+    with database.engine.connect() as conn:
+        entry = conn.execute(select(LEDGER).where(LEDGER.c.id == 6)).mappings().one()
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE ledger_entry SET staff_id = 2 WHERE id = 6")
+    target_url = postgres.create()
+
+    assert main(["--db", database.url, "copy-to", target_url], clock=clock) == 1
+    assert capsys.readouterr().err.strip() == (
+        "Nothing was copied, because this kiosk's ledger is broken: Ledger record 6 (phone_in at "
+        f"{database.local(entry['at']):%d %b %Y %H:%M}) was changed after it was written.")
+    assert holds_nothing(target_url)
+
+
+def test_a_row_that_does_not_fit_half_way_leaves_the_new_database_empty(db_path, database, school, clock, postgres,
+                                                                         capsys):
+    phones.phone_in(database, school.walker, "HBR")
+    with sqlite3.connect(db_path) as raw:  # SQLite keeps a name longer than its column allows; PostgreSQL does not
+        raw.execute("UPDATE ledger_entry SET kiosk = ? WHERE id = (SELECT max(id) FROM ledger_entry)", ("k" * 80,))
+    target_url = postgres.create()
+
+    assert main(["--db", database.url, "copy-to", target_url], clock=clock) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("Nothing was copied: a row of ledger_entry does not fit the new database (")
+    assert holds_nothing(target_url)  # pupils, staff and places went in before the ledger: rolled back with it

@@ -1,11 +1,14 @@
 """`kiosk audit verify` finds a ledger record edited, deleted, reordered or forged in the SQLite file itself."""
 
 import sqlite3
+from datetime import datetime, timedelta, timezone
 
 import pytest
+from sqlalchemy import select
 
 from db import phones
-from db.core import COMMAND_LINE, Refused
+from db.core import COMMAND_LINE, LEDGER, Refused, row_hash
+from db.core.chain import utc_text
 from db.records import verify
 
 
@@ -33,6 +36,29 @@ def test_an_edited_record_is_named(database, history):
     tamper(history, "UPDATE ledger_entry SET staff_id = 2 WHERE action = 'phone_in' AND id = 6")
     with pytest.raises(Refused, match=r"^Ledger record 6 \(phone_in at .*\) was changed after it was written\.$"):
         verify(database, by=COMMAND_LINE)
+
+
+def test_an_edited_record_is_named_exactly_as_before(database, history):
+    with database.engine.connect() as conn:
+        entry = conn.execute(select(LEDGER).where(LEDGER.c.id == 6)).mappings().one()
+    tamper(history, "UPDATE ledger_entry SET detail = '{\"reason\": \"edited\"}' WHERE id = 6")
+    with pytest.raises(Refused) as refused:
+        verify(database, by=COMMAND_LINE)
+    assert str(refused.value) == (f"Ledger record 6 ({entry['action']} at {database.local(entry['at']):%d %b %Y %H:%M})"
+                                  " was changed after it was written.")
+
+
+def test_the_stored_hash_is_the_one_every_existing_ledger_was_written_with():
+    # Hashes written by the kiosk before issue 15 (json.dumps of the row, keys sorted): they must still match.
+    row = {"id": 7, "at": datetime(2026, 11, 27, 15, 30, tzinfo=timezone.utc), "kiosk": "office-pc", "staff_id": 2,
+           "action": "phone_out", "tag_code": "K7Q2", "pupil_id": 3, "from_location_id": 1, "to_location_id": None,
+           "detail": '{"reason": "dentist – Zoë"}', "voids_id": None, "prev_hash": "ab" * 32}
+    assert row_hash(row) == "8ca69d8717885d8dee39a8387d52ce9994ee14ebab517e39ffb8ea0246ecfbd6"
+    row["at"] = datetime(2026, 11, 27, 15, 30, 0, 123457, tzinfo=timezone(timedelta(hours=1)))
+    assert row_hash(row) == "ca60209df99a695dab59a01050d2f05f1bf7ac8b8839ff2296e1ae6c5fd822d1"
+    # SQLite's stored text, read raw by `audit verify`, gives the same time as the typed column did.
+    assert utc_text("2026-11-27 15:30:00.000000") == utc_text(datetime(2026, 11, 27, 15, 30, tzinfo=timezone.utc))
+    assert utc_text("2026-11-27 14:30:00.123457") == "2026-11-27T14:30:00.123457+00:00"
 
 
 def test_a_deleted_record_is_named(database, history):
