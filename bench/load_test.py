@@ -31,6 +31,7 @@ The server
     create databases; a new database is made there for the run and dropped.
 
     .venv/bin/python bench/load_test.py                  # 20 kiosks x 500 scans
+    .venv/bin/python bench/load_test.py --small          # 3 kiosks x 20 scans: seconds (the test suite's run)
     .venv/bin/python bench/load_test.py --kiosks 5 --scans 100 --url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 """
 
@@ -51,13 +52,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.pg_cluster
 
+from bench.figures import add_common, figure, percentile  # noqa: E402 - after the path above
+
 GROUP_KIOSKS = 4  # kiosks sharing one group of phones
 GROUP_PHONES = 60
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def build_school(url: str, kiosks: int) -> list[list[str]]:
@@ -169,8 +167,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kiosks", type=int, default=20)
     parser.add_argument("--scans", type=int, default=500, help="scans per kiosk")
-    parser.add_argument("--url", help="a PostgreSQL server (a user who may create databases); default: start one")
+    add_common(parser, postgres=True)
     args = parser.parse_args()
+    if args.small:
+        args.kiosks, args.scans = 3, 20
 
     import psycopg
 
@@ -246,6 +246,11 @@ def main() -> int:
     ok = not errors and checks["lost"] == checks["unreported"] == checks["double"] == checks["held_mismatch"] == 0 \
         and checks["verify_status"] == 0
     print("ALL CHECKS PASS" if ok else "CHECKS FAILED")
+    note = f"{args.kiosks} kiosks x {args.scans} scans; checks {'pass' if ok else 'FAILED'}"
+    figure("load_test", "time per scan, all kiosks at once (1 / scans per second)", [scan_wall / total * 1000],
+           [floor_wall / len(floor) * 1000], backend="postgres", note=note)
+    figure("load_test", "one scan's latency, all kiosks at once", [x * 1000 for x in latency],
+           [x * 1000 for x in floor], backend="postgres", note=note)
     return 0 if ok else 1
 
 

@@ -18,7 +18,7 @@ import os
 import socket
 import weakref
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
@@ -132,7 +132,11 @@ class Database:
     def _writing_at(self, conn: Connection) -> Iterator[None]:
         """Fix the time of this write transaction (the write lock is held: nobody writes between)."""
         if self.server_clock:
-            moment = self._note_server_time(conn.exec_driver_sql("SELECT clock_timestamp()").scalar())
+            # The lock's own statement read the server's clock once it held the lock (no round trip of its own).
+            locked_at = conn.info.pop(LOCKED_AT, None)
+            if locked_at is None:
+                locked_at = conn.exec_driver_sql("SELECT clock_timestamp()").scalar()
+            moment = self._note_server_time(locked_at)
         else:
             moment = self.clock().astimezone(timezone.utc)
         token, writer = self._written_at.set(moment), _WRITING.set(self)
@@ -169,6 +173,26 @@ class Database:
         with self._writer.begin() as conn, self._writing_at(conn):
             yield conn
 
+    @contextmanager
+    def scanning(self) -> Iterator[Scanning]:
+        """The scan path: reads first, without the school's write lock, then ``Scanning.lock()`` and the writes,
+        on one connection (committed at the end, rolled back on error).
+
+        A refusal found before the lock costs the other kiosks nothing; what the reads found must be read again
+        after the lock (in one statement) before anything is written, since another kiosk may have written
+        between. On PostgreSQL the reads and the writes are one READ COMMITTED transaction: every statement after
+        the lock sees every other kiosk's committed writes. On SQLite the read transaction ends and a
+        ``BEGIN IMMEDIATE`` one begins.
+        """
+        with self.engine.connect() as conn, ExitStack() as held:
+            scan = Scanning(self, conn, held)
+            try:
+                yield scan
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+
     def lift_scan_limits(self, conn: Connection) -> None:
         """For an administrator's bulk write (copy-to, purge) in this write transaction: no statement, idle or
         dead-link limit (PG_STATEMENT_MS, PG_IDLE_MS), which are sized for a scan; it may rightly take minutes,
@@ -194,6 +218,35 @@ class Database:
 
 
 _DATABASES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+@dataclass
+class Scanning:
+    """One scan's connection (``Database.scanning``): read, then ``lock()``, then write."""
+
+    database: Database
+    conn: Connection
+    _held: ExitStack
+    locked: bool = False
+
+    def lock(self) -> datetime:
+        """Take the school's write lock (waiting for another kiosk's write) and return the record's time."""
+        if self.locked:
+            return self.database.now()
+        conn = self.conn
+        if self.database.is_sqlite:
+            conn.rollback()  # the reads' snapshot ends; BEGIN IMMEDIATE waits for the file's write lock
+            conn.execution_options(kiosk_begin="IMMEDIATE")
+            conn.begin()
+        else:
+            conn.execution_options(kiosk_begin="IMMEDIATE")  # in place: a write from here on (dead-link deadline)
+            if conn.in_transaction():
+                _lock(conn)
+            else:
+                conn.begin()  # the begin event takes the lock
+        self._held.enter_context(self.database._writing_at(conn))
+        self.locked = True
+        return self.database.now()
 
 
 _WRITING: ContextVar[Database | None] = ContextVar("writing", default=None)  # whose write transaction this is
@@ -329,9 +382,16 @@ def _sqlite_production_settings(engine: Engine, wait_ms: int) -> None:
 
 # The statement and idle limits are set for the write transaction only (SET LOCAL, in the lock's own round trip):
 # it holds the school's lock, while a report or `audit verify` may rightly read for longer than a scan takes.
+# The server's clock is read in the same round trip, after the lock is held (functions in a select list run in
+# order), so the transaction's time needs no statement of its own.
 _TAKE_WRITE_LOCK = (f"SELECT set_config('statement_timeout', '{PG_STATEMENT_MS}', true), "
                     f"set_config('idle_in_transaction_session_timeout', '{PG_IDLE_MS}', true), "
-                    f"pg_advisory_xact_lock({WRITE_LOCK})")
+                    f"pg_advisory_xact_lock({WRITE_LOCK}), clock_timestamp()")
+LOCKED_AT = "kiosk_locked_at"  # conn.info: the server's clock when this transaction took the lock
+
+
+def _lock(conn: Connection) -> None:
+    conn.info[LOCKED_AT] = conn.exec_driver_sql(_TAKE_WRITE_LOCK).first()[-1]
 
 
 def _postgresql_write_lock(engine: Engine, dead_link_s: float) -> None:
@@ -339,7 +399,7 @@ def _postgresql_write_lock(engine: Engine, dead_link_s: float) -> None:
     def _on_begin(conn):
         if _writes(conn):
             # Released by COMMIT or ROLLBACK; see db/core/chain.py for why the ledger needs it.
-            conn.exec_driver_sql(_TAKE_WRITE_LOCK)
+            _lock(conn)
 
     # Every statement and COMMIT of a write transaction has an answer within dead_link_s, or the link is cut.
     @event.listens_for(engine, "before_cursor_execute")
