@@ -175,18 +175,22 @@ class Database:
 
     @contextmanager
     def scanning(self) -> Iterator[Scanning]:
-        """The scan path: reads first, without the school's write lock, then ``Scanning.lock()`` and the writes,
-        on one connection (committed at the end, rolled back on error).
+        """The scan path: reads, then ``Scanning.lock()`` and the writes, on one connection (committed at the end,
+        rolled back on error).
 
-        A refusal found before the lock costs the other kiosks nothing; what the reads found must be read again
-        after the lock (in one statement) before anything is written, since another kiosk may have written
-        between. On PostgreSQL the reads and the writes are one READ COMMITTED transaction: every statement after
-        the lock sees every other kiosk's committed writes. On SQLite the read transaction ends and a
-        ``BEGIN IMMEDIATE`` one begins.
+        PostgreSQL: the reads come before the school's write lock, so a refusal found there costs the other kiosks
+        nothing; what they found is read again after the lock (in one statement) before anything is written, since
+        another kiosk may have written between. Reads and writes are one READ COMMITTED transaction: every
+        statement after the lock sees every other kiosk's committed writes.
+        SQLite: one PC's file, where a statement is a function call, not a round trip: the transaction takes the
+        file's write lock first (``BEGIN IMMEDIATE``, as ``transaction``; ``lock()`` then has nothing to do) and
+        ``reads_before_lock`` is False, so the scan reads once.
         """
         with self.engine.connect() as conn, ExitStack() as held:
             scan = Scanning(self, conn, held)
             try:
+                if self.is_sqlite:
+                    scan.lock()
                 yield scan
             except BaseException:
                 conn.rollback()
@@ -229,21 +233,21 @@ class Scanning:
     _held: ExitStack
     locked: bool = False
 
+    @property
+    def reads_before_lock(self) -> bool:
+        """Whether reads made before ``lock()`` are outside it (PostgreSQL) and must be made again under it."""
+        return not self.database.is_sqlite
+
     def lock(self) -> datetime:
         """Take the school's write lock (waiting for another kiosk's write) and return the record's time."""
         if self.locked:
             return self.database.now()
         conn = self.conn
-        if self.database.is_sqlite:
-            conn.rollback()  # the reads' snapshot ends; BEGIN IMMEDIATE waits for the file's write lock
-            conn.execution_options(kiosk_begin="IMMEDIATE")
-            conn.begin()
+        conn.execution_options(kiosk_begin="IMMEDIATE")  # in place: a write from here on (dead-link deadline)
+        if conn.in_transaction():  # PostgreSQL, after the reads
+            _lock(conn)
         else:
-            conn.execution_options(kiosk_begin="IMMEDIATE")  # in place: a write from here on (dead-link deadline)
-            if conn.in_transaction():
-                _lock(conn)
-            else:
-                conn.begin()  # the begin event takes the lock
+            conn.begin()  # the begin event takes the lock: BEGIN IMMEDIATE on SQLite
         self._held.enter_context(self.database._writing_at(conn))
         self.locked = True
         return self.database.now()

@@ -158,7 +158,7 @@ def _under_lock(scan: Scanning, code: str, by: str, staff, doing: str) -> tuple:
     ended)."""
     scan.lock()
     row = _scan_row(scan.conn, code, _LOCKED_SCAN, staff_id=staff.id)
-    if staff.id is not None and (staff.left_at is not None or row.staff_left is not None
+    if scan.reads_before_lock and staff.id is not None and (staff.left_at is not None or row.staff_left is not None
                                  or (row.staff_role, row.staff_class) != (staff.role, staff.class_name)):
         staff = find_staff(scan.conn, by, "phones", doing)
     return staff, row
@@ -206,8 +206,8 @@ def _check_in(database: Database, code: str, by: str, *, at_kiosk: bool) -> Cust
         with database.scanning() as scan:
             conn = scan.conn
             staff = find_staff(conn, by, "phones", doing)
-            row = _scan_row(conn, code)
-            _may_check_in(database, staff, row, at_kiosk)  # refused before the lock: nobody waits for a refusal
+            if scan.reads_before_lock:  # refused before the lock: nobody waits for a refusal
+                _may_check_in(database, staff, _scan_row(conn, code), at_kiosk)
             staff, row = _under_lock(scan, code, by, staff, doing)
             _may_check_in(database, staff, row, at_kiosk)
             now = database.now()
@@ -284,8 +284,8 @@ def phone_out(database: Database, code: str, by: str, *, to: str | None = None,
     with database.scanning() as scan:
         conn = scan.conn
         staff = find_staff(conn, by, "phones", doing)
-        row = _scan_row(conn, code)
-        _may_hand_back(staff, row)  # refused before the lock: nobody waits for a refusal
+        if scan.reads_before_lock:  # refused before the lock: nobody waits for a refusal
+            _may_hand_back(staff, _scan_row(conn, code))
         staff, row = _under_lock(scan, code, by, staff, doing)
         _may_hand_back(staff, row)
         now = database.now()
