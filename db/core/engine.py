@@ -178,10 +178,9 @@ class Database:
         """The scan path: reads, then ``Scanning.lock()`` and the writes, on one connection (committed at the end,
         rolled back on error).
 
-        PostgreSQL: the reads come before the school's write lock, so a refusal found there costs the other kiosks
-        nothing; what they found is read again after the lock (in one statement) before anything is written, since
-        another kiosk may have written between. Reads and writes are one READ COMMITTED transaction: every
-        statement after the lock sees every other kiosk's committed writes.
+        PostgreSQL: the reads come before the school's write lock, outside any transaction, so a refusal found there
+        costs the other kiosks nothing and costs no BEGIN or ROLLBACK; what they found is read again after the
+        lock (in one statement) before anything is written, since another kiosk may have written between.
         SQLite: one PC's file, where a statement is a function call, not a round trip: the transaction takes the
         file's write lock first (``BEGIN IMMEDIATE``, as ``transaction``; ``lock()`` then has nothing to do) and
         ``reads_before_lock`` is False, so the scan reads once.
@@ -191,6 +190,8 @@ class Database:
             try:
                 if self.is_sqlite:
                     scan.lock()
+                else:  # the reads before the lock need no transaction: no BEGIN and no ROLLBACK to wait for
+                    conn.execution_options(isolation_level="AUTOCOMMIT")
                 yield scan
             except BaseException:
                 conn.rollback()
@@ -243,11 +244,11 @@ class Scanning:
         if self.locked:
             return self.database.now()
         conn = self.conn
+        if not self.database.is_sqlite:
+            conn.commit()  # the reads' (nothing is sent: they ran without a transaction)
+            conn.execution_options(isolation_level=conn.default_isolation_level)
         conn.execution_options(kiosk_begin="IMMEDIATE")  # in place: a write from here on (dead-link deadline)
-        if conn.in_transaction():  # PostgreSQL, after the reads
-            _lock(conn)
-        else:
-            conn.begin()  # the begin event takes the lock: BEGIN IMMEDIATE on SQLite
+        conn.begin()  # the begin event takes the lock: BEGIN IMMEDIATE on SQLite, the advisory lock on PostgreSQL
         self._held.enter_context(self.database._writing_at(conn))
         self.locked = True
         return self.database.now()
