@@ -447,7 +447,7 @@ class SqlTimer:
 class StepTimer:
     """Times the steps phone_in/phone_out call (wrapped in this process only, restored afterwards)."""
 
-    STEPS = ("find_staff", "_scan_row", "_under_lock", "cupboard_for", "office", "next_entry", "write_together",
+    STEPS = ("find_staff", "_scan_row", "_under_lock", "cupboard_for", "office", "next_entry", "_handing_back",
              "_hold", "append")
 
     def __init__(self):

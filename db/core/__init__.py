@@ -67,15 +67,14 @@ from db.core.words import (
 
 # Loaded on first use (PEP 562 __getattr__ below); imported here for type checkers and import-linter.
 _LATER = {
-    "db.core.chain": ("GENESIS", "LEDGER", "append", "head_columns", "next_entry", "not_voided", "row_hash",
-                      "write_together"),
+    "db.core.chain": ("GENESIS", "LEDGER", "append", "head_columns", "next_entry", "not_voided", "row_hash"),
     "db.core.directory": ("acting", "class_on_roll", "find_pupil", "find_staff", "staff_names", "staff_view"),
     "db.core.engine": ("HEAD_REVISION", "Clock", "Database", "Scanning", "Unreachable", "now_for", "open_database",
                        "require_ready", "schema_revision", "sqlite_url", "upgrade", "utc_now"),
     "db.core.places": ("cupboard_for", "office", "place_named"),
 }
 if TYPE_CHECKING:
-    from db.core.chain import GENESIS, LEDGER, append, head_columns, next_entry, not_voided, row_hash, write_together
+    from db.core.chain import GENESIS, LEDGER, append, head_columns, next_entry, not_voided, row_hash
     from db.core.directory import acting, class_on_roll, find_pupil, find_staff, staff_names, staff_view
     from db.core.engine import (
         HEAD_REVISION,
@@ -118,5 +117,4 @@ __all__ = [
     "pupil_name", "pupil_search_key", "pupil_short", "require", "require_class", "require_ready", "require_self_or",
     "require_void", "row_hash", "schema_revision", "school_year_start", "search_words", "sentence", "short_name",
     "short_time", "sqlite_url", "staff_names", "staff_view", "today", "upgrade", "utc_now", "walk_home_valid", "when",
-    "write_together"
 ]

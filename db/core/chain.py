@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
-from sqlalchemy import Connection, Executable, exists, select
+from sqlalchemy import Connection, exists, select
 from sqlmodel import Session
 
 from db.core.engine import WRITE_LOCK, Database
@@ -136,19 +136,6 @@ def next_entry(database: Database, last, action: str, *, staff_id: int | None = 
     }
     row["hash"] = row_hash(row)
     return row
-
-
-def write_together(conn: Connection, *writes: Executable) -> int:
-    """These writes (the ledger row first, the projections it changes after) as one statement on PostgreSQL, a
-    WITH of data-modifying statements (one round trip while the school's lock is held); one by one on SQLite,
-    where a statement costs no round trip. Returns the last one's row count (its guard: e.g. the hand-back's
-    DELETE of the held phone)."""
-    *first, last = writes
-    if conn.dialect.name == "postgresql" and first:
-        return conn.execute(last.add_cte(*(w.cte(f"w{i}") for i, w in enumerate(first)))).rowcount
-    for write in first:
-        conn.execute(write)
-    return conn.execute(last).rowcount
 
 
 def _refuse_a_wrong_clock(database: Database, at: datetime, newest: datetime) -> None:

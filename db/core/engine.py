@@ -25,8 +25,8 @@ from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import Executable, create_engine, event, text
+from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
@@ -239,19 +239,62 @@ class Scanning:
         """Whether reads made before ``lock()`` are outside it (PostgreSQL) and must be made again under it."""
         return not self.database.is_sqlite
 
-    def lock(self) -> datetime:
-        """Take the school's write lock (waiting for another kiosk's write) and return the record's time."""
-        if self.locked:
-            return self.database.now()
+    def lock(self, read: Executable | None = None, params: dict | None = None) -> Row | None:
+        """Take the school's write lock (waiting for another kiosk's write); with ``read``, run it once the lock is
+        held and return its first row: on PostgreSQL in the lock's own round trip (its statements run one after
+        the other, each seeing what was committed before it began), so the lock is held from the start of the read.
+        ``database.now()`` is the record's time from here on."""
         conn = self.conn
-        if not self.database.is_sqlite:
-            conn.commit()  # the reads' (nothing is sent: they ran without a transaction)
-            conn.execution_options(isolation_level=conn.default_isolation_level)
-        conn.execution_options(kiosk_begin="IMMEDIATE")  # in place: a write from here on (dead-link deadline)
-        conn.begin()  # the begin event takes the lock: BEGIN IMMEDIATE on SQLite, the advisory lock on PostgreSQL
+        if self.locked or self.database.is_sqlite:
+            if not self.locked:
+                conn.execution_options(kiosk_begin="IMMEDIATE")
+                conn.begin()  # the begin event: BEGIN IMMEDIATE
+                self._held.enter_context(self.database._writing_at(conn))
+                self.locked = True
+            return conn.execute(read, params or {}).first() if read is not None else None
+        conn.commit()  # the reads' (nothing is sent: they ran without a transaction)
+        # In place: a write from here on (dead-link deadline); the lock comes with the read when there is one.
+        conn.execution_options(isolation_level=conn.default_isolation_level, kiosk_begin="IMMEDIATE",
+                               kiosk_lock_with_read=read is not None)
+        conn.begin()
+        row = None
+        if read is not None:
+            with _client_side(conn):
+                row = conn.execute(read, params or {}, execution_options={_LOCK_FIRST: True}).first()
         self._held.enter_context(self.database._writing_at(conn))
         self.locked = True
-        return self.database.now()
+        return row
+
+    def write(self, *writes: Executable) -> int:
+        """The scan's writes (the ledger row first, the projections it changes after), then its COMMIT: on
+        PostgreSQL one round trip, a WITH of data-modifying statements followed by COMMIT (nothing is committed
+        if it fails: the COMMIT is never reached). On SQLite one statement each, committed when ``scanning``
+        ends. Returns the last one's row count."""
+        conn = self.conn
+        *first, last = writes
+        if self.database.is_sqlite:
+            for write in first:
+                conn.execute(write)
+            return conn.execute(last).rowcount
+        statement = last.add_cte(*(w.cte(f"w{i}") for i, w in enumerate(first))) if first else last
+        with _client_side(conn):
+            conn.execute(statement, execution_options={_COMMIT_AFTER: True})
+        return conn.info.pop(_ROW_COUNT)
+
+
+@contextmanager
+def _client_side(conn: Connection) -> Iterator[None]:
+    """psycopg binds the parameters itself for this statement, so it may be several statements in one round trip
+    (the server binds them otherwise, one statement per round trip)."""
+    import psycopg
+
+    driver = conn.connection.driver_connection
+    plain = driver.cursor_factory
+    driver.cursor_factory = psycopg.ClientCursor
+    try:
+        yield
+    finally:
+        driver.cursor_factory = plain
 
 
 _WRITING: ContextVar[Database | None] = ContextVar("writing", default=None)  # whose write transaction this is
@@ -395,6 +438,10 @@ _TAKE_WRITE_LOCK = (f"SELECT set_config('statement_timeout', '{PG_STATEMENT_MS}'
 LOCKED_AT = "kiosk_locked_at"  # conn.info: the server's clock when this transaction took the lock
 
 
+_LOCK_FIRST, _COMMIT_AFTER = "kiosk_lock_first", "kiosk_commit_after"  # a statement's execution options (Scanning)
+_ROW_COUNT = "kiosk_row_count"
+
+
 def _lock(conn: Connection) -> None:
     conn.info[LOCKED_AT] = conn.exec_driver_sql(_TAKE_WRITE_LOCK).first()[-1]
 
@@ -402,9 +449,27 @@ def _lock(conn: Connection) -> None:
 def _postgresql_write_lock(engine: Engine, dead_link_s: float) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        if _writes(conn):
+        if _writes(conn) and not conn.get_execution_options().get("kiosk_lock_with_read"):
             # Released by COMMIT or ROLLBACK; see db/core/chain.py for why the ledger needs it.
             _lock(conn)
+
+    # A scan's lock and read go as one round trip, and its writes and COMMIT as another (Scanning).
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _joined(conn, _cursor, statement, parameters, context, _many):
+        options = context.execution_options if context is not None else {}
+        if options.get(_LOCK_FIRST):
+            statement = f"{_TAKE_WRITE_LOCK}; {statement}"
+        if options.get(_COMMIT_AFTER):
+            statement = f"{statement}; COMMIT"
+        return statement, parameters
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _read_after_lock(conn, cursor, _statement, _parameters, context, _many):
+        if context is not None and context.execution_options.get(_LOCK_FIRST):
+            conn.info[LOCKED_AT] = cursor.fetchone()[-1]  # the lock's own answer: the server's clock
+            cursor.nextset()  # the read's rows, which SQLAlchemy reads as this statement's
+        if context is not None and context.execution_options.get(_COMMIT_AFTER):
+            conn.info[_ROW_COUNT] = cursor.rowcount  # the writes' (SQLAlchemy's own count is the COMMIT's)
 
     # Every statement and COMMIT of a write transaction has an answer within dead_link_s, or the link is cut.
     @event.listens_for(engine, "before_cursor_execute")

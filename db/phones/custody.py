@@ -11,7 +11,8 @@ queue for that lock). Before the lock: the staff member and the phone are read
 and every refusal they allow is made, costing the other kiosks nothing. Under
 the lock: the same read again in one statement, with the chain head, since
 another kiosk may have written between; then the ledger row and the
-projections it changes in one statement (``write_together``); then COMMIT.
+projections it changes, with the COMMIT (``Scanning.write``). On PostgreSQL that is
+two round trips while the lock is held: the lock with the read, the writes with the COMMIT.
 """
 
 from __future__ import annotations
@@ -52,7 +53,6 @@ from db.core import (
     require_class,
     short_name,
     walk_home_valid,
-    write_together,
 )
 from db.core.models import (
     Confiscation,
@@ -121,9 +121,11 @@ _LOCKED_SCAN = _SCAN.add_columns(
     sa.exists().where(TASK.c.tag_code == TAG.c.code, TASK.c.told_at.is_(None)).label("untold"))
 
 
-def _scan_row(conn: Connection, code: str, read=_SCAN, **more) -> Row:
-    """The phone tag and its pupil; refused if the code is not a phone tag in use."""
-    row = conn.execute(read, {"code": code, **more}).first()
+def _scan_row(conn: Connection, code: str, read=_SCAN, scan: Scanning | None = None, **more) -> Row:
+    """The phone tag and its pupil (read under the school's lock, in the lock's round trip, with ``scan``); refused
+    if the code is not a phone tag in use."""
+    params = {"code": code, **more}
+    row = scan.lock(read, params) if scan is not None else conn.execute(read, params).first()
     if row is None or row.retired_at is not None:
         raise Refused(f"The tag {code} is not in use: it may be an old tag; issue a new one from the pupil's record.")
     if row.kind != "phone":
@@ -156,8 +158,7 @@ def _under_lock(scan: Scanning, code: str, by: str, staff, doing: str) -> tuple:
     """Take the school's lock; the staff member and the phone as they are now, and the chain head (one statement;
     a second only if the staff member's record changed meanwhile, or is a cover badge whose day may just have
     ended)."""
-    scan.lock()
-    row = _scan_row(scan.conn, code, _LOCKED_SCAN, staff_id=staff.id)
+    row = _scan_row(scan.conn, code, _LOCKED_SCAN, scan=scan, staff_id=staff.id)
     if scan.reads_before_lock and staff.id is not None and (staff.left_at is not None or row.staff_left is not None
                                  or (row.staff_role, row.staff_class) != (staff.role, staff.class_name)):
         staff = find_staff(scan.conn, by, "phones", doing)
@@ -231,7 +232,7 @@ def _check_in(database: Database, code: str, by: str, *, at_kiosk: bool) -> Cust
             if note:
                 writes.append(TASK.insert().values(pupil_id=row.pupil_id, tag_code=code, reason=note, opened_at=now,
                                                    opened_ledger_id=entry["id"]))
-            write_together(conn, *writes)
+            scan.write(*writes)
     except IntegrityError:
         raise Refused(f"{_name(row)}'s phone has just been checked in at another kiosk.") from None
     return _result(row, database, now, location, kind, f"Parents to be told: {note}." if note else None, bool(note))
@@ -302,15 +303,26 @@ def phone_out(database: Database, code: str, by: str, *, to: str | None = None,
         entry = next_entry(database, _head(row), "phone_out", staff_id=staff.id, tag_code=code,
                            pupil_id=row.pupil_id, from_location_id=row.held_in, at=now,
                            detail={"to": to, "reason": reason} | ({"parents": "not yet told"} if untold else {}))
-        # The DELETE's row count still guards a hand-back at two kiosks at once (it rolls the ledger row back).
-        if write_together(conn, LEDGER.insert().values(entry),
-                          HELD.delete().where(HELD.c.tag_code == code)) != 1:
+        if scan.write(*_handing_back(database, code, entry)) != 1:
             raise Refused(f"{_name(row)}'s phone has just been handed back at another kiosk.")
     notes = [f"Before home-time: {reason}" if early else "",
              f"Parents not yet told that {_name(row)} brought a phone: the office still has it to do." if untold
              else ""]
     return _result(row, database, now, row.held_in_name, Outcome.HANDED_BACK, " ".join(n for n in notes if n) or None,
                    parents=untold)
+
+
+def _handing_back(database: Database, code: str, entry: dict) -> list:
+    """The hand-back's writes: the held phone's row deleted and the ledger row, both or neither. The delete's row
+    count guards against a hand-back at two kiosks at once: on SQLite a count of 0 rolls the ledger row back; on
+    PostgreSQL, where the writes and COMMIT are one round trip, the ledger row is inserted only from the deleted
+    row (none deleted, none inserted, the count is 0)."""
+    release = HELD.delete().where(HELD.c.tag_code == code)
+    if database.is_sqlite:
+        return [LEDGER.insert().values(entry), release]
+    gone = release.returning(HELD.c.tag_code).cte("gone")
+    values = sa.select(*(sa.literal(value, LEDGER.c[key].type) for key, value in entry.items())).select_from(gone)
+    return [LEDGER.insert().from_select(list(entry), values)]
 
 
 def _may_hand_back(staff, row) -> None:
