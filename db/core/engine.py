@@ -131,9 +131,9 @@ class Database:
     @contextmanager
     def _writing_at(self, conn: Connection) -> Iterator[None]:
         """Fix the time of this write transaction (the write lock is held: nobody writes between)."""
+        # The lock's own statement read the server's clock once it held the lock (no round trip of its own).
+        locked_at = conn.info.pop(LOCKED_AT, None)
         if self.server_clock:
-            # The lock's own statement read the server's clock once it held the lock (no round trip of its own).
-            locked_at = conn.info.pop(LOCKED_AT, None)
             if locked_at is None:
                 locked_at = conn.exec_driver_sql("SELECT clock_timestamp()").scalar()
             moment = self._note_server_time(locked_at)
