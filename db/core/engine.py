@@ -9,7 +9,9 @@ PostgreSQL (``postgresql+psycopg://…``, many kiosks on one school database)
 gets the same rule: a write transaction takes the school's write lock (a
 transaction-level advisory lock) as its first statement, so every
 read-then-write (is this phone held? which record is the chain head?) sees
-the last committed write of every other kiosk, exactly as on SQLite.
+the last committed write of every other kiosk, exactly as on SQLite. A scan
+(``Database.scanning``) reads before the lock and holds it for two round trips:
+the lock with its read, then its writes with the COMMIT (tests/unit/test_scan_round_trips.py).
 """
 
 from __future__ import annotations
