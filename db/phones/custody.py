@@ -100,9 +100,7 @@ _SCAN = (sa.select(TAG.c.code, TAG.c.kind, TAG.c.retired_at, TAG.c.description,
                       .outerjoin(_CUPBOARD, (_CUPBOARD.c.kind == "cupboard")
                                  & (_CUPBOARD.c.class_name == PUPIL.c.class_name)))
          .where(TAG.c.code == bindparam("code")))
-_HOLD = HELD.insert()
 TASK = ParentTask.__table__
-_TASK = TASK.insert()
 _RELEASE = HELD.delete().where(HELD.c.tag_code == bindparam("code"))
 STAFF = Staff.__table__
 
