@@ -59,7 +59,10 @@ def test_a_check_in_to_the_office_holds_the_lock_for_two_round_trips(database, s
     [held] = counted.holding_the_lock()
     if counted.postgres:
         lock_and_read, write_and_commit = held
-        assert "ledger_entry" in lock_and_read and "held_phone" in lock_and_read  # the chain head, the phone
+        # The read is prepared once on each connection (before the lock) and executed with the lock.
+        label = lock_and_read.split("; EXECUTE ")[1].split("(")[0]
+        [prepared] = [s for s in counted.sent if s.startswith(f"PREPARE {label} AS SELECT")]
+        assert "ledger_entry" in prepared and "held_phone" in prepared  # the chain head, the phone
         assert write_and_commit.startswith("WITH") and write_and_commit.endswith("; COMMIT")
         for table in ("ledger_entry", "held_phone", "parent_task"):
             assert f"INSERT INTO {table}" in write_and_commit
