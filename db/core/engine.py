@@ -257,6 +257,23 @@ class Scanning:
                 self._held.enter_context(self.database._writing_at(conn))
                 self.locked = True
             return conn.execute(read, params or {}).first() if read is not None else None
+        try:
+            row = self._lock_with(read, params)
+        except ProgrammingError as exc:
+            if read is None or type(exc.orig).__name__ != "InvalidSqlStatementName":
+                raise
+            # psycopg empties the server's prepared statements, ours too, after a DROP, an ALTER or a ROLLBACK TO
+            # SAVEPOINT on this connection (its DEALLOCATE ALL): nothing was written; prepare it again, once.
+            conn.rollback()
+            _PREPARED.pop(conn.connection.driver_connection, None)
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            row = self._lock_with(read, params)
+        self._held.enter_context(self.database._writing_at(conn))
+        self.locked = True
+        return row
+
+    def _lock_with(self, read: Executable | None, params: dict | None) -> Row | None:
+        conn = self.conn
         if read is not None:
             _prepare(conn, read)
         conn.commit()  # the reads' (nothing is sent: they ran without a transaction)
@@ -264,13 +281,10 @@ class Scanning:
         conn.execution_options(isolation_level=conn.default_isolation_level, kiosk_begin="IMMEDIATE",
                                kiosk_lock_with_read=read is not None)
         conn.begin()
-        row = None
-        if read is not None:
-            with _client_side(conn):
-                row = conn.execute(read, params or {}, execution_options={_LOCK_FIRST: True}).first()
-        self._held.enter_context(self.database._writing_at(conn))
-        self.locked = True
-        return row
+        if read is None:
+            return None
+        with _client_side(conn):
+            return conn.execute(read, params or {}, execution_options={_LOCK_FIRST: True}).first()
 
     def write(self, *writes: Executable) -> int:
         """The scan's writes (the ledger row first, the projections it changes after), then its COMMIT: on

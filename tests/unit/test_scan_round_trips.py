@@ -102,3 +102,15 @@ def test_a_refused_scan_never_takes_the_lock_on_postgresql_and_writes_nothing(da
         (phones.phone_in if scan == "in" else phones.phone_out)(database, school.walker, "HBR")
     assert any(counted.locks(s) for s in counted.sent) == (not counted.postgres)
     assert [s for s in counted.sent if not s.startswith(("SELECT", "BEGIN"))] == []
+
+
+def test_a_scan_still_saves_after_its_connection_lost_the_prepared_read(database, school, clock):
+    if database.is_sqlite:
+        pytest.skip("PostgreSQL only: SQLite prepares nothing on the server")
+    phones.phone_in(database, school.walker, "HBR")  # the read under the lock is prepared on this connection
+    with database.engine.connect() as conn:  # the same pooled connection: psycopg does this after a ROLLBACK TO
+        conn.exec_driver_sql("DEALLOCATE ALL")
+    clock.set_local(15, 30)
+    result = phones.phone_out(database, school.walker, "HBR")
+    assert result.outcome == Outcome.HANDED_BACK
+    assert phones.phones_held(database, by=COMMAND_LINE) == []
