@@ -323,11 +323,24 @@ def _prepared_form(statement: str) -> tuple[str, str, str]:
             f"EXECUTE {label}({', '.join(f'%({name})s' for name in names)})")
 
 
+def _forget_prepared(driver) -> None:
+    """Before a rollback of ``driver`` (a psycopg connection): a transaction open is a ROLLBACK to come, and the
+    server's prepared statements may go with it (psycopg's DEALLOCATE ALL, when it had prepared some of its own)."""
+    info = getattr(driver, "info", None)
+    if driver in _PREPARED and info is not None and info.transaction_status != 0:  # 0: idle, nothing to roll back
+        del _PREPARED[driver]
+
+
 def _prepare(conn: Connection, read: Executable) -> None:
     label, prepare, _ = _prepared_form(read.compile(dialect=conn.dialect).string)
     names = _PREPARED.setdefault(conn.connection.driver_connection, set())
     if label not in names:
-        conn.exec_driver_sql(prepare)  # no transaction yet: nothing is held
+        try:
+            conn.exec_driver_sql(prepare)  # no transaction yet: nothing is held
+        except ProgrammingError as exc:  # still there: the rollback we feared came with no DEALLOCATE ALL
+            if type(exc.orig).__name__ != "DuplicatePreparedStatement":
+                raise
+            conn.rollback()
         names.add(label)
 
 
@@ -521,6 +534,17 @@ def _postgresql_write_lock(engine: Engine, dead_link_s: float) -> None:
             cursor.nextset()  # the read's rows, which SQLAlchemy reads as this statement's
         if context is not None and context.execution_options.get(_COMMIT_AFTER):
             conn.info[_ROW_COUNT] = cursor.rowcount  # the writes' (SQLAlchemy's own count is the COMMIT's)
+
+    # psycopg's ROLLBACK (and a ROLLBACK TO SAVEPOINT) is followed by its DEALLOCATE ALL, which takes the scan's
+    # prepared read too: it is prepared again before the next lock rather than found missing under it.
+    @event.listens_for(engine, "rollback")
+    @event.listens_for(engine, "rollback_savepoint")
+    def _rolled_back(conn, *_args):
+        _forget_prepared(conn.connection.driver_connection)
+
+    @event.listens_for(engine.pool, "reset")
+    def _reset(dbapi_connection, _record, _state):
+        _forget_prepared(dbapi_connection)
 
     # Every statement and COMMIT of a write transaction has an answer within dead_link_s, or the link is cut.
     @event.listens_for(engine, "before_cursor_execute")
