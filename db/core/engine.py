@@ -540,7 +540,8 @@ def _postgresql_write_lock(engine: Engine, dead_link_s: float) -> None:
     @event.listens_for(engine, "rollback")
     @event.listens_for(engine, "rollback_savepoint")
     def _rolled_back(conn, *_args):
-        _forget_prepared(conn.connection.driver_connection)
+        if not conn.invalidated:  # a connection lost is replaced by a new one, with nothing prepared
+            _forget_prepared(conn.connection.driver_connection)
 
     @event.listens_for(engine.pool, "reset")
     def _reset(dbapi_connection, _record, _state):
