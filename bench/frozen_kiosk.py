@@ -26,6 +26,7 @@ The server
 
     .venv/bin/python bench/frozen_kiosk.py                      # 3 rounds now, 1 round before
     .venv/bin/python bench/frozen_kiosk.py --rounds 5 --watch 20
+    .venv/bin/python bench/frozen_kiosk.py --small              # one short freeze with the limits of now: seconds
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.pg_cluster, tests.conftest
 
+from bench.figures import add_common, figure, percentile  # noqa: E402 - after the path above
+
 FROZEN = r"""
 import sys
 from db.core import open_database
@@ -53,11 +56,6 @@ with database.transaction() as conn:
     print("holding the lock", flush=True)
     sys.stdin.readline()
 """
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def figures(seconds: list[float]) -> str:
@@ -145,14 +143,16 @@ def floor_round_trips(url: str, n: int) -> list[float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--url", help="a PostgreSQL server (a user who may create databases); default: start one")
     parser.add_argument("--rounds", type=int, default=3, help="freezes with the limits of now (default 3)")
     parser.add_argument("--before-rounds", type=int, default=1, help="freezes with the limits of before (default 1)")
     parser.add_argument("--watch", type=float, default=15.0, help="seconds of scanning after each freeze")
     parser.add_argument("--every", type=float, default=0.5, help="seconds between pupils at each kiosk")
     parser.add_argument("--quiet", type=float, default=15.0, help="seconds of scanning with no kiosk frozen")
     parser.add_argument("--n", type=int, default=300, help="bare round trips for the floor")
+    add_common(parser, postgres=True)
     args = parser.parse_args()
+    if args.small:
+        args.rounds, args.before_rounds, args.watch, args.quiet, args.n = 1, 0, 3.0, 2.0, 30
 
     from sqlalchemy import create_engine, text
 
@@ -187,7 +187,12 @@ def main() -> int:
         print(f"floor: bare INSERT+COMMIT         {figures(floor)}")
         print(f"3 kiosks, none frozen            {figures([took for took, _, _ in quiet])}; "
               f"not saved {sum(not saved for _, saved, _ in quiet)}")
+        floor_ms = [x * 1000 for x in floor]
+        figure("frozen_kiosk", "scan, 3 kiosks, none frozen", [took * 1000 for took, _, _ in quiet], floor_ms,
+               backend="postgres", note=f"not saved {sum(not saved for _, saved, _ in quiet)}")
         for setting, rounds, wait in (("now", args.rounds, None), ("before", args.before_rounds, 15000)):
+            if not rounds:
+                continue
             kiosks = now if wait is None else [Kiosk(url, code, wait) for code in codes]
             scans, held = [], []
             for _ in range(rounds):
@@ -197,6 +202,9 @@ def main() -> int:
             print(f"3 kiosks, one frozen ({setting:6})  {figures([took for took, _, _ in scans])}; "
                   f"not saved {sum(not saved for _, saved, _ in scans)}; "
                   f"school held up per freeze: {', '.join(held)} (watched {args.watch:.0f} s)")
+            figure("frozen_kiosk", f"scan, 3 kiosks, one frozen ({setting})", [took * 1000 for took, _, _ in scans],
+                       floor_ms, backend="postgres", note=f"not saved {sum(not saved for _, saved, _ in scans)}; "
+                       f"held up per freeze: {', '.join(held)}")
             for kiosk in kiosks:
                 kiosk.database.engine.dispose()
         return 0

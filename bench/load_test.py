@@ -31,6 +31,7 @@ The server
     create databases; a new database is made there for the run and dropped.
 
     .venv/bin/python bench/load_test.py                  # 20 kiosks x 500 scans
+    .venv/bin/python bench/load_test.py --small          # 3 kiosks x 20 scans: seconds (the test suite's run)
     .venv/bin/python bench/load_test.py --kiosks 5 --scans 100 --url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 """
 
@@ -51,13 +52,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.pg_cluster
 
+from bench.figures import add_common, figure, percentile  # noqa: E402 - after the path above
+
 GROUP_KIOSKS = 4  # kiosks sharing one group of phones
 GROUP_PHONES = 60
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def build_school(url: str, kiosks: int) -> list[list[str]]:
@@ -110,7 +108,20 @@ def kiosk_process(index: int, url: str, phones: list[str], scans: int, barrier, 
         floor.append(time.perf_counter() - began)
     bare.close()
 
+    # Where the time goes: how long each scan held the school's lock (from the lock statement's answer to the scan's
+    # return, just after COMMIT), and this kiosk's CPU.
+    from sqlalchemy import event
+
+    locked_at: list[float] = []
+
+    @event.listens_for(database.engine, "after_cursor_execute")
+    def _locked(conn, cursor, statement, *rest):
+        if "pg_advisory_xact_lock" in statement:
+            locked_at.append(time.perf_counter())
+
+    held = []
     barrier.wait()
+    cpu = time.process_time()
     offset = (index % GROUP_KIOSKS) * len(phones) // GROUP_KIOSKS
     order = phones[offset:] + phones[:offset]
     saved, refused, errors, latency = [], 0, [], []
@@ -129,10 +140,14 @@ def kiosk_process(index: int, url: str, phones: list[str], scans: int, barrier, 
         except Exception as exc:  # noqa: BLE001 - counted and shown: a load test must not hide one
             errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
         latency.append(time.perf_counter() - began)
+        if locked_at:
+            held.append(time.perf_counter() - locked_at.pop())
+            locked_at.clear()
+    cpu = time.process_time() - cpu
     barrier.wait()
     database.engine.dispose()
     results.put({"index": index, "floor": floor, "latency": latency, "saved": saved, "refused": refused,
-                 "errors": errors})
+                 "errors": errors, "held": held, "cpu": cpu})
 
 
 def check(url: str, reported: list[tuple[str, str, str]]) -> dict:
@@ -169,8 +184,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kiosks", type=int, default=20)
     parser.add_argument("--scans", type=int, default=500, help="scans per kiosk")
-    parser.add_argument("--url", help="a PostgreSQL server (a user who may create databases); default: start one")
+    add_common(parser, postgres=True)
     args = parser.parse_args()
+    if args.small:
+        args.kiosks, args.scans = 3, 20
 
     import psycopg
 
@@ -213,6 +230,8 @@ def main() -> int:
         saved = [tuple(s) for r in reports for s in r["saved"]]
         refused = sum(r["refused"] for r in reports)
         errors = [e for r in reports for e in r["errors"]]
+        held = [x for r in reports for x in r["held"]]
+        cpu = sum(r["cpu"] for r in reports)
         checks = check(url, saved)
     finally:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -236,6 +255,11 @@ def main() -> int:
           f"{statistics.median(latency) / statistics.median(floor):9.1f}x "
           f"{percentile(latency, 99) / percentile(floor, 99):9.1f}x"
           "   (throughput: floor/scans; latency: scans/floor)")
+    print(f"\nthe school's lock: taken by {len(held)} scans ({len(held) / scan_wall:.0f}/s), held p50 "
+          f"{ms(statistics.median(held) if held else 0)} p99 {ms(percentile(held, 99) if held else 0)} (from the "
+          f"lock's answer to the scan's return, at the kiosk: a kiosk waiting for the CPU after COMMIT counts); "
+          f"kiosks' CPU {cpu / total * 1000:.2f} ms per scan ({cpu / scan_wall:.2f} cores); "
+          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print(f"\nscans: {total} ({len(saved)} saved, {refused} refused: already held / not held), "
           f"{len(errors)} errors{': ' + '; '.join(sorted(set(errors))[:3]) if errors else ''}")
     print(f"lost (reported saved, not in the ledger): {checks['lost']}; in the ledger but not reported: "
@@ -246,6 +270,14 @@ def main() -> int:
     ok = not errors and checks["lost"] == checks["unreported"] == checks["double"] == checks["held_mismatch"] == 0 \
         and checks["verify_status"] == 0
     print("ALL CHECKS PASS" if ok else "CHECKS FAILED")
+    note = f"{args.kiosks} kiosks x {args.scans} scans; checks {'pass' if ok else 'FAILED'}"
+    figure("load_test", "time per scan, all kiosks at once (1 / scans per second)", [scan_wall / total * 1000],
+           [floor_wall / len(floor) * 1000], backend="postgres", note=note)
+    figure("load_test", "one scan's latency, all kiosks at once", [x * 1000 for x in latency],
+           [x * 1000 for x in floor], backend="postgres", note=note)
+    if held:
+        figure("load_test", "the school's lock held per scan that took it (at the kiosk)", [x * 1000 for x in held],
+               None, backend="postgres", note=f"no floor: {len(held)} of {total} scans took it; {note}")
     return 0 if ok else 1
 
 

@@ -32,6 +32,7 @@ the whole chain is rechecked after the build (and with --verify-full), and the
 real ``row_hash`` is compared on sampled rows and on every row a run adds.
 
     .venv/bin/python bench/scan_latency.py              # N=500, 1M rows
+    .venv/bin/python bench/scan_latency.py --small      # a tiny ledger built in a temp folder: seconds
     .venv/bin/python bench/scan_latency.py --n 2000 --profile
 """
 
@@ -50,6 +51,7 @@ import pstats
 import random
 import sqlite3
 import sys
+import tempfile
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -57,6 +59,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import event
 from sqlmodel import select
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench.figures
+
+from bench.figures import add_common, figure  # noqa: E402 - after the path above
 from db.core import GENESIS, HEAD_REVISION, open_database, pupil_search_key, row_hash, sqlite_url, upgrade
 from db.core.models import LedgerEntry
 from db.phones import phone_in, phone_out
@@ -442,7 +447,8 @@ class SqlTimer:
 class StepTimer:
     """Times the steps phone_in/phone_out call (wrapped in this process only, restored afterwards)."""
 
-    STEPS = ("find_staff", "_scan_row", "cupboard_for", "office", "_hold", "append")
+    STEPS = ("find_staff", "_scan_row", "_under_lock", "cupboard_for", "office", "next_entry", "_handing_back",
+             "_hold", "append")
 
     def __init__(self):
         from sqlmodel import Session
@@ -477,7 +483,10 @@ def measure(path: Path, n: int, warmup: int, block: int, seed: int, *, profile: 
     """Our calls and the floor in alternating blocks: both see the same WAL growth and checkpoints,
     while each connection's page cache is not invalidated by the other on every single write."""
     url = sqlite_url(path)
-    clock = StepClock(BENCH_START)
+    # After the newest record (a reused database holds the last run's rows): an earlier time is a wrong clock.
+    newest = parse_stored_at(sqlite3.connect(path).execute("SELECT at FROM ledger_entry ORDER BY id DESC LIMIT 1")
+                             .fetchone()[0])
+    clock = StepClock(max(BENCH_START, newest + dt.timedelta(seconds=1)))
     picks, staff_code, staff_id = pick_codes(path, warmup + n, seed)
     database = open_database(url, clock=clock, kiosk_name="bench-kiosk")
     floor = FloorWriter(path, clock)
@@ -593,7 +602,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20261121)
     parser.add_argument("--profile", action="store_true", help="cProfile 200 extra pairs after the measurement")
     parser.add_argument("--no-breakdown", action="store_true", help="skip the SQLite-versus-Python split")
+    add_common(parser)
     args = parser.parse_args(argv)
+    if args.small:  # its own tiny ledger, built by the same builder, in a folder of its own
+        args.n, args.warmup, args.rows, args.pupils, args.days = 40, 5, 3000, 60, 20
+        args.dir = Path(tempfile.mkdtemp(prefix="scan-latency-"))
 
     print(f"date {dt.datetime.now().isoformat(timespec='seconds')}; machine: {os.cpu_count()} CPUs "
           f"({platform.processor() or platform.machine()}), Python {platform.python_version()}, "
@@ -667,6 +680,11 @@ def main(argv: list[str] | None = None) -> int:
             print("  " + " " * 11 + "steps: " + ", ".join(f"{name} {ms:.2f}" for name, ms in parts)
                   + f", the rest (session, gets, result) {rest:.2f} ms")
     print(f"\nchain after the run: {after:,} new rows linked and hashed; row_hash agrees on {orm_checked:,} of them")
+    ledger = f"{total:,}-row ledger"
+    floor_ms = [ns / 1e6 for ns in r["floor"]]
+    for key, measure_name, floor_mult in (("in", "phone_in", 1), ("out", "phone_out", 1), ("pair", "pair", 2)):
+        figure("scan_latency", f"{measure_name}, {ledger}", [ns / 1e6 for ns in r[key]],
+               [ms * floor_mult for ms in floor_ms], note="" if floor_mult == 1 else "floor: two raw scans")
     if "profile" in r:
         print_profile(r["profile"], 30)
     print(f"\noverall: {mark(all(verdicts))}")

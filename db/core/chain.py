@@ -35,6 +35,7 @@ import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 
+import sqlalchemy as sa
 from sqlalchemy import Connection, exists, select
 from sqlmodel import Session
 
@@ -117,7 +118,29 @@ def append(target: Session | Connection, database: Database, action: str, *, sta
         target = target.connection()
     if target.dialect.name == "postgresql" and target.get_execution_options().get("kiosk_begin") != "IMMEDIATE":
         target.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")  # before reading the head
-    last = target.execute(_HEAD).first()
+    row = next_entry(database, target.execute(_HEAD).first(), action, staff_id=staff_id, tag_code=tag_code,
+                     pupil_id=pupil_id, from_location_id=from_location_id, to_location_id=to_location_id,
+                     detail=detail, voids_id=voids_id, at=at)
+    target.execute(_INSERT, row)
+    return row["id"]
+
+
+def head_columns() -> list:
+    """The chain head's id, hash and time as three columns to add to a read made under the write lock, so the scan
+    path reads the head in the same round trip as the phone it writes about (``next_entry`` takes them)."""
+    newest = sa.select(sa.func.max(LEDGER.c.id)).scalar_subquery()
+    return [newest.label("head_id"),
+            sa.select(LEDGER.c.hash).where(LEDGER.c.id == newest).scalar_subquery().label("head_hash"),
+            sa.select(LEDGER.c.at).where(LEDGER.c.id == newest).scalar_subquery().label("head_at")]
+
+
+def next_entry(database: Database, last, action: str, *, staff_id: int | None = None, tag_code: str | None = None,
+               pupil_id: int | None = None, from_location_id: int | None = None, to_location_id: int | None = None,
+               detail: dict | None = None, voids_id: int | None = None, at: datetime | None = None) -> dict:
+    """The ledger row after ``last`` (the head as (id, hash, at), read under the write lock; None for an empty
+    ledger), with its hash: what ``append`` inserts."""
+    if last is not None and last[0] is None:
+        last = None  # head_columns() on an empty ledger
     at = at or database.now()
     if last and database.clock_checked and not database.server_clock:
         _refuse_a_wrong_clock(database, at, last[2])
@@ -136,8 +159,7 @@ def append(target: Session | Connection, database: Database, action: str, *, sta
         "prev_hash": last[1] if last else GENESIS,
     }
     row["hash"] = row_hash(row)
-    target.execute(_INSERT, row)
-    return row["id"]
+    return row
 
 
 def _refuse_a_wrong_clock(database: Database, at: datetime, newest: datetime) -> None:

@@ -9,24 +9,29 @@ PostgreSQL (``postgresql+psycopg://…``, many kiosks on one school database)
 gets the same rule: a write transaction takes the school's write lock (a
 transaction-level advisory lock) as its first statement, so every
 read-then-write (is this phone held? which record is the chain head?) sees
-the last committed write of every other kiosk, exactly as on SQLite.
+the last committed write of every other kiosk, exactly as on SQLite. A scan
+(``Database.scanning``) reads before the lock and holds it for two round trips:
+the lock with its read, then its writes with the COMMIT (tests/unit/test_scan_round_trips.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import socket
 import weakref
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import Executable, create_engine, event, text
+from sqlalchemy.engine import Connection, Engine, Row
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
@@ -131,8 +136,12 @@ class Database:
     @contextmanager
     def _writing_at(self, conn: Connection) -> Iterator[None]:
         """Fix the time of this write transaction (the write lock is held: nobody writes between)."""
+        # The lock's own statement read the server's clock once it held the lock (no round trip of its own).
+        locked_at = conn.info.pop(LOCKED_AT, None)
         if self.server_clock:
-            moment = self._note_server_time(conn.exec_driver_sql("SELECT clock_timestamp()").scalar())
+            if locked_at is None:
+                locked_at = conn.exec_driver_sql("SELECT clock_timestamp()").scalar()
+            moment = self._note_server_time(locked_at)
         else:
             moment = self.clock().astimezone(timezone.utc)
         token, writer = self._written_at.set(moment), _WRITING.set(self)
@@ -169,6 +178,31 @@ class Database:
         with self._writer.begin() as conn, self._writing_at(conn):
             yield conn
 
+    @contextmanager
+    def scanning(self) -> Iterator[Scanning]:
+        """The scan path: reads, then ``Scanning.lock()`` and the writes, on one connection (committed at the end,
+        rolled back on error).
+
+        PostgreSQL: the reads come before the school's write lock, outside any transaction, so a refusal found there
+        costs the other kiosks nothing and costs no BEGIN or ROLLBACK; what they found is read again after the
+        lock (in one statement) before anything is written, since another kiosk may have written between.
+        SQLite: one PC's file, where a statement is a function call, not a round trip: the transaction takes the
+        file's write lock first (``BEGIN IMMEDIATE``, as ``transaction``; ``lock()`` then has nothing to do) and
+        ``reads_before_lock`` is False, so the scan reads once.
+        """
+        with self.engine.connect() as conn, ExitStack() as held:
+            scan = Scanning(self, conn, held)
+            try:
+                if self.is_sqlite:
+                    scan.lock()
+                else:  # the reads before the lock need no transaction: no BEGIN and no ROLLBACK to wait for
+                    conn.execution_options(isolation_level="AUTOCOMMIT")
+                yield scan
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+
     def lift_scan_limits(self, conn: Connection) -> None:
         """For an administrator's bulk write (copy-to, purge) in this write transaction: no statement, idle or
         dead-link limit (PG_STATEMENT_MS, PG_IDLE_MS), which are sized for a scan; it may rightly take minutes,
@@ -194,6 +228,135 @@ class Database:
 
 
 _DATABASES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+@dataclass
+class Scanning:
+    """One scan's connection (``Database.scanning``): read, then ``lock()``, then write."""
+
+    database: Database
+    conn: Connection
+    _held: ExitStack
+    locked: bool = False
+
+    @property
+    def reads_before_lock(self) -> bool:
+        """Whether reads made before ``lock()`` are outside it (PostgreSQL) and must be made again under it."""
+        return not self.database.is_sqlite
+
+    def lock(self, read: Executable | None = None, params: dict | None = None) -> Row | None:
+        """Take the school's write lock (waiting for another kiosk's write); with ``read``, run it once the lock is
+        held and return its first row: on PostgreSQL in the lock's own round trip (its statements run one after
+        the other, each seeing what was committed before it began), so the lock is held from the start of the read.
+        ``database.now()`` is the record's time from here on."""
+        conn = self.conn
+        if self.locked or self.database.is_sqlite:
+            if not self.locked:
+                conn.execution_options(kiosk_begin="IMMEDIATE")
+                conn.begin()  # the begin event: BEGIN IMMEDIATE
+                self._held.enter_context(self.database._writing_at(conn))
+                self.locked = True
+            return conn.execute(read, params or {}).first() if read is not None else None
+        try:
+            row = self._lock_with(read, params)
+        except ProgrammingError as exc:
+            if read is None or type(exc.orig).__name__ != "InvalidSqlStatementName":
+                raise
+            # psycopg empties the server's prepared statements, ours too, after a DROP, an ALTER or a ROLLBACK TO
+            # SAVEPOINT on this connection (its DEALLOCATE ALL): nothing was written; prepare it again, once.
+            conn.rollback()
+            _PREPARED.pop(conn.connection.driver_connection, None)
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            row = self._lock_with(read, params)
+        self._held.enter_context(self.database._writing_at(conn))
+        self.locked = True
+        return row
+
+    def _lock_with(self, read: Executable | None, params: dict | None) -> Row | None:
+        conn = self.conn
+        if read is not None:
+            _prepare(conn, read)
+        conn.commit()  # the reads' (nothing is sent: they ran without a transaction)
+        # In place: a write from here on (dead-link deadline); the lock comes with the read when there is one.
+        conn.execution_options(isolation_level=conn.default_isolation_level, kiosk_begin="IMMEDIATE",
+                               kiosk_lock_with_read=read is not None)
+        conn.begin()
+        if read is None:
+            return None
+        with _client_side(conn):
+            return conn.execute(read, params or {}, execution_options={_LOCK_FIRST: True}).first()
+
+    def write(self, *writes: Executable) -> int:
+        """The scan's writes (the ledger row first, the projections it changes after), then its COMMIT: on
+        PostgreSQL one round trip, a WITH of data-modifying statements followed by COMMIT (nothing is committed
+        if it fails: the COMMIT is never reached). On SQLite one statement each, committed when ``scanning``
+        ends. Returns the last one's row count."""
+        conn = self.conn
+        *first, last = writes
+        if self.database.is_sqlite:
+            for write in first:
+                conn.execute(write)
+            return conn.execute(last).rowcount
+        statement = last.add_cte(*(w.cte(f"w{i}") for i, w in enumerate(first))) if first else last
+        with _client_side(conn):
+            conn.execute(statement, execution_options={_COMMIT_AFTER: True})
+        return conn.info.pop(_ROW_COUNT)
+
+
+# The read made under the lock, prepared once on each connection (PREPARE, outside the lock): sent with the lock as
+# text, it would be planned again on every scan while the lock is held (about 1 ms of the server's time, more on a
+# busy server); EXECUTE of a prepared statement is not. Prepared statements live as long as their connection.
+_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # psycopg connection -> names prepared on it
+_PARAMETER = re.compile(r"%\((\w+)\)s")
+
+
+@lru_cache(maxsize=32)
+def _prepared_form(statement: str) -> tuple[str, str, str]:
+    """A statement in psycopg's %(name)s style as (name, its PREPARE, an EXECUTE of it in the same style)."""
+    names: list[str] = []
+    for name in _PARAMETER.findall(statement):
+        if name not in names:
+            names.append(name)
+    numbered = _PARAMETER.sub(lambda m: f"${names.index(m.group(1)) + 1}", statement)
+    label = "kiosk_" + hashlib.sha1(statement.encode()).hexdigest()[:16]
+    return (label, f"PREPARE {label} AS {numbered}",
+            f"EXECUTE {label}({', '.join(f'%({name})s' for name in names)})")
+
+
+def _forget_prepared(driver) -> None:
+    """Before a rollback of ``driver`` (a psycopg connection): a transaction open is a ROLLBACK to come, and the
+    server's prepared statements may go with it (psycopg's DEALLOCATE ALL, when it had prepared some of its own)."""
+    info = getattr(driver, "info", None)
+    if driver in _PREPARED and info is not None and info.transaction_status != 0:  # 0: idle, nothing to roll back
+        del _PREPARED[driver]
+
+
+def _prepare(conn: Connection, read: Executable) -> None:
+    label, prepare, _ = _prepared_form(read.compile(dialect=conn.dialect).string)
+    names = _PREPARED.setdefault(conn.connection.driver_connection, set())
+    if label not in names:
+        try:
+            conn.exec_driver_sql(prepare)  # no transaction yet: nothing is held
+        except ProgrammingError as exc:  # still there: the rollback we feared came with no DEALLOCATE ALL
+            if type(exc.orig).__name__ != "DuplicatePreparedStatement":
+                raise
+            conn.rollback()
+        names.add(label)
+
+
+@contextmanager
+def _client_side(conn: Connection) -> Iterator[None]:
+    """psycopg binds the parameters itself for this statement, so it may be several statements in one round trip
+    (the server binds them otherwise, one statement per round trip)."""
+    import psycopg
+
+    driver = conn.connection.driver_connection
+    plain = driver.cursor_factory
+    driver.cursor_factory = psycopg.ClientCursor
+    try:
+        yield
+    finally:
+        driver.cursor_factory = plain
 
 
 _WRITING: ContextVar[Database | None] = ContextVar("writing", default=None)  # whose write transaction this is
@@ -329,17 +492,60 @@ def _sqlite_production_settings(engine: Engine, wait_ms: int) -> None:
 
 # The statement and idle limits are set for the write transaction only (SET LOCAL, in the lock's own round trip):
 # it holds the school's lock, while a report or `audit verify` may rightly read for longer than a scan takes.
+# The server's clock is read in the same round trip, after the lock is held (functions in a select list run in
+# order), so the transaction's time needs no statement of its own.
 _TAKE_WRITE_LOCK = (f"SELECT set_config('statement_timeout', '{PG_STATEMENT_MS}', true), "
                     f"set_config('idle_in_transaction_session_timeout', '{PG_IDLE_MS}', true), "
-                    f"pg_advisory_xact_lock({WRITE_LOCK})")
+                    f"pg_advisory_xact_lock({WRITE_LOCK}), clock_timestamp()")
+LOCKED_AT = "kiosk_locked_at"  # conn.info: the server's clock when this transaction took the lock
+
+
+_LOCK_FIRST, _COMMIT_AFTER = "kiosk_lock_first", "kiosk_commit_after"  # a statement's execution options (Scanning)
+_ROW_COUNT = "kiosk_row_count"
+
+
+def _lock(conn: Connection) -> None:
+    conn.info[LOCKED_AT] = conn.exec_driver_sql(_TAKE_WRITE_LOCK).first()[-1]
 
 
 def _postgresql_write_lock(engine: Engine, dead_link_s: float) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        if _writes(conn):
+        if _writes(conn) and not conn.get_execution_options().get("kiosk_lock_with_read"):
             # Released by COMMIT or ROLLBACK; see db/core/chain.py for why the ledger needs it.
-            conn.exec_driver_sql(_TAKE_WRITE_LOCK)
+            _lock(conn)
+
+    # A scan's lock and read go as one round trip, and its writes and COMMIT as another (Scanning).
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _joined(conn, _cursor, statement, parameters, context, _many):
+        options = context.execution_options if context is not None else {}
+        if options.get(_LOCK_FIRST):
+            label, _, execute = _prepared_form(statement)
+            prepared = label in _PREPARED.get(conn.connection.driver_connection, ())
+            statement = f"{_TAKE_WRITE_LOCK}; {execute if prepared else statement}"
+        if options.get(_COMMIT_AFTER):
+            statement = f"{statement}; COMMIT"
+        return statement, parameters
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _read_after_lock(conn, cursor, _statement, _parameters, context, _many):
+        if context is not None and context.execution_options.get(_LOCK_FIRST):
+            conn.info[LOCKED_AT] = cursor.fetchone()[-1]  # the lock's own answer: the server's clock
+            cursor.nextset()  # the read's rows, which SQLAlchemy reads as this statement's
+        if context is not None and context.execution_options.get(_COMMIT_AFTER):
+            conn.info[_ROW_COUNT] = cursor.rowcount  # the writes' (SQLAlchemy's own count is the COMMIT's)
+
+    # psycopg's ROLLBACK (and a ROLLBACK TO SAVEPOINT) is followed by its DEALLOCATE ALL, which takes the scan's
+    # prepared read too: it is prepared again before the next lock rather than found missing under it.
+    @event.listens_for(engine, "rollback")
+    @event.listens_for(engine, "rollback_savepoint")
+    def _rolled_back(conn, *_args):
+        if not conn.invalidated:  # a connection lost is replaced by a new one, with nothing prepared
+            _forget_prepared(conn.connection.driver_connection)
+
+    @event.listens_for(engine.pool, "reset")
+    def _reset(dbapi_connection, _record, _state):
+        _forget_prepared(dbapi_connection)
 
     # Every statement and COMMIT of a write transaction has an answer within dead_link_s, or the link is cut.
     @event.listens_for(engine, "before_cursor_execute")

@@ -5,7 +5,14 @@ the rule, writes the ledger row and the current-state projection together, and
 returns plain data. A refusal raises ``Refused`` and writes nothing.
 
 Check-in and hand-back run on every scan, so they use SQLAlchemy Core with
-statements built once: one read, then the writes (bench/scan_latency.py).
+statements built once (bench/scan_latency.py), and they hold the school's write
+lock for as few round trips as the rules allow (bench/load_test.py: twenty kiosks
+queue for that lock). Before the lock: the staff member and the phone are read
+and every refusal they allow is made, costing the other kiosks nothing. Under
+the lock: the same read again in one statement, with the chain head, since
+another kiosk may have written between; then the ledger row and the
+projections it changes, with the COMMIT (``Scanning.write``). On PostgreSQL that is
+two round trips while the lock is held: the lock with the read, the writes with the COMMIT.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from db.core import (
     ParentNeeded,
     ReasonNeeded,
     Refused,
+    Scanning,
     append,
     cupboard_for,
     find_pupil,
@@ -32,8 +40,10 @@ from db.core import (
     first_name,
     full_name,
     goes_to_cupboard,
+    head_columns,
     may,
     name_key,
+    next_entry,
     office,
     other_class,
     place_named,
@@ -52,6 +62,7 @@ from db.core.models import (
     ParentTask,
     PhoneException,
     Pupil,
+    Staff,
     Tag,
 )
 from db.core.outcomes import Outcome
@@ -77,22 +88,42 @@ _SCAN = (sa.select(TAG.c.code, TAG.c.kind, TAG.c.retired_at, TAG.c.description,
                 .scalar_subquery().label("exception_id"),
                 sa.select(CONFISCATION.c.id).where(CONFISCATION.c.tag_code == TAG.c.code,
                                                    CONFISCATION.c.released_at.is_(None))
-                .scalar_subquery().label("confiscation_id"))
+                .scalar_subquery().label("confiscation_id"),
+                # The office, where any phone not for a cupboard goes (R2); NULL until it exists.
+                sa.select(LOCATION.c.id).where(LOCATION.c.kind == "office").order_by(LOCATION.c.id).limit(1)
+                .scalar_subquery().label("office_id"),
+                sa.select(LOCATION.c.name).where(LOCATION.c.kind == "office").order_by(LOCATION.c.id).limit(1)
+                .scalar_subquery().label("office_name"))
          .select_from(TAG.outerjoin(PUPIL, PUPIL.c.id == TAG.c.pupil_id)
                       .outerjoin(HELD, HELD.c.tag_code == TAG.c.code)
                       .outerjoin(_WHERE, _WHERE.c.id == HELD.c.location_id)
                       .outerjoin(_CUPBOARD, (_CUPBOARD.c.kind == "cupboard")
                                  & (_CUPBOARD.c.class_name == PUPIL.c.class_name)))
          .where(TAG.c.code == bindparam("code")))
-_HOLD = HELD.insert()
 TASK = ParentTask.__table__
-_TASK = TASK.insert()
 _RELEASE = HELD.delete().where(HELD.c.tag_code == bindparam("code"))
+STAFF = Staff.__table__
 
 
-def _scan_row(conn: Connection, code: str) -> Row:
-    """The phone tag and its pupil; refused if the code is not a phone tag in use."""
-    row = conn.execute(_SCAN, {"code": code}).first()
+def _staff_now(column):
+    return sa.select(column).where(STAFF.c.id == bindparam("staff_id")).scalar_subquery()
+
+
+# The scan's read made again under the lock, in the same round trip: what another kiosk may have changed since (the
+# phone's place, a confiscation, the staff member's role), the chain head, and whether the parents are still to be
+# told (the hand-back's note).
+_LOCKED_SCAN = _SCAN.add_columns(
+    *head_columns(),
+    _staff_now(STAFF.c.role).label("staff_role"), _staff_now(STAFF.c.class_name).label("staff_class"),
+    _staff_now(STAFF.c.left_at).label("staff_left"),
+    sa.exists().where(TASK.c.tag_code == TAG.c.code, TASK.c.told_at.is_(None)).label("untold"))
+
+
+def _scan_row(conn: Connection, code: str, read=_SCAN, scan: Scanning | None = None, **more) -> Row:
+    """The phone tag and its pupil (read under the school's lock, in the lock's round trip, with ``scan``); refused
+    if the code is not a phone tag in use."""
+    params = {"code": code, **more}
+    row = scan.lock(read, params) if scan is not None else conn.execute(read, params).first()
     if row is None or row.retired_at is not None:
         raise Refused(f"The tag {code} is not in use: it may be an old tag; issue a new one from the pupil's record.")
     if row.kind != "phone":
@@ -113,8 +144,27 @@ def _name(row) -> str:
 def _hold(conn: Connection, row, location_id: int, now, staff, entry: int) -> None:
     """The phone is held here from now. The primary key on held_phone.tag_code is the real guard against two
     kiosks at once: the second insert fails inside the database."""
-    conn.execute(_HOLD, {"tag_code": row.code, "pupil_id": row.pupil_id, "location_id": location_id, "since": now,
-                         "by_staff_id": staff.id, "ledger_id": entry})
+    conn.execute(_holding(row, location_id, now, staff, entry))
+
+
+def _holding(row, location_id: int, now, staff, entry: int):
+    return HELD.insert().values(tag_code=row.code, pupil_id=row.pupil_id, location_id=location_id, since=now,
+                                by_staff_id=staff.id, ledger_id=entry)
+
+
+def _under_lock(scan: Scanning, code: str, by: str, staff, doing: str) -> tuple:
+    """Take the school's lock; the staff member and the phone as they are now, and the chain head (one statement;
+    a second only if the staff member's record changed meanwhile, or is a cover badge whose day may just have
+    ended)."""
+    row = _scan_row(scan.conn, code, _LOCKED_SCAN, scan=scan, staff_id=staff.id)
+    if scan.reads_before_lock and staff.id is not None and (staff.left_at is not None or row.staff_left is not None
+                                 or (row.staff_role, row.staff_class) != (staff.role, staff.class_name)):
+        staff = find_staff(scan.conn, by, "phones", doing)
+    return staff, row
+
+
+def _head(row) -> tuple:
+    return row.head_id, row.head_hash, row.head_at
 
 
 def _result(row, database: Database, now, location: str, outcome: Outcome, note: str | None = None,
@@ -150,19 +200,18 @@ def check_in_at_kiosk(database: Database, code: str, by: str) -> CustodyResult:
 
 
 def _check_in(database: Database, code: str, by: str, *, at_kiosk: bool) -> CustodyResult:
+    doing = "checking in a phone"
     try:
-        with database.transaction() as conn:
-            staff = find_staff(conn, by, "phones", "checking in a phone")
-            row = _scan_row(conn, code)
-            require_class(staff, row.class_name, _name(row), "checking in this phone")
-            if row.confiscation_id is not None:
-                raise Refused(f"{_name(row)}'s phone is confiscated and held in the {row.held_in_name} until a "
-                              "parent or carer collects it.")
+        with database.scanning() as scan:
+            conn = scan.conn
+            staff = find_staff(conn, by, "phones", doing)
+            if scan.reads_before_lock:  # refused before the lock: nobody waits for a refusal
+                _may_check_in(database, staff, _scan_row(conn, code), at_kiosk)
+            staff, row = _under_lock(scan, code, by, staff, doing)
+            _may_check_in(database, staff, row, at_kiosk)
             now = database.now()
             if row.held_in is not None:
-                if at_kiosk:
-                    return _held_already(conn, database, staff, row, now)
-                raise _already_held(database, row)
+                return _held_already(conn, database, staff, row, now)
             if row.exception_id is not None:
                 return _keeps_phone(conn, database, staff, row, now)
             if goes_to_cupboard(row.year, walk_home_valid(database, row.walk_home, row.walk_home_at)):
@@ -174,16 +223,27 @@ def _check_in(database: Database, code: str, by: str, *, at_kiosk: bool) -> Cust
                 note = ("only Year 6 pupils who walk home alone may bring a phone" if row.year != WALK_HOME_YEAR
                         else "last year's walk-home permission ended on 31 August" if row.walk_home
                         else "no walk-home permission is recorded")
-                location_id, location = office(conn)
-            entry = append(conn, database, "phone_in", staff_id=staff.id, tag_code=code, pupil_id=row.pupil_id,
-                           to_location_id=location_id, at=now)
-            _hold(conn, row, location_id, now, staff, entry)
+                location_id, location = (row.office_id, row.office_name) if row.office_id else office(conn)
+            entry = next_entry(database, _head(row), "phone_in", staff_id=staff.id, tag_code=code,
+                               pupil_id=row.pupil_id, to_location_id=location_id, at=now)
+            writes = [LEDGER.insert().values(entry), _holding(row, location_id, now, staff, entry["id"])]
             if note:
-                conn.execute(_TASK, {"pupil_id": row.pupil_id, "tag_code": code, "reason": note, "opened_at": now,
-                                     "opened_ledger_id": entry})
+                writes.append(TASK.insert().values(pupil_id=row.pupil_id, tag_code=code, reason=note, opened_at=now,
+                                                   opened_ledger_id=entry["id"]))
+            scan.write(*writes)
     except IntegrityError:
         raise Refused(f"{_name(row)}'s phone has just been checked in at another kiosk.") from None
     return _result(row, database, now, location, kind, f"Parents to be told: {note}." if note else None, bool(note))
+
+
+def _may_check_in(database: Database, staff, row, at_kiosk: bool) -> None:
+    """The check-in's refusals that need no clock: made before the lock, and again under it."""
+    require_class(staff, row.class_name, _name(row), "checking in this phone")
+    if row.confiscation_id is not None:
+        raise Refused(f"{_name(row)}'s phone is confiscated and held in the {row.held_in_name} until a "
+                      "parent or carer collects it.")
+    if row.held_in is not None and not at_kiosk:
+        raise _already_held(database, row)
 
 
 def _already_held(database: Database, row) -> Refused:
@@ -219,14 +279,14 @@ def phone_out(database: Database, code: str, by: str, *, to: str | None = None,
     """Hand a phone back. Before home-time a reason is required (an early leaver, an appointment)."""
     to = plain(to, 100) or None
     reason = plain(reason, 200) or None
-    with database.transaction() as conn:
-        staff = find_staff(conn, by, "phones", "handing a phone back")
-        row = _scan_row(conn, code)
-        require_class(staff, row.class_name, _name(row), "handing this phone back")
-        if row.held_in is None and row.exception_id is not None:
-            raise Refused(f"{_name(row)} keeps their phone (exceptions register): there is nothing to hand back.")
-        if row.held_in is None:
-            raise Refused(f"{_name(row)}'s phone is not being held, so it cannot be handed back: check the tag.")
+    doing = "handing a phone back"
+    with database.scanning() as scan:
+        conn = scan.conn
+        staff = find_staff(conn, by, "phones", doing)
+        if scan.reads_before_lock:  # refused before the lock: nobody waits for a refusal
+            _may_hand_back(staff, _scan_row(conn, code))
+        staff, row = _under_lock(scan, code, by, staff, doing)
+        _may_hand_back(staff, row)
         now = database.now()
         if row.confiscation_id is not None:
             return _release_to_parent(conn, database, staff, row, now, to)
@@ -236,19 +296,40 @@ def phone_out(database: Database, code: str, by: str, *, to: str | None = None,
         if early and not reason:
             raise ReasonNeeded(f"It is before home-time ({database.home_time:%H:%M}): give a reason for handing "
                                "the phone back early, e.g. a dentist appointment.", _name(row))
-        if conn.execute(_RELEASE, {"code": code}).rowcount != 1:
-            raise Refused(f"{_name(row)}'s phone has just been handed back at another kiosk.")
         # The office's task stays open until the parents are told; the hand-back row says the phone went first.
-        untold = conn.execute(sa.select(TASK.c.id).where(TASK.c.tag_code == code, TASK.c.told_at.is_(None))
-                              .limit(1)).first() is not None
-        append(conn, database, "phone_out", staff_id=staff.id, tag_code=code, pupil_id=row.pupil_id,
-               from_location_id=row.held_in, at=now,
-               detail={"to": to, "reason": reason} | ({"parents": "not yet told"} if untold else {}))
+        untold = bool(row.untold)
+        entry = next_entry(database, _head(row), "phone_out", staff_id=staff.id, tag_code=code,
+                           pupil_id=row.pupil_id, from_location_id=row.held_in, at=now,
+                           detail={"to": to, "reason": reason} | ({"parents": "not yet told"} if untold else {}))
+        if scan.write(*_handing_back(database, code, entry)) != 1:
+            raise Refused(f"{_name(row)}'s phone has just been handed back at another kiosk.")
     notes = [f"Before home-time: {reason}" if early else "",
              f"Parents not yet told that {_name(row)} brought a phone: the office still has it to do." if untold
              else ""]
     return _result(row, database, now, row.held_in_name, Outcome.HANDED_BACK, " ".join(n for n in notes if n) or None,
                    parents=untold)
+
+
+def _handing_back(database: Database, code: str, entry: dict) -> list:
+    """The hand-back's writes: the held phone's row deleted and the ledger row, both or neither. The delete's row
+    count guards against a hand-back at two kiosks at once: on SQLite a count of 0 rolls the ledger row back; on
+    PostgreSQL, where the writes and COMMIT are one round trip, the ledger row is inserted only from the deleted
+    row (none deleted, none inserted, the count is 0)."""
+    release = HELD.delete().where(HELD.c.tag_code == code)
+    if database.is_sqlite:
+        return [LEDGER.insert().values(entry), release]
+    gone = release.returning(HELD.c.tag_code).cte("gone")
+    values = sa.select(*(sa.literal(value, LEDGER.c[key].type) for key, value in entry.items())).select_from(gone)
+    return [LEDGER.insert().from_select(list(entry), values)]
+
+
+def _may_hand_back(staff, row) -> None:
+    """The hand-back's refusals that need no clock: made before the lock, and again under it."""
+    require_class(staff, row.class_name, _name(row), "handing this phone back")
+    if row.held_in is None and row.exception_id is not None:
+        raise Refused(f"{_name(row)} keeps their phone (exceptions register): there is nothing to hand back.")
+    if row.held_in is None:
+        raise Refused(f"{_name(row)}'s phone is not being held, so it cannot be handed back: check the tag.")
 
 
 def _keeps_phone(conn: Connection, database: Database, staff, row, now) -> CustodyResult:
