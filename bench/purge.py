@@ -185,7 +185,10 @@ def window(samples: list[list], start: float, end: float) -> list[list]:
 
 
 def report(backend: str, name: str, scans: list[list], floor: list[list]) -> None:
-    taken = [s[1] * 1000 for s in scans] or [0.0]
+    taken = [s[1] * 1000 for s in scans]
+    if not taken:  # it ended before the other kiosk's next scan (the small mode's dry run): nothing to report
+        print(f"a scan from another kiosk during {name} [{backend}]: none happened while it ran")
+        return
     refused = sum(1 for s in scans if s[2])
     figure("purge", f"a scan from another kiosk during {name}", taken, [s[1] * 1000 for s in floor],
            backend=backend, note=f"max {max(taken):.0f} ms, {refused} of {len(scans)} refused as busy")
