@@ -13,7 +13,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
@@ -25,7 +24,7 @@ from kiosk.loan_report import LOAN_KEYS, loan_rows
 from kiosk.output import write_csv
 from kiosk.review_days import monday, parse_days
 from kiosk.screens.ask import AskScreen
-from kiosk.screens.base import KioskScreen
+from kiosk.screens.review_base import ReviewScreen
 from kiosk.theme import PALETTES, Palette
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.status_bar import StatusBar
@@ -100,7 +99,7 @@ def export_loans(database: Database, start: date, end: date, class_name: str | N
     return f"Saved {plural(len(loans), 'loan')} to {path} (open it with Excel or Google Sheets)."
 
 
-class DevicesReviewScreen(KioskScreen, Screen):
+class DevicesReviewScreen(ReviewScreen):
     CSS_PATH = "devices_review.tcss"
     AUTO_FOCUS = "#loans"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
@@ -347,17 +346,6 @@ class DevicesReviewScreen(KioskScreen, Screen):
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def export(self, start: date, end: date, class_name: str | None, by: str) -> None:
         carry_out(self, "export", None, export_loans, self.kiosk.database, start, end, class_name, by)
-
-    def say(self, sentence: str, refused: bool = False) -> None:
-        if refused:
-            self.app.chime("refused")
-        area = self.query_one("#message", Static)
-        area.update(sentence)
-        area.set_class(refused, "-refused")
-        area.display = True
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
     def action_phone_rules(self) -> None:
         self.dismiss("phone rules")  # the scan screen opens the other view (ScanScreen._open_review)

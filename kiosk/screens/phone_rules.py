@@ -15,7 +15,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual_plotext import PlotextPlot
 
@@ -25,7 +24,7 @@ from db.phones import PolicyFigures, PolicyLists, PolicyReport
 from kiosk.policy_report import export_policy
 from kiosk.review_days import monday, parse_days
 from kiosk.screens.ask import AskScreen
-from kiosk.screens.base import KioskScreen
+from kiosk.screens.review_base import ReviewScreen
 from kiosk.widgets.footer import KioskFooter
 from kiosk.widgets.status_bar import StatusBar
 from kiosk.widgets.table import KioskTable
@@ -103,7 +102,7 @@ class Line:
     words: str
 
 
-class PhoneRulesScreen(KioskScreen, Screen):
+class PhoneRulesScreen(ReviewScreen):
     CSS_PATH = "phone_rules.tcss"
     AUTO_FOCUS = "#figures"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
@@ -358,17 +357,6 @@ class PhoneRulesScreen(KioskScreen, Screen):
     def export(self, first: date, last: date, by: str) -> None:
         carry_out(self, "export", None, lambda: export_policy(self.kiosk.database, self.kiosk.settings.school_terms(),
                                                               first, last, by))
-
-    def say(self, sentence: str, refused: bool = False) -> None:
-        if refused:
-            self.app.chime("refused")
-        area = self.query_one("#message", Static)
-        area.update(sentence)
-        area.set_class(refused, "-refused")
-        area.display = True
-
-    def action_back(self) -> None:
-        self.app.pop_screen()
 
     def action_devices(self) -> None:
         self.dismiss("devices")  # the scan screen opens the other view (ScanScreen._open_review)
