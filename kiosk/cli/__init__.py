@@ -68,6 +68,7 @@ def run(argv: list[str], clock: Clock) -> int:
         return start_kiosk(settings)
     from db.core import require_ready
 
+    database = None
     try:
         if args.command == "demo":
             return setup.run_demo(args, settings, clock)
@@ -93,6 +94,9 @@ def run(argv: list[str], clock: Clock) -> int:
         for line in getattr(exc, "details", ()):
             print(f"  {line}", file=sys.stderr)
         return 1
+    finally:
+        if database is not None:  # closed now, not when collected: SQLite's -wal and -shm go with the last one
+            database.engine.dispose()
 
 
 NOT_SAVED = "Not saved — "
