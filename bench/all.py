@@ -84,9 +84,11 @@ def main() -> int:
         rows, failure, seconds = run(script, args.small)
         results.append((script, rows, failure, seconds))
     made = datetime.now().astimezone().strftime("%a %d %b %Y %H:%M %Z")
-    text = (f"Made by `.venv/bin/python bench/all.py{' --small' if args.small else ''}` on {made}, "
-            f"Python {platform.python_version()}, {platform.machine()}; each script's own section below says "
-            f"what it measures and its floor.\n\n{table(results)}")
+    mode = ("` (small mode: each benchmark on a tiny database, a check that every one runs, not figures to read)"
+            if args.small else "`")
+    text = (f"The last run of every benchmark, made by `.venv/bin/python bench/all.py{' --small' if args.small else ''}"
+            f"{mode} on {made}, Python {platform.python_version()}, {platform.machine()}; each script's own section "
+            f"below says what it measures and its floor.\n\n{table(results)}")
     print(text)
     if args.write:
         write(text)
