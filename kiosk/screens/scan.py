@@ -43,7 +43,6 @@ from db.phones import (
     phones_held,
     phones_not_in,
 )
-from db.tags import list_tags
 from kiosk.live import when_ledger_changes
 from kiosk.scan import ScanMode, read_scan
 from kiosk.screens.ask import AskScreen
@@ -53,6 +52,7 @@ from kiosk.screens.device import DeviceScreen
 from kiosk.screens.find_pupil import FindPupilScreen
 from kiosk.screens.office import OfficeScreen
 from kiosk.screens.scan_corrections import UndoAndConfiscate
+from kiosk.screens.scan_printing import TagPrinting
 from kiosk.screens.stock_take import StockTakeScreen
 from kiosk.screens.tag_preview import TagPreviewScreen
 from kiosk.widgets.footer import KioskFooter
@@ -75,7 +75,7 @@ READY = {
 }
 
 
-class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
+class ScanScreen(UndoAndConfiscate, TagPrinting, KioskScreen, Screen):
     CSS_PATH = "scan.tcss"
     AUTO_FOCUS = "#scan"
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # 80×24 gets a tighter layout
@@ -523,69 +523,6 @@ class ScanScreen(UndoAndConfiscate, KioskScreen, Screen):
     def lock_cupboard(self, seq: int, class_name: str, staff_code: str) -> None:
         carry_out(self, "cupboard", (seq, class_name), cupboard_locked, self.kiosk.database, class_name, staff_code)
 
-    # --- printing ---------------------------------------------------------
-
-    def action_print_class_tags(self) -> None:
-        if not self._for_phones():
-            return
-        problem = self.kiosk.printer_problem()
-        if problem:
-            self.notify(problem, title="Nothing printed", severity="warning", timeout=12)
-        elif self.staff.class_name:
-            self._print_class(self.staff.class_name)
-        else:
-            self.app.push_screen(AskScreen("Which class's tags shall I print?", placeholder="The class, e.g. 6A"),
-                                 callback=self._print_class)
-
-    def _print_class(self, class_name: str | None) -> None:
-        # A whole class's tags are a lot of paper for one key: count them, then ask.
-        if class_name:
-            self._seq += 1
-            self.count_class_tags(self._seq, class_name)
-        self.focus_scan()
-
-    @work(thread=True, exclusive=True, group="tag-count", exit_on_error=False)
-    def count_class_tags(self, seq: int, class_name: str) -> None:
-        carry_out(self, "tag-count", (seq, class_name), class_tag_count, self.kiosk.database, class_name)
-
-    def _ask_to_print_class(self, class_name: str, count: int) -> None:
-        if not count:
-            self.notify(f"{class_name} has no phone tags to print yet: issue them with F3.", title="Nothing printed",
-                        severity="warning")
-            return
-        tags = plural(count, "tag")
-        self.app.push_screen(ConfirmScreen(f"Print {class_name}'s phone tags: {tags}?\n\nOne tag for each pupil "
-                                           f"in {class_name} with a phone tag, on the slip printer.",
-                                           yes=f"Print {tags}", no="Cancel"),
-                             callback=lambda yes: self._print_class_now(class_name, yes))
-
-    def _print_class_now(self, class_name: str, yes: bool) -> None:
-        if yes and not self.signed_out:
-            self.kiosk.print_class_tags(class_name)
-        self.focus_scan()
-
-    def action_reprint_tag(self) -> None:
-        problem = self.kiosk.printer_problem()
-        if problem:
-            self.notify(problem, title="Nothing printed", severity="warning", timeout=12)
-        elif self._last_code is None:
-            self.notify("Scan a phone first: F8 reprints the tag of the phone just scanned.",
-                        title="Nothing printed", severity="warning")
-        else:
-            self.find_tag(self._last_code[1])
-
-    @work(thread=True, exclusive=True, group="find-tag", exit_on_error=False)
-    def find_tag(self, code: str) -> None:
-        carry_out(self, "tag", None, one_tag, self.kiosk.database, code)
-
-    def _previewed(self, tag: TagInfo, print_it: bool) -> None:
-        if print_it:
-            self.kiosk.print_tag(tag.code)
-        self.focus_scan()
-
-    def action_print_queue(self) -> None:
-        self.kiosk.show_print_queue()
-
 
 @dataclass(frozen=True)
 class ClassList:
@@ -614,12 +551,3 @@ def _with_cupboard(heading: str, cupboard: CupboardCheck | None, badge: str) -> 
         text.append("   ")
         text.append(f"⚠ {cupboard.location} not confirmed locked: F4 once it is", style=badge)
     return text
-
-
-def class_tag_count(database: Database, class_name: str) -> int:
-    return len(list_tags(database, "phone", class_name=class_name))
-
-
-def one_tag(database: Database, code: str) -> TagInfo:
-    [tag] = list_tags(database, code=code)
-    return tag
