@@ -41,7 +41,9 @@ def school_in(folder: Path, demo_school_file: Path, clock) -> tuple[Path, str]:
 def arguments(command: str, code: str, backups: Path) -> list[str]:
     return {"phone in": ["phone", "in", code, "--by", "HBR"], "report custody": ["report", "custody"],
             "audit verify": ["audit", "verify"], "backup": ["backup", "--to", str(backups)],
-            "import pupils": ["import", "pupils", str(PUPILS)]}[command]
+            # --yes: the file replaces the demo's roll, so the import goes on to write (and meets the fault there)
+            # rather than stopping at its question, which it asks before it writes anything.
+            "import pupils": ["import", "pupils", str(PUPILS), "--yes"]}[command]
 
 
 def expected(kind: FaultKind, command: str) -> str:
