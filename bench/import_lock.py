@@ -1,8 +1,9 @@
 """How long a whole school's pupil import holds the write lock (no kiosk can record a scan meanwhile).
 
 Three imports of a 3,000-pupil MIS export into a fresh SQLite database: the first (every pupil new), the same
-file again (nothing changes), and September's (430 leave, 430 join, the rest move up a class). Each figure is the
-import's write transaction, from BEGIN IMMEDIATE to COMMIT; the file is read before the lock is taken.
+file again (nothing changes), and September's (430 leave, 430 join, the rest move up a class). Each figure is one of
+the import's write transactions, from BEGIN IMMEDIATE to COMMIT (the import writes in batches; the file is read and
+the changes worked out before the first).
 
     .venv/bin/python bench/import_lock.py [--pupils 3000]
     .venv/bin/python bench/import_lock.py --small
@@ -18,7 +19,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from db.core import COMMAND_LINE, open_database, sqlite_url, upgrade
+from db.core import COMMAND_LINE, open_database, plural, sqlite_url, upgrade
 from db.people import import_pupils
 
 sys.path.append(str(Path(__file__).resolve().parent.parent))
@@ -62,10 +63,14 @@ def main() -> int:
     for name, path in ((f"the first import of {pupils:,} pupils", roll(folder, pupils, 0, rng)),
                        ("the same file again", roll(folder, pupils, 0, random.Random(15))),
                        (f"September: {leavers} leave, {leavers} join", roll(folder, pupils, leavers, rng))):
+        before = len(held)
         report = import_pupils(database, path, by=COMMAND_LINE, archive_many=True)
-        figure("import_lock", f"write lock held by {name}", [held[-1] * 1000], None,
-               note=f"{report.added} added, {report.updated} updated, {report.archived} archived; no floor: "
-                    "the rule is under 1,000 ms")
+        mine = held[before:]
+        figure("import_lock", f"write lock held by {name}, per transaction", [x * 1000 for x in mine], None,
+               note=f"{report.added} added, {report.updated} updated, {report.archived} archived; "
+                    f"{plural(len(mine), 'transaction')}, the longest {max(mine) * 1000:,.0f} ms, "
+                    f"{sum(mine):.2f} s in all; "
+                    "no floor: the rule is under 1,000 ms")
     database.engine.dispose()
     return 0
 

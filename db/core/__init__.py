@@ -70,15 +70,26 @@ from db.core.words import (
 
 # Loaded on first use (PEP 562 __getattr__ below); imported here for type checkers and import-linter.
 _LATER = {
-    "db.core.chain": ("GENESIS", "LEDGER", "append", "head_columns", "next_entry", "not_voided", "row_hash"),
-    "db.core.directory": ("acting", "class_on_roll", "find_pupil", "find_staff", "staff_names", "staff_view"),
+    "db.core.chain": ("ENTRY_COLUMNS", "GENESIS", "LEDGER", "append", "head_columns", "next_entry", "not_voided",
+                      "row_hash"),
+    "db.core.directory": ("acting", "class_on_roll", "find_pupil", "find_staff", "staff_code", "staff_names",
+                          "staff_view", "usable_staff"),
     "db.core.engine": ("HEAD_REVISION", "Clock", "Database", "Scanning", "Unreachable", "now_for", "open_database",
                        "require_ready", "schema_revision", "sqlite_url", "upgrade", "utc_now"),
     "db.core.places": ("cupboard_for", "office", "place_named"),
 }
 if TYPE_CHECKING:
-    from db.core.chain import GENESIS, LEDGER, append, head_columns, next_entry, not_voided, row_hash
-    from db.core.directory import acting, class_on_roll, find_pupil, find_staff, staff_names, staff_view
+    from db.core.chain import ENTRY_COLUMNS, GENESIS, LEDGER, append, head_columns, next_entry, not_voided, row_hash
+    from db.core.directory import (
+        acting,
+        class_on_roll,
+        find_pupil,
+        find_staff,
+        staff_code,
+        staff_names,
+        staff_view,
+        usable_staff,
+    )
     from db.core.engine import (
         HEAD_REVISION,
         Clock,
@@ -108,7 +119,8 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "COMMAND_LINE", "COVER_PREFIX", "GENESIS", "HEAD_REVISION", "LEDGER", "PERIODS", "SENTENCE_MAX", "UNDO_MINUTES",
+    "COMMAND_LINE", "COVER_PREFIX", "ENTRY_COLUMNS", "GENESIS", "HEAD_REVISION", "LEDGER", "PERIODS", "SENTENCE_MAX",
+    "UNDO_MINUTES",
     "UNREACHABLE", "WALK_HOME_YEAR", "AgreementStatus", "AnswerNeeded", "ClassPhone", "Clock", "CommandLine",
     "CoverBadge", "CupboardCheck", "CustodyEvent", "CustodyResult", "Database", "DeviceStatus", "Fault", "FaultKind",
     "HeldPhoneRow", "HeldStatus", "LoanStatus", "NotAllowed", "NotReady", "Outcome", "ParentNeeded", "ParentsToTell",
@@ -120,6 +132,7 @@ __all__ = [
     "other_class", "parse_day", "place_named", "plain", "plural", "pupil_first", "pupil_name", "pupil_search_key",
     "pupil_short", "require", "require_class", "require_ready", "require_self_or", "require_void", "role_title",
     "row_hash", "schema_revision", "school_year_start", "search_words", "sentence", "short_name", "short_time",
-    "sqlite_url", "staff_names", "staff_view", "term_dates", "today", "upgrade", "utc_now", "walk_home_valid", "when",
+    "sqlite_url", "staff_code", "staff_names", "staff_view", "term_dates", "today", "upgrade", "usable_staff",
+    "utc_now", "walk_home_valid", "when",
     "year_name",
 ]

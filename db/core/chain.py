@@ -54,6 +54,9 @@ _HEAD = select(LEDGER.c.id, LEDGER.c.hash, LEDGER.c.at).order_by(LEDGER.c.id.des
 CLOCK_SLACK = timedelta(seconds=2)
 SCHOOL_YEAR = timedelta(days=366)
 _INSERT = LEDGER.insert()
+# What ``next_entry`` fills in: every column of a ledger row but the purge's mark.
+ENTRY_COLUMNS = ("id", "at", "kiosk", "staff_id", "action", "tag_code", "pupil_id", "from_location_id",
+                 "to_location_id", "detail", "voids_id", "prev_hash", "hash")
 
 
 def not_voided(entry_id):

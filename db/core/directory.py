@@ -50,6 +50,21 @@ def find_staff(target: Session | Connection, who: str | CommandLine, task: str |
         staff = conn.execute(_BY_BADGE, {"code": code}).first()
     if staff is None and 0 < len(who) <= 32:
         staff = conn.execute(_BY_CODE, {"code": who.upper()}).first()
+    return usable_staff(conn, staff, who, task, doing)
+
+
+def staff_code(who: str | CommandLine) -> str | None:
+    """The staff code ``who`` is, when it can only be one (not a badge's tag): what a read made with another (the
+    scan's) may look up in the same statement, with ``usable_staff`` after."""
+    if isinstance(who, CommandLine):
+        return None
+    who = (who or "").strip()
+    code = printed_form(who)
+    return who.upper() if 0 < len(who) <= 32 and not (code and code.startswith("S")) else None
+
+
+def usable_staff(conn: Connection, staff, who: str, task: str | None = None, doing: str = "this"):
+    """``staff`` (the row found for ``who``, or None), refused as ``find_staff`` refuses."""
     if staff is not None and staff.left_at is not None and staff.left_at > now_for(conn):
         pass  # a cover teacher's day badge: left_at is set in advance to its expiry (db/people/cover.py)
     elif staff is not None and staff.left_at is not None and staff.code.startswith(COVER_PREFIX):

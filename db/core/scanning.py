@@ -82,21 +82,29 @@ class Scanning:
         with _client_side(conn):
             return conn.execute(read, params or {}, execution_options={_LOCK_FIRST: True}).first()
 
-    def write(self, *writes: Executable) -> int:
-        """The scan's writes (the ledger row first, the projections it changes after), then its COMMIT: on
-        PostgreSQL one round trip, a WITH of data-modifying statements followed by COMMIT (nothing is committed
-        if it fails: the COMMIT is never reached). On SQLite one statement each, committed when ``scanning``
-        ends. Returns the last one's row count."""
+    def write(self, *writes: tuple[Executable, dict]) -> int:
+        """The scan's writes, each a statement built once and its values (the ledger row first, the projections it
+        changes after), then its COMMIT: on PostgreSQL one round trip, a WITH of data-modifying statements followed
+        by COMMIT (nothing is committed if it fails: the COMMIT is never reached). On SQLite one statement each,
+        committed when ``scanning`` ends. Returns the last one's row count."""
         conn = self.conn
-        *first, last = writes
         if self.database.is_sqlite:
-            for write in first:
-                conn.execute(write)
-            return conn.execute(last).rowcount
-        statement = last.add_cte(*(w.cte(f"w{i}") for i, w in enumerate(first))) if first else last
+            for statement, values in writes[:-1]:
+                conn.execute(statement, values)
+            return conn.execute(*writes[-1]).rowcount
+        values = {key: value for _, each in writes for key, value in each.items()}
         with _client_side(conn):
-            conn.execute(statement, execution_options={_COMMIT_AFTER: True})
+            conn.execute(_together(tuple(statement for statement, _ in writes)), values,
+                         execution_options={_COMMIT_AFTER: True})
         return conn.info.pop(_ROW_COUNT)
+
+
+@lru_cache(maxsize=16)
+def _together(statements: tuple[Executable, ...]) -> Executable:
+    """The last statement with the others before it as a WITH, built once for each kind of scan: a statement
+    built on every scan cost the kiosk more of its CPU than the server's answer did (bench/load_test.py)."""
+    *first, last = statements
+    return last.add_cte(*(w.cte(f"w{i}") for i, w in enumerate(first))) if first else last
 
 
 # The read made under the lock, prepared once on each connection (PREPARE, outside the lock): sent with the lock as
@@ -127,8 +135,15 @@ def _forget_prepared(driver) -> None:
         del _PREPARED[driver]
 
 
+@lru_cache(maxsize=32)
+def _compiled(read: Executable, dialect) -> str:
+    """A read's SQL for a dialect, compiled once: compiling the scan's read took a millisecond of the kiosk's CPU,
+    half its work for each scan (bench/load_test.py)."""
+    return read.compile(dialect=dialect).string
+
+
 def _prepare(conn: Connection, read: Executable) -> None:
-    label, prepare, _ = _prepared_form(read.compile(dialect=conn.dialect).string)
+    label, prepare, _ = _prepared_form(_compiled(read, conn.dialect))
     names = _PREPARED.setdefault(conn.connection.driver_connection, set())
     if label not in names:
         try:

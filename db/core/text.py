@@ -11,8 +11,10 @@ def plain(text: str | None, limit: int) -> str:
 
     SQL needs nothing here: every query binds its values.
     """
-    kept = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in unicodedata.normalize("NFC", text or ""))
-    return " ".join(kept.split())[:limit]
+    text = text or ""
+    if not (text.isprintable() and unicodedata.is_normalized("NFC", text)):  # else nothing to drop (most text)
+        text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in unicodedata.normalize("NFC", text))
+    return " ".join(text.split())[:limit]
 
 
 # Zero-width joiners are spelling in Persian, Urdu and Indic names (ZWNJ keeps two letters apart, ZWJ asks

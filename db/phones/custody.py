@@ -17,6 +17,7 @@ two round trips while the lock is held: the lock with the read, the writes with 
 
 from __future__ import annotations
 
+from collections import namedtuple
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -25,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 import db.core.tables as tables
 from db.core import (
+    ENTRY_COLUMNS,
     WALK_HOME_YEAR,
     CupboardCheck,
     CustodyResult,
@@ -52,6 +54,8 @@ from db.core import (
     require,
     require_class,
     short_name,
+    staff_code,
+    usable_staff,
     walk_home_valid,
 )
 from db.core.outcomes import Outcome
@@ -94,6 +98,33 @@ _RELEASE = HELD.delete().where(HELD.c.tag_code == bindparam("code"))
 STAFF = tables.staff
 
 
+def _bound(table, prefix: str, *names: str) -> dict:
+    """Each column's value as a parameter (``prefix`` + its name): a scan's writes are built once, at import, and
+    sent with each scan's values."""
+    return {name: bindparam(prefix + name, type_=table.c[name].type) for name in names}
+
+
+def _values(prefix: str, row: dict) -> dict:
+    return {prefix + name: value for name, value in row.items()}
+
+
+_ENTRY = _bound(LEDGER, "e_", *ENTRY_COLUMNS)
+_RECORD = LEDGER.insert().values(_ENTRY)
+_HOLDING = HELD.insert().values(_bound(HELD, "h_", "tag_code", "pupil_id", "location_id", "since", "by_staff_id",
+                                       "ledger_id"))
+_TASK = TASK.insert().values(_bound(TASK, "t_", "pupil_id", "tag_code", "reason", "opened_at", "opened_ledger_id"))
+# PostgreSQL's hand-back: the ledger row inserted only from the held phone's row deleted (see _handing_back).
+_GONE = _RELEASE.returning(HELD.c.tag_code).cte("gone")
+_RECORD_GONE = LEDGER.insert().from_select(list(ENTRY_COLUMNS), sa.select(*_ENTRY.values()).select_from(_GONE))
+
+
+# The read before the lock, with the staff member's row when the scan names them by code: one round trip fewer.
+_BY = STAFF.alias("by_staff")
+_SCAN_BY = _SCAN.add_columns(*(column.label(f"by_{column.key}") for column in _BY.c)).outerjoin(
+    _BY, _BY.c.code == bindparam("staff_code"))
+_StaffRow = namedtuple("_StaffRow", STAFF.c.keys())  # what find_staff gives: the staff table's row
+
+
 def _staff_now(column):
     return sa.select(column).where(STAFF.c.id == bindparam("staff_id")).scalar_subquery()
 
@@ -112,7 +143,23 @@ def _scan_row(conn: Connection, code: str, read=_SCAN, scan: Scanning | None = N
     """The phone tag and its pupil (read under the school's lock, in the lock's round trip, with ``scan``); refused
     if the code is not a phone tag in use."""
     params = {"code": code, **more}
-    row = scan.lock(read, params) if scan is not None else conn.execute(read, params).first()
+    return _phone(scan.lock(read, params) if scan is not None else conn.execute(read, params).first(), code)
+
+
+def _before_lock(conn: Connection, code: str, by: str, doing: str) -> tuple:
+    """The staff member and the phone before the lock, in one read when ``by`` is a staff code; refused as
+    ``find_staff`` and ``_scan_row`` refuse, in that order."""
+    wanted = staff_code(by)
+    row = conn.execute(_SCAN_BY, {"code": code, "staff_code": wanted}).first() if wanted else None
+    if row is None or row.by_id is None:  # a badge, or someone or something unknown: refused in their words
+        return find_staff(conn, by, "phones", doing), _phone(row, code)
+    staff = usable_staff(conn, _StaffRow(*(row._mapping[f"by_{key}"] for key in _StaffRow._fields)), by.strip(),
+                         "phones", doing)
+    return staff, _phone(row, code)
+
+
+def _phone(row: Row | None, code: str) -> Row:
+    """``row`` (the tag and its pupil), refused unless it is a phone tag in use."""
     if row is None or row.retired_at is not None:
         raise Refused(f"The tag {code} is not in use: it may be an old tag; issue a new one from the pupil's record.")
     if row.kind != "phone":
@@ -133,12 +180,12 @@ def _name(row) -> str:
 def _hold(conn: Connection, row, location_id: int, now, staff, entry: int) -> None:
     """The phone is held here from now. The primary key on held_phone.tag_code is the real guard against two
     kiosks at once: the second insert fails inside the database."""
-    conn.execute(_holding(row, location_id, now, staff, entry))
+    conn.execute(*_holding(row, location_id, now, staff, entry))
 
 
-def _holding(row, location_id: int, now, staff, entry: int):
-    return HELD.insert().values(tag_code=row.code, pupil_id=row.pupil_id, location_id=location_id, since=now,
-                                by_staff_id=staff.id, ledger_id=entry)
+def _holding(row, location_id: int, now, staff, entry: int) -> tuple:
+    return _HOLDING, _values("h_", {"tag_code": row.code, "pupil_id": row.pupil_id, "location_id": location_id,
+                                    "since": now, "by_staff_id": staff.id, "ledger_id": entry})
 
 
 def _under_lock(scan: Scanning, code: str, by: str, staff, doing: str) -> tuple:
@@ -193,9 +240,11 @@ def _check_in(database: Database, code: str, by: str, *, at_kiosk: bool) -> Cust
     try:
         with database.scanning() as scan:
             conn = scan.conn
-            staff = find_staff(conn, by, "phones", doing)
             if scan.reads_before_lock:  # refused before the lock: nobody waits for a refusal
-                _may_check_in(database, staff, _scan_row(conn, code), at_kiosk)
+                staff, row = _before_lock(conn, code, by, doing)
+                _may_check_in(database, staff, row, at_kiosk)
+            else:
+                staff = find_staff(conn, by, "phones", doing)
             staff, row = _under_lock(scan, code, by, staff, doing)
             _may_check_in(database, staff, row, at_kiosk)
             now = database.now()
@@ -215,10 +264,10 @@ def _check_in(database: Database, code: str, by: str, *, at_kiosk: bool) -> Cust
                 location_id, location = (row.office_id, row.office_name) if row.office_id else office(conn)
             entry = next_entry(database, _head(row), "phone_in", staff_id=staff.id, tag_code=code,
                                pupil_id=row.pupil_id, to_location_id=location_id, at=now)
-            writes = [LEDGER.insert().values(entry), _holding(row, location_id, now, staff, entry["id"])]
+            writes = [(_RECORD, _values("e_", entry)), _holding(row, location_id, now, staff, entry["id"])]
             if note:
-                writes.append(TASK.insert().values(pupil_id=row.pupil_id, tag_code=code, reason=note, opened_at=now,
-                                                   opened_ledger_id=entry["id"]))
+                writes.append((_TASK, _values("t_", {"pupil_id": row.pupil_id, "tag_code": code, "reason": note,
+                                                     "opened_at": now, "opened_ledger_id": entry["id"]})))
             scan.write(*writes)
     except IntegrityError:
         raise Refused(f"{_name(row)}'s phone has just been checked in at another kiosk.") from None
@@ -271,9 +320,11 @@ def phone_out(database: Database, code: str, by: str, *, to: str | None = None,
     doing = "handing a phone back"
     with database.scanning() as scan:
         conn = scan.conn
-        staff = find_staff(conn, by, "phones", doing)
         if scan.reads_before_lock:  # refused before the lock: nobody waits for a refusal
-            _may_hand_back(staff, _scan_row(conn, code))
+            staff, row = _before_lock(conn, code, by, doing)
+            _may_hand_back(staff, row)
+        else:
+            staff = find_staff(conn, by, "phones", doing)
         staff, row = _under_lock(scan, code, by, staff, doing)
         _may_hand_back(staff, row)
         now = database.now()
@@ -304,12 +355,9 @@ def _handing_back(database: Database, code: str, entry: dict) -> list:
     count guards against a hand-back at two kiosks at once: on SQLite a count of 0 rolls the ledger row back; on
     PostgreSQL, where the writes and COMMIT are one round trip, the ledger row is inserted only from the deleted
     row (none deleted, none inserted, the count is 0)."""
-    release = HELD.delete().where(HELD.c.tag_code == code)
     if database.is_sqlite:
-        return [LEDGER.insert().values(entry), release]
-    gone = release.returning(HELD.c.tag_code).cte("gone")
-    values = sa.select(*(sa.literal(value, LEDGER.c[key].type) for key, value in entry.items())).select_from(gone)
-    return [LEDGER.insert().from_select(list(entry), values)]
+        return [(_RECORD, _values("e_", entry)), (_RELEASE, {"code": code})]
+    return [(_RECORD_GONE, {"code": code, **_values("e_", entry)})]
 
 
 def _may_hand_back(staff, row) -> None:

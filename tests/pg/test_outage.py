@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+import time
 import uuid
 
 import pytest
@@ -15,6 +16,7 @@ from sqlalchemy import create_engine, event, text
 
 from db import people, phones
 from db.core import COMMAND_LINE, UNREACHABLE, Database, Unreachable, open_database, upgrade
+from db.core.engine import IDLE_PING_S
 from db.phones import custody_report, phones_held
 from kiosk.widgets.outage_banner import AFTER
 from kiosk.widgets.result_panel import ResultPanel
@@ -121,4 +123,20 @@ def test_a_connection_dropped_mid_check_in_is_unreachable_and_saves_nothing(serv
     assert phones_held(school_db, by=COMMAND_LINE) == []
     phones.phone_in(school_db, school.walker, "HBR")
     assert [row.code for row in phones_held(school_db, by=COMMAND_LINE)] == [school.walker]
+    admin.dispose()
+
+
+def test_a_connection_the_server_ended_while_the_kiosk_was_idle_is_replaced_before_the_next_scan(server, school_db):
+    # What a restart of the server does to every kiosk's pooled connection: the next scan must just work.
+    school = school_db.school
+    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+    with school_db.engine.connect() as conn:
+        pid = conn.connection.dbapi_connection.info.backend_pid
+    with admin.connect() as other:
+        assert other.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": pid}).scalar()
+    time.sleep(IDLE_PING_S + 0.1)  # idle: the pool checks the connection before handing it out again
+    result = phones.phone_in(school_db, school.walker, "HBR")
+    assert (result.pupil, result.location) == ("Amira Khan", "6A cupboard")
+    with school_db.engine.connect() as conn:
+        assert conn.connection.dbapi_connection.info.backend_pid != pid
     admin.dispose()

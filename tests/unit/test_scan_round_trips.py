@@ -102,6 +102,9 @@ def test_a_refused_scan_never_takes_the_lock_on_postgresql_and_writes_nothing(da
         (phones.phone_in if scan == "in" else phones.phone_out)(database, school.walker, "HBR")
     assert any(counted.locks(s) for s in counted.sent) == (not counted.postgres)
     assert [s for s in counted.sent if not s.startswith(("SELECT", "BEGIN"))] == []
+    if counted.postgres:  # the staff member and the phone in one read: the refusal's only round trip
+        [read] = counted.sent
+        assert "by_staff" in read and "held_phone" in read
 
 
 def test_a_scan_still_saves_after_its_connection_lost_the_prepared_read(database, school, clock):
