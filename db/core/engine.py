@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 Clock = Callable[[], datetime]
-HEAD_REVISION = "0005"  # the newest migration in db/core/migrations/versions
+HEAD_REVISION = "0006"  # the newest migration in db/core/migrations/versions
 # The PostgreSQL advisory lock every write transaction holds (any fixed 64-bit number; "KIOSK" in ASCII).
 WRITE_LOCK = 0x4B494F534B
 # How long a kiosk waits for another kiosk's write before giving up, as SQLite's busy timeout.

@@ -180,6 +180,8 @@ class DeviceLoan(SQLModel, table=True):
     __table_args__ = (
         OpenRowsIndex("uq_device_loan_open", "device_id", open_while="returned_at"),
         Index("ix_device_loan_device_out", "device_id", "out_at"),
+        # Back, with images still to be confirmed on the Drive (migration 0006): a few rows among years of loans.
+        PartialIndex("ix_device_loan_to_upload", "out_at", where="returned_at IS NOT NULL AND uploaded_at IS NULL"),
     )
     id: int | None = Field(default=None, primary_key=True)
     device_id: int = Field(foreign_key="device.id")

@@ -49,7 +49,7 @@ def test_upgrading_from_0003_fills_every_pupils_search_key_and_indexes_it(empty_
     assert schema_revision(database) == "0003"
 
     assert upgrade(database) == "0003"
-    assert schema_revision(database) == HEAD_REVISION == "0005"
+    assert schema_revision(database) == HEAD_REVISION == "0006"
     with database.engine.connect() as conn:
         keys = dict(conn.execute(text("SELECT adno, search_key FROM pupil ORDER BY id")).all())
         names = conn.execute(text("SELECT legal_first, preferred_first, surname FROM pupil ORDER BY id")).all()
