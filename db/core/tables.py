@@ -85,6 +85,7 @@ device_loan = sa.Table(
     sa.Index("ix_device_loan_out_ledger_id", "out_ledger_id"),
     sa.Index("ix_device_loan_returned_at", "returned_at"),
     sa.Index("ix_device_loan_returned_ledger_id", "returned_ledger_id"),
+    PartialIndex("ix_device_loan_to_upload", "out_at", where="returned_at IS NOT NULL AND uploaded_at IS NULL"),
     sa.Index("ix_device_loan_uploaded_ledger_id", "uploaded_ledger_id"),
     OpenRowsIndex("uq_device_loan_open", "device_id", open_while="returned_at"),
 )
