@@ -3,8 +3,8 @@
 Read, in order of priority, from the command line, ``KIOSK_*`` environment
 variables, and ``settings.toml`` in the user config directory.
 
-The three sources are read here rather than by pydantic-settings: importing it (its sources, its command-line
-machinery) cost a few hundredths of a second at the start of every command, for what these twenty lines do.
+The three sources are read and checked here rather than by pydantic-settings and pydantic: importing them cost
+about a tenth of a second at the start of every command, for what these lines do.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import json
 import os
 import re
 import socket
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import time
 from pathlib import Path
 from typing import Any, Literal
 
 from platformdirs import user_config_dir, user_data_dir
-from pydantic import BaseModel, ConfigDict, Field
 
 APP_NAME = "custody-kiosk"
 
@@ -61,63 +61,166 @@ def settings_exposed(path: Path | None = None) -> str | None:
             f"run `chmod 600 {path}`.")
 
 
-class TermDatesSetting(BaseModel):
+@dataclass(frozen=True)
+class TermDatesSetting:
     """The school's own term dates (README, "Setting your term dates"): each a "YYYY-MM-DD..YYYY-MM-DD" range or
     one "YYYY-MM-DD"; the school years they leave out follow England's usual pattern (db/core/terms.py)."""
 
-    terms: list[str] = Field(default_factory=list, description="each term, first day to last day")
-    half_terms: list[str] = Field(default_factory=list, description="the half-term breaks inside the terms")
-    closed: list[str] = Field(default_factory=list, description="other days closed in term: INSET, bank holidays")
+    terms: list[str] = field(default_factory=list)  # each term, first day to last day
+    half_terms: list[str] = field(default_factory=list)  # the half-term breaks inside the terms
+    closed: list[str] = field(default_factory=list)  # other days closed in term: INSET, bank holidays
 
 
 ENV_PREFIX = "KIOSK_"
 
 
-class Settings(BaseModel):
-    """Given values first, then ``KIOSK_*`` variables (any case, as pydantic-settings read them), then settings.toml.
+class SettingNotValid(ValueError):
+    """A setting's value the kiosk cannot use: ``name`` as settings.toml spells it, ``why`` as part of a sentence."""
 
-    A value that is not valid raises pydantic's ValidationError naming the setting; a settings.toml that is not
-    TOML raises tomllib's TOMLDecodeError (both ValueErrors). A setting made of parts (term_dates) is a TOML
-    table, or JSON in its variable."""
+    def __init__(self, name: str, why: str) -> None:
+        super().__init__(f"{name}: {why}")
+        self.name, self.why = name, why
 
-    model_config = ConfigDict(extra="ignore", validate_default=True)
 
-    school_name: str = Field(default="", description="shown on the sign-in screen")
-    policy_paragraph: str = Field(default=POLICY_PARAGRAPH, description="the phone policy in a paragraph, as the "
-                                  "evidence pack states it (`kiosk report policy --pack`)")
-    db: str | None = Field(default=None, description="SQLAlchemy URL; default: kiosk.db in the user data folder")
-    kiosk_name: str = Field(default_factory=socket.gethostname, description="recorded on every ledger row")
-    timezone: str = "Europe/London"
-    home_time: time = time(15, 15)
-    idle_lock_seconds: int = Field(default=120, ge=1, description="lock the kiosk after this long untouched")
-    printer: str | None = Field(default=None, description="e.g. tcp://192.168.1.50, usb://04b8:0202, preview:tags.png")
-    paper: str = Field(default="80mm", description="80mm (e.g. Epson TM-T88V) or 58mm (e.g. POS-5890)")
-    drive_folder: str | None = Field(default=None, description="the school Google Drive folder as this PC sees it")
-    receipt_on_check_in: bool = Field(default=False, description="print a slip for every phone checked in")
+# Each setting's check: the value as given (a TOML value, or a KIOSK_ variable's text) in, the setting's value out,
+# or the reason it is not valid (raised as ValueError, named by Settings). The words are those pydantic used.
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("input should be a valid string")
+    return value
+
+
+def _text_or_none(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _time_of_day(value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    try:
+        return time.fromisoformat(_text(value).strip())
+    except ValueError:
+        raise ValueError("input should be in a valid time format, e.g. 15:15") from None
+
+
+def _whole_number(least: int):
+    def check(value: Any) -> int:
+        if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+            value = int(value)
+        elif isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, int):
+            raise ValueError("input should be a valid integer, unable to parse string as an integer")
+        if value < least:
+            raise ValueError(f"input should be greater than or equal to {least}")
+        return int(value)
+
+    return check
+
+
+_YES, _NO = ("1", "on", "t", "true", "y", "yes"), ("0", "off", "f", "false", "n", "no")
+
+
+def _yes_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _YES + _NO:
+        return value.strip().lower() in _YES
+    raise ValueError("input should be a valid boolean, unable to interpret input")
+
+
+def _one_of(*choices: str):
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise ValueError(f"input should be {' or '.join(repr(c) for c in choices)}")
+        return value
+
+    return check
+
+
+def _term_dates(value: Any) -> TermDatesSetting:
+    if isinstance(value, TermDatesSetting):
+        return value
+    if not isinstance(value, dict):
+        raise ValueError("input should be a valid dictionary or instance of TermDatesSetting")
+    found = {}
+    for part in ("terms", "half_terms", "closed"):
+        days = value.get(part, [])
+        if not isinstance(days, list) or not all(isinstance(day, str) for day in days):
+            raise ValueError(f"its {part} should be a list of dates in quotes, e.g. [\"2026-09-03..2026-12-18\"]")
+        found[part] = days
+    return TermDatesSetting(**found)
+
+
+def setting(default: Any = MISSING, *, check, factory=MISSING, parts: bool = False, about: str = ""):
+    """One setting: its default (or ``factory``), its ``check``, and whether it is made of parts (a TOML table,
+    JSON in its KIOSK_ variable)."""
+    return field(default=default, default_factory=factory, metadata={"check": check, "parts": parts, "about": about})
+
+
+@dataclass(init=False)
+class Settings:
+    """Given values first, then ``KIOSK_*`` variables (any case), then settings.toml, then the defaults.
+
+    A value that is not valid raises ``SettingNotValid`` naming the setting; a settings.toml that is not TOML raises
+    tomllib's TOMLDecodeError (both ValueErrors). A setting made of parts (term_dates) is a TOML table, or JSON in
+    its variable. A plain dataclass, not a pydantic model: importing pydantic cost every command about 0.05 s.
+    ``dataclasses.replace(settings, db=...)`` gives a copy with a setting changed."""
+
+    school_name: str = setting("", check=_text, about="shown on the sign-in screen")
+    policy_paragraph: str = setting(POLICY_PARAGRAPH, check=_text, about="the phone policy in a paragraph, as the "
+                                    "evidence pack states it (`kiosk report policy --pack`)")
+    db: str | None = setting(None, check=_text_or_none,
+                             about="SQLAlchemy URL; default: kiosk.db in the user data folder")
+    kiosk_name: str = setting(factory=socket.gethostname, check=_text, about="recorded on every ledger row")
+    timezone: str = setting("Europe/London", check=_text)
+    home_time: time = setting(time(15, 15), check=_time_of_day)
+    idle_lock_seconds: int = setting(120, check=_whole_number(1), about="lock the kiosk after this long untouched")
+    printer: str | None = setting(None, check=_text_or_none,
+                                  about="e.g. tcp://192.168.1.50, usb://04b8:0202, preview:tags.png")
+    paper: str = setting("80mm", check=_text, about="80mm (e.g. Epson TM-T88V) or 58mm (e.g. POS-5890)")
+    drive_folder: str | None = setting(None, check=_text_or_none,
+                                       about="the school Google Drive folder as this PC sees it")
+    receipt_on_check_in: bool = setting(False, check=_yes_no, about="print a slip for every phone checked in")
     # Every state is also said in words and symbols; this is for a washed-out projector or a colour-blind teacher.
-    theme: Literal["standard", "high-contrast"] = Field(default="standard", description="standard or high-contrast")
-    sounds: bool = Field(default=True, description="bells: one for done, two for a note, three for refused")
+    theme: Literal["standard", "high-contrast"] = setting("standard", check=_one_of("standard", "high-contrast"),
+                                                          about="standard or high-contrast")
+    sounds: bool = setting(True, check=_yes_no, about="bells: one for done, two for a note, three for refused")
     # Retention (R7), in whole school years kept before the current one (0 = only the current year): `kiosk purge`.
-    keep_custody_years: int = Field(default=1, ge=0, description="phone custody, parents told, walk-home, PINs")
-    keep_device_loans_years: int = Field(default=1, ge=0, description="finished camera and iPad loans")
-    keep_confiscations_years: int = Field(default=3, ge=0, description="released confiscations")
-    keep_exceptions_years: int = Field(default=6, ge=0, description="ended pupil and staff phone exceptions")
-    keep_leavers_years: int = Field(default=1, ge=0, description="pupils archived as leavers, with their records")
-    serve_sessions: int = Field(default=8, ge=1, description="`kiosk serve`: browser tabs open at once (each runs "
-                                "a kiosk, about 50 MB)")
+    keep_custody_years: int = setting(1, check=_whole_number(0), about="phone custody, parents told, walk-home, PINs")
+    keep_device_loans_years: int = setting(1, check=_whole_number(0), about="finished camera and iPad loans")
+    keep_confiscations_years: int = setting(3, check=_whole_number(0), about="released confiscations")
+    keep_exceptions_years: int = setting(6, check=_whole_number(0), about="ended pupil and staff phone exceptions")
+    keep_leavers_years: int = setting(1, check=_whole_number(0),
+                                      about="pupils archived as leavers, with their records")
+    serve_sessions: int = setting(8, check=_whole_number(1), about="`kiosk serve`: browser tabs open at once (each "
+                                  "runs a kiosk, about 50 MB)")
     # Backups (`kiosk backup`, and the kiosk's own at the end of each school day).
-    backup_folder: str | None = Field(default=None, description="a USB disk, a network share or a synced cloud "
-                                      "folder; default: the backups folder in the user data folder")
-    backup_time: time = Field(default=time(16, 0), description="the kiosk's own backup each school day, after "
-                              "home-time")
-    keep_daily_backups: int = Field(default=10, ge=1, description="the newest backup of each of the last N days")
-    keep_weekly_backups: int = Field(default=8, ge=0, description="... of each of the last N weeks")
-    keep_termly_backups: int = Field(default=6, ge=0, description="... of each of the last N terms (two school years)")
-    term_dates: TermDatesSetting = Field(default_factory=TermDatesSetting,
-                                         description="the school's terms, half-terms and closed days (R8 figures)")
+    backup_folder: str | None = setting(None, check=_text_or_none, about="a USB disk, a network share or a synced "
+                                        "cloud folder; default: the backups folder in the user data folder")
+    backup_time: time = setting(time(16, 0), check=_time_of_day,
+                                about="the kiosk's own backup each school day, after home-time")
+    keep_daily_backups: int = setting(10, check=_whole_number(1), about="the newest backup of each of the last N days")
+    keep_weekly_backups: int = setting(8, check=_whole_number(0), about="... of each of the last N weeks")
+    keep_termly_backups: int = setting(6, check=_whole_number(0),
+                                       about="... of each of the last N terms (two school years)")
+    term_dates: TermDatesSetting = setting(factory=TermDatesSetting, check=_term_dates, parts=True,
+                                           about="the school's terms, half-terms and closed days (R8 figures)")
 
-    def __init__(self, **values: Any) -> None:
-        super().__init__(**(from_file(config_file()) | from_environment(type(self).model_fields) | values))
+    def __init__(self, **given: Any) -> None:
+        known = {f.name: f for f in fields(self)}
+        values = from_file(config_file()) | from_environment(known) | given
+        for name, spec in known.items():  # in order: the first setting not valid is the one named
+            if name in values:
+                try:
+                    value = spec.metadata["check"](values[name])
+                except ValueError as exc:
+                    raise SettingNotValid(name, str(exc)) from None
+            else:
+                value = spec.default_factory() if spec.default is MISSING else spec.default
+            setattr(self, name, value)
 
     def database_url(self) -> str:
         return self.db or f"sqlite:///{data_dir() / 'kiosk.db'}"
@@ -134,23 +237,19 @@ class Settings(BaseModel):
         return Path(self.backup_folder).expanduser() if self.backup_folder else data_dir() / "backups"
 
 
-def from_environment(fields) -> dict[str, Any]:
+def from_environment(known: dict) -> dict[str, Any]:
     """The ``KIOSK_*`` variables that name a setting, by setting name (KIOSK_DB and kiosk_db alike); a setting
     made of parts is read as JSON, as pydantic-settings read it."""
     found = {}
     for variable, value in os.environ.items():
         name = variable.lower().removeprefix(ENV_PREFIX.lower())
-        if variable.upper().startswith(ENV_PREFIX) and name in fields:
-            found[name] = json_or_text(value) if has_parts(fields[name].annotation) else value
+        if variable.upper().startswith(ENV_PREFIX) and name in known:
+            found[name] = json_or_text(value) if known[name].metadata["parts"] else value
     return found
 
 
-def has_parts(annotation) -> bool:
-    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
-
-
 def json_or_text(value: str) -> Any:
-    """JSON's value, else the text as it was (pydantic then says which setting is not valid)."""
+    """JSON's value, else the text as it was (its setting's check then says it is not valid)."""
     try:
         return json.loads(value)
     except ValueError:

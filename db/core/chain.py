@@ -34,17 +34,20 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, exists, select
-from sqlmodel import Session
 
+from db.core import tables
 from db.core.engine import WRITE_LOCK, Database
 from db.core.errors import Refused
-from db.core.models import LedgerEntry
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 GENESIS = "0" * 64
-LEDGER = LedgerEntry.__table__
+LEDGER = tables.ledger_entry
 _HEAD = select(LEDGER.c.id, LEDGER.c.hash, LEDGER.c.at).order_by(LEDGER.c.id.desc()).limit(1)
 # A PC's clock checked against the newest record (when it is the record's clock: SQLite, one PC). A second or two
 # back is a clock nudged by the network time service, not a wrong one; a year on is a wrong year, not a holiday.
@@ -116,7 +119,7 @@ def append(target: Session | Connection, database: Database, action: str, *, sta
     PostgreSQL the advisory lock is taken here if it is not held yet), so two
     kiosks cannot both link to the same previous row.
     """
-    if isinstance(target, Session):
+    if not isinstance(target, Connection):  # a Session (the ORM is not imported on a command's Core path)
         target.flush()  # rows the new entry refers to must exist first
         target = target.connection()
     if target.dialect.name == "postgresql" and target.get_execution_options().get("kiosk_begin") != "IMMEDIATE":

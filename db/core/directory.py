@@ -3,23 +3,29 @@ phone tag. Every room asks here, so an unknown code is refused in the same sente
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 from sqlalchemy import Connection, Row, bindparam, func
-from sqlmodel import Session, select
 
+from db.core import tables
 from db.core.admission import adno_key
 from db.core.engine import Database, now_for
 from db.core.errors import Refused
-from db.core.models import Pupil, Staff, Tag
 from db.core.roles import COVER_PREFIX, CommandLine, require
 from db.core.views import StaffMember
 from db.core.words import full_name, pupil_name
 from tagcodes import printed_form
 
-STAFF = Staff.__table__
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from db.core.models import Pupil, Staff
+
+STAFF, TAG = tables.staff, tables.tag
 _BY_CODE = sa.select(STAFF).where(STAFF.c.code == bindparam("code"))
-_BY_BADGE = sa.select(STAFF).join(Tag.__table__, Tag.staff_id == STAFF.c.id).where(
-    Tag.code == bindparam("code"), Tag.retired_at.is_(None))
+_BY_BADGE = sa.select(STAFF).join(TAG, TAG.c.staff_id == STAFF.c.id).where(
+    TAG.c.code == bindparam("code"), TAG.c.retired_at.is_(None))
 
 
 def staff_view(staff) -> StaffMember:
@@ -36,7 +42,7 @@ def find_staff(target: Session | Connection, who: str | CommandLine, task: str |
     """
     if isinstance(who, CommandLine):
         return who
-    conn = target.connection() if isinstance(target, Session) else target
+    conn = target if isinstance(target, Connection) else target.connection()  # a Session's
     who = (who or "").strip()
     staff = None
     code = printed_form(who)
@@ -78,6 +84,10 @@ def acting(database: Database, by: str | CommandLine, task: str | None = None, d
 
 def find_pupil(session: Session, ref: str, *, include_leavers: bool = False) -> Pupil:
     """A pupil by UPN, admission number or phone tag code (leavers only when asked for)."""
+    from sqlmodel import select  # the ORM only for a command that uses it (a command's start: db/core/tables.py)
+
+    from db.core.models import Pupil, Tag
+
     ref = (ref or "").strip()
     pupil = None
     code = printed_form(ref)
@@ -98,6 +108,10 @@ def find_pupil(session: Session, ref: str, *, include_leavers: bool = False) -> 
 def _by_adno(session: Session, ref: str) -> Pupil | None:
     """The pupil whose admission number is ``ref`` as the MIS means it: "17" finds "000017" (Excel dropped the
     zeros of one or the other), "a0042" finds "A0042". The number as stored wins over one equal only so."""
+    from sqlmodel import select
+
+    from db.core.models import Pupil
+
     exact = session.exec(select(Pupil).where(Pupil.adno == ref)).first()
     if exact is not None:
         return exact
@@ -109,6 +123,10 @@ def _by_adno(session: Session, ref: str) -> Pupil | None:
 
 def staff_names(session: Session, ids) -> dict[int, Staff]:
     """The staff rows for these ids (None and repeats allowed), by id."""
+    from sqlmodel import select
+
+    from db.core.models import Staff
+
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
@@ -117,6 +135,10 @@ def staff_names(session: Session, ids) -> dict[int, Staff]:
 
 def class_on_roll(session: Session, class_name: str) -> str:
     """The class as the roll spells it (typed as “4b ” or “4B”), refused if no pupil on roll is in it."""
+    from sqlmodel import select
+
+    from db.core.models import Pupil
+
     wanted = " ".join((class_name or "").split())[:32]
     found = session.exec(select(Pupil.class_name).where(func.upper(Pupil.class_name) == wanted.upper(),
                                                         Pupil.left_at.is_(None)).limit(1)).first()

@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 from time import monotonic
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import InvalidatePoolError, OperationalError, ProgrammingError
-from sqlmodel import Session
 
 from db.core import dead_link
 from db.core.errors import NotReady
@@ -46,6 +46,9 @@ from db.core.scanning import (
     _forget_prepared,
     _prepared_form,
 )
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 Clock = Callable[[], datetime]
 HEAD_REVISION = "0006"  # the newest migration in db/core/migrations/versions
@@ -176,6 +179,7 @@ class Database:
     @contextmanager
     def writing(self) -> Iterator[Session]:
         """A session whose transaction holds the write lock from its start; ``now()`` inside it is its time."""
+        from sqlmodel import Session  # the ORM only when a command uses it: the hot paths are Core
         with Session(self._writer, expire_on_commit=False) as session, self._writing_at(session.connection()):
             yield session
 
@@ -221,6 +225,7 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
+        from sqlmodel import Session
         with Session(self.engine, expire_on_commit=False) as session:
             yield session
 

@@ -1,5 +1,8 @@
 """The tables. Every time is an aware datetime stored in UTC.
 
+The commands' hot paths read and write through the same tables as Core ``Table`` objects generated from these
+classes (db/core/tables.py: run ``python -m db.core.tables_gen`` after changing a table here).
+
 Only what the policies need is kept about a pupil (R7): names, year, class,
 UPN / admission number and the walk-home permission. No dates of birth, no
 photos, no parents' numbers.
@@ -7,70 +10,16 @@ photos, no parents' numbers.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
-from sqlalchemy import Column, DateTime, Index, Text, UniqueConstraint, event, text
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy import Column, Index, Text, UniqueConstraint, event
 from sqlmodel import Field, SQLModel
 
+from db.core.columns import OpenRowsIndex, PartialIndex, UtcTime
 from db.core.names import pupil_search_key
-
-
-class PartialIndex(Index):
-    """An index over the rows ``where`` holds, on SQLite and PostgreSQL alike.
-
-    The WHERE is handed to a dialect when it asks for its options (compiling the index), not given here as
-    ``postgresql_where=``: naming a dialect's option imports that dialect, and the PostgreSQL one cost 0.02 s
-    at the start of every command on SQLite."""
-
-    def __init__(self, name: str, *columns: str, where: str, unique: bool = False) -> None:
-        super().__init__(name, *columns, unique=unique)
-        self.dialect_options = _WhereForEachDialect(text(where))
-
-
-class OpenRowsIndex(PartialIndex):
-    """A unique index over the rows still open (``WHERE <open_while> IS NULL``)."""
-
-    def __init__(self, name: str, column: str, *, open_while: str) -> None:
-        super().__init__(name, column, where=f"{open_while} IS NULL", unique=True)
-
-
-class _WhereForEachDialect(dict):
-    """``Index.dialect_options`` filled per dialect on first use, its ``where`` set where the dialect has one."""
-
-    def __init__(self, where) -> None:
-        super().__init__()
-        self.where = where
-
-    def __missing__(self, dialect_name: str):
-        # SQLAlchemy's own maker of one dialect's options (what Index.dialect_options calls), defaults and all.
-        options = self[dialect_name] = Index._kw_reg_for_dialect_cls(dialect_name)
-        if "where" in options:
-            options["where"] = self.where
-        return options
-
 
 ROLES = ("teacher", "office", "slt", "admin")  # who may do what: db/core/roles.py
 DEVICE_KINDS = ("camera", "ipad", "phone", "other")
-
-
-class UtcTime(TypeDecorator):
-    """Takes aware datetimes, stores UTC, gives back aware UTC (SQLite keeps no offset)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is None:
-            return None
-        if value.utcoffset() is None:
-            raise ValueError("a stored time must carry its time zone")
-        return value.astimezone(timezone.utc)
-
-    def process_result_value(self, value, dialect):
-        if value is None:
-            return None
-        return value.replace(tzinfo=timezone.utc) if value.utcoffset() is None else value.astimezone(timezone.utc)
 
 
 def Time(**kwargs):  # noqa: N802 - reads like a type in the field list

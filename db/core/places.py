@@ -6,11 +6,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import Connection, bindparam, func
 
+from db.core import tables
 from db.core.errors import Refused
-from db.core.models import Location
 from db.core.text import plain
 
-LOCATION = Location.__table__
+LOCATION = tables.location
 _OFFICE = sa.select(LOCATION.c.id, LOCATION.c.name).where(LOCATION.c.kind == "office").order_by(LOCATION.c.id).limit(1)
 _CUPBOARD_OF = sa.select(LOCATION.c.id, LOCATION.c.name).where(
     LOCATION.c.kind == "cupboard", LOCATION.c.class_name == bindparam("class_name")).order_by(LOCATION.c.id).limit(1)

@@ -12,10 +12,10 @@ import json
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+import db.core.tables as tables
 from db.core import LEDGER, Refused, full_name, not_voided
-from db.core.models import Device, DeviceLoan, Staff
 
-LOAN, DEVICE, STAFF = DeviceLoan.__table__, Device.__table__, Staff.__table__
+LOAN, DEVICE, STAFF = tables.device_loan, tables.device, tables.staff
 
 
 def _device(conn: Connection, device_id: int) -> str:

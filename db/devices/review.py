@@ -10,8 +10,9 @@ from sqlalchemy import func
 from sqlalchemy import select as columns
 from sqlmodel import select
 
+import db.core.tables as tables
 from db.core import CommandLine, Database, acting, day_range, day_start, full_name, short_name, today
-from db.core.models import Device, DeviceLoan, Staff
+from db.core.models import DeviceLoan
 from db.devices.lending import loan_of, loans_of
 from db.devices.views import Loan, WeekImages
 
@@ -35,12 +36,12 @@ def loans_between(database: Database, start: date | None = None, end: date | Non
     return _loans(database, day_start(database, start), day_start(database, end + timedelta(days=1)), class_name)
 
 
-_LOAN, _DEVICE = DeviceLoan.__table__, Device.__table__
+_LOAN, _DEVICE = tables.device_loan, tables.device
 STREAM_ROWS = 1000  # rows fetched at a time (a server-side cursor's batch on PostgreSQL)
 
 
 def _loans(database: Database, since: datetime, until: datetime, class_name: str | None) -> Iterator[Loan]:
-    lender, returner, uploader = (Staff.__table__.alias() for _ in range(3))
+    lender, returner, uploader = (tables.staff.alias() for _ in range(3))
     query = (columns(*(_LOAN.c[name] for name in ("id", "class_name", "purpose", "out_at", "returned_at", "images",
                                                    "uploaded_at", "verified", "by_model_only", "wiped")),
                      _DEVICE.c.asset_tag.label("asset_tag"), _DEVICE.c.name.label("device_name"),

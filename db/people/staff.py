@@ -7,6 +7,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy import Connection, update
 
+import db.core.tables as tables
 from db.core import (
     CommandLine,
     Database,
@@ -19,7 +20,6 @@ from db.core import (
     staff_view,
 )
 from db.core.directory import STAFF
-from db.core.models import LedgerEntry
 
 PIN_LENGTHS = range(4, 13)
 
@@ -96,7 +96,7 @@ LOCK_FOR = timedelta(minutes=5)
 def _lockout(conn: Connection, database: Database, staff) -> str | None:
     """The sentence saying the staff code is locked, or None: wrong PINs within ``LOCK_FOR`` by the record's
     clock, since the last new PIN."""
-    ledger = LedgerEntry.__table__
+    ledger = tables.ledger_entry
     now = database.now()
     new_pin = sa.select(sa.func.coalesce(sa.func.max(ledger.c.id), 0)).where(
         ledger.c.action == "set_pin", ledger.c.staff_id == staff.id).scalar_subquery()

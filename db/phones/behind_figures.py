@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+import db.core.tables as tables
 from db.core import LEDGER, CommandLine, Database, acting, day_range, day_start, first_name, short_name, today
-from db.core.models import Confiscation, ParentTask, PhoneException, Pupil, Staff
 from db.phones.local_days import LocalDays
 from db.phones.policy import _moment, _voided, unconfirmed_cupboards
 from db.phones.views import (
@@ -27,8 +27,8 @@ from db.phones.views import (
     RepeatConfiscation,
 )
 
-PUPIL, STAFF, TASK = Pupil.__table__, Staff.__table__, ParentTask.__table__
-CONFISCATION, EXCEPTION = Confiscation.__table__, PhoneException.__table__
+PUPIL, STAFF, TASK = tables.pupil, tables.staff, tables.parent_task
+CONFISCATION, EXCEPTION = tables.confiscation, tables.phone_exception
 NAMES = (PUPIL.c.preferred_first, PUPIL.c.legal_first, PUPIL.c.surname, PUPIL.c.class_name)
 
 

@@ -14,11 +14,11 @@ import json
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+import db.core.tables as tables
 from db.core import LEDGER, Refused, first_name, full_name, not_voided
-from db.core.models import Confiscation, HeldPhone, Location, ParentTask, Pupil
 
-HELD, TASK, CONFISCATION = HeldPhone.__table__, ParentTask.__table__, Confiscation.__table__
-PUPIL, LOCATION = Pupil.__table__, Location.__table__
+HELD, TASK, CONFISCATION = tables.held_phone, tables.parent_task, tables.confiscation
+PUPIL, LOCATION = tables.pupil, tables.location
 # Rows about a tag that do not move the phone: a later one of these does not stop a void.
 _NOT_CUSTODY = ("entry_voided", "tag_issued", "phone_kept")
 

@@ -23,8 +23,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy import Connection, Row, bindparam, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
 
+import db.core.tables as tables
 from db.core import (
     ENTRY_COLUMNS,
     WALK_HOME_YEAR,
@@ -58,25 +58,14 @@ from db.core import (
     usable_staff,
     walk_home_valid,
 )
-from db.core.models import (
-    Confiscation,
-    HeldPhone,
-    LedgerEntry,
-    Location,
-    ParentTask,
-    PhoneException,
-    Pupil,
-    Staff,
-    Tag,
-)
 from db.core.outcomes import Outcome
 
-TAG, PUPIL, HELD, LOCATION = Tag.__table__, Pupil.__table__, HeldPhone.__table__, Location.__table__
-LEDGER = LedgerEntry.__table__
+TAG, PUPIL, HELD, LOCATION = tables.tag, tables.pupil, tables.held_phone, tables.location
+LEDGER = tables.ledger_entry
 # A tag read twice at one kiosk this soon after its check-in is a scanner's double read (or a nervous pupil).
 RESCAN_WINDOW = timedelta(minutes=2)
 CHECK_IN_ACTIONS = ("phone_in", "phone_in_again")
-EXCEPTION, CONFISCATION = PhoneException.__table__, Confiscation.__table__
+EXCEPTION, CONFISCATION = tables.phone_exception, tables.confiscation
 _CUPBOARD = LOCATION.alias("cupboard")
 _WHERE = LOCATION.alias("held_in")
 # One read gives everything a scan needs: the tag, its pupil, where the phone is, the class cupboard.
@@ -104,9 +93,9 @@ _SCAN = (sa.select(TAG.c.code, TAG.c.kind, TAG.c.retired_at, TAG.c.description,
                       .outerjoin(_CUPBOARD, (_CUPBOARD.c.kind == "cupboard")
                                  & (_CUPBOARD.c.class_name == PUPIL.c.class_name)))
          .where(TAG.c.code == bindparam("code")))
-TASK = ParentTask.__table__
+TASK = tables.parent_task
 _RELEASE = HELD.delete().where(HELD.c.tag_code == bindparam("code"))
-STAFF = Staff.__table__
+STAFF = tables.staff
 
 
 def _bound(table, prefix: str, *names: str) -> dict:
@@ -453,6 +442,10 @@ def _confiscate(database: Database, code: str, by: str, reason: str, where: str 
 
 def parents_told(database: Database, pupil_ref: str, by: str, how: str) -> int:
     """Close the pupil's open parents-to-tell tasks; returns how many were closed."""
+    from sqlmodel import select  # the ORM only here: a scan's start imports none (db/core/tables.py)
+
+    from db.core.models import ParentTask
+
     how = plain(how, 200)
     if not how:
         raise Refused("Say how the parents were told, e.g. --how “phoned mum at 10:05”.")
@@ -475,6 +468,10 @@ def parents_told(database: Database, pupil_ref: str, by: str, how: str) -> int:
 
 def cupboard_locked(database: Database, class_name: str, by: str) -> CupboardCheck:
     """The teacher confirms the class cupboard is locked with the phones inside."""
+    from sqlmodel import select
+
+    from db.core.models import HeldPhone, Location
+
     class_name = (class_name or "").strip()[:32]
     with database.writing() as session:
         staff = find_staff(session, by, "phones", "confirming a cupboard is locked")

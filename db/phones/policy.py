@@ -15,14 +15,14 @@ from datetime import date, datetime, timedelta, timezone
 import sqlalchemy as sa
 from sqlalchemy import Connection, case, func
 
+import db.core.tables as tables
 from db.core import LEDGER, CommandLine, Database, Refused, acting, day_range, day_start, today
-from db.core.models import Confiscation, Location, ParentTask, PhoneException, Pupil
 from db.core.terms import TermDates
 from db.phones.local_days import LocalDays
 from db.phones.views import PolicyFigures, PolicyReport
 
-PUPIL, LOCATION, TASK = Pupil.__table__, Location.__table__, ParentTask.__table__
-CONFISCATION, EXCEPTION = Confiscation.__table__, PhoneException.__table__
+PUPIL, LOCATION, TASK = tables.pupil, tables.location, tables.parent_task
+CONFISCATION, EXCEPTION = tables.confiscation, tables.phone_exception
 PER = ("week", "day", "year")
 SCHOOL = "school"
 # What can follow a check-in for the same phone: handed back, confiscated, or found in place the next morning.

@@ -13,6 +13,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import select
 
+import db.core.tables as tables
 from db.core import (
     CommandLine,
     Database,
@@ -177,7 +178,7 @@ def set_imei_note(database: Database, staff_code: str, note: str, *, by: str | C
     note = plain(note, 100) or None
     with database.transaction() as conn:
         staff = _owner_or_slt(conn, staff_code, by, "another person's IMEI note")
-        conn.execute(sa.update(Staff.__table__).where(Staff.__table__.c.id == staff.id).values(imei_note=note))
+        conn.execute(sa.update(tables.staff).where(tables.staff.c.id == staff.id).values(imei_note=note))
         append(conn, database, "imei_note_set", staff_id=staff.id, detail={"cleared": note is None})
 
 

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from sqlalchemy import Connection, func
 
+import db.core.tables as tables
 from db.core import (
     LEDGER,
     CommandLine,
@@ -38,12 +39,11 @@ from db.core import (
     today,
     when,
 )
-from db.core.models import HeldPhone, Location, PhoneException, Pupil, Staff, Tag
 from db.phones.views import StockPhone, StockPlace, StockTake
 from tagcodes import printed_form
 
-TAG, PUPIL, HELD, LOCATION = Tag.__table__, Pupil.__table__, HeldPhone.__table__, Location.__table__
-EXCEPTION, STAFF = PhoneException.__table__, Staff.__table__
+TAG, PUPIL, HELD, LOCATION = tables.tag, tables.pupil, tables.held_phone, tables.location
+EXCEPTION, STAFF = tables.phone_exception, tables.staff
 ACTION = "stock_take"
 DOING = "a stock-take"
 _ORDER = {StockResult.MISSING: 0, StockResult.NOT_EXPECTED: 1, StockResult.FOUND: 2}  # what to look into first

@@ -23,11 +23,11 @@ import json
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+import db.core.tables as tables
 from db.core import LEDGER, Database
-from db.core.models import Confiscation, Device, DeviceLoan, HeldPhone, Location, ParentTask
 
-HELD, TASK, CONFISCATION = HeldPhone.__table__, ParentTask.__table__, Confiscation.__table__
-LOAN, LOCATION, DEVICE = DeviceLoan.__table__, Location.__table__, Device.__table__
+HELD, TASK, CONFISCATION = tables.held_phone, tables.parent_task, tables.confiscation
+LOAN, LOCATION, DEVICE = tables.device_loan, tables.location, tables.device
 CUSTODY = ("phone_in", "phone_in_again", "phone_out", "phone_confiscated", "confiscation_released")
 HOLDING = ("phone_in", "phone_in_again", "phone_confiscated")
 SHOWN = 20  # problems named one by one; the rest are counted

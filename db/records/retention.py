@@ -30,23 +30,13 @@ from time import perf_counter, sleep
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+import db.core.tables as tables
 from db.core import LEDGER, CommandLine, Database, acting, append
 from db.core import school_year_start as academic_year_start
-from db.core.models import (
-    Confiscation,
-    ConsentEvent,
-    DeviceLoan,
-    HeldPhone,
-    ParentTask,
-    PhoneException,
-    Pupil,
-    StaffPhoneException,
-    Tag,
-)
 
-HELD, TASK, LOAN = HeldPhone.__table__, ParentTask.__table__, DeviceLoan.__table__
-CONFISCATION, EXCEPTION, STAFF_PHONE = Confiscation.__table__, PhoneException.__table__, StaffPhoneException.__table__
-CONSENT, TAG, PUPIL = ConsentEvent.__table__, Tag.__table__, Pupil.__table__
+HELD, TASK, LOAN = tables.held_phone, tables.parent_task, tables.device_loan
+CONFISCATION, EXCEPTION, STAFF_PHONE = tables.confiscation, tables.phone_exception, tables.staff_phone_exception
+CONSENT, TAG, PUPIL = tables.consent_event, tables.tag, tables.pupil
 
 # Which ledger actions each retention period covers.
 ACTIONS: dict[str, tuple[str, ...]] = {

@@ -19,7 +19,7 @@ from pathlib import Path
 from kiosk.cli import backups, corrections, devices, people, phones, records, serve, setup, tags
 from kiosk.cli.opening import Clock, connect, start_kiosk, utc_now
 from kiosk.cli.options import Options, wanted_command
-from kiosk.config import Settings, settings_exposed
+from kiosk.config import SettingNotValid, Settings, settings_exposed
 
 
 def main(argv: list[str] | None = None, *, clock: Clock = utc_now) -> int:
@@ -52,7 +52,7 @@ def run(argv: list[str], clock: Clock) -> int:
     args = parser.parse_args(argv)
     try:
         settings = Settings(**({"db": args.db} if getattr(args, "db", None) else {}))
-    except ValueError as exc:  # pydantic's ValidationError: a bad value in settings.toml or a KIOSK_ variable
+    except ValueError as exc:  # a bad value in settings.toml or a KIOSK_ variable, or a settings.toml not TOML
         print(setting_problem(exc), file=sys.stderr)
         return 1
     exposed = settings_exposed()
@@ -129,12 +129,9 @@ def not_utf8(arg: str) -> str:
 
 def setting_problem(exc: ValueError) -> str:
     """One sentence for the first bad setting, naming it as settings.toml and the environment spell it."""
-    errors = getattr(exc, "errors", lambda: [])()
-    if not errors:
+    if not isinstance(exc, SettingNotValid):  # settings.toml is not TOML
         return f"A setting is not valid ({exc}): check settings.toml and the KIOSK_ variables."
-    first = errors[0]
-    name = ".".join(str(part) for part in first.get("loc", ())) or "a setting"
-    return (f"The setting {name} (KIOSK_{name.upper()}) is not valid: {first.get('msg', 'check it').lower()}; "
+    return (f"The setting {exc.name} (KIOSK_{exc.name.upper()}) is not valid: {exc.why}; "
             "check settings.toml and the KIOSK_ variables.")
 
 

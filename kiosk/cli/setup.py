@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from db.core import role_title
@@ -39,8 +40,8 @@ def run_demo(args, settings: Settings, clock: Clock) -> int:
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         for leftover in (path, path.with_name("demo.db-wal"), path.with_name("demo.db-shm")):
             leftover.unlink(missing_ok=True)
-        settings = settings.model_copy(update={"db": f"sqlite:///{path}"})
-    settings = settings.model_copy(update={"school_name": "Meadowbank Primary (demo)"})
+        settings = replace(settings, db=f"sqlite:///{path}")
+    settings = replace(settings, school_name="Meadowbank Primary (demo)")
     from db import demo
     from db.core import upgrade
 

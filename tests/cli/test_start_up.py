@@ -13,9 +13,14 @@ import pytest
 from kiosk.cli import build_parser
 
 # What `phone in`, `phone where` and `report custody` never need on SQLite: the kiosk's screens, the PostgreSQL
-# dialect, printing, migrations, PIN hashing, the photos reader and the devices' room, pydantic-settings.
+# dialect, printing, migrations, PIN hashing, the photos reader and the devices' room, pydantic and pydantic-settings,
+# SQLModel and SQLAlchemy's ORM (they build statements on db/core/tables.py), and the rooms' parts no command of
+# the three uses: the phone-rules figures and their lists, the register, stock-takes, the purge, copy and backups.
 NOT_NEEDED = ("textual", "kiosk.app", "kiosk.screens", "sqlalchemy.dialects.postgresql", "psycopg", "escpos",
-              "qrcode", "PIL", "alembic", "argon2", "photos", "db.devices", "pydantic_settings")
+              "qrcode", "PIL", "alembic", "argon2", "photos", "db.devices", "pydantic", "pydantic_settings",
+              "sqlmodel", "sqlalchemy.orm", "db.core.models", "db.phones.policy", "db.phones.behind_figures",
+              "db.phones.logs", "db.phones.register", "db.phones.taking_stock", "db.phones.reports",
+              "db.records.retention", "db.records.copy", "db.records.backup", "db.records.audit")
 
 PROBE = """
 import json, sys

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from pydantic import ValidationError
 
 from db import devices, phones
 from db.core import COMMAND_LINE, LEDGER, Refused, find_pupil, find_staff, open_database, row_hash
@@ -19,7 +18,7 @@ from db.devices import import_devices
 from db.people import import_pupils, set_pin
 from db.records import Retention, cutoffs, export_pupil, purge, redacted_digest, verify
 from db.tags import issue_phone_tag
-from kiosk.config import Settings
+from kiosk.config import SettingNotValid, Settings
 from tagcodes import TagKind, new_code
 from tests.conftest import LONDON, SmallSchool
 
@@ -147,7 +146,7 @@ def test_a_period_counts_whole_school_years_before_the_current_one():
 def test_a_negative_period_is_refused_in_the_settings_and_the_db_layer(monkeypatch):
     with pytest.raises(ValueError):
         Retention(custody_years=-1)
-    with pytest.raises(ValidationError):
+    with pytest.raises(SettingNotValid):
         Settings(keep_custody_years=-1)
     monkeypatch.setenv("KIOSK_KEEP_CONFISCATIONS_YEARS", "5")
     assert (Settings().keep_confiscations_years, Settings().keep_custody_years, Settings().keep_exceptions_years) == (
