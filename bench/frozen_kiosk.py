@@ -71,15 +71,25 @@ class Kiosk:
 
         # Home-time at midnight: every hand-back is after it, so none needs a reason.
         self.database = open_database(url, kiosk_name="office", home_time=clock_time(0, 0), lock_wait_ms=lock_wait_ms)
-        self.code, self.held = code, False
+        self.code = code
+        self.held = self.held_now()  # a round before may have left it in
+
+    def held_now(self) -> bool:
+        from db.core import COMMAND_LINE
+        from db.phones import phones_held
+
+        return self.code in {phone.code for phone in phones_held(self.database, by=COMMAND_LINE)}
 
     def scan(self) -> bool:
-        from db.core import Fault
+        from db.core import Fault, Refused
         from db.phones import phone_in, phone_out
 
         try:
             (phone_out if self.held else phone_in)(self.database, self.code, "MJO")
         except Fault:
+            return False
+        except Refused:  # "already held" / "not held": a scan that failed after its COMMIT had in fact saved it
+            self.held = self.held_now()
             return False
         self.held = not self.held
         return True

@@ -486,7 +486,10 @@ def measure(path: Path, n: int, warmup: int, block: int, seed: int, *, profile: 
     # After the newest record (a reused database holds the last run's rows): an earlier time is a wrong clock.
     newest = parse_stored_at(sqlite3.connect(path).execute("SELECT at FROM ledger_entry ORDER BY id DESC LIMIT 1")
                              .fetchone()[0])
-    clock = StepClock(max(BENCH_START, newest + dt.timedelta(seconds=1)))
+    start = max(BENCH_START, newest + dt.timedelta(seconds=1)).astimezone(LONDON)
+    if start.time() < BENCH_START.time():  # runs before pushed it past midnight: back after home-time that day
+        start = start.replace(hour=BENCH_START.hour, minute=0, second=0, microsecond=0)
+    clock = StepClock(start)
     picks, staff_code, staff_id = pick_codes(path, warmup + n, seed)
     database = open_database(url, clock=clock, kiosk_name="bench-kiosk")
     floor = FloorWriter(path, clock)
