@@ -94,6 +94,8 @@ async def measure(url: str, samples: int, seed: int, small: bool = False) -> dic
     held = {row.code for row in phones_held(database, by=COMMAND_LINE)}
     pupils = [(tag.code, pupil_summary(database, tag.code)) for tag in list_tags(database, "phone")
               if tag.code not in held]
+    # A pupil on the exceptions register keeps the phone: its scan holds nothing, so the office table never shows it.
+    pupils = [(code, pupil) for code, pupil in pupils if not pupil.phone.startswith("kept")]
     # Who checks each phone in: the class teacher, else the office (it may check in any class's phones).
     phones = [(code, pupil.name, TEACHERS.get(pupil.class_name, OFFICE)) for code, pupil in pupils]
     rng = random.Random(seed)
