@@ -8,12 +8,12 @@ kiosk's first frame uses them. The rest (SQLAlchemy: about half a second) loads 
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
 from db.core.admission import adno_key
 from db.core.errors import SENTENCE_MAX, AnswerNeeded, NotAllowed, NotReady, ParentNeeded, ReasonNeeded, Refused
 from db.core.faults import UNREACHABLE, Fault, FaultKind, fault_kind, sentence
+from db.core.lazy import on_first_use
 from db.core.names import name_key, pupil_search_key, search_words
 from db.core.outcomes import AgreementStatus, DeviceStatus, HeldStatus, LoanStatus, Outcome, Role, StockResult
 from db.core.roles import (
@@ -106,16 +106,7 @@ if TYPE_CHECKING:
     )
     from db.core.places import cupboard_for, office, place_named
 
-_HOME = {name: module for module, names in _LATER.items() for name in names}
-
-
-def __getattr__(name: str):
-    """Load a database part on first use, then keep it here."""
-    if name not in _HOME:
-        raise AttributeError(f"module 'db.core' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOME[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = on_first_use(__name__, _LATER, globals())
 
 
 __all__ = [

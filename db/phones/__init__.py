@@ -9,8 +9,9 @@ held.py alone, not the figures, the logs or the ORM the other parts use (docs/pe
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from db.core.lazy import on_first_use
 
 # Each name and the module it lives in; imported below for type checkers and import-linter.
 _PARTS = {
@@ -101,16 +102,7 @@ if TYPE_CHECKING:
         StockTake,
     )
 
-_HOME = {name: module for module, names in _PARTS.items() for name in names}
-
-
-def __getattr__(name: str):
-    """Load a part on first use, then keep the name here."""
-    if name not in _HOME:
-        raise AttributeError(f"module 'db.phones' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOME[name]), name)
-    globals()[name] = value
-    return value
+__getattr__ = on_first_use(__name__, _PARTS, globals())
 
 
 __all__ = [
