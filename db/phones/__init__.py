@@ -20,7 +20,7 @@ _PARTS = {
     "db.phones.corrections": ("PHONE_VOIDS",),
     "db.phones.custody": ("RESCAN_WINDOW", "check_in_at_kiosk", "confiscate", "cupboard_locked", "parents_told",
         "phone_in", "phone_out"),
-    "db.phones.custody_record": ("PHONE_ACTIONS", "custody_events", "custody_report"),
+    "db.phones.custody_record": ("PHONE_ACTIONS", "custody_events", "custody_report", "custody_rows", "custody_rows"),
     "db.phones.held": ("phones_held",),
     "db.phones.logs": ("ConfiscationEntry", "CupboardDay", "ExceptionEntry", "confiscation_log", "cupboard_days",
         "exceptions_in_force"),
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
         phone_in,
         phone_out,
     )
-    from db.phones.custody_record import PHONE_ACTIONS, custody_events, custody_report
+    from db.phones.custody_record import PHONE_ACTIONS, custody_events, custody_report, custody_rows
     from db.phones.held import phones_held
     from db.phones.logs import (
         ConfiscationEntry,
@@ -109,8 +109,8 @@ __all__ = [
     "ConfiscationEntry", "CupboardDay", "ExceptionEntry", "confiscation_log", "cupboard_days", "exceptions_in_force",
     "MAX_REVIEW_DAYS", "PHONE_ACTIONS", "PHONE_VOIDS", "RESCAN_WINDOW", "PhoneNotIn", "add_exception",
     "agree_staff_phone", "check_in_at_kiosk", "class_cupboard", "class_phones_today", "phones_not_in",
-    "confiscate", "cupboard_locked", "cupboards_to_check", "custody_events", "custody_report", "end_exception",
-    "exception_kind",
+    "confiscate", "cupboard_locked", "cupboards_to_check", "custody_events", "custody_report", "custody_rows",
+    "end_exception", "exception_kind",
     "exceptions_register", "imei_note", "parents_pending", "parents_told", "phone_in", "phone_out",
     "phone_places", "phones_held", "phones_to_collect", "set_imei_note", "staff_phone_agreements", "ToCollect",
     "FIGURE_KEYS", "PER", "PolicyFigures", "PolicyReport", "policy_figures",

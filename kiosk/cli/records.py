@@ -41,15 +41,15 @@ CUSTODY_KEYS = ("entry", "at", "action", "code", "pupil", "class", "location", "
 
 def cmd_report_custody(args, database: Database) -> None:
     from db.core import today
-    from db.phones import custody_events
+    from db.phones import custody_rows
 
     start, end = days(args)
 
     def rows():  # written as read (five years is a million rows), never held: a long table reads them twice
-        return ({"entry": e.entry, "at": e.at, "action": e.action, "code": e.code, "pupil": e.pupil,
-                 "class": e.class_name, "location": e.location, "by": e.by, "kiosk": e.kiosk, "note": e.note,
-                 "voided_by": e.voided_by}
-                for e in custody_events(database, start, end, by=acting_as(args)))
+        return ({"entry": entry, "at": at, "action": action, "code": code, "pupil": pupil, "class": class_name,
+                 "location": location, "by": by, "kiosk": kiosk, "note": note, "voided_by": voided_by}
+                for at, action, code, pupil, class_name, location, by, kiosk, note, entry, voided_by
+                in custody_rows(database, start, end, by=acting_as(args)))
 
     count = emit(rows, args.format, keys=CUSTODY_KEYS, empty="Nothing happened to any phone on those days.",
                  today=today(database))
