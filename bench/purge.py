@@ -73,9 +73,10 @@ def scanner(url: str, offset_s: float, stop_file: Path) -> None:
         teacher = conn.execute(sa.select(Staff.__table__.c.code).where(Staff.__table__.c.role == "office")
                                .order_by(Staff.__table__.c.id.desc())).scalar()
         pupil, tag = Pupil.__table__, Tag.__table__
-        codes = list(conn.execute(sa.select(tag.c.code).join(pupil, pupil.c.id == tag.c.pupil_id)
-                                  .where(pupil.c.walk_home, pupil.c.left_at.is_(None), tag.c.retired_at.is_(None))
-                                  .order_by(tag.c.code)).scalars())
+        on_roll = sa.select(tag.c.code).join(pupil, pupil.c.id == tag.c.pupil_id).where(
+            tag.c.kind == "phone", pupil.c.left_at.is_(None), tag.c.retired_at.is_(None)).order_by(tag.c.code)
+        # The walkers' phones; in a school with no walk-home permission (bench/import_lock.py's) any phone on roll.
+        codes = list(conn.execute(on_roll.where(pupil.c.walk_home)).scalars()) or list(conn.execute(on_roll).scalars())
     rng = random.Random(15)
     while not stop_file.exists():
         code = rng.choice(codes)

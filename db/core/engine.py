@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
-from time import monotonic
+from time import monotonic, perf_counter, sleep
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -233,6 +233,21 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    def let_kiosks_in(self) -> None:
+        """Between two batches of a long write (a purge, a whole school's import), on SQLite: a kiosk waiting for the
+        write lock sleeps and tries again (SQLite's busy handler, up to 100 ms a sleep), so a long write that took the
+        lock straight back could keep it waiting batch after batch. The pause is spent folding the batches' pages
+        from the -wal into the file, which takes no write lock and spares a kiosk's next commit from doing it.
+        PostgreSQL's lock queue is first come, first served: nothing to do there."""
+        if not self.is_sqlite:
+            return
+        started = perf_counter()
+        with self.engine.connect() as conn:  # outside any transaction: SQLAlchemy's would begin one
+            conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        rest = BATCH_PAUSE_S - (perf_counter() - started)
+        if rest > 0:
+            sleep(rest)
+
     def newest_entry(self) -> int:
         """The id of the newest ledger row (0 for none): it changes whenever any kiosk records anything."""
         with self.engine.connect() as conn:
@@ -312,6 +327,7 @@ def _engine_options(url: str, wait_ms: int) -> dict:
     return options
 
 
+BATCH_PAUSE_S = 0.05  # between two batches of a long write on SQLite: Database.let_kiosks_in
 IDLE_PING_S = 0.5  # a server connection idle longer than this is checked before it is used again
 _USED = "kiosk_used"  # a pooled connection's record.info: when it was last handed back, or opened
 

@@ -11,6 +11,7 @@ them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -167,18 +168,14 @@ def import_pupils(database: Database, path: Path, *, skip_bad: bool = False, ful
             leavers = [p.id for p in on_roll if p.id not in in_file]
             if not archive_many:
                 _ask_before_archiving(len(leavers), len(on_roll), path)
-    for start in range(0, len(changes), BATCH):
+    batches = [(_update_pupils, changes[i:i + BATCH]) for i in range(0, len(changes), BATCH)]
+    batches += [(_add_pupils, added[i:i + BATCH]) for i in range(0, len(added), BATCH)]
+    batches += [(partial(_archive, database=database), leavers[i:i + BATCH]) for i in range(0, len(leavers), BATCH)]
+    for write, batch in batches:
         with database.writing() as session:
-            _update_pupils(session, changes[start:start + BATCH])
+            write(session, batch)
             session.commit()
-    for start in range(0, len(added), BATCH):
-        with database.writing() as session:
-            session.add_all(added[start:start + BATCH])
-            session.commit()
-    for start in range(0, len(leavers), BATCH):
-        with database.writing() as session:
-            _archive(session, leavers[start:start + BATCH], database)
-            session.commit()
+        database.let_kiosks_in()
     with database.writing() as session:
         _ensure_locations(session, {row.class_name for row, _pupil in matches if row.year == 6})
         append(session, database, "import_pupils", staff_id=staff.id, detail={
@@ -261,7 +258,11 @@ def _ask_before_archiving(leavers: int, on_roll: int, path: Path) -> None:
                       f"or an old list), then import it again with --yes.")
 
 
-def _archive(session: Session, leavers: list[int], database: Database) -> None:
+def _add_pupils(session: Session, pupils: list[Pupil]) -> None:
+    session.add_all(pupils)
+
+
+def _archive(session: Session, leavers: list[int], *, database: Database) -> None:
     """Pupils on roll but not in a full export have left: archived, never deleted (their history stays)."""
     now = database.now()
     for pupil in session.exec(select(Pupil).where(Pupil.id.in_(leavers))):

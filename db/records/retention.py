@@ -25,7 +25,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
-from time import perf_counter, sleep
+from time import perf_counter
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -57,7 +57,6 @@ TABLES = ("parent_task", "device_loan", "confiscation", "phone_exception", "staf
 # time to hold the write lock about HOLD_S: a scan from another kiosk waits for one batch at most.
 BATCH = 500
 HOLD_S = 0.1
-PAUSE_S = 0.05  # between two batches on SQLite: see _let_kiosks_in
 SMALLEST, LARGEST = 20, 5000
 LEAVERS_BATCH = 50  # pupils removed per write transaction at most, each with their remaining records
 
@@ -169,21 +168,7 @@ def purge(database: Database, retention: Retention, *, by: str | CommandLine, dr
             return report
         if progress is not None:
             progress(report)
-        if database.is_sqlite:
-            _let_kiosks_in(database)
-
-
-def _let_kiosks_in(database: Database) -> None:
-    """Between two batches on SQLite: a kiosk waiting for the write lock sleeps and tries again (SQLite's busy
-    handler, up to 100 ms a sleep), so a purge that took the lock straight back could keep it waiting batch after
-    batch. The pause is spent folding the purge's own pages from the -wal into the file, which takes no write
-    lock and spares a kiosk's next commit from doing it."""
-    started = perf_counter()
-    with database.engine.connect() as conn:  # outside any transaction: SQLAlchemy's would begin one
-        conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-    rest = PAUSE_S - (perf_counter() - started)
-    if rest > 0:
-        sleep(rest)
+        database.let_kiosks_in()
 
 
 def _moment(conn: Connection, database: Database) -> datetime:
