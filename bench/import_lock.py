@@ -5,7 +5,7 @@ file again (nothing changes), and September's (430 leave, 430 join, the rest mov
 the import's write transactions, from BEGIN IMMEDIATE to COMMIT (the import writes in batches; the file is read and
 the changes worked out before the first).
 
-During the second and third, another kiosk (a process of its own: bench/purge.py's scanner) checks phones in and
+During the second and third, another kiosk (a process of its own: bench/other_kiosk.py) checks phones in and
 hands them back, a scan every 50 ms: each scan's time beside the same kiosk's scans with nothing else running.
 
     .venv/bin/python bench/import_lock.py [--pupils 3000]
@@ -15,12 +15,9 @@ hands them back, a scan every 50 ms: each scan's time beside the same kiosk's sc
 from __future__ import annotations
 
 import argparse
-import json
 import random
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,7 +28,7 @@ from db.people import import_pupils
 sys.path.append(str(Path(__file__).resolve().parent.parent))
 
 from bench.figures import add_common, figure  # noqa: E402
-from bench.purge import afternoon_offset, offset_clock  # noqa: E402
+from bench.other_kiosk import OtherKiosk, afternoon_offset, offset_clock  # noqa: E402
 
 
 def roll(folder: Path, pupils: int, shift: int, rng: random.Random) -> Path:
@@ -83,65 +80,27 @@ def main() -> int:
                     f"{sum(mine):.2f} s in all; "
                     "no floor: the rule is under 1,000 ms")
         if scanning is None:  # after the first import: another kiosk scanning phones of pupils who stay
-            scanning = OtherKiosk(database, folder, range(leavers, leavers + 40), offset,
-                                  quiet_s=1.0 if args.small else 5.0)
+            phones_for(database, range(100000 + leavers, 100000 + leavers + 40))
+            scanning = OtherKiosk(database.url, offset)
+            time.sleep(1.0 if args.small else 5.0)  # the floor
         else:
-            scanning.during(name, started, ended)
-    scanning.stop()
+            scanning.window(name, started, ended)
+    scanning.stop("import_lock", "sqlite")
     database.engine.dispose()
     return 0
 
 
-class OtherKiosk:
-    """bench/purge.py's scanner (another process, another connection) on phones this sets up; its scans before the
-    first measured import are the floor."""
+def phones_for(database, adnos: range) -> None:
+    """An office member of staff and phone tags for these pupils: what the other kiosk scans."""
+    from db import tags
+    from db.core.models import Staff
+    from tagcodes import TagKind, new_code
 
-    def __init__(self, database, folder: Path, pupils: range, offset: float, quiet_s: float):
-        from db import tags
-        from db.core.models import Staff
-        from tagcodes import TagKind, new_code
-
-        with database.writing() as session:
-            session.add(Staff(code="OFF", first_name="Office", surname="Bench", role="office"))
-            session.commit()
-        for i in pupils:
-            tags.issue_phone_tag(database, str(100000 + i), lambda: new_code(TagKind.PHONE), by=COMMAND_LINE)
-        self.stop_file = folder / "stop"
-        self.child = subprocess.Popen([sys.executable, str(Path(__file__).with_name("purge.py")), "--scanner",
-                                       str(database.engine.url), "--offset", str(offset), "--stop",
-                                       str(self.stop_file)], stdout=subprocess.PIPE, text=True)
-        self.lines: list[str] = []
-        self.reader = threading.Thread(target=lambda: self.lines.extend(self.child.stdout), daemon=True)
-        self.reader.start()
-        while len(self.lines) < 4 and self.child.poll() is None:  # its start-up
-            time.sleep(0.1)
-        started = time.time()
-        time.sleep(quiet_s)
-        self.floor = [s for s in self.samples() if s[0] >= started]
-        self.windows: list[tuple[str, float, float]] = []
-
-    def samples(self) -> list[list]:
-        return [json.loads(line) for line in list(self.lines) if line.startswith("[")]
-
-    def during(self, name: str, started: float, ended: float) -> None:
-        self.windows.append((name, started, ended))
-
-    def stop(self) -> None:
-        time.sleep(0.2)
-        self.stop_file.touch()
-        self.child.wait(timeout=60)
-        self.reader.join(timeout=10)
-        samples = self.samples()
-        floor = [s[1] * 1000 for s in self.floor]
-        for name, started, ended in self.windows:
-            scans = [s for s in samples if started <= s[0] < ended]
-            if not scans:
-                print(f"a scan from another kiosk during {name}: none happened while it ran")
-                continue
-            taken = [s[1] * 1000 for s in scans]
-            figure("import_lock", f"a scan from another kiosk during {name}", taken, floor,
-                   note=f"max {max(taken):.0f} ms, {sum(1 for s in scans if s[2])} of {len(scans)} refused as busy; "
-                        "floor: the same kiosk's scans with nothing else running")
+    with database.writing() as session:
+        session.add(Staff(code="OFF", first_name="Office", surname="Bench", role="office"))
+        session.commit()
+    for adno in adnos:
+        tags.issue_phone_tag(database, str(adno), lambda: new_code(TagKind.PHONE), by=COMMAND_LINE)
 
 
 if __name__ == "__main__":

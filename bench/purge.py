@@ -22,14 +22,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import inspect
-import json
 import os
-import random
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -39,61 +35,16 @@ import sqlalchemy as sa
 
 # The installed kiosk's code first (a checkout of main for the before figures), then this folder for bench.* and
 # tests.pg_cluster: appended, this checkout's db/ would shadow the installed one.
-from db.core import COMMAND_LINE, Fault, open_database, sqlite_url, upgrade
-from db.core.models import Pupil, Staff, Tag
+import db.core.tables as tables
+from db.core import COMMAND_LINE, open_database, sqlite_url, upgrade
 
 sys.path.append(str(Path(__file__).resolve().parent.parent))
 
 from bench.figures import add_common, figure  # noqa: E402
+from bench.other_kiosk import OtherKiosk, afternoon_offset, offset_clock  # noqa: E402
 
 DEFAULT = Path(__file__).parent / "out" / "ledger-v1-1000000r-3000p-950d.db"
 LEAVERS = 450
-PACE_S = 0.05  # between one scan and the next
-
-
-def offset_clock(offset_s: float):
-    """The real time moved to this afternoon after home-time, so hand-backs need no reason (both processes)."""
-    return lambda: dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=offset_s)
-
-
-def afternoon_offset() -> float:
-    now = dt.datetime.now(dt.timezone.utc)
-    target = dt.datetime.combine(now.date(), dt.time(16, 30), dt.timezone.utc)
-    return (target - now).total_seconds()
-
-
-# --- the other kiosk ---------------------------------------------------------------------------------------
-
-def scanner(url: str, offset_s: float, stop_file: Path) -> None:
-    """Scan pairs until stop_file appears; print one JSON line per scan (wall time, seconds taken, refused)."""
-    from db.phones import phone_in, phone_out
-
-    database = open_database(url, clock=offset_clock(offset_s), kiosk_name="other-kiosk")
-    with database.engine.connect() as conn:
-        teacher = conn.execute(sa.select(Staff.__table__.c.code).where(Staff.__table__.c.role == "office")
-                               .order_by(Staff.__table__.c.id.desc())).scalar()
-        pupil, tag = Pupil.__table__, Tag.__table__
-        on_roll = sa.select(tag.c.code).join(pupil, pupil.c.id == tag.c.pupil_id).where(
-            tag.c.kind == "phone", pupil.c.left_at.is_(None), tag.c.retired_at.is_(None)).order_by(tag.c.code)
-        # The walkers' phones; in a school with no walk-home permission (bench/import_lock.py's) any phone on roll.
-        codes = list(conn.execute(on_roll.where(pupil.c.walk_home)).scalars()) or list(conn.execute(on_roll).scalars())
-    rng = random.Random(15)
-    while not stop_file.exists():
-        code = rng.choice(codes)
-        for scan in (phone_in, phone_out):
-            started, wall = time.perf_counter(), time.time()
-            refused = False
-            try:
-                scan(database, code, teacher)
-            except Fault:
-                refused = True
-            print(json.dumps([wall, time.perf_counter() - started, refused]), flush=True)
-            if refused:
-                break
-            time.sleep(PACE_S)
-    database.engine.dispose()
-
-
 # --- the database ------------------------------------------------------------------------------------------
 
 def sqlite_copy(small: bool, folder: Path, source: Path) -> str:
@@ -132,7 +83,7 @@ def postgres_copy(admin_url: str, rows: int, folder: Path) -> str:
 def mark_leavers(url: str) -> int:
     """Every sixth pupil left in July 2025 (before the leavers' cut-off), as a full re-import would archive them."""
     database = open_database(url)
-    pupil = Pupil.__table__
+    pupil = tables.pupil
     with database.engine.begin() as conn:
         done = conn.execute(pupil.update().where(pupil.c.id % 6 == 0, pupil.c.left_at.is_(None))
                             .values(left_at=dt.datetime(2025, 7, 20, 12, tzinfo=dt.timezone.utc))).rowcount
@@ -181,20 +132,6 @@ def leavers_query_s(database) -> tuple[float, int]:
     return time.perf_counter() - started, len(found)
 
 
-def window(samples: list[list], start: float, end: float) -> list[list]:
-    return [s for s in samples if start <= s[0] < end]
-
-
-def report(backend: str, name: str, scans: list[list], floor: list[list]) -> None:
-    taken = [s[1] * 1000 for s in scans]
-    if not taken:  # it ended before the other kiosk's next scan (the small mode's dry run): nothing to report
-        print(f"a scan from another kiosk during {name} [{backend}]: none happened while it ran")
-        return
-    refused = sum(1 for s in scans if s[2])
-    figure("purge", f"a scan from another kiosk during {name}", taken, [s[1] * 1000 for s in floor],
-           backend=backend, note=f"max {max(taken):.0f} ms, {refused} of {len(scans)} refused as busy")
-
-
 def run(url: str, backend: str, small: bool) -> None:
     from db.records import Retention, purge, verify
 
@@ -205,21 +142,14 @@ def run(url: str, backend: str, small: bool) -> None:
     figure("purge", f"the leavers query ({leavers} leavers, {found} removable before the purge)", [seconds * 1000],
            None, backend=backend, note="no floor: the same query is timed on main's code for the before figure")
 
-    stop = Path(tempfile.mkdtemp()) / "stop"
-    child = subprocess.Popen([sys.executable, __file__, "--scanner", url, "--offset", str(offset), "--stop", str(stop)],
-                             stdout=subprocess.PIPE, text=True)
-    lines: list[str] = []
-    reader = threading.Thread(target=lambda: lines.extend(child.stdout), daemon=True)
-    reader.start()
-    while len(lines) < 4 and child.poll() is None:  # the scanner's start-up
-        time.sleep(0.1)
+    other = OtherKiosk(url, offset)
     time.sleep(1.5 if small else 8.0)  # the floor
-    floor_end = time.time()
     holds_dry: list[float] = []
     with lock_holds(database, holds_dry):
         dry_start = time.time()
         purge(database, Retention(), by=COMMAND_LINE, dry_run=True)
         dry_end = time.time()
+    other.window("purge --dry-run", dry_start, dry_end)
     time.sleep(0.5 if small else 2.0)
     holds: list[float] = []
     batches = []
@@ -228,23 +158,16 @@ def run(url: str, backend: str, small: bool) -> None:
         purge_start = time.time()
         done = purge(database, Retention(), by=COMMAND_LINE, **kwargs)
         purge_end = time.time()
-    time.sleep(0.5)
-    stop.touch()
-    child.wait(timeout=60)
-    reader.join(timeout=10)
-    samples = [json.loads(line) for line in lines if line.startswith("[")]
-    floor = window(samples, 0, floor_end)[4:]  # the scanner's first scans warm its caches
+    other.window("the purge", purge_start, purge_end)
+    floor = other.stop("purge", backend)
 
-    report(backend, "nothing else (the floor's own run)", floor, floor)
-    report(backend, "purge --dry-run", window(samples, dry_start, dry_end), floor)
-    report(backend, "the purge", window(samples, purge_start, purge_end), floor)
     figure("purge", "the dry run's time", [dry_end - dry_start], None, unit="s", backend=backend,
            note=f"write transactions: {len(holds_dry)}")
     figure("purge", f"the purge's time ({done.total_redacted:,} rows blanked, {done.leavers} leavers removed)",
            [purge_end - purge_start], None, unit="s", backend=backend,
            note=f"{len(holds)} write transactions")
     figure("purge", "write lock held per purge transaction", [h * 1000 for h in holds],
-           [s[1] * 1000 for s in floor], backend=backend,
+           floor, backend=backend,
            note=f"longest {max(holds) * 1000:.0f} ms; floor: a scan's whole time")
     checked = verify(database, by=COMMAND_LINE)
     print(f"audit verify after the purge: {checked:,} records, the chain intact")
@@ -257,13 +180,7 @@ def main() -> int:
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL instead of SQLite")
     parser.add_argument("--db", type=Path, default=DEFAULT, help="the five-year SQLite database (only copied)")
     parser.add_argument("--rows", type=int, default=200_000, help="the PostgreSQL ledger's size (default 200,000)")
-    parser.add_argument("--scanner", help=argparse.SUPPRESS)
-    parser.add_argument("--offset", type=float, help=argparse.SUPPRESS)
-    parser.add_argument("--stop", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.scanner:
-        scanner(args.scanner, args.offset, args.stop)
-        return 0
     folder = Path(tempfile.mkdtemp(dir=os.environ.get("TMPDIR") or (None if args.small else DEFAULT.parent)))
     try:
         if not args.postgres:
