@@ -33,6 +33,11 @@ def short_name(first: str, surname: str) -> str:
     return f"{first} {surname[:1]}." if surname else first
 
 
+def known_as(preferred: str | None, legal: str, surname: str) -> str:
+    """A pupil's name as staff know it, from the three columns a query read: ``full_name`` of ``first_name``."""
+    return full_name(first_name(preferred, legal), surname)
+
+
 def pupil_first(pupil) -> str:
     """``first_name`` of a pupil row or object (preferred_first, legal_first)."""
     return first_name(pupil.preferred_first, pupil.legal_first)

@@ -17,18 +17,13 @@ from db.core import (
     acting,
     day_range,
     day_start,
-    first_name,
-    full_name,
+    known_as,
     plural,
     today,
 )
 
 PHONE_ACTIONS = ("phone_in", "phone_out", "parents_told", "cupboard_locked", "walk_home_permitted", "walk_home_revoked",
                  "phone_kept", "phone_confiscated", "confiscation_released", "phone_in_again", "stock_take")
-
-
-def _name(first: str | None, legal: str, surname: str) -> str:
-    return full_name(first_name(first, legal), surname)
 
 
 def custody_report(database: Database, start: date | None = None, end: date | None = None, *,
@@ -101,9 +96,9 @@ def _custody_rows(database: Database, since: datetime, until: datetime) -> Itera
                         notes[detail] = note
                 if voider is not None:
                     note = f"VOIDED by entry {voider}" + (f"; {note}" if note else "")
-            yield (local(at), _WORDS[action], code, _name(preferred, legal, surname) if surname else None, class_name,
-                   to_name or from_name, f"{staff_first} {staff_last}" if staff_first else None, kiosk, note, entry,
-                   voider)
+            pupil = known_as(preferred, legal, surname) if surname else None
+            yield (local(at), _WORDS[action], code, pupil, class_name, to_name or from_name,
+                   f"{staff_first} {staff_last}" if staff_first else None, kiosk, note, entry, voider)
 
 
 def _stock_note(data: dict) -> str | None:

@@ -19,8 +19,8 @@ from db.core import (
     Refused,
     acting,
     day_start,
-    first_name,
     full_name,
+    known_as,
     not_voided,
     other_class,
     today,
@@ -49,10 +49,6 @@ class ToCollect:
     by: str
 
 
-def _name(first: str | None, legal: str, surname: str) -> str:
-    return full_name(first_name(first, legal), surname)
-
-
 def phones_to_collect(database: Database, *, by: str | CommandLine) -> list[ToCollect]:
     """Confiscated phones waiting for a parent or carer to collect them, oldest first (the office's task)."""
     acting(database, by, "office", "the list of confiscated phones to collect")
@@ -63,7 +59,7 @@ def phones_to_collect(database: Database, *, by: str | CommandLine) -> list[ToCo
             .join(Pupil, Pupil.id == Confiscation.pupil_id).join(Location, Location.id == Confiscation.location_id)
             .join(Staff, Staff.id == Confiscation.by_staff_id).where(Confiscation.released_at.is_(None))
             .order_by(Confiscation.at)).all()
-    return [ToCollect(code=c.tag_code, pupil=_name(p, legal, s), class_name=class_name, reason=c.reason,
+    return [ToCollect(code=c.tag_code, pupil=known_as(p, legal, s), class_name=class_name, reason=c.reason,
                       location=where, since=database.local(c.at), by=full_name(sf, sl))
             for c, p, legal, s, class_name, where, sf, sl in rows]
 
@@ -87,7 +83,7 @@ def parents_pending(database: Database, *, by: str | CommandLine) -> list[Parent
             LedgerEntry.action.in_(("phone_out", "confiscation_released")), LedgerEntry.tag_code == task.tag_code,
             LedgerEntry.id > task.opened_ledger_id).order_by(LedgerEntry.id).limit(1)).first()
             for task, *_ in rows}
-    return [ParentsToTell(task_id=task.id, pupil_ref=upn or adno or task.tag_code, pupil=_name(p, legal, s),
+    return [ParentsToTell(task_id=task.id, pupil_ref=upn or adno or task.tag_code, pupil=known_as(p, legal, s),
                           class_name=c, reason=task.reason, since=database.local(task.opened_at),
                           went_home=database.local(_utc(went[task.id])) if went[task.id] else None)
             for task, upn, adno, p, legal, s, c in rows]
@@ -163,7 +159,7 @@ def class_phones_today(database: Database, class_name: str, *, by: str | Command
             back = session.exec(select(out.at).where(out.action == "phone_out", out.tag_code == entry.tag_code,
                                                      out.id > entry.id, not_voided(out.id))
                                 .order_by(out.id).limit(1)).first()
-            result.append(ClassPhone(code=entry.tag_code, pupil=_name(preferred, legal, surname),
+            result.append(ClassPhone(code=entry.tag_code, pupil=known_as(preferred, legal, surname),
                                      description=description, location=where, checked_in=database.local(entry.at),
                                      handed_back=database.local(_utc(back)) if back else None))
         overnight = session.exec(
@@ -173,7 +169,7 @@ def class_phones_today(database: Database, class_name: str, *, by: str | Command
             .where(HeldPhone.since < start, func.upper(Pupil.class_name) == class_name.upper(),
                    ~exists().where(Confiscation.tag_code == HeldPhone.tag_code, Confiscation.released_at.is_(None)))
             .order_by(HeldPhone.since)).all()
-    result += [ClassPhone(code=held.tag_code, pupil=_name(preferred, legal, surname), description=description,
+    result += [ClassPhone(code=held.tag_code, pupil=known_as(preferred, legal, surname), description=description,
                           location=where, checked_in=database.local(held.since), handed_back=None,
                           left_overnight=True)
                for held, description, preferred, legal, surname, where in overnight]
@@ -194,5 +190,5 @@ def phones_not_in(database: Database, class_name: str, *, by: str | CommandLine)
                    ~exists().where(LedgerEntry.pupil_id == Pupil.id, LedgerEntry.action.in_(SEEN_TODAY),
                                    LedgerEntry.at >= start))
             .order_by(Pupil.surname, func.coalesce(Pupil.preferred_first, Pupil.legal_first))).all()
-    return [PhoneNotIn(code=code, pupil=_name(preferred, legal, surname), description=description)
+    return [PhoneNotIn(code=code, pupil=known_as(preferred, legal, surname), description=description)
             for code, description, preferred, legal, surname in rows]
