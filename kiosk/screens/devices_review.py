@@ -286,24 +286,21 @@ class DevicesReviewScreen(ReviewScreen):
         return f"{moment.day} {moment:%b}{year} {moment:%H:%M}"
 
     def show_loans(self) -> None:
-        table = self.query_one("#loans", DataTable)
-        row = table.cursor_row
-        table.clear()
         status_style, row_styles, late = table_styles(self.app.palette)
-        for loan in self.loans:
-            row_style = row_styles.get(loan.status, "")
-            uploaded = f"{staff_short(loan.uploaded_by)} {self.when(loan.uploaded_at, loan.returned)}".strip()
-            table.add_row(
-                Text(loan.asset_tag, style=row_style),
-                Text(f" {loan.status} " if loan.status in row_styles else loan.status,
-                     style=status_style.get(loan.status, "")),
-                Text(staff_short(loan.staff), style=row_style),
-                Text(loan.class_name, style=row_style), Text(self.when(loan.out), style=row_style),
-                Text(self.when(loan.returned, loan.out), style=late if loan.not_back else row_style),
-                Text("" if loan.images is None else str(loan.images), style=row_style),
-                Text("" if loan.verified is None else str(loan.verified), style=row_style),
-                Text(uploaded, style=row_style), Text(loan.purpose, style=row_style), key=str(loan.id))
-        table.move_cursor(row=min(row, max(table.row_count - 1, 0)))
+        with self.refilling(self.query_one("#loans", DataTable)) as table:
+            for loan in self.loans:
+                row_style = row_styles.get(loan.status, "")
+                uploaded = f"{staff_short(loan.uploaded_by)} {self.when(loan.uploaded_at, loan.returned)}".strip()
+                table.add_row(
+                    Text(loan.asset_tag, style=row_style),
+                    Text(f" {loan.status} " if loan.status in row_styles else loan.status,
+                         style=status_style.get(loan.status, "")),
+                    Text(staff_short(loan.staff), style=row_style),
+                    Text(loan.class_name, style=row_style), Text(self.when(loan.out), style=row_style),
+                    Text(self.when(loan.returned, loan.out), style=late if loan.not_back else row_style),
+                    Text("" if loan.images is None else str(loan.images), style=row_style),
+                    Text("" if loan.verified is None else str(loan.verified), style=row_style),
+                    Text(uploaded, style=row_style), Text(loan.purpose, style=row_style), key=str(loan.id))
         self.show_detail()
 
     @on(DataTable.RowHighlighted, "#loans")

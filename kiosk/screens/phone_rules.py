@@ -313,13 +313,10 @@ class PhoneRulesScreen(ReviewScreen):
         title = self.query_one("#lists-title", Static)
         title.update(f"Behind the figures: {' · '.join(counts)}" if self.lines else
                      "Behind the figures: nothing to follow up for these days.")
-        table = self.query_one("#lists", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for i, line in enumerate(self.lines):
-            table.add_row(line.kind, line.who, line.class_name, line.when, line.what, key=str(i))
-        table.display = bool(self.lines)
-        table.move_cursor(row=min(row, max(table.row_count - 1, 0)))
+        with self.refilling(self.query_one("#lists", DataTable)) as table:
+            for i, line in enumerate(self.lines):
+                table.add_row(line.kind, line.who, line.class_name, line.when, line.what, key=str(i))
+            table.display = bool(self.lines)
         self.show_line()
 
     @on(DataTable.RowHighlighted, "#lists")

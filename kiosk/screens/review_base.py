@@ -3,8 +3,11 @@ the way back to the scan screen. The scan screen opens each view (ScanScreen._op
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 from kiosk.screens.base import KioskScreen
 
@@ -20,3 +23,12 @@ class ReviewScreen(KioskScreen, Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    @staticmethod
+    @contextmanager
+    def refilling(table: DataTable) -> Iterator[DataTable]:
+        """Fill ``table`` afresh (a new period, a reload) with the cursor kept on the same row, or the last one."""
+        row = table.cursor_row
+        table.clear()
+        yield table
+        table.move_cursor(row=min(row, max(table.row_count - 1, 0)))
