@@ -346,8 +346,14 @@ def phone_out(database: Database, code: str, by: str, *, to: str | None = None,
     notes = [f"Before home-time: {reason}" if early else "",
              f"Parents not yet told that {_name(row)} brought a phone: the office still has it to do." if untold
              else ""]
-    return _result(row, database, now, row.held_in_name, Outcome.HANDED_BACK, " ".join(n for n in notes if n) or None,
-                   parents=untold)
+    return _result(row, database, now, row.held_in_name, Outcome.HANDED_BACK, _sentences(notes), parents=untold)
+
+
+def _sentences(notes: list[str]) -> str | None:
+    """The notes that apply, one after another, each ended as a sentence before the next (a typed reason rarely is)."""
+    notes = [note for note in notes if note]
+    return " ".join([note if note.endswith((".", "!", "?")) else f"{note}." for note in notes[:-1]] + notes[-1:]) \
+        or None
 
 
 def _handing_back(database: Database, code: str, entry: dict) -> list:

@@ -103,6 +103,15 @@ def test_the_database_itself_refuses_a_second_custody_row(database, school):
         session.commit()
 
 
+def test_an_early_hand_back_with_the_parents_untold_says_both_in_sentences(database, school, clock):
+    phones.phone_in(database, school.year4, "MJO")
+    clock.set_local(11, 0)
+    result = phones.phone_out(database, school.year4, "MJO", reason="dentist at 11:30")
+    pupil = result.pupil
+    assert result.note == (f"Before home-time: dentist at 11:30. Parents not yet told that {pupil} brought a phone: "
+                           "the office still has it to do.")
+
+
 def test_hand_back_before_home_time_needs_a_reason(database, school, clock):
     phones.phone_in(database, school.walker, "HBR")
     clock.set_local(11, 30)
